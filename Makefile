@@ -1,0 +1,43 @@
+# Vigil — two commands on a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+# Tests run against real services (PostgreSQL, Redis, a live Celery worker).
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/vigil
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+
+.PHONY: install demo test test-fast serve worker beat messages clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+## Embedded demo: SQLite, grading in-process, demo content, http://127.0.0.1:8000/
+demo: install
+	env -u DATABASE_URL -u REDIS_URL $(PY) manage.py migrate --no-input
+	env -u DATABASE_URL -u REDIS_URL $(PY) manage.py seed_demo
+	env -u DATABASE_URL -u REDIS_URL $(PY) manage.py runserver 127.0.0.1:8000
+
+## The whole suite on PostgreSQL + Redis + a live Celery worker
+test: install
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) VIGIL_REQUIRE_SERVICES=1 \
+		$(PY) -m pytest $(PYTEST_ARGS)
+
+## Services mode by hand: web, worker, beat (set DATABASE_URL and REDIS_URL first)
+serve: install
+	$(VENV)/bin/gunicorn training.wsgi --bind 127.0.0.1:8000 --workers 2
+worker: install
+	$(VENV)/bin/celery -A training worker --loglevel=INFO
+beat: install
+	$(VENV)/bin/celery -A training beat --loglevel=INFO
+
+messages: install
+	$(PY) manage.py makemessages -l fr --ignore=.venv
+	$(PY) manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) vigil.sqlite3 media staticfiles

@@ -1,0 +1,17 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    """A person using Vigil; roles come from school memberships, not from this row."""
+
+    email = models.EmailField(_("email address"), blank=True)
+    training_year = models.PositiveSmallIntegerField(
+        _("training year"), null=True, blank=True,
+        help_text=_("Year of medical training, to compare reliance by experience."),
+    )
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username

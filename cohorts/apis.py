@@ -1,0 +1,112 @@
+"""Cohort API for school staff: cohorts, enrolment, assignments, progress and reliance.
+
+Reviewers and admins of a school see its cohorts, faculty the cohorts they teach; a
+cohort of another school answers 404. Reading per-trainee figures is audited.
+"""
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.response import Response as ApiResponse
+from rest_framework.views import APIView
+
+from courses.models import Course
+from training.api_errors import ApplicationError
+
+from . import services
+from .models import Cohort, Enrollment, School
+from .selectors import cohort_progress, cohort_reliance, staff_cohorts, user_is_school_admin
+
+
+def _cohort_for_staff(request, cohort_id: int) -> Cohort:
+    cohort = staff_cohorts(user=request.user).filter(pk=cohort_id).select_related("school").first()
+    if cohort is None:
+        raise Http404
+    return cohort
+
+
+def _cohort_for_admin(request, cohort_id: int) -> Cohort:
+    cohort = get_object_or_404(Cohort.objects.select_related("school"), pk=cohort_id)
+    if not user_is_school_admin(user=request.user, school_id=cohort.school_id):
+        raise Http404
+    return cohort
+
+
+class CohortListApi(APIView):
+    class Input(serializers.Serializer):
+        school = serializers.SlugField()
+        name = serializers.CharField(max_length=200)
+        year = serializers.IntegerField(required=False, allow_null=True, min_value=1900, max_value=2200)
+
+    @extend_schema(responses=inline_serializer("Cohorts", {"results": serializers.ListField()}))
+    def get(self, request):
+        cohorts = staff_cohorts(user=request.user).select_related("school").order_by("school__name", "-year", "name")
+        return ApiResponse({"results": [
+            {"id": c.pk, "name": c.name, "slug": c.slug, "year": c.year, "school": c.school.slug} for c in cohorts
+        ]})
+
+    @extend_schema(request=Input, responses=inline_serializer("CohortCreated", {"id": serializers.IntegerField()}))
+    def post(self, request):
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        school = School.objects.filter(slug=data.validated_data["school"]).first()
+        if school is None or not user_is_school_admin(user=request.user, school_id=school.pk):
+            raise ApplicationError(_("You are not an admin of this school."), {"school": [_("Unknown school.")]}, status_code=403)
+        cohort = services.cohort_create(school=school, name=data.validated_data["name"], year=data.validated_data.get("year"))
+        return ApiResponse({"id": cohort.pk, "slug": cohort.slug}, status=status.HTTP_201_CREATED)
+
+
+class CohortEnrollApi(APIView):
+    class Input(serializers.Serializer):
+        usernames = serializers.ListField(child=serializers.CharField(max_length=150), min_length=1, max_length=5000)
+        role = serializers.ChoiceField(choices=Enrollment.CohortRole.choices, default=Enrollment.CohortRole.TRAINEE)
+
+    @extend_schema(request=Input, responses=inline_serializer("Enrolled", {"enrolled": serializers.IntegerField()}))
+    def post(self, request, cohort_id: int):
+        cohort = _cohort_for_admin(request, cohort_id)
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        enrollments = services.cohort_enroll(cohort=cohort, usernames=data.validated_data["usernames"], role=data.validated_data["role"])
+        return ApiResponse({"enrolled": len(enrollments)}, status=status.HTTP_201_CREATED)
+
+
+class CohortAssignApi(APIView):
+    class Input(serializers.Serializer):
+        course = serializers.SlugField()
+        due_at = serializers.DateTimeField(required=False, allow_null=True)
+
+    @extend_schema(request=Input, responses=inline_serializer("Assigned", {"id": serializers.IntegerField()}))
+    def post(self, request, cohort_id: int):
+        cohort = _cohort_for_admin(request, cohort_id)
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        course = Course.objects.filter(slug=data.validated_data["course"]).first()
+        if course is None or (course.school_id not in (None, cohort.school_id)):
+            raise ApplicationError(_("No such course."), {"course": [_("Unknown course.")]})
+        assignment = services.cohort_assign_course(cohort=cohort, course=course, due_at=data.validated_data.get("due_at"))
+        return ApiResponse({"id": assignment.pk, "course": course.slug, "due_at": assignment.due_at}, status=status.HTTP_201_CREATED)
+
+
+class CohortProgressApi(APIView):
+    @extend_schema(responses=inline_serializer("CohortProgress", {"courses": serializers.ListField()}))
+    def get(self, request, cohort_id: int):
+        cohort = _cohort_for_staff(request, cohort_id)
+        services.audit_record(actor=request.user, action="cohort.progress.read", cohort=cohort)
+        return ApiResponse(cohort_progress(cohort=cohort))
+
+
+class CohortRelianceApi(APIView):
+    """The reliance measures for the cohort and per trainee (``?course=slug`` to narrow)."""
+
+    @extend_schema(responses=inline_serializer("CohortReliance", {"cohort": serializers.DictField()}))
+    def get(self, request, cohort_id: int):
+        cohort = _cohort_for_staff(request, cohort_id)
+        course = None
+        if slug := request.query_params.get("course"):
+            course = Course.objects.filter(slug=slug).first()
+            if course is None:
+                raise ApplicationError(_("No such course."), {"course": [_("Unknown course.")]})
+        services.audit_record(actor=request.user, action="cohort.reliance.read", cohort=cohort,
+                              detail={"course": course.slug if course else None})
+        return ApiResponse(cohort_reliance(cohort=cohort, course=course))

@@ -1,0 +1,211 @@
+"""Faculty authoring API: courses, their versions, publishing, packages.
+
+Authors are the course's owner and co-authors (and platform superusers); everyone else
+gets 404 for a course and 403 for creating one in a school where they are not faculty.
+"""
+import tempfile
+from pathlib import Path
+
+import yaml
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpResponse
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.parsers import MultiPartParser
+from rest_framework.response import Response as ApiResponse
+from rest_framework.views import APIView
+
+from accounts.models import User
+from cohorts.models import Membership, Role, School
+from training.api_errors import ApplicationError, Conflict
+
+from . import services
+from .models import Course, CourseVersion
+from .packages.errors import PackageError
+from .packages.exporter import course_package_export
+from .packages.importer import course_package_import
+
+
+def authored_courses(user: User) -> QuerySet[Course]:
+    if user.is_superuser:
+        return Course.objects.all()
+    return Course.objects.filter(Q(owner=user) | Q(coauthors=user)).distinct()
+
+
+def _course(request, slug: str) -> Course:
+    course = authored_courses(request.user).filter(slug=slug).first()
+    if course is None:
+        raise Http404
+    return course
+
+
+def _is_author_somewhere(user: User) -> bool:
+    return user.is_superuser or Membership.objects.filter(user=user, role__in=[Role.FACULTY, Role.ADMIN]).exists()
+
+
+def _version_data(v: CourseVersion) -> dict:
+    return {
+        "number": v.number, "status": v.status, "title": v.title, "language": v.language,
+        "summary": v.summary, "hours": str(v.hours), "published_at": v.published_at, "created_at": v.created_at,
+    }
+
+
+def _course_data(course: Course) -> dict:
+    versions = list(course.versions.order_by("-number"))
+    return {"slug": course.slug, "school": course.school.slug if course.school else None,
+            "versions": [_version_data(v) for v in versions]}
+
+
+class CourseListApi(APIView):
+    class Input(serializers.Serializer):
+        slug = serializers.SlugField(max_length=100)
+        title = serializers.CharField(max_length=200)
+        language = serializers.ChoiceField(choices=["en", "fr"])
+        school = serializers.SlugField(required=False, allow_null=True)
+
+    @extend_schema(responses=inline_serializer("AuthoredCourses", {"results": serializers.ListField()}))
+    def get(self, request):
+        courses = authored_courses(request.user).select_related("school").prefetch_related("versions")
+        return ApiResponse({"results": [
+            {"slug": c.slug, "school": c.school.slug if c.school else None,
+             "versions": [_version_data(v) for v in sorted(c.versions.all(), key=lambda v: -v.number)]}
+            for c in courses
+        ]})
+
+    @extend_schema(request=Input, responses=inline_serializer("CourseCreated", {"slug": serializers.CharField()}))
+    def post(self, request):
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        school = None
+        if slug := data.validated_data.get("school"):
+            school = School.objects.filter(slug=slug).first()
+            if school is None or not (request.user.is_superuser or Membership.objects.filter(
+                user=request.user, school=school, role__in=[Role.FACULTY, Role.ADMIN]).exists()):
+                raise ApplicationError(_("You are not faculty of this school."), {"school": [_("Not allowed.")]}, status_code=403)
+        elif not _is_author_somewhere(request.user):
+            raise ApplicationError(_("Only faculty may create courses."), status_code=403)
+        if Course.objects.filter(slug=data.validated_data["slug"]).exists():
+            raise ApplicationError(_("A course with this slug exists."), {"slug": [_("Already taken.")]})
+        with transaction.atomic():
+            course = services.course_create(
+                slug=data.validated_data["slug"], title=data.validated_data["title"],
+                language=data.validated_data["language"], user=request.user, school=school,
+            )
+        return ApiResponse(_course_data(course), status=status.HTTP_201_CREATED)
+
+
+class CourseDetailApi(APIView):
+    class Input(serializers.Serializer):
+        title = serializers.CharField(max_length=200, required=False)
+        summary = serializers.CharField(required=False, allow_blank=True)
+        hours = serializers.DecimalField(max_digits=5, decimal_places=1, min_value=0, required=False)
+
+    @extend_schema(responses=inline_serializer("AuthoredCourse", {"slug": serializers.CharField()}))
+    def get(self, request, slug: str):
+        return ApiResponse(_course_data(_course(request, slug)))
+
+    @extend_schema(request=Input, responses=inline_serializer("CourseUpdated", {"slug": serializers.CharField()}))
+    def patch(self, request, slug: str):
+        course = _course(request, slug)
+        data = self.Input(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        draft = course.versions.filter(status=CourseVersion.Status.DRAFT).first()
+        if draft is None:
+            raise Conflict(_("Published versions are immutable; create a draft first."))
+        with transaction.atomic():
+            services.course_version_update(version=draft, **data.validated_data)
+        return ApiResponse(_course_data(course))
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request, slug: str):
+        course = _course(request, slug)
+        if course.versions.exclude(status=CourseVersion.Status.DRAFT).exists():
+            raise Conflict(_("A course that was published cannot be deleted; withdraw it instead."))
+        course.delete()
+        return ApiResponse(status=status.HTTP_204_NO_CONTENT)
+
+
+class CourseDraftApi(APIView):
+    @extend_schema(request=None, responses=inline_serializer("DraftCreated", {"number": serializers.IntegerField()}))
+    def post(self, request, slug: str):
+        course = _course(request, slug)
+        version = services.course_version_create_draft(course=course, user=request.user)
+        return ApiResponse(_version_data(version), status=status.HTTP_201_CREATED)
+
+
+class CoursePublishApi(APIView):
+    @extend_schema(request=None, responses=inline_serializer("Published", {"number": serializers.IntegerField()}))
+    def post(self, request, slug: str):
+        course = _course(request, slug)
+        draft = course.versions.filter(status=CourseVersion.Status.DRAFT).first()
+        if draft is None:
+            raise Conflict(_("There is no draft to publish."))
+        version = services.course_version_publish(version=draft, user=request.user)
+        return ApiResponse(_version_data(version))
+
+
+class CourseWithdrawApi(APIView):
+    @extend_schema(request=None, responses=inline_serializer("Withdrawn", {"number": serializers.IntegerField()}))
+    def post(self, request, slug: str, number: int):
+        course = _course(request, slug)
+        version = course.versions.filter(number=number).first()
+        if version is None:
+            raise Http404
+        return ApiResponse(_version_data(services.course_version_withdraw(version=version, user=request.user)))
+
+
+class PackageImportApi(APIView):
+    """Upload a course package (``course.yaml``); errors come back with their path."""
+
+    parser_classes = [MultiPartParser]
+
+    class Input(serializers.Serializer):
+        file = serializers.FileField()
+        publish = serializers.BooleanField(default=False)
+
+    @extend_schema(request=Input, responses=inline_serializer("PackageImported", {"slug": serializers.CharField()}))
+    def post(self, request):
+        if not _is_author_somewhere(request.user):
+            raise ApplicationError(_("Only faculty may import courses."), status_code=403)
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        upload = data.validated_data["file"]
+        if upload.size > 5 * 1024 * 1024:
+            raise ApplicationError(_("The package is too large."), {"file": [_("At most 5 MiB.")]})
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "course.yaml"
+            path.write_bytes(upload.read())
+            existing = Course.objects.filter(slug=_peek_slug(path)).first()
+            if existing and not authored_courses(request.user).filter(pk=existing.pk).exists():
+                raise ApplicationError(_("This course belongs to other authors."), {"slug": [_("Not yours.")]}, status_code=403)
+            try:
+                version = course_package_import(path=path, user=request.user, publish=data.validated_data["publish"])
+            except PackageError as exc:
+                errors: dict[str, list[str]] = {}
+                for where, message in exc.errors:
+                    errors.setdefault(where, []).append(message)
+                raise ApplicationError(_("The package is not valid; nothing was imported."), errors) from exc
+        return ApiResponse({"slug": version.course.slug, **_version_data(version)}, status=status.HTTP_201_CREATED)
+
+
+def _peek_slug(path: Path) -> str:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError):
+        return ""
+    return str(data.get("slug", "")) if isinstance(data, dict) else ""
+
+
+class PackageExportApi(APIView):
+    @extend_schema(responses={(200, "application/yaml"): str})
+    def get(self, request, slug: str):
+        course = _course(request, slug)
+        with tempfile.TemporaryDirectory() as folder:
+            course_package_export(course=course, path=Path(folder))
+            body = (Path(folder) / "course.yaml").read_text(encoding="utf-8")
+        response = HttpResponse(body, content_type="application/yaml; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{course.slug}.yaml"'
+        return response

@@ -1,0 +1,32 @@
+"""The error of a package that cannot be imported: every problem, each with its path.
+
+A path names the place in course.yaml, e.g. ``modules[2].cases[0].items[1].key.spans[0]``;
+"" is the document itself. Authors fix a package in one pass only if they see every
+problem at once, so validation collects them all before raising this.
+"""
+from django.utils.translation import ngettext
+
+Problem = tuple[str, str]  # (path, message)
+
+
+class PackageError(Exception):
+    def __init__(self, problems: list[Problem], message: str | None = None):
+        self.problems = list(problems)
+        count = len(self.problems)
+        self.message = message or ngettext(
+            "The course package is not valid (%(count)d problem).",
+            "The course package is not valid (%(count)d problems).",
+            count,
+        ) % {"count": count}
+        super().__init__(self.message)
+
+    def as_dict(self) -> dict[str, list[str]]:
+        """The problems in the API error shape: {path: [messages]}."""
+        errors: dict[str, list[str]] = {}
+        for path, message in self.problems:
+            errors.setdefault(path or "non_field_errors", []).append(message)
+        return errors
+
+    def lines(self, root_name: str = "course.yaml") -> list[str]:
+        """One ``path: message`` line per problem; the document itself is named ``root_name``."""
+        return [f"{path or root_name}: {message}" for path, message in self.problems]

@@ -1,0 +1,105 @@
+"""Importing a course package: validate everything, then write everything or nothing.
+
+Order matters. The whole document is checked first (schema, references, taxonomy codes,
+media, every item's key) and every problem is reported at once; only a valid package
+touches the database, in one transaction, so a failed import leaves no half-written
+course. Media bytes are stored before that transaction under their content hash: a
+rollback can leave an unreferenced file behind, never a row pointing at nothing.
+
+A slug that exists gets a new draft version (published versions are never touched); an
+existing draft is replaced, keeping its number and id.
+"""
+from pathlib import Path
+
+from django.db import transaction
+from django.db.models import Max, ProtectedError
+from django.utils.translation import gettext as _
+
+from training.api_errors import ApplicationError, Conflict
+
+from ..models import Course, CourseVersion
+from .errors import PackageError
+from .loader import load_package
+from .media import MediaFile, MediaProblem, read_media, store
+from .validation import package_problems
+from .writer import hours_decimal, write_media, write_tree
+
+
+class _MediaReader:
+    """The importer's media check: reads each referenced file once and keeps it."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.files: dict[str, MediaFile] = {}
+        self.problems: dict[str, str] = {}
+
+    def __call__(self, path: str) -> str | None:
+        if path not in self.files and path not in self.problems:
+            try:
+                self.files[path] = read_media(self.root, path)
+            except MediaProblem as exc:
+                self.problems[path] = str(exc)
+        return self.problems.get(path)
+
+
+def course_package_import(*, path: Path, user=None, publish: bool = False) -> CourseVersion:
+    """Import the package at ``path`` (course.yaml or its folder) as a draft version.
+
+    Raises PackageError listing every problem when the package is not valid; with
+    ``publish`` the draft is published at once (and nothing is written if that fails).
+    """
+    package = load_package(path)
+    media = _MediaReader(package.root)
+    problems = package_problems(package.data, media_check=media)
+    if problems:
+        raise PackageError(problems)
+    data = package.data
+    names = {media_path: store(file) for media_path, file in media.files.items()}
+    with transaction.atomic():
+        version = _draft_for_import(data, user)
+        write_tree(version, data)
+        write_media(version, list(media.files.values()), names)
+        if publish:
+            from ..services import course_version_publish  # services import this package
+
+            try:
+                version = course_version_publish(version=version, user=user)
+            except ApplicationError as exc:
+                problems = [(path, message) for path, messages in exc.errors.items() for message in messages]
+                raise PackageError(problems or [("", exc.message)], exc.message) from exc
+    return version
+
+
+def _draft_for_import(data: dict, user) -> CourseVersion:
+    """An empty draft of the package's course: a new course, a new draft, or the emptied draft."""
+    fields = {
+        "language": data["language"],
+        "title": data["title"],
+        "summary": data.get("summary", ""),
+        "hours": hours_decimal(data.get("hours")),
+    }
+    translation_of = Course.objects.filter(slug=data["translation_of"]).first() if data.get("translation_of") else None
+    course = Course.objects.select_for_update().filter(slug=data["slug"]).first()
+    if course is None:
+        course = Course.objects.create(slug=data["slug"], owner=user, translation_of=translation_of)
+        return CourseVersion.objects.create(course=course, number=1, created_by=user, **fields)
+    if course.translation_of_id != (translation_of.id if translation_of else None):
+        course.translation_of = translation_of
+        course.save(update_fields=["translation_of"])
+    draft = CourseVersion.objects.select_for_update().filter(
+        course=course, status=CourseVersion.Status.DRAFT,
+    ).first()
+    if draft is None:
+        number = (course.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+        return CourseVersion.objects.create(course=course, number=number, created_by=user, **fields)
+    try:
+        draft.modules.all().delete()
+    except ProtectedError:
+        raise Conflict(_("The current draft of %(slug)s has answers (previews) and cannot be replaced.") % {
+            "slug": course.slug,
+        }) from None
+    draft.media.all().delete()
+    for name, value in fields.items():
+        setattr(draft, name, value)
+    draft.save(update_fields=list(fields))
+    return draft

@@ -1,0 +1,78 @@
+"""Reading course.yaml: where the package is, and YAML that means what it says.
+
+PyYAML silently keeps the last of two equal keys in a mapping; an author who pastes a
+second ``key:`` into an item would lose the first without a word, so duplicates are an
+error here. Only safe YAML is read (no Python objects).
+"""
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.utils.translation import gettext as _
+
+from .errors import PackageError
+
+PACKAGE_FILE = "course.yaml"
+
+
+@dataclass(frozen=True)
+class Package:
+    root: Path  # the folder media paths are relative to
+    file: Path
+    data: Any
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+def _mapping(loader: _Loader, node: yaml.MappingNode) -> dict:
+    loader.flatten_mapping(node)
+    seen = set()
+    for key_node, _value in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        try:
+            hash(key)
+        except TypeError:
+            continue  # construct_mapping reports unhashable keys itself
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, _("duplicate key %(key)s") % {"key": key}, key_node.start_mark,
+            )
+        seen.add(key)
+    return loader.construct_mapping(node, deep=True)
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+
+
+def package_file(path: Path) -> Path:
+    """course.yaml itself, whether ``path`` names the file or its folder."""
+    path = Path(path)
+    return path / PACKAGE_FILE if path.is_dir() else path
+
+
+def load_package(path: Path) -> Package:
+    file = package_file(path)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise PackageError([("", _("no such file: %(path)s") % {"path": file})]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PackageError([("", _("cannot read %(path)s: %(reason)s") % {"path": file, "reason": exc})]) from None
+    try:
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        raise PackageError([("", _yaml_message(exc))]) from None
+    return Package(root=file.parent, file=file, data=data)
+
+
+def _yaml_message(exc: yaml.YAMLError) -> str:
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc)
+    if mark is None:
+        return _("not valid YAML: %(problem)s") % {"problem": problem}
+    return _("not valid YAML at line %(line)d, column %(column)d: %(problem)s") % {
+        "line": mark.line + 1, "column": mark.column + 1, "problem": problem,
+    }

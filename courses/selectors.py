@@ -1,0 +1,55 @@
+"""Reads of course content. Keyword-only; each costs a fixed number of queries."""
+from django.db.models import Prefetch
+
+from .models import Artifact, Case, Course, CourseVersion, Item, Lesson, Module
+
+
+def course_latest_published(*, course: Course) -> CourseVersion | None:
+    """The version trainees take: the published one with the highest number."""
+    return (
+        CourseVersion.objects.filter(course=course, status=CourseVersion.Status.PUBLISHED)
+        .order_by("-number")
+        .first()
+    )
+
+
+def course_draft(*, course: Course) -> CourseVersion | None:
+    return CourseVersion.objects.filter(course=course, status=CourseVersion.Status.DRAFT).first()
+
+
+def course_latest_version(*, course: Course) -> CourseVersion | None:
+    """The version with the highest number, whatever its status."""
+    return CourseVersion.objects.filter(course=course).order_by("-number").first()
+
+
+def version_tree(*, version: CourseVersion) -> list[Module]:
+    """The modules of ``version`` in order, with everything beneath them prefetched.
+
+    Eight queries whatever the size of the course: modules, lessons, cases, artifacts
+    (and their failure modes), items with their keys (and their competencies and failure
+    modes). Each item's ``artifact`` is the same object as the one in ``case.artifacts``.
+    """
+    items = (
+        Item.objects.select_related("key")
+        .prefetch_related("competencies", "failure_modes")
+        .order_by("position")
+    )
+    cases = Case.objects.order_by("position").prefetch_related(
+        Prefetch("artifacts", queryset=Artifact.objects.prefetch_related("failure_modes").order_by("position")),
+        Prefetch("items", queryset=items),
+    )
+    modules = list(
+        Module.objects.filter(version=version)
+        .order_by("position")
+        .prefetch_related(
+            Prefetch("lessons", queryset=Lesson.objects.order_by("position")),
+            Prefetch("cases", queryset=cases),
+        )
+    )
+    for module in modules:
+        for case in module.cases.all():
+            by_id = {artifact.id: artifact for artifact in case.artifacts.all()}
+            for item in case.items.all():
+                if item.artifact_id in by_id:
+                    item.artifact = by_id[item.artifact_id]  # no query per item
+    return modules

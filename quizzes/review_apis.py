@@ -1,0 +1,52 @@
+"""Faculty grading queue for free-text answers: the automatic suggestion per criterion,
+confirmed or adjusted by a person before the grade counts."""
+from django.http import Http404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.response import Response as ApiResponse
+from rest_framework.views import APIView
+
+from . import services
+from .selectors import review_queue
+
+
+def _queue_entry(response, *, show_names: bool) -> dict:
+    trainee = response.attempt.trainee
+    return {
+        "id": response.pk,
+        "trainee": trainee.display_name if show_names else _("Trainee %(number)s") % {"number": trainee.pk},
+        "item": response.item_id, "prompt": response.item.prompt, "answer": response.answer,
+        "criteria": response.item.key.answer.get("criteria", []),
+        "suggestion": response.grade.detail.get("criteria", []) if hasattr(response, "grade") else [],
+        "submitted_at": response.submitted_at,
+    }
+
+
+class ReviewQueueApi(APIView):
+    """Answers waiting for my grade; names hidden unless ``?show_names=1``."""
+
+    @extend_schema(responses=inline_serializer("ReviewQueue", {"results": serializers.ListField()}))
+    def get(self, request):
+        show_names = request.query_params.get("show_names") == "1"
+        queue = review_queue(user=request.user).select_related("attempt__trainee", "item__key")[:200]
+        return ApiResponse({"results": [_queue_entry(r, show_names=show_names) for r in queue]})
+
+
+class ReviewConfirmApi(APIView):
+    class Input(serializers.Serializer):
+        points = serializers.DictField(child=serializers.FloatField(), help_text="Points per criterion id.")
+        comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+    @extend_schema(request=Input, responses=inline_serializer("ReviewConfirmed", {"score": serializers.FloatField()}))
+    def post(self, request, response_id: int):
+        response = review_queue(user=request.user).filter(pk=response_id).first()
+        if response is None:
+            raise Http404
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        grade = services.response_review_confirm(
+            response=response, reviewer=request.user,
+            points=data.validated_data["points"], comment=data.validated_data["comment"],
+        )
+        return ApiResponse({"id": response.pk, "score": grade.score, "is_final": grade.is_final})

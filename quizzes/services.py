@@ -1,0 +1,301 @@
+"""Writes of the quizzes app: attempts, answers, grading.
+
+Submitting stores the Response and enqueues grading after commit; the Response row is
+the outbox (state ``submitted`` until a grade exists), so a broker outage only delays
+grading — the beat sweeper re-enqueues whatever is still pending.
+"""
+import logging
+from datetime import datetime
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from cohorts import services as cohort_services
+from cohorts.contributions import difference, grade_contribution
+from cohorts.selectors import trainee_may_take_course
+from courses.models import CourseVersion, Item, Module
+from courses.selectors import course_latest_published
+from training.api_errors import ApplicationError, Conflict
+
+from .graders import FieldError, GradeResult, grader_for
+from .models import Attempt, Grade, Response
+
+logger = logging.getLogger(__name__)
+
+
+def _errors(field_errors: list[FieldError], prefix: str = "answer") -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for e in field_errors:
+        path = f"{prefix}.{e.path}" if e.path else prefix
+        out.setdefault(path, []).append(_(e.message) % e.params if e.params else _(e.message))
+    return out
+
+
+def artifact_payload(item: Item) -> dict | None:
+    """The artifact as graders see it (content and ground truth)."""
+    a = item.artifact
+    if a is None:
+        return None
+    return {
+        "kind": a.kind,
+        "content": a.content,
+        "ground_truth": {"correct": a.ai_correct, "failure_modes": [f.code for f in a.failure_modes.all()]},
+    }
+
+
+# ---------------------------------------------------------------- attempts
+
+def attempt_start(*, trainee: User, module: Module) -> Attempt:
+    """Open an attempt on the latest published version, or return the one already open."""
+    course = module.version.course
+    existing = Attempt.objects.filter(
+        trainee=trainee, course=course, module_slug=module.slug, status=Attempt.Status.OPEN,
+    ).first()
+    if existing:
+        return existing
+    if not trainee_may_take_course(trainee=trainee, course=course):
+        raise ApplicationError(_("This course is not assigned to you."), status_code=403)
+    latest = course_latest_published(course=course)
+    if module.version.status != CourseVersion.Status.PUBLISHED or latest is None or latest.pk != module.version_id:
+        raise Conflict(_("This module is not open for new attempts; take the current published version."))
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            attempt = Attempt.objects.create(trainee=trainee, module=module, course=course, module_slug=module.slug)
+            cohort_services.progress_touch(
+                trainee_id=trainee.pk, course_id=course.pk, module_slug=module.slug,
+                items_total=Item.objects.filter(case__module=module).count(), at=now,
+            )
+    except IntegrityError:  # a concurrent start won; one open attempt per module
+        attempt = Attempt.objects.get(
+            trainee=trainee, course=course, module_slug=module.slug, status=Attempt.Status.OPEN,
+        )
+    return attempt
+
+
+def attempt_submit(*, attempt: Attempt) -> Attempt:
+    """Close an attempt: no more answers; feedback of 'after attempt' modules becomes due."""
+    updated = Attempt.objects.filter(pk=attempt.pk, status=Attempt.Status.OPEN).update(
+        status=Attempt.Status.SUBMITTED, submitted_at=timezone.now(),
+    )
+    attempt.refresh_from_db()
+    if not updated:
+        raise Conflict(_("This attempt was already submitted."))
+    return attempt
+
+
+def _check_open_item(attempt: Attempt, item: Item) -> None:
+    if attempt.status != Attempt.Status.OPEN:
+        raise Conflict(_("This attempt is submitted; start a new one to answer again."))
+    if item.case.module_id != attempt.module_id:
+        raise ApplicationError(_("This item is not part of the attempt's module."), {"item": [_("Unknown item.")]}, status_code=404)
+
+
+# ---------------------------------------------------------------- answers
+
+def response_answer_unaided(*, attempt: Attempt, item: Item, answer: dict) -> Response:
+    """Store the unaided first answer of a decide-first item; the AI output is shown after."""
+    _check_open_item(attempt, item)
+    if not item.decide_first:
+        raise ApplicationError(_("This item does not ask for an unaided answer first."), {"item": [_("Not a decide-first item.")]})
+    errors = grader_for(item.type).validate_initial_answer(item.spec, answer)
+    if errors:
+        raise ApplicationError(_("The answer is not valid."), _errors(errors))
+    try:
+        with transaction.atomic():
+            return Response.objects.create(
+                attempt=attempt, item=item, state=Response.State.UNAIDED,
+                initial_answer=answer, initial_at=timezone.now(),
+            )
+    except IntegrityError:
+        existing = Response.objects.get(attempt=attempt, item=item)
+        if existing.initial_answer == answer:
+            return existing
+        raise Conflict(_("The unaided answer was already given and cannot be changed.")) from None
+
+
+def response_submit(*, attempt: Attempt, item: Item, answer: dict) -> tuple[Response, bool]:
+    """Store a final answer and enqueue its grading; returns (response, created).
+
+    Submitting the same answer twice (a double click, a retried request) returns the stored
+    response; a different answer to an already answered item is refused.
+    """
+    _check_open_item(attempt, item)
+    errors = grader_for(item.type).validate_answer(item.spec, answer, artifact_payload(item))
+    if errors:
+        raise ApplicationError(_("The answer is not valid."), _errors(errors))
+    now = timezone.now()
+    with transaction.atomic():
+        if item.decide_first:
+            moved = Response.objects.filter(attempt=attempt, item=item, state=Response.State.UNAIDED).update(
+                state=Response.State.SUBMITTED, answer=answer, submitted_at=now,
+            )
+            response = Response.objects.filter(attempt=attempt, item=item).first()
+            if response is None:
+                raise Conflict(_("Give your unaided answer first; the AI output is shown after it."))
+            created = bool(moved)
+        else:
+            try:
+                with transaction.atomic():
+                    response = Response.objects.create(
+                        attempt=attempt, item=item, state=Response.State.SUBMITTED, answer=answer, submitted_at=now,
+                    )
+                created = True
+            except IntegrityError:
+                response = Response.objects.get(attempt=attempt, item=item)
+                created = False
+        if not created and response.answer != answer:
+            raise Conflict(_("This item was already answered; answers cannot be changed once submitted."))
+        if created:
+            transaction.on_commit(lambda: enqueue_grading(response.pk))
+    return response, created
+
+
+def enqueue_grading(response_id: int) -> None:
+    """Publish a grading task; a broker failure is logged, the sweeper will retry later."""
+    from .tasks import grade_response
+
+    try:
+        grade_response.apply_async((response_id,), retry=False)
+    except Exception:  # noqa: BLE001 - any broker error: the row stays pending, nothing is lost
+        logger.warning("Could not enqueue grading of response %s; the sweeper will retry.", response_id, exc_info=True)
+
+
+# ---------------------------------------------------------------- grading
+
+def _grade_answer(response: Response) -> dict:
+    answer = dict(response.answer)
+    if response.item.type == Item.Type.RELIANCE_DECISION:
+        answer["initial_answer"] = (response.initial_answer or {}).get("answer")
+    return answer
+
+
+def response_grade(*, response_id: int) -> Grade | None:
+    """Grade a submitted response once; grading it again is a no-op returning the grade.
+
+    The row lock serialises two deliveries of the same task; the state check makes the
+    second one return without writing.
+    """
+    with transaction.atomic():
+        response = (
+            Response.objects.select_for_update(of=("self",))
+            .select_related("item__key", "item__artifact", "attempt")
+            .filter(pk=response_id)
+            .first()
+        )
+        if response is None:
+            return None
+        if response.state != Response.State.SUBMITTED:
+            return Grade.objects.filter(response=response).first()
+        item = response.item
+        Response.objects.filter(pk=response.pk).update(grading_tries=response.grading_tries + 1)
+        result = grader_for(item.type).grade(item.spec, item.key.answer, _grade_answer(response), artifact_payload(item))
+        grade = _store_grade(response=response, result=result, final=not result.needs_review)
+        response.state = Response.State.GRADED if grade.is_final else Response.State.REVIEW
+        response.save(update_fields=["state", "updated_at"])
+    return grade
+
+
+def response_mark_failed(*, response_id: int, reason: str) -> None:
+    """A permanent grading failure: keep the answer, say why, stop retrying."""
+    Response.objects.filter(pk=response_id, state=Response.State.SUBMITTED).update(
+        state=Response.State.FAILED, failure_reason=reason[:2000],
+    )
+
+
+def _store_grade(*, response: Response, result: GradeResult, final: bool, graded_by: User | None = None,
+                 comment: str = "") -> Grade:
+    """Upsert the grade and move the trainee's aggregates by the difference it makes."""
+    item = response.item
+    now = timezone.now()
+    old = Grade.objects.filter(response=response).first()
+    contribution = {}
+    if final:
+        contribution = grade_contribution(
+            item_type=item.type,
+            competencies=[c.code for c in item.competencies.all()],
+            ai_correct=item.artifact.ai_correct if item.artifact_id else None,
+            score=result.score, cbm_mark=result.cbm_mark, detail=result.detail,
+        )
+    grade, _created = Grade.objects.update_or_create(
+        response=response,
+        defaults={
+            "score": result.score, "cbm_mark": result.cbm_mark, "feedback": result.feedback,
+            "detail": result.detail, "grader_version": grader_for(item.type).VERSION, "is_final": final,
+            "graded_by": graded_by, "comment": comment, "contribution": contribution, "graded_at": now,
+        },
+    )
+    old_contribution = old.contribution if old and old.is_final else {}
+    _apply_to_aggregates(response=response, new=contribution, old=old_contribution, at=now)
+    return grade
+
+
+def _apply_to_aggregates(*, response: Response, new: dict, old: dict, at: datetime) -> None:
+    attempt = response.attempt
+    delta = difference(new, old)
+    cohort_services.counters_add(trainee_id=attempt.trainee_id, course_id=attempt.course_id, deltas=delta)
+    if delta.get("items.n") or delta.get("items.score"):
+        cohort_services.progress_record(
+            trainee_id=attempt.trainee_id, course_id=attempt.course_id, module_slug=attempt.module_slug,
+            items_total=Item.objects.filter(case__module_id=attempt.module_id).count(),
+            graded_delta=int(delta.get("items.n", 0)), score_delta=delta.get("items.score", 0.0), at=at,
+        )
+
+
+def sweep_ungraded(*, older_than=None, limit: int = 1000) -> list[int]:
+    """Ids of responses still waiting for a grade past the timeout, re-enqueued."""
+    cutoff = timezone.now() - (older_than if older_than is not None else settings.VIGIL_GRADING_TIMEOUT)
+    ids = list(
+        Response.objects.filter(state=Response.State.SUBMITTED, submitted_at__lte=cutoff)
+        .order_by("submitted_at").values_list("pk", flat=True)[:limit]
+    )
+    for response_id in ids:
+        enqueue_grading(response_id)
+    return ids
+
+
+# ---------------------------------------------------------------- manual grading
+
+def response_review_confirm(
+    *, response: Response, reviewer: User, points: dict[str, float], comment: str = "",
+) -> Grade:
+    """A faculty member confirms or adjusts the suggested points of a free-text answer.
+
+    The grade becomes final and only then counts in the trainee's aggregates; confirming
+    again (a correction) moves the aggregates by the difference.
+    """
+    with transaction.atomic():
+        response = (
+            Response.objects.select_for_update(of=("self",)).select_related("item__key", "attempt", "grade")
+            .get(pk=response.pk)
+        )
+        if response.state not in (Response.State.REVIEW, Response.State.GRADED) or response.item.type != Item.Type.FREE_TEXT:
+            raise Conflict(_("This response is not waiting for a manual grade."))
+        grade = response.grade
+        criteria = {c["id"]: c for c in response.item.key.answer.get("criteria", [])}
+        errors = {}
+        for cid in criteria:
+            if cid not in points:
+                errors[f"points.{cid}"] = [_("Give the points for this criterion.")]
+        for cid, value in points.items():
+            if cid not in criteria:
+                errors[f"points.{cid}"] = [_("No such criterion.")]
+            elif not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 <= value <= criteria[cid]["points"]:
+                errors[f"points.{cid}"] = [_("Must be a number from 0 to %(max)s.") % {"max": criteria[cid]["points"]}]
+        if errors:
+            raise ApplicationError(_("The grade is not valid."), errors)
+        total = sum(c["points"] for c in criteria.values())
+        awarded = sum(points.values())
+        detail = dict(grade.detail)
+        detail["confirmed_points"] = points
+        result = GradeResult(
+            score=min(max(awarded / total, 0.0), 1.0) if total else 0.0,
+            feedback=grade.feedback, detail=detail, cbm_mark=None,
+        )
+        grade = _store_grade(response=response, result=result, final=True, graded_by=reviewer, comment=comment)
+        response.state = Response.State.GRADED
+        response.save(update_fields=["state", "updated_at"])
+    return grade
