@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from training.api_errors import ApplicationError, Conflict
 
-from ..models import Course, CourseVersion
+from ..models import Course, CourseVersion, Item
 from .errors import PackageError
 from .loader import load_package
 from .media import MediaFile, MediaProblem, read_media, store
@@ -93,6 +93,8 @@ def _draft_for_import(data: dict, user) -> CourseVersion:
         number = (course.versions.aggregate(n=Max("number"))["n"] or 0) + 1
         return CourseVersion.objects.create(course=course, number=number, created_by=user, **fields)
     try:
+        # Items first: Item.artifact is PROTECT, so a case cannot cascade to both at once.
+        Item.objects.filter(case__module__version=draft).delete()
         draft.modules.all().delete()
     except ProtectedError:
         raise Conflict(_("The current draft of %(slug)s has answers (previews) and cannot be replaced.") % {

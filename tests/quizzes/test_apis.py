@@ -1,0 +1,140 @@
+"""The trainee API: what a trainee may see and do, and the error shape of bad input."""
+import pytest
+from rest_framework.test import APIClient
+
+from courses.models import Module
+from quizzes import services
+from quizzes.models import Response
+from tests.factories import ItemFactory, ModuleFactory, UserFactory
+
+
+@pytest.fixture
+def client(trainee):
+    c = APIClient()
+    c.force_authenticate(trainee)
+    return c
+
+
+@pytest.fixture
+def attempt(trainee, module):
+    return services.attempt_start(trainee=trainee, module=module)
+
+
+def submit(client, attempt, item, answer):
+    return client.post(f"/api/v1/attempts/{attempt.pk}/items/{item.pk}/response/", {"answer": answer}, format="json")
+
+
+def test_my_courses_lists_the_assigned_course_with_its_modules(client, module):
+    body = client.get("/api/v1/me/courses/").json()
+    assert [c["course"] for c in body["courses"]] == [module.version.course.slug]
+    assert body["courses"][0]["modules"][0]["id"] == module.pk
+
+
+def test_my_courses_costs_a_bounded_number_of_queries(client, trainee, module, django_assert_max_num_queries):
+    with django_assert_max_num_queries(8):
+        client.get("/api/v1/me/courses/")
+
+
+def test_case_never_shows_the_key(client, attempt, single_choice):
+    body = client.get(f"/api/v1/cases/{single_choice.case_id}/").json()
+    item = body["items"][0]
+    assert "key" not in item and "rationale" not in item
+    assert "Because B." not in str(body)
+
+
+def test_decide_first_case_hides_the_ai_output_before_the_unaided_answer(client, attempt, decide_first):
+    body = client.get(f"/api/v1/cases/{decide_first.case_id}/").json()
+    assert body["artifacts"][0]["hidden"] is True
+    assert "content" not in body["artifacts"][0]
+    assert "ai_answer" not in body["items"][0]["spec"]
+    assert '"High"' not in str(body).replace("'", '"')
+
+
+def test_ai_output_is_refused_before_the_unaided_answer(client, attempt, decide_first):
+    response = client.get(f"/api/v1/attempts/{attempt.pk}/items/{decide_first.pk}/ai-output/")
+    assert response.status_code == 409
+    assert response.json()["message"]
+
+
+def test_ai_output_is_shown_after_the_unaided_answer(client, attempt, decide_first):
+    stored = client.post(f"/api/v1/attempts/{attempt.pk}/items/{decide_first.pk}/unaided/", {"answer": {"answer": "wait"}}, format="json")
+    assert stored.status_code == 201
+    body = client.get(f"/api/v1/attempts/{attempt.pk}/items/{decide_first.pk}/ai-output/").json()
+    assert body["ai_answer"] == "start"
+    assert body["artifact"]["content"]["output"] == "High"
+
+
+def test_bad_answer_gets_400_with_the_field_path(client, attempt, single_choice):
+    response = submit(client, attempt, single_choice, {"answer": "nope"})
+    assert response.status_code == 400
+    assert "answer.answer" in response.json()["errors"]
+    assert not Response.objects.exists()
+
+
+def test_missing_answer_envelope_gets_400(client, attempt, single_choice):
+    response = client.post(f"/api/v1/attempts/{attempt.pk}/items/{single_choice.pk}/response/", {}, format="json")
+    assert response.status_code == 400
+    assert "answer" in response.json()["errors"]
+
+
+def test_submit_then_resubmit_the_same_answer(client, attempt, single_choice):
+    assert submit(client, attempt, single_choice, {"answer": "b"}).status_code == 201
+    assert submit(client, attempt, single_choice, {"answer": "b"}).status_code == 200
+    assert submit(client, attempt, single_choice, {"answer": "a"}).status_code == 409
+
+
+def test_graded_response_shows_score_key_and_rationale_with_immediate_feedback(client, attempt, single_choice):
+    rid = submit(client, attempt, single_choice, {"answer": "a"}).json()["id"]
+    services.response_grade(response_id=rid)
+    body = client.get(f"/api/v1/responses/{rid}/").json()
+    assert body["grade"]["score"] == 0
+    assert body["key"] == {"answer": "b"}
+    assert "Because B." in body["rationale"]
+
+
+def test_after_attempt_feedback_withholds_the_key_until_the_attempt_is_submitted(client, attempt, single_choice):
+    Module.objects.filter(pk=attempt.module_id).update(feedback_policy="after_attempt")
+    rid = submit(client, attempt, single_choice, {"answer": "a"}).json()["id"]
+    services.response_grade(response_id=rid)
+    assert client.get(f"/api/v1/responses/{rid}/").json()["key"] is None
+    client.post(f"/api/v1/attempts/{attempt.pk}/submit/")
+    assert client.get(f"/api/v1/responses/{rid}/").json()["key"] == {"answer": "b"}
+
+
+def test_pending_response_has_no_grade_and_no_key(client, attempt, single_choice):
+    rid = submit(client, attempt, single_choice, {"answer": "b"}).json()["id"]
+    body = client.get(f"/api/v1/responses/{rid}/").json()
+    assert body["state"] == "submitted"
+    assert body["grade"] is None and body["key"] is None
+
+
+def test_another_trainee_cannot_read_my_response(attempt, single_choice, client):
+    rid = submit(client, attempt, single_choice, {"answer": "b"}).json()["id"]
+    other = APIClient()
+    other.force_authenticate(UserFactory())
+    assert other.get(f"/api/v1/responses/{rid}/").status_code == 404
+
+
+def test_a_module_of_a_course_not_assigned_is_not_found(client):
+    assert client.get(f"/api/v1/modules/{ModuleFactory().pk}/").status_code == 404
+    assert client.post(f"/api/v1/modules/{ModuleFactory().pk}/attempts/").status_code == 404
+
+
+def test_an_item_of_another_module_is_not_found(client, attempt):
+    foreign = ItemFactory()
+    assert submit(client, attempt, foreign, {"answer": "b"}).status_code == 404
+
+
+def test_anonymous_requests_are_refused(single_choice):
+    assert APIClient().get("/api/v1/me/courses/").status_code in (401, 403)
+
+
+def test_my_reliance_has_undefined_measures_before_any_answer(client):
+    body = client.get("/api/v1/me/reliance/").json()
+    assert body["measures"]["reliance"]["automation_bias_rate"] is None
+
+
+def test_openapi_schema_is_served(client):
+    response = client.get("/api/schema/")
+    assert response.status_code == 200
+    assert b"/api/v1/attempts/{attempt_id}/items/{item_id}/response/" in response.content
