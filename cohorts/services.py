@@ -33,24 +33,28 @@ def counters_add(*, trainee_id: int, course_id: int, deltas: dict[str, float]) -
 
 
 def progress_record(
-    *, trainee_id: int, course_id: int, module_slug: str, items_total: int,
-    graded_delta: int, score_delta: float, at: datetime,
+    *, trainee_id: int, course_id: int, module_slug: str, graded_delta: int, score_delta: float, at: datetime,
+    items_total: int | None = None,
 ) -> None:
-    """Move a trainee's module progress by one grading event (or a regrade's difference)."""
+    """Move a trainee's module progress by one grading event (or a regrade's difference).
+
+    ``items_total`` is given when an attempt starts (the module's size in the version being
+    taken); grading leaves it as it is.
+    """
     table = ModuleProgress._meta.db_table
+    total_update = "items_total = excluded.items_total, " if items_total is not None else ""
     sql = (
         f"INSERT INTO {table} (trainee_id, course_id, module_slug, items_total, items_graded, score_sum, "
         f"started_at, last_activity_at, completed_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, NULL) "
-        f"ON CONFLICT (trainee_id, course_id, module_slug) DO UPDATE SET "
-        f"items_total = excluded.items_total, items_graded = {table}.items_graded + excluded.items_graded, "
-        f"score_sum = {table}.score_sum + excluded.score_sum, last_activity_at = excluded.last_activity_at"
+        f"ON CONFLICT (trainee_id, course_id, module_slug) DO UPDATE SET {total_update}"
+        f"items_graded = {table}.items_graded + excluded.items_graded, "
+        f"score_sum = {table}.score_sum + excluded.score_sum, last_activity_at = excluded.last_activity_at, "
+        f"completed_at = CASE WHEN {table}.completed_at IS NULL AND {table}.items_total > 0 "
+        f"AND {table}.items_graded + excluded.items_graded >= {table}.items_total "
+        f"THEN excluded.last_activity_at ELSE {table}.completed_at END"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [trainee_id, course_id, module_slug, items_total, graded_delta, score_delta, at, at])
-    ModuleProgress.objects.filter(
-        trainee_id=trainee_id, course_id=course_id, module_slug=module_slug,
-        completed_at__isnull=True, items_total__gt=0, items_graded__gte=items_total,
-    ).update(completed_at=at)
+        cursor.execute(sql, [trainee_id, course_id, module_slug, items_total or 0, graded_delta, score_delta, at, at])
 
 
 def progress_touch(*, trainee_id: int, course_id: int, module_slug: str, items_total: int, at: datetime) -> None:

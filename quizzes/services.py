@@ -183,6 +183,7 @@ def response_grade(*, response_id: int) -> Grade | None:
         response = (
             Response.objects.select_for_update(of=("self",))
             .select_related("item__key", "item__artifact", "attempt")
+            .prefetch_related("item__competencies", "item__artifact__failure_modes")
             .filter(pk=response_id)
             .first()
         )
@@ -191,11 +192,11 @@ def response_grade(*, response_id: int) -> Grade | None:
         if response.state != Response.State.SUBMITTED:
             return Grade.objects.filter(response=response).first()
         item = response.item
-        Response.objects.filter(pk=response.pk).update(grading_tries=response.grading_tries + 1)
         result = grader_for(item.type).grade(item.spec, item.key.answer, _grade_answer(response), artifact_payload(item))
         grade = _store_grade(response=response, result=result, final=not result.needs_review)
         response.state = Response.State.GRADED if grade.is_final else Response.State.REVIEW
-        response.save(update_fields=["state", "updated_at"])
+        response.grading_tries += 1
+        response.save(update_fields=["state", "grading_tries", "updated_at"])
     return grade
 
 
@@ -240,7 +241,6 @@ def _apply_to_aggregates(*, response: Response, new: dict, old: dict, at: dateti
     if delta.get("items.n") or delta.get("items.score"):
         cohort_services.progress_record(
             trainee_id=attempt.trainee_id, course_id=attempt.course_id, module_slug=attempt.module_slug,
-            items_total=Item.objects.filter(case__module_id=attempt.module_id).count(),
             graded_delta=int(delta.get("items.n", 0)), score_delta=delta.get("items.score", 0.0), at=at,
         )
 

@@ -10,9 +10,11 @@ Problem = tuple[str, str]  # (path, message)
 
 
 class PackageError(Exception):
-    def __init__(self, problems: list[Problem], message: str | None = None):
-        self.problems = list(problems)
-        count = len(self.problems)
+    """``errors`` is the list of (path, message), in the order they appear in the file."""
+
+    def __init__(self, errors: list[Problem], message: str | None = None):
+        self.errors = list(errors)
+        count = len(self.errors)
         self.message = message or ngettext(
             "The course package is not valid (%(count)d problem).",
             "The course package is not valid (%(count)d problems).",
@@ -23,10 +25,10 @@ class PackageError(Exception):
     def as_dict(self) -> dict[str, list[str]]:
         """The problems in the API error shape: {path: [messages]}."""
         errors: dict[str, list[str]] = {}
-        for path, message in self.problems:
+        for path, message in self.errors:
             errors.setdefault(path or "non_field_errors", []).append(message)
         return errors
 
     def lines(self, root_name: str = "course.yaml") -> list[str]:
         """One ``path: message`` line per problem; the document itself is named ``root_name``."""
-        return [f"{path or root_name}: {message}" for path, message in self.problems]
+        return [f"{path or root_name}: {message}" for path, message in self.errors]

@@ -86,7 +86,7 @@ def test_grading_a_reliance_decision_counts_automation_bias(attempt, decide_firs
     assert counters["conf.brier"] == pytest.approx(0.81)
 
 
-def test_completing_every_item_completes_the_module(attempt, single_choice, trainee):
+def test_completing_every_item_completes_the_module(single_choice, attempt, trainee):
     response, _ = services.response_submit(attempt=attempt, item=single_choice, answer={"answer": "a"})
     services.response_grade(response_id=response.pk)
     assert ModuleProgress.objects.get(trainee=trainee).completed_at is not None

@@ -39,8 +39,8 @@ class Command(BaseCommand):
         except ApplicationError as exc:
             raise CommandError(exc.message, returncode=1) from None
         self.stdout.write(self.style.SUCCESS(_(
-            "Imported %(slug)s version %(number)s (%(status)s): %(modules)d modules, %(lessons)d lessons, "
-            "%(cases)d cases, %(items)d items, %(media)d media files."
+            "Imported %(slug)s version %(number)s (%(status)s). Modules: %(modules)d, lessons: %(lessons)d, "
+            "cases: %(cases)d, items: %(items)d, media files: %(media)d."
         ) % {
             "slug": version.course.slug,
             "number": version.number,
