@@ -3,4 +3,9 @@ from django.contrib.auth.admin import UserAdmin
 
 from .models import User
 
-admin.site.register(User, UserAdmin)
+
+
+@admin.register(User)
+class VigilUserAdmin(UserAdmin):
+    fieldsets = UserAdmin.fieldsets + ((None, {"fields": ("training_year",)}),)
+    search_fields = ["username", "first_name", "last_name", "email"]
