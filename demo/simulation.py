@@ -21,10 +21,10 @@ class Profile:
 
 PROFILES = (
     Profile("automation-prone", 0.95, 0.85, 0.55, 25),
-    Profile("sceptical", 0.45, 0.25, 0.65, 5),
-    Profile("calibrated", 0.9, 0.2, 0.8, 0),
-    Profile("novice", 0.75, 0.6, 0.45, 15),
-    Profile("expert", 0.92, 0.1, 0.9, -5),
+    Profile("sceptical", 0.5, 0.3, 0.65, 5),
+    Profile("calibrated", 0.9, 0.25, 0.8, 0),
+    Profile("novice", 0.85, 0.7, 0.45, 15),
+    Profile("expert", 0.92, 0.15, 0.9, -5),
 )
 
 
