@@ -27,3 +27,22 @@ def pytest_sessionstart(session):
         pytest.exit("Required services missing: " + "; ".join(problems), returncode=3)
 
 
+
+
+@pytest.fixture(autouse=True)
+def _seeded_taxonomies(request):
+    """Transactional tests flush every table, the migration-seeded taxonomies included;
+    put them back for any test that uses the database."""
+    marker = request.node.get_closest_marker("django_db")
+    uses_db = marker is not None or {"db", "transactional_db"} & set(request.fixturenames)
+    if not uses_db:
+        return
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or "transactional_db" in request.fixturenames
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from courses.models import Competency, FailureMode
+    from courses.taxonomy import COMPETENCIES, FAILURE_MODES
+
+    if not FailureMode.objects.exists():
+        FailureMode.objects.bulk_create(FailureMode(code=c, name=n) for c, n in FAILURE_MODES.items())
+    if not Competency.objects.exists():
+        Competency.objects.bulk_create(Competency(code=c, name=n) for c, n in COMPETENCIES.items())

@@ -1,0 +1,57 @@
+"""The demo must give every screen data: all kinds of content and every measure defined."""
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from cohorts.models import Cohort
+from cohorts.selectors import cohort_reliance
+from courses.models import Artifact, FailureMode, Item
+from courses.packages.importer import course_package_import
+from quizzes.models import Response
+from training.celery import app as celery_app
+
+DEMO_COURSE = Path(__file__).resolve().parents[2] / "demo" / "courses" / "ai-literacy-clinicians"
+
+
+@pytest.fixture
+def in_process_grading():
+    """The embedded default: grading runs in-process, as in ``make demo``."""
+    before = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = before
+
+
+@pytest.mark.django_db
+def test_demo_course_covers_every_artifact_kind_item_type_and_failure_mode():
+    course = course_package_import(path=DEMO_COURSE, publish=True).course
+    items = Item.objects.filter(case__module__version__course=course)
+    assert set(items.values_list("type", flat=True)) == set(Item.Type.values)
+    artifacts = Artifact.objects.filter(case__module__version__course=course)
+    assert set(artifacts.values_list("kind", flat=True)) == set(Artifact.Kind.values)
+    used = set(items.values_list("failure_modes__code", flat=True)) - {None}
+    assert used == set(FailureMode.objects.values_list("code", flat=True))
+    assert items.values("case").distinct().count() >= 20
+
+
+@pytest.mark.django_db(transaction=True)
+def test_demo_histories_define_every_cohort_measure_and_fill_the_grading_queue(in_process_grading):
+    call_command("seed_demo", trainees=10)
+    measures = cohort_reliance(cohort=Cohort.objects.get(name="Class of 2027"))["cohort"]["measures"]
+    reliance = measures["reliance"]
+    for name in ("automation_bias_rate", "aversion_rate", "appropriate_reliance", "accuracy_ai_right",
+                 "accuracy_ai_wrong", "rair", "rsr", "brier_score"):
+        assert reliance[name] is not None, name
+    assert measures["detection"]["d_prime"] is not None
+    assert measures["cbm"]["n"] > 0
+    assert Response.objects.filter(state=Response.State.REVIEW).exists()
+    assert not Response.objects.exclude(state__in=[Response.State.GRADED, Response.State.REVIEW]).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_seed_demo_twice_changes_nothing(in_process_grading):
+    call_command("seed_demo", trainees=3)
+    before = Response.objects.count()
+    call_command("seed_demo", trainees=3)
+    assert Response.objects.count() == before
