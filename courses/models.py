@@ -236,7 +236,7 @@ class Item(models.Model):
     position = models.PositiveIntegerField(_("position"))
     type = models.CharField(_("type"), max_length=24, choices=Type.choices)
     artifact = models.ForeignKey(
-        Artifact, null=True, blank=True, on_delete=models.PROTECT, related_name="items",
+        Artifact, null=True, blank=True, on_delete=models.RESTRICT, related_name="items",
     )
     prompt = models.TextField(_("prompt (Markdown)"))
     spec = models.JSONField(_("what the trainee sees"), default=dict)

@@ -148,3 +148,13 @@ class AssignmentFactory(factory.django.DjangoModelFactory):
 
     cohort = factory.SubFactory(CohortFactory)
     course = factory.SubFactory(CourseFactory)
+
+
+def assigned_module(*trainees: User, **module_fields) -> Module:
+    """A published module of a course assigned, through one cohort, to all these trainees."""
+    module = ModuleFactory(**module_fields)
+    cohort = CohortFactory()
+    for trainee in trainees:
+        EnrollmentFactory(user=trainee, cohort=cohort)
+    AssignmentFactory(cohort=cohort, course=module.version.course)
+    return module

@@ -41,6 +41,10 @@ INSTALLED_APPS = [
     "cohorts",
     "demo",
 ]
+# Benchmarks only (bench/README.md): a bare one-row endpoint beside the real ones.
+VIGIL_BENCH = env.bool("VIGIL_BENCH", default=False)
+if VIGIL_BENCH:
+    INSTALLED_APPS.append("bench.bareapp")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -98,6 +102,10 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "media")))

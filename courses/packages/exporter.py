@@ -19,6 +19,8 @@ from .serialize import version_to_package
 
 _SCALARS = (str, int, float, bool)
 _INLINE_LIST_CHARS = 60
+_FOLD_ABOVE = 80
+_UNICODE_BREAKS = ("\x85", "\u2028", "\u2029")
 
 
 class _Dumper(yaml.SafeDumper):
@@ -26,8 +28,30 @@ class _Dumper(yaml.SafeDumper):
         return super().increase_indent(flow, False)  # "key:\n  - item", as in the docs
 
 
+def _foldable(value: str) -> bool:
+    """Whether a folded block reads back as the same one-line string.
+
+    Folding turns one space into a line break and back; a leading space, runs of
+    spaces or tabs would make a line "more indented" and keep its break.
+    """
+    return value == value.strip() and "  " not in value and "\t" not in value and value.isprintable()
+
+
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|" if "\n" in value else None)
+    """Multi-line texts as literal blocks; long one-liners folded (``>-``) rather than quoted.
+
+    PyYAML falls back to a quoted style by itself whenever a block style could not
+    carry the exact string (trailing spaces, control characters).
+    """
+    if any(char in value for char in _UNICODE_BREAKS):
+        style = '"'  # PyYAML writes these raw in other styles and reads them back as breaks
+    elif "\n" in value:
+        style = "|"
+    elif len(value) > _FOLD_ABOVE and _foldable(value):
+        style = ">"
+    else:
+        style = None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
 def _inline(value: list) -> bool:
@@ -49,7 +73,7 @@ _Dumper.add_representer(list, _represent_list)
 
 def dump_yaml(data: dict) -> str:
     return yaml.dump(
-        data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100,
+        data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False, width=88,
     )
 
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from training.api_errors import ApplicationError, Conflict
 
 from ..models import Course, CourseVersion, Item
+from ..services import course_version_publish
 from .errors import PackageError
 from .loader import load_package
 from .media import MediaFile, MediaProblem, read_media, store
@@ -60,12 +61,10 @@ def course_package_import(*, path: Path, user=None, publish: bool = False) -> Co
         write_tree(version, data)
         write_media(version, list(media.files.values()), names)
         if publish:
-            from ..services import course_version_publish  # services import this package
-
             try:
                 version = course_version_publish(version=version, user=user)
             except ApplicationError as exc:
-                problems = [(path, message) for path, messages in exc.errors.items() for message in messages]
+                problems = [(where, message) for where, messages in exc.errors.items() for message in messages]
                 raise PackageError(problems or [("", exc.message)], exc.message) from exc
     return version
 

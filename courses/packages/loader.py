@@ -2,7 +2,9 @@
 
 PyYAML silently keeps the last of two equal keys in a mapping; an author who pastes a
 second ``key:`` into an item would lose the first without a word, so duplicates are an
-error here. Only safe YAML is read (no Python objects).
+error here. Only safe YAML is read (no Python objects), and anchors/aliases are refused:
+a package has no need for them, and nested aliases ("billion laughs") turn a small upload
+into an exponential amount of work for the validator.
 """
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +26,12 @@ class Package:
 
 
 class _Loader(yaml.SafeLoader):
-    pass
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.events.AliasEvent):
+            raise yaml.composer.ComposerError(
+                None, None, _("aliases (*name) are not supported in course packages"), self.peek_event().start_mark,
+            )
+        return super().compose_node(parent, index)
 
 
 def _mapping(loader: _Loader, node: yaml.MappingNode) -> dict:
@@ -65,6 +72,8 @@ def load_package(path: Path) -> Package:
         data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         raise PackageError([("", _yaml_message(exc))]) from None
+    except RecursionError:
+        raise PackageError([("", _("not valid YAML: nested too deeply"))]) from None
     return Package(root=file.parent, file=file, data=data)
 
 

@@ -293,6 +293,14 @@ def test_duplicate_yaml_keys(package):
     assert line.startswith("course.yaml: not valid YAML at line 7") and "duplicate key hours" in line
 
 
+def test_yaml_aliases_are_refused(package):
+    (package / "course.yaml").write_text("a: &x [1, 2]\nb: [*x, *x]\n", encoding="utf-8")
+
+    assert problems_of(package) == [
+        "course.yaml: not valid YAML at line 2, column 5: aliases (*name) are not supported in course packages",
+    ]
+
+
 def test_missing_package(tmp_path):
     assert problems_of(tmp_path) == [f"course.yaml: no such file: {tmp_path / 'course.yaml'}"]
 
@@ -405,3 +413,23 @@ def test_accepted_media_types(package, edit, name, content, content_type):
     version = course_package_import(path=package)
 
     assert MediaAsset.objects.get(version=version).content_type == content_type
+
+
+def test_hours_with_two_decimals(package, edit):
+    edit(lambda data: data.update(hours=1.25))
+
+    assert problems_of(package) == ["hours: must have at most one decimal"]
+
+
+def test_correct_output_with_a_failure_mode(package, edit):
+    edit(lambda data: data["modules"][1]["cases"][0]["artifacts"][1]["ground_truth"].update(failure_modes=["CAL"]))
+
+    assert problems_of(package) == [
+        "modules[1].cases[0].artifacts[1].ground_truth.failure_modes: must be empty when the AI output is correct",
+    ]
+
+
+def test_a_document_that_is_not_a_mapping(package):
+    (package / "course.yaml").write_text("- just a list\n", encoding="utf-8")
+
+    assert problems_of(package) == ["course.yaml: must be an object"]

@@ -269,3 +269,15 @@ def test_version_tree_costs_a_fixed_number_of_queries(published, django_assert_n
         items = [item for m in modules for c in m.cases.all() for item in c.items.all()]
         [(i.key.answer, i.artifact and i.artifact.slug, list(i.competencies.all())) for i in items]
     assert len(items) == 7
+
+
+def test_creating_a_draft_costs_a_fixed_number_of_queries(published, django_assert_num_queries):
+    with django_assert_num_queries(26):  # the same for the 53-item demo course
+        course_version_create_draft(course=published.course, user=None)
+
+
+def test_publishing_costs_a_fixed_number_of_queries(published, django_assert_num_queries):
+    draft = course_version_create_draft(course=published.course, user=None)
+
+    with django_assert_num_queries(15):  # the same for the 53-item demo course
+        course_version_publish(version=draft, user=None)
