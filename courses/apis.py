@@ -24,6 +24,7 @@ from training.api_errors import ApplicationError, Conflict
 
 from . import services
 from .models import Course, CourseVersion
+from .packages.archive import extract_package, zip_folder
 from .packages.errors import PackageError
 from .packages.exporter import course_package_export
 from .packages.importer import course_package_import
@@ -158,7 +159,8 @@ class CourseWithdrawApi(APIView):
 
 
 class PackageImportApi(APIView):
-    """Upload a course package (``course.yaml``); errors come back with their path."""
+    """Upload a course package: ``course.yaml`` alone, or a zip with its media. Every
+    problem comes back with its path in the file; nothing is written when one is found."""
 
     parser_classes = [MultiPartParser]
 
@@ -173,39 +175,52 @@ class PackageImportApi(APIView):
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
         upload = data.validated_data["file"]
-        if upload.size > 5 * 1024 * 1024:
-            raise ApplicationError(_("The package is too large."), {"file": [_("At most 5 MiB.")]})
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise ApplicationError(_("The package is too large."), {"file": [_("At most 20 MiB.")]})
         with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / "course.yaml"
-            path.write_bytes(upload.read())
-            existing = Course.objects.filter(slug=_peek_slug(path)).first()
-            if existing and not authored_courses(request.user).filter(pk=existing.pk).exists():
-                raise ApplicationError(_("This course belongs to other authors."), {"slug": [_("Not yours.")]}, status_code=403)
             try:
+                path = _unpack(upload.read(), Path(folder))
+                existing = Course.objects.filter(slug=_peek_slug(path / "course.yaml")).first()
+                if existing and not authored_courses(request.user).filter(pk=existing.pk).exists():
+                    raise ApplicationError(_("This course belongs to other authors."), {"slug": [_("Not yours.")]}, status_code=403)
                 version = course_package_import(path=path, user=request.user, publish=data.validated_data["publish"])
             except PackageError as exc:
-                errors: dict[str, list[str]] = {}
-                for where, message in exc.errors:
-                    errors.setdefault(where, []).append(message)
-                raise ApplicationError(_("The package is not valid; nothing was imported."), errors) from exc
+                raise ApplicationError(_("The package is not valid; nothing was imported."), exc.as_dict()) from exc
         return ApiResponse({"slug": version.course.slug, **_version_data(version)}, status=status.HTTP_201_CREATED)
+
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+
+
+def _unpack(data: bytes, folder: Path) -> Path:
+    """The folder holding course.yaml: a zip is extracted, plain YAML written as is."""
+    if data[:4] == b"PK\x03\x04":
+        return extract_package(data=data, folder=folder)
+    (folder / "course.yaml").write_bytes(data)
+    return folder
 
 
 def _peek_slug(path: Path) -> str:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError):
+    except (yaml.YAMLError, UnicodeDecodeError, OSError):
         return ""
     return str(data.get("slug", "")) if isinstance(data, dict) else ""
 
 
 class PackageExportApi(APIView):
-    @extend_schema(responses={(200, "application/yaml"): str})
+    """Download the course as a package: ``?format=zip`` (with media, the default) or ``yaml``."""
+
+    @extend_schema(responses={(200, "application/zip"): bytes, (200, "application/yaml"): str})
     def get(self, request, slug: str):
         course = _course(request, slug)
+        as_yaml = request.query_params.get("format") == "yaml"
         with tempfile.TemporaryDirectory() as folder:
             course_package_export(course=course, path=Path(folder))
-            body = (Path(folder) / "course.yaml").read_text(encoding="utf-8")
-        response = HttpResponse(body, content_type="application/yaml; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{course.slug}.yaml"'
+            if as_yaml:
+                body, content_type, name = (Path(folder) / "course.yaml").read_bytes(), "application/yaml; charset=utf-8", f"{course.slug}.yaml"
+            else:
+                body, content_type, name = zip_folder(Path(folder)), "application/zip", f"{course.slug}.zip"
+        response = HttpResponse(body, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response

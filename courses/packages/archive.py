@@ -1,0 +1,54 @@
+"""Course packages as zip archives (course.yaml + media/), for upload and download.
+
+An uploaded archive is untrusted: names are checked before anything is written (no
+absolute paths, no "..", no links), and the total size and number of files are bounded
+so a zip bomb stops early.
+"""
+import io
+import zipfile
+from pathlib import Path, PurePosixPath
+
+from django.utils.translation import gettext as _
+
+from .errors import PackageError
+
+MAX_FILES = 500
+MAX_TOTAL_BYTES = 50 * 1024 * 1024
+
+
+def extract_package(*, data: bytes, folder: Path) -> Path:
+    """Unpack a zip into ``folder`` and return the folder holding course.yaml."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as exc:
+        raise PackageError([("", _("The file is not a zip archive."))]) from exc
+    members = [m for m in archive.infolist() if not m.is_dir()]
+    if len(members) > MAX_FILES:
+        raise PackageError([("", _("The archive holds more than %(max)d files.") % {"max": MAX_FILES})])
+    if sum(m.file_size for m in members) > MAX_TOTAL_BYTES:
+        raise PackageError([("", _("The archive is larger than 50 MiB once unpacked."))])
+    problems = []
+    for m in members:
+        name = PurePosixPath(m.filename)
+        if name.is_absolute() or ".." in name.parts or (m.external_attr >> 16) & 0o170000 == 0o120000:
+            problems.append((m.filename, _("Unsafe file name in the archive.")))
+    if problems:
+        raise PackageError(problems)
+    roots = {PurePosixPath(m.filename).parent for m in members if PurePosixPath(m.filename).name == "course.yaml"}
+    if len(roots) != 1:
+        raise PackageError([("", _("The archive must hold exactly one course.yaml."))])
+    for m in members:
+        target = folder / m.filename
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with archive.open(m) as source:
+            target.write_bytes(source.read(MAX_TOTAL_BYTES + 1))
+    return folder / roots.pop()
+
+
+def zip_folder(folder: Path) -> bytes:
+    """The package folder as a zip, files in a stable order."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            archive.write(path, path.relative_to(folder).as_posix())
+    return buffer.getvalue()
