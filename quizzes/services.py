@@ -8,7 +8,7 @@ import logging
 from datetime import datetime
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -180,6 +180,7 @@ def response_grade(*, response_id: int) -> Grade | None:
     second one return without writing.
     """
     with transaction.atomic():
+        _bound_lock_wait()
         response = (
             Response.objects.select_for_update(of=("self",))
             .select_related("item__key", "item__artifact", "attempt")
@@ -198,6 +199,14 @@ def response_grade(*, response_id: int) -> Grade | None:
         response.grading_tries += 1
         response.save(update_fields=["state", "grading_tries", "updated_at"])
     return grade
+
+
+def _bound_lock_wait() -> None:
+    """A grade waits at most 10 s for a row lock (a review or regrade holding it); past that
+    PostgreSQL raises OperationalError, which the task retries with backoff."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL lock_timeout = '10s'")
 
 
 def response_mark_failed(*, response_id: int, reason: str) -> None:

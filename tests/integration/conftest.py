@@ -15,6 +15,7 @@ import sys
 import time
 import uuid
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import quote
 
@@ -22,10 +23,12 @@ import pytest
 import redis
 from django.conf import settings
 from django.db import connection
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from quizzes import services
-from tests.factories import AssignmentFactory, CaseFactory, EnrollmentFactory, ItemFactory, ModuleFactory, UserFactory
+from quizzes.models import Response
+from tests.factories import CaseFactory, ItemFactory, UserFactory, assigned_module
 from training.celery import app as celery_app
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -82,21 +85,19 @@ class CeleryProcess:
         self.process.wait(timeout=STOP_TIMEOUT)
 
     def stop(self) -> None:
-        """Warm shutdown (SIGTERM to the group), SIGKILL after STOP_TIMEOUT seconds."""
-        if self.process.poll() is not None:
-            return
-        try:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            self.process.wait(timeout=STOP_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            self.kill()
-        except ProcessLookupError:
-            pass
-        # Pool children may outlive a main process that exited first.
+        """Warm shutdown (SIGTERM to the group), then SIGKILL whatever is left of the group
+        after STOP_TIMEOUT seconds (pool children included)."""
+        if self.process.poll() is None:
+            try:
+                os.killpg(self.process.pid, signal.SIGTERM)
+                self.process.wait(timeout=STOP_TIMEOUT)
+            except (subprocess.TimeoutExpired, ProcessLookupError):
+                pass
         try:
             os.killpg(self.process.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
+        self.process.wait(timeout=STOP_TIMEOUT)
 
 
 @dataclass
@@ -113,7 +114,7 @@ class CeleryLauncher:
             "DATABASE_URL": _database_url(),
             "REDIS_URL": broker_url or self.broker_url,
             "CELERY_TASK_ALWAYS_EAGER": "false",
-            "DJANGO_SETTINGS_MODULE": "training.settings",
+            "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "training.settings"),
             **(env or {}),
         }
         with log.open("wb") as out:
@@ -247,17 +248,11 @@ def publish_to_own_redis(own_redis):
 
 @pytest.fixture
 def trainee(transactional_db):
-    return UserFactory()
-
-
-def assigned_module(*trainees):
-    """A published module of a course assigned (through one cohort) to these trainees."""
-    module = ModuleFactory()
-    enrollment = EnrollmentFactory(user=trainees[0])
-    for other in trainees[1:]:
-        EnrollmentFactory(user=other, cohort=enrollment.cohort)
-    AssignmentFactory(cohort=enrollment.cohort, course=module.version.course)
-    return module
+    user = UserFactory()
+    # UserFactory sets the password after create and skips the save, so the stored hash
+    # differs from the instance's and a force_login session would be rejected.
+    user.save(update_fields=["password"])
+    return user
 
 
 @pytest.fixture
@@ -281,3 +276,13 @@ def trainee_client(trainee):
     client = APIClient()
     client.force_login(trainee)
     return client
+
+
+@pytest.fixture
+def lost_stale_response(broker_url, attempt, item):
+    """A response past the grading timeout whose grading message was lost (the broker was
+    emptied after the submit), as after a Redis restart without persistence."""
+    response, _created = services.response_submit(attempt=attempt, item=item, answer={"answer": "b"})
+    redis.Redis.from_url(broker_url).flushdb()
+    Response.objects.filter(pk=response.pk).update(submitted_at=timezone.now() - timedelta(hours=1))
+    return response
