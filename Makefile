@@ -25,6 +25,7 @@ demo: install
 ## The whole suite on PostgreSQL + Redis + a live Celery worker
 test: install
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) VIGIL_REQUIRE_SERVICES=1 \
+		DJANGO_MEDIA_ROOT=$${TMPDIR:-/tmp}/vigil-test-media \
 		$(PY) -m pytest $(PYTEST_ARGS)
 
 ## Services mode by hand: web, worker, beat (set DATABASE_URL and REDIS_URL first)

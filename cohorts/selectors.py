@@ -145,3 +145,562 @@ def trainee_measures(*, trainee: User, course: Course | None = None) -> dict:
     for name, value in counters.values_list("name", "value"):
         totals[name] += value
     return all_measures(totals)
+
+
+# ---------------------------------------------------------------- cohort pages (issue 5)
+#
+# The page selectors below aggregate in SQL (GROUP BY, filtered sums) and select trainees
+# through a subquery rather than a list of ids, so a cohort of 10,000 trainees costs the
+# same few queries as a cohort of 2, and moves rows, not model instances. Measures are
+# always computed by cohorts.measures.all_measures from summed counters, as everywhere.
+
+from dataclasses import dataclass, field  # noqa: E402
+from datetime import date, timedelta  # noqa: E402
+
+from django.db.models import (  # noqa: E402
+    BooleanField, Case, ExpressionWrapper, F, FilteredRelation, FloatField, Max, Sum, Value, When,
+)
+from django.db.models.fields.json import KT  # noqa: E402
+from django.db.models.functions import Cast, Coalesce, TruncMonth, TruncWeek  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from courses.models import Competency, FailureMode  # noqa: E402
+from quizzes.models import Grade  # noqa: E402
+
+from .measures import ratio  # noqa: E402
+from .models import Attestation, ExportJob  # noqa: E402
+
+SCORE_BINS = 10
+STRUGGLING_SCORE = 0.5  # a mean score below this flags a trainee
+STRUGGLING_BIAS = 0.5  # so does accepting at least half of the wrong AI outputs …
+STRUGGLING_MIN_DECISIONS = 3  # … over at least this many wrong AI outputs
+
+
+def cohort_trainee_ids(*, cohort: Cohort) -> QuerySet:
+    """The cohort's trainees as a subquery of user ids (never evaluated on its own)."""
+    return Enrollment.objects.filter(cohort_id=cohort.pk, role=Enrollment.CohortRole.TRAINEE).values("user_id")
+
+
+def user_manages_school(*, user: User, school_id: int) -> bool:
+    """School reviewers and admins (and platform superusers): exports of research data
+    aside, they may do everything with the school's records."""
+    return user.is_superuser or Membership.objects.filter(
+        user=user, school_id=school_id, role__in=[Role.REVIEWER, Role.ADMIN],
+    ).exists()
+
+
+def staff_cohort_list(*, user: User) -> list[dict]:
+    """The cohorts the user may see, with their school and number of trainees (1 query)."""
+    cohorts = (
+        staff_cohorts(user=user).select_related("school")
+        .annotate(trainee_count=Count("enrollments", filter=Q(enrollments__role=Enrollment.CohortRole.TRAINEE),
+                                      distinct=True))
+        .order_by("school__name", "-year", "name")
+    )
+    return list(cohorts)
+
+
+@dataclass
+class CohortCourse:
+    """A course assigned to a cohort, with the modules of its latest published version."""
+
+    course: Course
+    due_at: datetime | None
+    version: CourseVersion | None
+    modules: list[Module] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return self.version.title if self.version else self.course.slug
+
+
+def cohort_courses(*, cohort: Cohort) -> list[CohortCourse]:
+    """The cohort's assigned courses in slug order (3 queries)."""
+    assignments = list(Assignment.objects.filter(cohort=cohort).select_related("course").order_by("course__slug"))
+    course_ids = [a.course_id for a in assignments]
+    versions: dict[int, CourseVersion] = {}
+    for v in CourseVersion.objects.filter(course_id__in=course_ids, status=CourseVersion.Status.PUBLISHED).order_by(
+            "course_id", "-number"):
+        versions.setdefault(v.course_id, v)
+    modules: dict[int, list[Module]] = defaultdict(list)
+    for m in Module.objects.filter(version_id__in=[v.pk for v in versions.values()]).order_by("position"):
+        modules[m.version_id].append(m)
+    return [
+        CohortCourse(course=a.course, due_at=a.due_at, version=versions.get(a.course_id),
+                     modules=modules.get(versions[a.course_id].pk, []) if a.course_id in versions else [])
+        for a in assignments
+    ]
+
+
+def _bin(score: float) -> int:
+    return min(int(score * SCORE_BINS), SCORE_BINS - 1)
+
+
+def _day_bounds(active_from: date | None, active_to: date | None) -> tuple[datetime | None, datetime | None]:
+    tz = timezone.get_current_timezone()
+    start = datetime.combine(active_from, datetime.min.time(), tzinfo=tz) if active_from else None
+    end = datetime.combine(active_to + timedelta(days=1), datetime.min.time(), tzinfo=tz) if active_to else None
+    return start, end
+
+
+def cohort_dashboard(
+    *, cohort: Cohort, now: datetime, course_id: int | None = None, module_slug: str | None = None,
+    active_from: date | None = None, active_to: date | None = None,
+    score_threshold: float = STRUGGLING_SCORE, bias_threshold: float = STRUGGLING_BIAS,
+    min_decisions: int = STRUGGLING_MIN_DECISIONS, courses: list[CohortCourse] | None = None,
+) -> dict:
+    """Completion by module, score distributions and the trainees who need attention (7 queries).
+
+    Filters: one course, one module of it, and a date range on the trainee's last activity
+    in the selected modules (trainees without activity drop out when a range is set).
+    A trainee is *overdue* when a selected course's due date has passed and one of its
+    selected modules is not completed; *struggling* when their mean score is below
+    ``score_threshold`` or they accepted at least ``bias_threshold`` of at least
+    ``min_decisions`` wrong AI outputs (automation bias, over the selected courses).
+    ``courses`` saves 3 queries when the caller already has ``cohort_courses``.
+    """
+    courses = courses if courses is not None else cohort_courses(cohort=cohort)
+    if course_id is not None:
+        courses = [c for c in courses if c.course.pk == course_id]
+    selected = [
+        (c, m) for c in courses for m in c.modules if module_slug is None or m.slug == module_slug
+    ]
+    course_ids = sorted({c.course.pk for c, _m in selected} or {c.course.pk for c in courses})
+    trainee_ids = cohort_trainee_ids(cohort=cohort)
+    people = list(
+        User.objects.filter(pk__in=trainee_ids).order_by("last_name", "first_name", "username")
+        .values_list("id", "username", "first_name", "last_name", "training_year")
+    )
+    keys = [(c.course.pk, m.slug) for c, m in selected]
+    progress_rows = ModuleProgress.objects.filter(
+        trainee_id__in=trainee_ids, course_id__in=course_ids, module_slug__in={slug for _cid, slug in keys},
+    )
+    # Only ints, floats and a flag per (trainee, module): converting 10,000 timestamps costs
+    # more than the query; the last activity comes aggregated per trainee below.
+    progress: dict[int, dict[tuple[int, str], tuple]] = defaultdict(dict)
+    for tid, cid, slug, graded, score_sum, done in progress_rows.annotate(
+            done=ExpressionWrapper(Q(completed_at__isnull=False), output_field=BooleanField()),
+    ).values_list("trainee_id", "course_id", "module_slug", "items_graded", "score_sum", "done"):
+        progress[tid][(cid, slug)] = (graded, score_sum, done)
+    last_seen = dict(progress_rows.values("trainee_id").annotate(last=Max("last_activity_at"))
+                     .values_list("trainee_id", "last").order_by())
+    bias = {
+        row["trainee_id"]: (row["n"] or 0, row["accepted"] or 0)
+        for row in MeasureCounter.objects.filter(
+            trainee_id__in=trainee_ids, course_id__in=course_ids, name__in=["rel.W.n", "rel.W.accepted"],
+        ).values("trainee_id").annotate(
+            n=Sum("value", filter=Q(name="rel.W.n")), accepted=Sum("value", filter=Q(name="rel.W.accepted")),
+        ).order_by()
+    }
+    start, end = _day_bounds(active_from, active_to)
+    overdue_index = [i for i, (c, _m) in enumerate(selected) if c.due_at is not None and c.due_at < now]
+    titles = [c.title for c, _m in selected]
+    n_keys = len(keys)
+    trainees = []
+    for tid, username, first, last_name, year in people:
+        rows = progress.get(tid)
+        mine = [rows.get(k) for k in keys] if rows else [None] * n_keys
+        last_activity = last_seen.get(tid)
+        if (start or end) and (last_activity is None or (start and last_activity < start) or (end and last_activity >= end)):
+            continue
+        graded = score_sum = 0
+        started = completed = 0
+        for r in mine:
+            if r:
+                started += 1
+                graded += r[0]
+                score_sum += r[1]
+                completed += r[2]
+        wrong_n, wrong_accepted = bias.get(tid, (0, 0))
+        bias_rate = wrong_accepted / wrong_n if wrong_n else None
+        mean = score_sum / graded if graded else None
+        overdue = sorted({titles[i] for i in overdue_index if not (mine[i] and mine[i][2])}) if overdue_index else []
+        reasons = []
+        if mean is not None and mean < score_threshold:
+            reasons.append("score")
+        if bias_rate is not None and wrong_n >= min_decisions and bias_rate >= bias_threshold:
+            reasons.append("bias")
+        status = "not_started" if not started else ("completed" if keys and completed == n_keys else "in_progress")
+        trainees.append({
+            "id": tid, "username": username, "name": f"{first} {last_name}".strip() or username,
+            "training_year": year, "modules_total": n_keys, "modules_started": started,
+            "modules_completed": completed, "items_graded": graded, "mean_score": mean,
+            "last_activity": last_activity, "status": status, "overdue": overdue,
+            "ai_wrong": int(wrong_n), "automation_bias_rate": bias_rate, "struggling": reasons,
+            "_rows": mine,
+        })
+    modules = []
+    for index, (c, m) in enumerate(selected):
+        rows = [t["_rows"][index] for t in trainees]
+        graded = [r for r in rows if r and r[0]]
+        bins = [0] * SCORE_BINS
+        for r in graded:
+            bins[_bin(r[1] / r[0])] += 1
+        started = sum(1 for r in rows if r)
+        completed = sum(1 for r in rows if r and r[2])
+        modules.append({
+            "course_id": c.course.pk, "course_title": c.title, "slug": m.slug, "title": m.title,
+            "trainees": len(rows), "not_started": len(rows) - started, "in_progress": started - completed,
+            "completed": completed, "completed_share": completed / len(rows) if rows else None,
+            "in_progress_share": (started - completed) / len(rows) if rows else None,
+            "mean_score": (sum(r[1] for r in graded) / sum(r[0] for r in graded)) if graded else None,
+            "score_bins": bins, "scored_trainees": len(graded),
+        })
+    overall_bins = [0] * SCORE_BINS
+    for t in trainees:
+        t.pop("_rows")
+        if t["mean_score"] is not None:
+            overall_bins[_bin(t["mean_score"])] += 1
+    return {
+        "courses": courses,
+        "course_ids": course_ids,
+        "modules": modules,
+        "trainees": trainees,
+        "score_bins": overall_bins,
+        "counts": {
+            "trainees": len(trainees),
+            "not_started": sum(1 for t in trainees if t["status"] == "not_started"),
+            "completed": sum(1 for t in trainees if t["status"] == "completed"),
+            "overdue": sum(1 for t in trainees if t["overdue"]),
+            "struggling": sum(1 for t in trainees if t["struggling"]),
+        },
+        "thresholds": {"score": score_threshold, "bias": bias_threshold, "min_decisions": min_decisions},
+    }
+
+
+def cohort_course_ids(*, cohort: Cohort, course: Course | None = None) -> list[int]:
+    """The courses a cohort page covers: the one asked for, or every assigned course (1 query)."""
+    if course is not None:
+        return [course.pk]
+    return list(Assignment.objects.filter(cohort=cohort).order_by("course_id").values_list("course_id", flat=True))
+
+
+def cohort_reliance_overview(*, cohort: Cohort, course_ids: list[int]) -> dict:
+    """The DESIGN.md measures of the cohort as a whole and by training year (2 queries).
+
+    One GROUP BY (training year, counter name) gives both: the cohort's counters are the
+    sum over the years, so the two views always agree.
+    """
+    trainee_ids = cohort_trainee_ids(cohort=cohort)
+    by_year: dict[int | None, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    totals: dict[str, float] = defaultdict(float)
+    for year, name, value in (
+        MeasureCounter.objects.filter(trainee_id__in=trainee_ids, course_id__in=course_ids)
+        .values_list("trainee__training_year", "name").annotate(total=Sum("value")).order_by()
+    ):
+        by_year[year][name] += value
+        totals[name] += value
+    headcount = dict(
+        User.objects.filter(pk__in=trainee_ids).values_list("training_year").annotate(n=Count("id")).order_by()
+    )
+    years = sorted(set(headcount) | set(by_year), key=lambda y: (y is None, y or 0))
+    return {
+        "trainees": sum(headcount.values()),
+        "measures": all_measures(totals),
+        "by_year": [
+            {"year": y, "trainees": headcount.get(y, 0), "measures": all_measures(by_year.get(y, {}))} for y in years
+        ],
+    }
+
+
+_KEY_FIGURES = ("rel.W.n", "rel.W.accepted", "rel.R.n", "rel.R.accepted", "items.n", "items.score",
+                "conf.n", "conf.brier")
+RELIANCE_SORTS = ("automation_bias", "aversion", "mean_score", "brier", "name")
+
+
+def cohort_trainee_key_figures(*, cohort: Cohort, course_ids: list[int]) -> list[dict]:
+    """For every trainee, the few figures a list is sorted and binned by (2 queries):
+    decisions, automation bias, aversion, Brier score and mean score."""
+    trainee_ids = cohort_trainee_ids(cohort=cohort)
+    sums = {
+        row["trainee_id"]: row
+        for row in MeasureCounter.objects.filter(trainee_id__in=trainee_ids, course_id__in=course_ids,
+                                                 name__in=_KEY_FIGURES)
+        .values("trainee_id").annotate(**{
+            name.replace(".", "_"): Sum("value", filter=Q(name=name)) for name in _KEY_FIGURES
+        }).order_by()
+    }
+    out = []
+    for tid, username, first, last_name, year in (
+        User.objects.filter(pk__in=trainee_ids).order_by("last_name", "first_name", "username")
+        .values_list("id", "username", "first_name", "last_name", "training_year")
+    ):
+        s = sums.get(tid, {})
+        g = lambda name: s.get(name.replace(".", "_")) or 0  # noqa: E731
+        out.append({
+            "id": tid, "username": username, "name": f"{first} {last_name}".strip() or username, "training_year": year,
+            "decisions": int(g("rel.W.n") + g("rel.R.n")), "ai_wrong": int(g("rel.W.n")),
+            "automation_bias": ratio(g("rel.W.accepted"), g("rel.W.n")),
+            "aversion": ratio(g("rel.R.n") - g("rel.R.accepted"), g("rel.R.n")),
+            "brier": ratio(g("conf.brier"), g("conf.n")),
+            "mean_score": ratio(g("items.score"), g("items.n")),
+            "items_graded": int(g("items.n")),
+        })
+    return out
+
+
+def sort_key_figures(rows: list[dict], *, sort: str) -> list[dict]:
+    """Highest first for rates (undefined last); by name for ``name``."""
+    if sort == "name" or sort not in RELIANCE_SORTS:
+        return rows
+    reverse = sort != "mean_score"  # the lowest scores first: those who need help
+
+    def key(r):
+        v = r[sort]
+        return (v is None, -(v or 0) if reverse else (v or 0), r["name"])
+
+    return sorted(rows, key=key)
+
+
+def trainees_measures(*, trainee_ids: list[int], course_ids: list[int]) -> dict[int, dict]:
+    """all_measures of each listed trainee (1 query; for a page of trainees, not a cohort)."""
+    per: dict[int, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for tid, name, value in MeasureCounter.objects.filter(trainee_id__in=trainee_ids, course_id__in=course_ids).values_list(
+            "trainee_id", "name", "value"):
+        per[tid][name] += value
+    return {tid: all_measures(per.get(tid, {})) for tid in trainee_ids}
+
+
+def taxonomy_names() -> dict[str, dict[str, str]]:
+    """Names of competencies and failure modes by code (2 queries)."""
+    return {
+        "competencies": dict(Competency.objects.values_list("code", "name")),
+        "failure_modes": dict(FailureMode.objects.values_list("code", "name")),
+    }
+
+
+# -- trends: counters summed from Grade.contribution, in SQL, per period
+
+TREND_COUNTERS = (
+    "items.n", "items.score", "rel.R.n", "rel.R.accepted", "rel.R.correct", "rel.W.n", "rel.W.accepted",
+    "rel.W.correct", "conf.n", "conf.brier", "rair.num", "rair.den", "rsr.num", "rsr.den",
+    "sw.right.right", "sw.right.wrong", "sw.wrong.right", "sw.wrong.wrong",
+)
+
+
+def _contribution_sums() -> dict:
+    """SUM of each trend counter out of the grades' JSON contributions (absent key: 0)."""
+    return {
+        f"c{i}": Coalesce(Sum(Cast(KT(f"contribution__{name}"), FloatField())), Value(0.0))
+        for i, name in enumerate(TREND_COUNTERS)
+    }
+
+
+def _counters_of(row: dict) -> dict[str, float]:
+    return {name: row[f"c{i}"] or 0.0 for i, name in enumerate(TREND_COUNTERS)}
+
+
+def _graded(*, cohort: Cohort, course_ids: list[int], trainee_id: int | None = None) -> QuerySet[Grade]:
+    grades = Grade.objects.filter(is_final=True, response__attempt__course_id__in=course_ids)
+    if trainee_id is not None:
+        return grades.filter(response__attempt__trainee_id=trainee_id)
+    return grades.filter(response__attempt__trainee_id__in=cohort_trainee_ids(cohort=cohort))
+
+
+def cohort_measure_trend(*, cohort: Cohort, course_ids: list[int], period: str = "week",
+                         trainee_id: int | None = None) -> list[dict]:
+    """The measures per calendar week (or month) of grading, from Grade.graded_at (1 query).
+
+    Each period's counters are the sums of the contributions of the grades given in it, so
+    a period's figures are those of the answers graded then, not a running total.
+    """
+    trunc = TruncMonth if period == "month" else TruncWeek
+    rows = (
+        _graded(cohort=cohort, course_ids=course_ids, trainee_id=trainee_id)
+        .annotate(period=trunc("graded_at")).values("period").annotate(**_contribution_sums()).order_by("period")
+    )
+    out = []
+    for row in rows:
+        counters = _counters_of(row)
+        out.append({"period": row["period"], "counters": counters, "measures": all_measures(counters)})
+    return out
+
+
+def module_before_after(*, cohort: Cohort, course_ids: list[int], course: Course, module_slug: str) -> dict:
+    """Reliance decisions answered before and after each trainee completed a module (1 query).
+
+    Only trainees who completed the module count (each is their own control); the module's
+    own items are left out, since they are answered while taking it.
+    """
+    progress = "response__attempt__trainee__module_progress"
+    rows = (
+        _graded(cohort=cohort, course_ids=course_ids)
+        .filter(response__item__type="reliance_decision")
+        .exclude(Q(response__attempt__course_id=course.pk) & Q(response__attempt__module_slug=module_slug))
+        # A join on the trainee's progress in that module (unique per trainee), not a subquery per grade.
+        .annotate(done=FilteredRelation(progress, condition=Q(**{
+            f"{progress}__course_id": course.pk, f"{progress}__module_slug": module_slug})))
+        .filter(done__completed_at__isnull=False)
+        .annotate(phase=Case(When(response__submitted_at__lt=F("done__completed_at"), then=Value("before")),
+                             default=Value("after")))
+        .values("phase")
+        .annotate(trainees=Count("response__attempt__trainee_id", distinct=True), **_contribution_sums())
+        .order_by()
+    )
+    phases = {"before": {"trainees": 0, "measures": all_measures({})},
+              "after": {"trainees": 0, "measures": all_measures({})}}
+    for row in rows:
+        phases[row["phase"]] = {"trainees": row["trainees"], "measures": all_measures(_counters_of(row))}
+    return phases
+
+
+# -- one trainee
+
+def cohort_trainee(*, cohort: Cohort, trainee_id: int) -> User | None:
+    """The trainee if enrolled in the cohort as a trainee (1 query)."""
+    return User.objects.filter(
+        pk=trainee_id, enrollments__cohort=cohort, enrollments__role=Enrollment.CohortRole.TRAINEE,
+    ).first()
+
+
+def trainee_course_progress(*, trainee: User, courses: list[CohortCourse]) -> list[dict]:
+    """The trainee's progress in each module of the given courses (1 query)."""
+    rows = {
+        (p.course_id, p.module_slug): p
+        for p in ModuleProgress.objects.filter(trainee=trainee, course_id__in=[c.course.pk for c in courses])
+    }
+    out = []
+    for c in courses:
+        modules = []
+        for m in c.modules:
+            p = rows.get((c.course.pk, m.slug))
+            modules.append({"slug": m.slug, "title": m.title, "progress": p,
+                            "status": "not_started" if p is None else ("completed" if p.completed_at else "in_progress"),
+                            "share": (min(p.items_graded / p.items_total, 1.0) if p and p.items_total else 0.0)})
+        out.append({"course": c, "modules": modules,
+                    "completed": sum(1 for m in modules if m["status"] == "completed")})
+    return out
+
+
+def trainee_fooled_decisions(*, trainee: User, course_ids: list[int], limit: int = 50) -> list[Grade]:
+    """The trainee's latest accepted wrong AI outputs: the cases where the AI fooled them (1 query)."""
+    return list(
+        Grade.objects.filter(
+            is_final=True, response__attempt__trainee=trainee, response__attempt__course_id__in=course_ids,
+            response__item__type="reliance_decision", response__item__artifact__ai_correct=False,
+            detail__decision="accept",
+        )
+        .select_related("response__item__case__module", "response__attempt")
+        .order_by("-graded_at")[:limit]
+    )
+
+
+# -- exports and attestations
+
+def staff_export_jobs(*, user: User, cohort: Cohort, limit: int = 20) -> list[ExportJob]:
+    """The user's own export jobs of the cohort, newest first (1 query)."""
+    return list(ExportJob.objects.filter(cohort=cohort, requested_by=user).select_related("course")[:limit])
+
+
+def export_job_for_download(*, user: User, job_id: int) -> ExportJob | None:
+    """The job if the user may download it: its requester while they may still see the
+    cohort, or an admin of its school."""
+    job = ExportJob.objects.select_related("cohort", "school").filter(pk=job_id).first()
+    if job is None:
+        return None
+    if user_is_school_admin(user=user, school_id=job.school_id):
+        return job
+    if job.requested_by_id == user.pk and staff_cohorts(user=user).filter(pk=job.cohort_id).exists():
+        return job
+    return None
+
+
+def course_completions(*, cohort: Cohort, course: CohortCourse) -> list[dict]:
+    """Trainees of the cohort who completed every module of the course's latest published
+    version, with their completion date and mean score over the course (2 queries)."""
+    slugs = [m.slug for m in course.modules]
+    if not slugs:
+        return []
+    trainee_ids = cohort_trainee_ids(cohort=cohort)
+    done = (
+        ModuleProgress.objects.filter(trainee_id__in=trainee_ids, course_id=course.course.pk, module_slug__in=slugs)
+        .values("trainee_id")
+        .annotate(
+            completed=Count("id", filter=Q(completed_at__isnull=False)), last=Max("completed_at"),
+            graded=Sum("items_graded"), score=Sum("score_sum"),
+        )
+        .filter(completed=len(slugs))
+        .order_by()
+    )
+    rows = {r["trainee_id"]: r for r in done}
+    people = User.objects.filter(pk__in=list(rows)).order_by("last_name", "first_name", "username")
+    return [
+        {"trainee": u, "completed_at": rows[u.pk]["last"],
+         "score": ratio(rows[u.pk]["score"], rows[u.pk]["graded"])}
+        for u in people
+    ]
+
+
+def cohort_attestations(*, cohort: Cohort) -> list[Attestation]:
+    return list(Attestation.objects.filter(cohort=cohort).select_related("trainee").order_by(
+        "course_title", "trainee__last_name", "trainee__first_name", "trainee__username"))
+
+
+def attestation_by_code(*, code: str) -> Attestation | None:
+    from .attestations import normalise_code
+
+    normalised = normalise_code(code)
+    if not normalised:
+        return None
+    return Attestation.objects.filter(code=normalised).first()
+
+
+def cohort_training_record(*, cohort: Cohort) -> list[dict]:
+    """One row per trainee and assigned course: status, completion date, score, hours and
+    attestation, for the institution's AI Act file (6 queries)."""
+    courses = cohort_courses(cohort=cohort)
+    trainee_ids = cohort_trainee_ids(cohort=cohort)
+    people = list(User.objects.filter(pk__in=trainee_ids).order_by("last_name", "first_name", "username")
+                  .values_list("id", "username", "first_name", "last_name"))
+    progress: dict[tuple[int, int, str], tuple] = {}
+    for tid, cid, slug, done, graded, score in ModuleProgress.objects.filter(
+            trainee_id__in=trainee_ids, course_id__in=[c.course.pk for c in courses]).values_list(
+            "trainee_id", "course_id", "module_slug", "completed_at", "items_graded", "score_sum"):
+        progress[(tid, cid, slug)] = (done, graded, score)
+    attestations = {
+        (a.trainee_id, a.version_id): a
+        for a in Attestation.objects.filter(trainee_id__in=trainee_ids,
+                                            version_id__in=[c.version.pk for c in courses if c.version])
+    }
+    rows = []
+    for tid, username, first, last_name in people:
+        for c in courses:
+            mine = [progress.get((tid, c.course.pk, m.slug)) for m in c.modules]
+            completed = sum(1 for p in mine if p and p[0])
+            graded = sum(p[1] for p in mine if p)
+            status = ("completed" if c.modules and completed == len(c.modules)
+                      else "in_progress" if any(mine) else "not_started")
+            attestation = attestations.get((tid, c.version.pk)) if c.version else None
+            rows.append({
+                "trainee_id": tid, "name": f"{first} {last_name}".strip() or username, "username": username,
+                "course_title": c.title, "course_slug": c.course.slug,
+                "version": c.version.number if c.version else None, "status": status,
+                "modules_completed": completed, "modules_total": len(c.modules),
+                "completed_at": max(p[0] for p in mine if p and p[0]) if status == "completed" else None,
+                "score": ratio(sum(p[2] for p in mine if p), graded),
+                "hours": c.version.hours if c.version else 0,
+                "attestation_code": attestation.code if attestation else None,
+                "attestation_revoked": bool(attestation and attestation.revoked_at),
+            })
+    return rows
+
+
+def trainee_attestations(*, trainee: User, school_id: int) -> list[Attestation]:
+    return list(Attestation.objects.filter(trainee=trainee, school_id=school_id))
+
+
+def course_completion_counts(*, cohort: Cohort, course: CohortCourse) -> dict[str, int]:
+    """How many trainees of the cohort completed the course's latest published version, and
+    how many of them have no attestation for it yet (2 queries, counted in SQL)."""
+    slugs = [m.slug for m in course.modules]
+    if not slugs or course.version is None:
+        return {"completed": 0, "waiting": 0}
+    done = (
+        ModuleProgress.objects.filter(trainee_id__in=cohort_trainee_ids(cohort=cohort), course_id=course.course.pk,
+                                      module_slug__in=slugs, completed_at__isnull=False)
+        .values("trainee_id").annotate(n=Count("id")).filter(n=len(slugs)).values("trainee_id")
+    )
+    return {
+        "completed": done.count(),
+        "waiting": User.objects.filter(pk__in=done).exclude(attestations__version=course.version).count(),
+    }

@@ -43,18 +43,24 @@ def progress_record(
     """
     table = ModuleProgress._meta.db_table
     total_update = "items_total = excluded.items_total, " if items_total is not None else ""
+    # PostgreSQL checks the CHECK constraints of the proposed row before it looks for the
+    # conflict, so a regrade's negative delta must not be inserted as such: the inserted
+    # values are floored at 0 and the deltas themselves are added by the UPDATE.
     sql = (
         f"INSERT INTO {table} (trainee_id, course_id, module_slug, items_total, items_graded, score_sum, "
         f"started_at, last_activity_at, completed_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, NULL) "
         f"ON CONFLICT (trainee_id, course_id, module_slug) DO UPDATE SET {total_update}"
-        f"items_graded = {table}.items_graded + excluded.items_graded, "
-        f"score_sum = {table}.score_sum + excluded.score_sum, last_activity_at = excluded.last_activity_at, "
+        f"items_graded = {table}.items_graded + %s, "
+        f"score_sum = {table}.score_sum + %s, last_activity_at = excluded.last_activity_at, "
         f"completed_at = CASE WHEN {table}.completed_at IS NULL AND {table}.items_total > 0 "
-        f"AND {table}.items_graded + excluded.items_graded >= {table}.items_total "
+        f"AND {table}.items_graded + %s >= {table}.items_total "
         f"THEN excluded.last_activity_at ELSE {table}.completed_at END"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [trainee_id, course_id, module_slug, items_total or 0, graded_delta, score_delta, at, at])
+        cursor.execute(sql, [
+            trainee_id, course_id, module_slug, items_total or 0, max(graded_delta, 0), max(score_delta, 0.0), at, at,
+            graded_delta, score_delta, graded_delta,
+        ])
 
 
 def progress_touch(*, trainee_id: int, course_id: int, module_slug: str, items_total: int, at: datetime) -> None:
@@ -114,3 +120,191 @@ def audit_record(*, actor: User, action: str, cohort: Cohort | None = None, subj
         actor=actor, action=action, cohort=cohort, school_id=cohort.school_id if cohort else None,
         subject=subject, detail=detail or {},
     )
+
+
+# ---------------------------------------------------------------- exports and attestations (issue 5)
+
+import logging  # noqa: E402
+import secrets  # noqa: E402
+import uuid  # noqa: E402
+from datetime import timedelta  # noqa: E402
+
+from django.core.files.storage import default_storage  # noqa: E402
+from django.db import InterfaceError, OperationalError  # noqa: E402
+from django.db.models import F, Q  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from courses.models import Competency  # noqa: E402
+from training.api_errors import Conflict  # noqa: E402
+
+from .models import Attestation, ExportJob  # noqa: E402
+
+logger = logging.getLogger(__name__)
+
+EXPORT_MAX_TRIES = 3
+# A running job whose worker died (killed, out of memory, time limit) is taken again after this.
+EXPORT_STALE_AFTER = timedelta(minutes=15)
+# A pending job whose message was lost (broker outage) is re-enqueued after this.
+EXPORT_PENDING_AFTER = timedelta(minutes=2)
+TRANSIENT_ERRORS = (OperationalError, InterfaceError)
+
+
+def export_request(*, user: User, cohort: Cohort, kind: str, fmt: str, course: Course | None = None) -> ExportJob:
+    """Record an export job and enqueue it after commit; the caller checked that the user may
+    see the cohort. A research extract is for school admins only."""
+    from .selectors import user_is_school_admin
+
+    errors = {}
+    if kind not in ExportJob.Kind.values:
+        errors["kind"] = [_("Choose one of the export contents offered.")]
+    if fmt not in ExportJob.Format.values:
+        errors["format"] = [_("Choose CSV or XLSX.")]
+    if errors:
+        raise ApplicationError(_("The export request is not valid."), errors)
+    if kind == ExportJob.Kind.RESEARCH and not user_is_school_admin(user=user, school_id=cohort.school_id):
+        raise ApplicationError(_("Only school admins may request a research extract."),
+                               {"kind": [_("Not allowed for your role.")]}, status_code=403)
+    with transaction.atomic():
+        job = ExportJob.objects.create(
+            school_id=cohort.school_id, cohort=cohort, course=course, requested_by=user, kind=kind, format=fmt,
+            salt=secrets.token_hex(32) if kind == ExportJob.Kind.RESEARCH else "",
+        )
+        audit_record(actor=user, action="export.request", cohort=cohort,
+                     detail={"job": job.pk, "kind": kind, "format": fmt, "course": course.slug if course else None})
+        transaction.on_commit(lambda: enqueue_export(job.pk))
+    return job
+
+
+def enqueue_export(job_id: int) -> None:
+    """Publish the export task; a broker failure is logged and the sweeper retries later."""
+    from .tasks import run_export
+
+    try:
+        run_export.apply_async((job_id,), retry=False)
+    except Exception:  # noqa: BLE001 - any broker error: the job stays pending, nothing is lost
+        logger.warning("Could not enqueue export job %s; the sweeper will retry.", job_id, exc_info=True)
+
+
+def export_run(*, job_id: int) -> ExportJob | None:
+    """Build the job's file and store it; None when another worker has it or it is finished.
+
+    The claim is one guarded UPDATE (pending, or running but stale after a dead worker), so a
+    twice-delivered message writes the file once. Progress is written as it goes, outside
+    any long transaction, so the page sees it move.
+    """
+    from . import exports
+
+    now = timezone.now()
+    claimed = ExportJob.objects.filter(pk=job_id, tries__lt=EXPORT_MAX_TRIES).filter(
+        Q(status=ExportJob.Status.PENDING) | Q(status=ExportJob.Status.RUNNING, started_at__lt=now - EXPORT_STALE_AFTER)
+    ).update(status=ExportJob.Status.RUNNING, started_at=now, tries=F("tries") + 1, progress=0, rows_written=0)
+    if not claimed:
+        return None
+    job = ExportJob.objects.select_related("cohort", "school", "course").get(pk=job_id)
+
+    def on_progress(done: int, total: int) -> None:
+        ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.RUNNING).update(
+            progress=min(99, done * 100 // max(total, 1)), rows_written=done,
+        )
+
+    try:
+        filename, content = exports.build(job, on_progress=on_progress)
+        with content:
+            stored = default_storage.save(
+                f"exports/{now:%Y/%m}/{uuid.uuid4().hex}/{filename}", content,
+            )
+    except TRANSIENT_ERRORS:
+        ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.RUNNING).update(status=ExportJob.Status.PENDING)
+        raise
+    except Exception as exc:  # noqa: BLE001 - a bug or bad data never succeeds on retry
+        logger.exception("Export job %s failed", job_id)
+        export_mark_failed(job_id=job_id, reason=f"{type(exc).__name__}: {exc}")
+        job.refresh_from_db()
+        return job
+    ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.RUNNING).update(
+        status=ExportJob.Status.DONE, file=stored, filename=filename, progress=100, finished_at=timezone.now(),
+    )
+    job.refresh_from_db()
+    return job
+
+
+def export_mark_failed(*, job_id: int, reason: str) -> None:
+    ExportJob.objects.filter(pk=job_id).exclude(status=ExportJob.Status.DONE).update(
+        status=ExportJob.Status.FAILED, error=reason[:2000], finished_at=timezone.now(),
+    )
+
+
+def exports_sweep(*, now: datetime | None = None) -> list[int]:
+    """Re-enqueue jobs whose message was lost or whose worker died; fail those out of tries."""
+    now = now or timezone.now()
+    ExportJob.objects.filter(
+        Q(status=ExportJob.Status.PENDING) | Q(status=ExportJob.Status.RUNNING, started_at__lt=now - EXPORT_STALE_AFTER),
+        tries__gte=EXPORT_MAX_TRIES,
+    ).update(status=ExportJob.Status.FAILED, error=_("The export did not finish after several tries."), finished_at=now)
+    ids = list(
+        ExportJob.objects.filter(
+            Q(status=ExportJob.Status.PENDING, created_at__lt=now - EXPORT_PENDING_AFTER)
+            | Q(status=ExportJob.Status.RUNNING, started_at__lt=now - EXPORT_STALE_AFTER),
+        ).order_by("created_at").values_list("pk", flat=True)[:100]
+    )
+    for job_id in ids:
+        enqueue_export(job_id)
+    return ids
+
+
+def export_record_download(*, user: User, job: ExportJob) -> None:
+    audit_record(actor=user, action="export.download", cohort=job.cohort,
+                 detail={"job": job.pk, "kind": job.kind, "format": job.format})
+
+
+@transaction.atomic
+def attestations_issue(*, cohort: Cohort, course: Course, issued_by: User) -> list[Attestation]:
+    """Issue an attestation to every trainee of the cohort who completed all modules of the
+    course's latest published version and has none for that version yet."""
+    from .attestations import initials, new_code
+    from .selectors import cohort_courses, course_completions
+
+    assigned = next((c for c in cohort_courses(cohort=cohort) if c.course.pk == course.pk), None)
+    if assigned is None:
+        raise ApplicationError(_("This course is not assigned to the cohort."), {"course": [_("Unknown course.")]})
+    if assigned.version is None or not assigned.modules:
+        raise ApplicationError(_("This course has no published version with modules."), {"course": [_("Not published.")]})
+    completions = course_completions(cohort=cohort, course=assigned)
+    have = set(Attestation.objects.filter(version=assigned.version, trainee_id__in=[r["trainee"].pk for r in completions])
+               .values_list("trainee_id", flat=True))
+    competencies = list(
+        Competency.objects.filter(items__case__module__version=assigned.version).distinct().order_by("code")
+        .values("code", "name")
+    )
+    new = [
+        Attestation(
+            code=new_code(), trainee=r["trainee"], school_id=cohort.school_id, cohort=cohort, course=course,
+            version=assigned.version, holder_name=r["trainee"].display_name,
+            holder_initials=initials(first_name=r["trainee"].first_name, last_name=r["trainee"].last_name,
+                                     username=r["trainee"].username),
+            course_title=assigned.version.title, version_number=assigned.version.number,
+            completed_at=r["completed_at"], score=None if r["score"] is None else min(max(r["score"], 0.0), 1.0),
+            hours=assigned.version.hours, competencies=competencies, issued_by=issued_by,
+        )
+        for r in completions if r["trainee"].pk not in have
+    ]
+    Attestation.objects.bulk_create(new)
+    audit_record(actor=issued_by, action="attestation.issue", cohort=cohort,
+                 detail={"course": course.slug, "version": assigned.version.number, "issued": len(new)})
+    return new
+
+
+def attestation_revoke(*, attestation: Attestation, revoked_by: User, reason: str) -> Attestation:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError(_("Say why the attestation is revoked."), {"reason": [_("This field is required.")]})
+    with transaction.atomic():
+        updated = Attestation.objects.filter(pk=attestation.pk, revoked_at__isnull=True).update(
+            revoked_at=timezone.now(), revoked_by=revoked_by, revoked_reason=reason[:2000],
+        )
+        if not updated:
+            raise Conflict(_("This attestation was already revoked."))
+        audit_record(actor=revoked_by, action="attestation.revoke", cohort=attestation.cohort,
+                     subject=attestation.trainee, detail={"code": attestation.code, "reason": reason[:200]})
+    attestation.refresh_from_db()
+    return attestation

@@ -99,3 +99,118 @@ class Grade(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(score__gte=0) & Q(score__lte=1), name="grade_score_in_unit_interval"),
         ]
+
+
+# ---------------------------------------------------------------- key fixes and regrades
+# (faculty authoring studio, issue 4)
+
+
+class KeyFix(models.Model):
+    """An audited change of the answer key of an item in a published version.
+
+    Published content is immutable except through this one path: the old and the new key,
+    who changed it, when and why are kept, and a regrade job brings the grades in line.
+    """
+
+    item = models.ForeignKey("courses.Item", on_delete=models.PROTECT, related_name="key_fixes")
+    old_answer = models.JSONField(_("key before"))
+    new_answer = models.JSONField(_("key after"))
+    reason = models.TextField(_("reason"))
+    fixed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    fixed_at = models.DateTimeField(auto_now_add=True)
+    draft_item = models.ForeignKey(
+        "courses.Item", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text=_("The same item in the course's draft, when its key was fixed too."),
+    )
+
+    class Meta:
+        ordering = ["-fixed_at", "-id"]
+
+
+class RegradeJob(models.Model):
+    """Regrading the responses of one item with its current key: a dry run, then the run.
+
+    The job row is the audit record (who asked, when, why, the key used, the dry-run
+    figures, the grades before and after) and the progress of the run: ``cursor`` is the
+    last response id done, so a run that stops resumes where it was, and a response done
+    twice is graded to the same result (the grade is an upsert).
+    """
+
+    class Status(models.TextChoices):
+        DRY_RUN = "dry_run", _("Dry run in progress")
+        READY = "ready", _("Dry run done; waiting for confirmation")
+        RUNNING = "running", _("Regrading")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    item = models.ForeignKey("courses.Item", on_delete=models.PROTECT, related_name="regrade_jobs")
+    key_fix = models.ForeignKey(KeyFix, null=True, blank=True, on_delete=models.PROTECT, related_name="jobs")
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRY_RUN)
+    reason = models.TextField(_("reason"))
+    key_answer = models.JSONField(_("key used"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    dry_run = models.JSONField(_("dry-run figures"), default=dict, blank=True)
+    dry_run_seconds = models.FloatField(null=True, blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+    )
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    total = models.PositiveIntegerField(default=0)
+    processed = models.PositiveIntegerField(default=0)
+    changed = models.PositiveIntegerField(default=0)
+    cursor = models.BigIntegerField(default=0)
+    before = models.JSONField(_("grades before"), default=dict, blank=True)
+    after = models.JSONField(_("grades after"), default=dict, blank=True)
+    error = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item"], condition=Q(status__in=["dry_run", "ready", "running"]),
+                name="regrade_one_open_job_per_item",
+            ),
+        ]
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.processed / self.total) if self.total else (100 if self.status == self.Status.DONE else 0)
+
+
+class RegradeChange(models.Model):
+    """One grade a regrade changed: the score before and after (the per-response audit)."""
+
+    job = models.ForeignKey(RegradeJob, on_delete=models.CASCADE, related_name="changes")
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="+")
+    old_score = models.FloatField(null=True)
+    new_score = models.FloatField()
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["job", "response"], name="regrade_change_once_per_job"),
+        ]
+
+
+class RaterMark(models.Model):
+    """One faculty member's points per rubric criterion for a free-text response.
+
+    The first mark confirms the grade; a second rater's mark is kept beside it, blind to
+    the first, so the agreement between raters (Cohen's kappa) can be shown per item.
+    """
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="rater_marks")
+    rater = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    points = models.JSONField(_("points per criterion"))
+    comment = models.TextField(_("comment"), blank=True)
+    marked_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["marked_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["response", "rater"], name="rater_mark_once_per_rater"),
+        ]

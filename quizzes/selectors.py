@@ -46,3 +46,335 @@ def review_queue(*, user: User) -> QuerySet[Response]:
 def _authored_or_taught_courses(user: User) -> QuerySet[Course]:
     taught = Assignment.objects.filter(cohort__in=staff_cohorts(user=user)).values("course_id")
     return Course.objects.filter(Q(owner=user) | Q(coauthors=user) | Q(pk__in=taught))
+
+
+# ---------------------------------------------------------------- trainee pages
+# Reads behind the trainee's server-rendered pages (quizzes/views). Each issues a fixed
+# number of queries whatever the number of modules, cases or items; tests pin them.
+from collections import defaultdict  # noqa: E402
+from dataclasses import dataclass, field  # noqa: E402
+from statistics import quantiles  # noqa: E402
+
+from django.db.models import Count, Max, Sum  # noqa: E402
+
+from cohorts.measures import ratio  # noqa: E402
+from cohorts.models import Enrollment, MeasureCounter  # noqa: E402
+from cohorts.selectors import trainee_assignments, trainee_measures  # noqa: E402
+from courses.models import Artifact, Case, CourseVersion, MediaAsset  # noqa: E402
+
+FINAL_STATES = (Response.State.SUBMITTED, Response.State.REVIEW, Response.State.GRADED, Response.State.FAILED)
+
+
+@dataclass
+class ModuleSummary:
+    """One module as the trainee's home and module pages show it."""
+
+    module: Module
+    items_total: int = 0
+    answered: int = 0  # final answers in the attempt shown (latest, the open one first)
+    graded: int = 0
+    score_sum: float = 0.0
+    attempt: Attempt | None = None
+
+    @property
+    def mean_score(self) -> float | None:
+        return self.score_sum / self.graded if self.graded else None
+
+    @property
+    def status(self) -> str:
+        if self.attempt is None:
+            return "not_started"
+        if self.attempt.status == Attempt.Status.SUBMITTED:
+            return "submitted"
+        if self.items_total and self.answered >= self.items_total:
+            return "answered"
+        return "in_progress"
+
+
+@dataclass
+class CourseSummary:
+    version: CourseVersion
+    due_at: object | None
+    cohorts: list[str]
+    modules: list[ModuleSummary] = field(default_factory=list)
+
+    @property
+    def items_total(self) -> int:
+        return sum(m.items_total for m in self.modules)
+
+    @property
+    def answered(self) -> int:
+        return sum(min(m.answered, m.items_total) for m in self.modules)
+
+
+def _latest_attempts(*, trainee: User, modules: list[Module]) -> dict[int, Attempt]:
+    """Per module: the open attempt if there is one, else the latest submitted one."""
+    chosen: dict[int, Attempt] = {}
+    for attempt in Attempt.objects.filter(trainee=trainee, module__in=modules).order_by("-started_at"):
+        current = chosen.get(attempt.module_id)
+        if current is None or (attempt.status == Attempt.Status.OPEN and current.status != Attempt.Status.OPEN):
+            chosen[attempt.module_id] = attempt
+    return chosen
+
+
+def _attempt_tallies(attempts: list[Attempt]) -> dict[int, dict]:
+    """Answered and graded counts, score sums and last activity per attempt (1 query)."""
+    out: dict[int, dict] = defaultdict(lambda: {"answered": 0, "graded": 0, "score_sum": 0.0, "last": None})
+    rows = (
+        Response.objects.filter(attempt__in=attempts)
+        .values("attempt_id", "state")
+        .annotate(n=Count("id"), score=Sum("grade__score"), last=Max("updated_at"))
+    )
+    for row in rows:
+        tally = out[row["attempt_id"]]
+        if row["state"] in FINAL_STATES:
+            tally["answered"] += row["n"]
+        if row["state"] == Response.State.GRADED:
+            tally["graded"] += row["n"]
+            tally["score_sum"] += row["score"] or 0.0
+        if row["last"] and (tally["last"] is None or row["last"] > tally["last"]):
+            tally["last"] = row["last"]
+    return out
+
+
+def _items_per_module(modules: list[Module]) -> dict[int, int]:
+    return dict(
+        Item.objects.filter(case__module__in=modules).values("case__module_id")
+        .annotate(n=Count("id")).values_list("case__module_id", "n")
+    )
+
+
+def trainee_home(*, trainee: User) -> dict:
+    """The trainee's assigned courses (latest published versions), each module's progress
+    in its latest attempt, and where to continue (8 queries)."""
+    by_course: dict[int, dict] = {}
+    for a in trainee_assignments(trainee=trainee):
+        entry = by_course.setdefault(a.course_id, {"dues": [], "cohorts": []})
+        entry["dues"].append(a.due_at)
+        if a.cohort.name not in entry["cohorts"]:
+            entry["cohorts"].append(a.cohort.name)
+    versions: dict[int, CourseVersion] = {}
+    for v in CourseVersion.objects.filter(course_id__in=by_course, status=CourseVersion.Status.PUBLISHED).select_related(
+        "course",
+    ).order_by("course_id", "-number"):
+        versions.setdefault(v.course_id, v)
+    modules = list(Module.objects.filter(version__in=versions.values()).order_by("position"))
+    totals = _items_per_module(modules)
+    attempts = _latest_attempts(trainee=trainee, modules=modules)
+    tallies = _attempt_tallies(list(attempts.values()))
+    courses: dict[int, CourseSummary] = {}
+    for course_id, version in versions.items():
+        dues = by_course[course_id]["dues"]
+        courses[version.pk] = CourseSummary(
+            version=version, due_at=None if any(d is None for d in dues) else max(dues),
+            cohorts=by_course[course_id]["cohorts"],
+        )
+    for m in modules:
+        attempt = attempts.get(m.pk)
+        tally = tallies[attempt.pk] if attempt else {"answered": 0, "graded": 0, "score_sum": 0.0}
+        courses[m.version_id].modules.append(ModuleSummary(
+            module=m, items_total=totals.get(m.pk, 0), answered=tally["answered"], graded=tally["graded"],
+            score_sum=tally["score_sum"], attempt=attempt,
+        ))
+    ordered = sorted(courses.values(), key=lambda c: (c.due_at is None, c.due_at or 0, c.version.title))
+    return {"courses": ordered, "resume": _resume_point(attempts=attempts, tallies=tallies, modules=modules)}
+
+
+def _resume_point(*, attempts: dict[int, Attempt], tallies: dict[int, dict], modules: list[Module]) -> dict | None:
+    """The open attempt touched last and its first case with an unanswered item (2 queries)."""
+    open_attempts = [a for a in attempts.values() if a.status == Attempt.Status.OPEN]
+    if not open_attempts:
+        return None
+    attempt = max(open_attempts, key=lambda a: tallies[a.pk]["last"] or a.started_at)
+    module = next(m for m in modules if m.pk == attempt.module_id)
+    case = next_case_to_answer(attempt=attempt)
+    return {"attempt": attempt, "module": module, "case": case}
+
+
+def next_case_to_answer(*, attempt: Attempt, after_case: Case | None = None) -> dict | None:
+    """The first case of the attempt's module (after ``after_case`` if given, wrapping
+    round) with an item not answered yet, and that item (2 queries)."""
+    answered = set(
+        Response.objects.filter(attempt=attempt, state__in=FINAL_STATES).values_list("item_id", flat=True)
+    )
+    rows = list(
+        Item.objects.filter(case__module_id=attempt.module_id)
+        .order_by("case__position", "position").values_list("id", "case_id", "case__title", "case__position")
+    )
+    pending = [r for r in rows if r[0] not in answered]
+    if not pending:
+        return None
+    if after_case is not None:
+        later = [r for r in pending if r[3] > after_case.position]
+        pending = later or pending
+    item_id, case_id, title, _position = pending[0]
+    return {"case_id": case_id, "item_id": item_id, "title": title}
+
+
+def trainee_module_page(*, trainee: User, module: Module) -> dict:
+    """A module with its lessons and cases, each case's status in the attempt shown, and
+    any open attempt of the same module on another version (6 queries)."""
+    attempts = list(
+        Attempt.objects.filter(trainee=trainee, course_id=module.version.course_id, module_slug=module.slug)
+        .order_by("-started_at")
+    )
+    here = [a for a in attempts if a.module_id == module.pk]
+    attempt = next((a for a in here if a.status == Attempt.Status.OPEN), here[0] if here else None)
+    elsewhere = next((a for a in attempts if a.status == Attempt.Status.OPEN and a.module_id != module.pk), None)
+    lessons = list(module.lessons.order_by("position"))
+    cases = list(module.cases.order_by("position"))
+    items = list(Item.objects.filter(case__module=module).values_list("id", "case_id"))
+    states: dict[int, tuple[str, float | None]] = {}
+    if attempt is not None:
+        states = {
+            item_id: (state, score)
+            for item_id, state, score in Response.objects.filter(attempt=attempt).values_list("item_id", "state", "grade__score")
+        }
+    rows = []
+    for case in cases:
+        case_items = [i for i, c in items if c == case.pk]
+        rows.append({"case": case, **case_status(item_ids=case_items, states=states)})
+    summary = ModuleSummary(
+        module=module, items_total=len(items), attempt=attempt,
+        answered=sum(1 for s, _ in states.values() if s in FINAL_STATES),
+        graded=sum(1 for s, _ in states.values() if s == Response.State.GRADED),
+        score_sum=sum(score or 0.0 for s, score in states.values() if s == Response.State.GRADED),
+    )
+    return {"summary": summary, "attempt": attempt, "other_version_attempt": elsewhere, "lessons": lessons, "cases": rows}
+
+
+def case_status(*, item_ids: list[int], states: dict[int, tuple[str, float | None]]) -> dict:
+    """not_started, in_progress, pending (grading or review) or graded, with the mean score."""
+    found = [states[i] for i in item_ids if i in states]
+    final = [(s, score) for s, score in found if s in FINAL_STATES]
+    graded = [score or 0.0 for s, score in final if s == Response.State.GRADED]
+    if not found:
+        status = "not_started"
+    elif len(final) < len(item_ids):
+        status = "in_progress"
+    elif any(s == Response.State.REVIEW for s, _ in final):
+        status = "review"
+    elif len(graded) < len(item_ids):
+        status = "pending"
+    else:
+        status = "graded"
+    return {
+        "status": status, "items": len(item_ids), "answered": len(final),
+        "score": sum(graded) / len(graded) if graded and status == "graded" else None,
+    }
+
+
+def trainee_case_page(*, trainee: User, case: Case) -> dict:
+    """Everything the case player shows (8 queries): the attempt on this module (the open
+    one, else the latest), the responses with their grades, the items with their keys and
+    competencies, the artifacts with their ground-truth failure modes, the media URLs and
+    the module's case list. The caller decides what of the keys and ground truth to show."""
+    module = case.module
+    attempts = list(Attempt.objects.filter(trainee=trainee, module=module).order_by("-started_at"))
+    attempt = next((a for a in attempts if a.status == Attempt.Status.OPEN), attempts[0] if attempts else None)
+    if attempt is not None:
+        attempt.module, attempt.trainee, attempt.course = module, trainee, module.version.course
+    responses = {}
+    if attempt is not None:
+        for r in Response.objects.filter(attempt=attempt, item__case=case).select_related("grade"):
+            r.attempt = attempt
+            responses[r.item_id] = r
+    artifacts = list(case.artifacts.order_by("position").prefetch_related("failure_modes"))
+    by_id = {a.pk: a for a in artifacts}
+    items = list(case.items.order_by("position").select_related("key").prefetch_related("competencies"))
+    for item in items:
+        item.case = case
+        if item.artifact_id in by_id:
+            item.artifact = by_id[item.artifact_id]
+    for r in responses.values():
+        r.item = next(i for i in items if i.pk == r.item_id)
+    media = {}
+    if any(a.kind == Artifact.Kind.IMAGE for a in artifacts):
+        media = {m.path: m.file.url for m in MediaAsset.objects.filter(version_id=module.version_id)}
+    siblings = list(module.cases.order_by("position").values_list("id", "title"))
+    return {"attempt": attempt, "responses": responses, "artifacts": artifacts, "items": items, "media": media,
+            "siblings": siblings}
+
+
+def trainee_response(*, trainee: User, response_id: int) -> Response | None:
+    """One of the trainee's responses with what its feedback shows (1 query; the artifact's
+    failure modes cost one more when the feedback shows the ground truth)."""
+    return (
+        Response.objects.select_related(
+            "grade", "item__key", "item__artifact", "attempt__module", "attempt__course", "attempt__trainee",
+        )
+        .filter(pk=response_id, attempt__trainee=trainee)
+        .first()
+    )
+
+
+# Counters a cohort comparison needs (cohorts.measures names); nothing else is read.
+_COMPARISON_COUNTERS = (
+    "items.n", "items.score", "rel.R.n", "rel.R.accepted", "rel.W.n", "rel.W.accepted", "conf.n", "conf.brier",
+)
+# The smallest number of trainees with a value for a distribution to be shown at all.
+COHORT_MIN_PEERS = 5
+
+
+def _comparison_values(counters: dict[str, float]) -> dict[str, float | None]:
+    g = lambda name: counters.get(name, 0)  # noqa: E731
+    r_n, w_n = g("rel.R.n"), g("rel.W.n")
+    return {
+        "mean_score": ratio(g("items.score"), g("items.n")),
+        "appropriate_reliance": ratio(g("rel.R.accepted") + w_n - g("rel.W.accepted"), r_n + w_n),
+        "automation_bias_rate": ratio(g("rel.W.accepted"), w_n),
+        "aversion_rate": ratio(r_n - g("rel.R.accepted"), r_n),
+        "brier_score": ratio(g("conf.brier"), g("conf.n")),
+    }
+
+
+def trainee_cohort_comparison(*, trainee: User) -> dict:
+    """Where the trainee stands among the trainees of their cohorts, without any other
+    trainee's identity or value: per measure, how many have one, the quartiles and the
+    trainee's percentile rank (share of the others below, ties counted half). Withheld
+    (None) when fewer than COHORT_MIN_PEERS trainees have a value (1 query)."""
+    cohorts = Enrollment.objects.filter(user=trainee, role=Enrollment.CohortRole.TRAINEE).values("cohort_id")
+    peers = Enrollment.objects.filter(cohort_id__in=cohorts, role=Enrollment.CohortRole.TRAINEE).values("user_id")
+    per_trainee: dict[int, dict[str, float]] = defaultdict(dict)
+    rows = (
+        MeasureCounter.objects.filter(trainee_id__in=peers, name__in=_COMPARISON_COUNTERS)
+        .values("trainee_id", "name").annotate(total=Sum("value")).values_list("trainee_id", "name", "total")
+    )
+    for trainee_id, name, total in rows:
+        per_trainee[trainee_id][name] = total
+    values = {tid: _comparison_values(c) for tid, c in per_trainee.items()}
+    mine = values.get(trainee.pk) or _comparison_values({})
+    out: dict[str, dict | None] = {}
+    for measure, own in mine.items():
+        population = [v[measure] for v in values.values() if v[measure] is not None]
+        if len(population) < COHORT_MIN_PEERS:
+            out[measure] = None
+            continue
+        q1, median, q3 = quantiles(population, n=4, method="inclusive")
+        others = [v[measure] for tid, v in values.items() if tid != trainee.pk and v[measure] is not None]
+        rank = None
+        if own is not None and others:
+            below = sum(1 for v in others if v < own) + 0.5 * sum(1 for v in others if v == own)
+            rank = below / len(others)
+        out[measure] = {"n": len(population), "q1": q1, "median": median, "q3": q3, "own": own, "rank": rank}
+    return out
+
+
+def trainee_profile(*, trainee: User) -> dict:
+    """The trainee's own measures (cohorts.measures) and their cohort comparison (2 queries)."""
+    return {"measures": trainee_measures(trainee=trainee), "comparison": trainee_cohort_comparison(trainee=trainee)}
+
+
+def artifact_hidden_in_attempt(*, attempt: Attempt, artifact_id: int | None) -> bool:
+    """Is this AI output still withheld in the attempt, because a decide-first item about it
+    waits for its unaided answer? (the rule of ai_output_hidden, for one artifact; 2 queries)"""
+    if artifact_id is None:
+        return False
+    decide_first = [
+        i.pk for i in Item.objects.filter(artifact_id=artifact_id, type=Item.Type.RELIANCE_DECISION).only("id", "type", "spec")
+        if i.decide_first
+    ]
+    if not decide_first:
+        return False
+    answered = Response.objects.filter(attempt=attempt, item_id__in=decide_first, initial_answer__isnull=False).count()
+    return answered < len(decide_first)

@@ -1,12 +1,15 @@
 """Shared fixtures. With VIGIL_REQUIRE_SERVICES=1 (``make test``, CI) the run stops with an
 error, never a skip, when PostgreSQL or Redis is missing."""
 import os
-import tempfile
 
 import pytest
 
-# Uploaded media of a test run go to a throwaway folder, never the demo's.
-os.environ.setdefault("DJANGO_MEDIA_ROOT", tempfile.mkdtemp(prefix="vigil-test-media-"))
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    # Test users need a password, not a slow one: PBKDF2 would dominate fixtures of many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def pytest_sessionstart(session):

@@ -153,6 +153,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "quizzes.sweep_ungraded_responses",
         "schedule": timedelta(seconds=env.int("VIGIL_SWEEP_EVERY_SECONDS", default=60)),
     },
+    "sweep-export-jobs": {
+        "task": "cohorts.sweep_export_jobs",
+        "schedule": timedelta(seconds=env.int("VIGIL_SWEEP_EVERY_SECONDS", default=60)),
+    },
 }
 # Keep the database connection of a worker across tasks (Celery closes it otherwise).
 CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)

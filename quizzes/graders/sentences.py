@@ -14,6 +14,7 @@ Decimal numbers ("3.1 mmol/L") never split because no whitespace follows the poi
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _END = re.compile(r"[.!?…]+[)\]\"'’”»]*(?=\s)|\n")
 _TOKEN_BEFORE = re.compile(r"[^\s(\[\"'«“]*$")
@@ -26,8 +27,14 @@ _CASE_SENSITIVE_ABBREVIATIONS = frozenset({"M"})  # French "M. Dupont"
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """Return ``(start, end)`` character ranges, in order, trimmed of surrounding spaces.
 
-    Every non-space character of ``text`` belongs to exactly one range.
+    Every non-space character of ``text`` belongs to exactly one range. Memoised: every
+    response to an item splits the same AI text, and a regrade splits it thousands of times.
     """
+    return list(_split(text))
+
+
+@lru_cache(maxsize=512)
+def _split(text: str) -> tuple[tuple[int, int], ...]:
     ranges: list[tuple[int, int]] = []
     start = 0
     for match in _END.finditer(text):
@@ -36,7 +43,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         _append_trimmed(ranges, text, start, match.end())
         start = match.end()
     _append_trimmed(ranges, text, start, len(text))
-    return ranges
+    return tuple(ranges)
 
 
 def _is_boundary(text: str, match: re.Match) -> bool:

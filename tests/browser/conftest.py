@@ -45,12 +45,25 @@ def page(browser, live_server):
     context.close()
 
 
-@pytest.fixture
-def phone_page(browser, live_server):
-    context = browser.new_context(viewport=PHONE, base_url=live_server.url, locale="fr-FR",
+def _phone(browser, live_server, locale):
+    context = browser.new_context(viewport=PHONE, base_url=live_server.url, locale=locale,
                                   is_mobile=True, has_touch=True)
     page = context.new_page()
     page.set_default_timeout(10_000)
+    return context, page
+
+
+@pytest.fixture
+def phone_page(browser, live_server):
+    """A phone whose browser asks for French, as most of our trainees' phones do."""
+    context, page = _phone(browser, live_server, "fr-FR")
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def english_phone_page(browser, live_server):
+    context, page = _phone(browser, live_server, "en-GB")
     yield page
     context.close()
 

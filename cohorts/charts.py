@@ -1,0 +1,346 @@
+"""Server-rendered SVG charts for the cohort pages (pure: numbers in, SVG markup out).
+
+Every chart is an ``<svg role="img">`` named by its ``<title>`` and described by its
+``<desc>``; pages print the same numbers in a table beside it. Series differ by shape,
+dash and hatching as well as by colour (Okabe–Ito palette), so a chart stays readable
+in black-and-white print and for colour-blind readers. An undefined value (None) draws no
+mark and is written "—", never drawn as 0.
+"""
+from collections.abc import Callable, Sequence
+from itertools import count
+from math import sqrt
+
+from django.utils.formats import number_format
+from django.utils.html import escape
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+INK = "#1b1f24"
+MUTED = "#4a5562"
+GRID = "#cfd6de"
+PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00")
+DASHES = ("", "6 4", "2 3", "8 3 2 3", "1 0")
+MARKERS = ("circle", "square", "triangle", "diamond", "circle")
+FONT = 14
+SMALL = 12
+
+_ids = count(1)
+
+
+def dash() -> str:
+    return "—"
+
+
+def percent(value: float | None, decimals: int = 0) -> str:
+    """0.741 → "74%" (localised decimal separator); None → "—"."""
+    if value is None:
+        return dash()
+    # number_format truncates floats; round first so 2/3 shows as 67%, not 66%.
+    return f"{number_format(round(value * 100, decimals), decimals)}%"
+
+
+def decimal(value: float | None, decimals: int = 2) -> str:
+    if value is None:
+        return dash()
+    return number_format(round(value, decimals), decimals)
+
+
+def _t(x: float) -> str:
+    return f"{x:.1f}".rstrip("0").rstrip(".")
+
+
+def _text(x: float, y: float, content: str, *, anchor: str = "start", size: int = FONT, fill: str = INK,
+          weight: str = "normal", extra: str = "") -> str:
+    return (f'<text x="{_t(x)}" y="{_t(y)}" font-size="{size}" text-anchor="{anchor}" fill="{fill}" '
+            f'font-weight="{weight}"{extra}>{escape(content)}</text>')
+
+
+class Chart(SafeString):
+    """SVG markup that also knows its title (for the scrollable region that holds it)."""
+
+    title: str = ""
+
+
+def _svg(width: int, height: int, title: str, desc: str, body: list[str], *, defs: str = "") -> Chart:
+    uid = next(_ids)
+    chart = Chart(
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart-svg" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" aria-labelledby="chart-t{uid} chart-d{uid}" '
+        f'font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif">'
+        f'<title id="chart-t{uid}">{escape(title)}</title><desc id="chart-d{uid}">{escape(desc)}</desc>'
+        f'<defs>{_hatch_defs(uid)}{defs}</defs>'
+        f'<rect width="{width}" height="{height}" fill="#ffffff"/>'
+        + "".join(body).replace("url(#hatch)", f"url(#hatch-{uid})")
+        + "</svg>"
+    )
+    chart.title = title
+    return chart
+
+
+def _hatch_defs(uid: int) -> str:
+    return (f'<pattern id="hatch-{uid}" patternUnits="userSpaceOnUse" width="6" height="6" patternTransform="rotate(45)">'
+            f'<rect width="6" height="6" fill="{PALETTE[1]}"/><line x1="0" y1="0" x2="0" y2="6" stroke="#ffffff" '
+            f'stroke-width="2.5"/></pattern>')
+
+
+def _fill(series: int) -> str:
+    """Series 0 solid blue, series 1 hatched vermillion, then solid colours."""
+    return "url(#hatch)" if series == 1 else PALETTE[series % len(PALETTE)]
+
+
+def _marker(kind: str, x: float, y: float, colour: str, r: float = 4.5) -> str:
+    if kind == "square":
+        return f'<rect x="{_t(x - r)}" y="{_t(y - r)}" width="{_t(2 * r)}" height="{_t(2 * r)}" fill="{colour}"/>'
+    if kind == "triangle":
+        return (f'<polygon points="{_t(x)},{_t(y - r - 1)} {_t(x - r - 1)},{_t(y + r)} {_t(x + r + 1)},{_t(y + r)}" '
+                f'fill="{colour}"/>')
+    if kind == "diamond":
+        return (f'<polygon points="{_t(x)},{_t(y - r - 1)} {_t(x + r + 1)},{_t(y)} {_t(x)},{_t(y + r + 1)} '
+                f'{_t(x - r - 1)},{_t(y)}" fill="{colour}"/>')
+    return f'<circle cx="{_t(x)}" cy="{_t(y)}" r="{_t(r)}" fill="{colour}"/>'
+
+
+def _wrap(label: str, limit: int) -> list[str]:
+    """Words on lines of at most ``limit`` characters (a longer word is clipped)."""
+    lines: list[str] = []
+    for word in label.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= limit:
+            lines[-1] += " " + word
+        else:
+            lines.append(_clip(word, limit))
+    return lines or [""]
+
+
+def _clip(label: str, limit: int) -> str:
+    return label if len(label) <= limit else label[: limit - 1] + "…"
+
+
+def _legend(names: Sequence[str], x: float, y: float, *, width: float, lines: bool = False) -> tuple[list[str], float]:
+    """Swatches (or line samples) with names, wrapping onto more rows; returns the marks and
+    the height the extra rows take."""
+    out, cursor, row = [], x, 0
+    for i, name in enumerate(names):
+        need = (30 if lines else 20) + 7 * len(name) + 18
+        if cursor > x and cursor + need > width:
+            cursor, row = x, row + 1
+        yy = y + row * 18
+        if lines:
+            colour = PALETTE[i % len(PALETTE)]
+            dasharray = f' stroke-dasharray="{DASHES[i % len(DASHES)]}"' if DASHES[i % len(DASHES)] else ""
+            out.append(f'<line x1="{_t(cursor)}" y1="{_t(yy - 5)}" x2="{_t(cursor + 24)}" y2="{_t(yy - 5)}" '
+                       f'stroke="{colour}" stroke-width="2.5"{dasharray}/>')
+            out.append(_marker(MARKERS[i % len(MARKERS)], cursor + 12, yy - 5, colour))
+            cursor += 30
+        else:
+            out.append(f'<rect x="{_t(cursor)}" y="{_t(yy - 12)}" width="14" height="14" fill="{_fill(i)}" '
+                       f'stroke="{INK}" stroke-width="0.5"/>')
+            cursor += 20
+        out.append(_text(cursor, yy, name, size=SMALL))
+        cursor += 7 * len(name) + 18
+    return out, row * 18
+
+
+def hbar_chart(rows: Sequence[tuple[str, float | None]], *, title: str, desc: str, max_value: float = 1.0,
+               fmt: Callable[[float | None], str] = percent, width: int = 560) -> SafeString:
+    """Horizontal bars, one per (label, value); values on the bars' right."""
+    label_w, right_w, row_h, top = 230, 64, 30, 8
+    plot_w = width - label_w - right_w
+    height = top + row_h * max(len(rows), 1) + 26
+    body = []
+    for tick in (0, 0.25, 0.5, 0.75, 1.0):
+        x = label_w + plot_w * tick
+        body.append(f'<line x1="{_t(x)}" y1="{top}" x2="{_t(x)}" y2="{height - 22}" stroke="{GRID}"/>')
+        body.append(_text(x, height - 6, fmt(tick * max_value), anchor="middle", size=SMALL, fill=MUTED))
+    for i, (label, value) in enumerate(rows):
+        y = top + i * row_h
+        body.append(_text(label_w - 8, y + 20, _clip(label, 30), anchor="end", size=SMALL))
+        if value is None:
+            body.append(_text(label_w + 4, y + 20, dash(), fill=MUTED))
+            continue
+        w = plot_w * max(0.0, min(value / max_value if max_value else 0, 1.0))
+        body.append(f'<rect x="{label_w}" y="{y + 6}" width="{_t(w)}" height="{row_h - 12}" fill="{PALETTE[0]}"/>')
+        body.append(_text(label_w + w + 6, y + 20, fmt(value), weight="600"))
+    body.append(f'<line x1="{label_w}" y1="{top}" x2="{label_w}" y2="{height - 22}" stroke="{INK}"/>')
+    return _svg(width, height, title, desc, body)
+
+
+def grouped_bar_chart(groups: Sequence[tuple[str, Sequence[float | None]]], series: Sequence[str], *, title: str,
+                      desc: str, max_value: float = 1.0, fmt: Callable[[float | None], str] = percent,
+                      width: int = 560) -> SafeString:
+    """Vertical bars grouped by category (e.g. a training year), one bar per series."""
+    left, right, top, bottom = 52, 12, 34, 46
+    body, extra = _legend(series, left, 20, width=width - right)
+    top += extra
+    height = 300 + extra
+    plot_w, plot_h = width - left - right, height - top - bottom
+    for tick in (0, 0.25, 0.5, 0.75, 1.0):
+        y = top + plot_h * (1 - tick)
+        body.append(f'<line x1="{left}" y1="{_t(y)}" x2="{width - right}" y2="{_t(y)}" stroke="{GRID}"/>')
+        body.append(_text(left - 6, y + 4, fmt(tick * max_value), anchor="end", size=SMALL, fill=MUTED))
+    n = max(len(groups), 1)
+    group_w = plot_w / n
+    bar_w = min(48.0, group_w * 0.8 / max(len(series), 1))
+    for g, (label, values) in enumerate(groups):
+        x0 = left + g * group_w + (group_w - bar_w * len(series)) / 2
+        for s, value in enumerate(values):
+            x = x0 + s * bar_w
+            if value is None:
+                body.append(_text(x + bar_w / 2, top + plot_h - 6, dash(), anchor="middle", fill=MUTED))
+                continue
+            h = plot_h * max(0.0, min(value / max_value if max_value else 0, 1.0))
+            body.append(f'<rect x="{_t(x + 1)}" y="{_t(top + plot_h - h)}" width="{_t(bar_w - 2)}" height="{_t(h)}" '
+                        f'fill="{_fill(s)}" stroke="{INK}" stroke-width="0.5"/>')
+            body.append(_text(x + bar_w / 2, top + plot_h - h - 5, fmt(value), anchor="middle", size=SMALL, weight="600"))
+        for k, line in enumerate(_wrap(label, max(int(group_w / 7), 6))[:2]):
+            body.append(_text(left + g * group_w + group_w / 2, height - bottom + 18 + 14 * k, line,
+                              anchor="middle", size=SMALL))
+    body.append(f'<line x1="{left}" y1="{top + plot_h}" x2="{width - right}" y2="{top + plot_h}" stroke="{INK}"/>')
+    return _svg(width, height, title, desc, body)
+
+
+def histogram(counts: Sequence[int], bin_labels: Sequence[str], *, title: str, desc: str, x_label: str,
+              y_label: str, width: int = 560, height: int = 240) -> SafeString:
+    """Vertical bars of counts per bin (e.g. trainees per score band), counts on top."""
+    left, right, top, bottom = 44, 10, 16, 54
+    plot_w, plot_h = width - left - right, height - top - bottom
+    peak = max(max(counts, default=0), 1)
+    body = []
+    for tick in sorted({0, peak // 2, peak}):
+        y = top + plot_h * (1 - tick / peak)
+        body.append(f'<line x1="{left}" y1="{_t(y)}" x2="{width - right}" y2="{_t(y)}" stroke="{GRID}"/>')
+        body.append(_text(left - 6, y + 4, str(tick), anchor="end", size=SMALL, fill=MUTED))
+    bin_w = plot_w / max(len(counts), 1)
+    for i, c in enumerate(counts):
+        h = plot_h * c / peak
+        x = left + i * bin_w
+        if c:
+            body.append(f'<rect x="{_t(x + 2)}" y="{_t(top + plot_h - h)}" width="{_t(bin_w - 4)}" height="{_t(h)}" '
+                        f'fill="{PALETTE[0]}"/>')
+            body.append(_text(x + bin_w / 2, top + plot_h - h - 4, str(c), anchor="middle", size=SMALL, weight="600"))
+        body.append(_text(x + bin_w / 2, top + plot_h + 16, bin_labels[i], anchor="middle", size=11, fill=MUTED))
+    body.append(f'<line x1="{left}" y1="{top + plot_h}" x2="{width - right}" y2="{top + plot_h}" stroke="{INK}"/>')
+    body.append(_text(left + plot_w / 2, height - 8, x_label, anchor="middle", size=SMALL))
+    body.append(_text(12, top + plot_h / 2, y_label, anchor="middle", size=SMALL,
+                      extra=f' transform="rotate(-90 12 {_t(top + plot_h / 2)})"'))
+    return _svg(width, height, title, desc, body)
+
+
+def calibration_plot(bins: Sequence[dict], *, title: str, desc: str, size: int = 380) -> SafeString:
+    """Mean stated confidence (x) against accuracy (y) per confidence band; the dashed
+    diagonal is perfect calibration; a point's area grows with its number of answers."""
+    left, right, top, bottom = 56, 14, 14, 48
+    plot = size - left - right
+    height = top + plot + bottom
+    body = []
+    for tick in (0, 0.25, 0.5, 0.75, 1.0):
+        x, y = left + plot * tick, top + plot * (1 - tick)
+        body.append(f'<line x1="{_t(x)}" y1="{top}" x2="{_t(x)}" y2="{top + plot}" stroke="{GRID}"/>')
+        body.append(f'<line x1="{left}" y1="{_t(y)}" x2="{left + plot}" y2="{_t(y)}" stroke="{GRID}"/>')
+        body.append(_text(x, top + plot + 16, percent(tick), anchor="middle", size=SMALL, fill=MUTED))
+        body.append(_text(left - 6, y + 4, percent(tick), anchor="end", size=SMALL, fill=MUTED))
+    body.append(f'<line x1="{left}" y1="{top + plot}" x2="{left + plot}" y2="{top}" stroke="{MUTED}" '
+                f'stroke-dasharray="5 4"/>')
+    points = [b for b in bins if b.get("n") and b.get("mean_confidence") is not None]
+    peak = max((b["n"] for b in points), default=1)
+    coords = [(left + plot * b["mean_confidence"], top + plot * (1 - b["accuracy"]), b["n"]) for b in points]
+    if len(coords) > 1:
+        path = " ".join(f"{_t(x)},{_t(y)}" for x, y, _n in coords)
+        body.append(f'<polyline points="{path}" fill="none" stroke="{PALETTE[0]}" stroke-width="2"/>')
+    for x, y, n in coords:
+        r = 3 + 7 * sqrt(n / peak)
+        body.append(f'<circle cx="{_t(x)}" cy="{_t(y)}" r="{_t(r)}" fill="{PALETTE[0]}" fill-opacity="0.85" '
+                    f'stroke="#ffffff" stroke-width="1"/>')
+    if not coords:
+        body.append(_text(left + plot / 2, top + plot / 2, _("No answer with a stated confidence yet."),
+                          anchor="middle", fill=MUTED))
+    body.append(f'<rect x="{left}" y="{top}" width="{plot}" height="{plot}" fill="none" stroke="{INK}"/>')
+    body.append(_text(left + plot / 2, height - 8, _("Stated confidence"), anchor="middle", size=SMALL))
+    body.append(_text(14, top + plot / 2, _("Accuracy"), anchor="middle", size=SMALL,
+                      extra=f' transform="rotate(-90 14 {_t(top + plot / 2)})"'))
+    return _svg(size, height, title, desc, body)
+
+
+def heat_map(row_labels: Sequence[str], col_labels: Sequence[str], values: Sequence[Sequence[float | None]], *,
+             title: str, desc: str) -> SafeString:
+    """Rows × columns of values in [0, 1]: darker is higher; each cell also shows its value."""
+    label_w, cell_w, cell_h, top = 180, 52, 26, 28
+    width = label_w + cell_w * max(len(col_labels), 1) + 8
+    height = top + cell_h * max(len(row_labels), 1) + 8
+    body = []
+    for j, code in enumerate(col_labels):
+        body.append(_text(label_w + j * cell_w + cell_w / 2, top - 10, code, anchor="middle", size=SMALL, weight="600"))
+    for i, label in enumerate(row_labels):
+        y = top + i * cell_h
+        body.append(_text(label_w - 8, y + 18, _clip(label, 22), anchor="end", size=SMALL))
+        for j, value in enumerate(values[i]):
+            x = label_w + j * cell_w
+            if value is None:
+                body.append(f'<rect x="{x}" y="{y}" width="{cell_w}" height="{cell_h}" fill="#ffffff" stroke="{GRID}"/>')
+                body.append(_text(x + cell_w / 2, y + 18, dash(), anchor="middle", size=SMALL, fill=MUTED))
+                continue
+            v = max(0.0, min(value, 1.0))
+            body.append(f'<rect x="{x}" y="{y}" width="{cell_w}" height="{cell_h}" fill="{_blue(v)}" stroke="#ffffff"/>')
+            body.append(_text(x + cell_w / 2, y + 18, percent(value), anchor="middle", size=SMALL,
+                              fill="#ffffff" if v >= 0.55 else INK))
+    return _svg(width, height, title, desc, body)
+
+
+def _blue(v: float) -> str:
+    """From a pale wash (0) to a dark blue (1)."""
+    lo, hi = (0xEE, 0xF3, 0xF9), (0x0B, 0x3D, 0x73)
+    return "#" + "".join(f"{round(a + (b - a) * v):02x}" for a, b in zip(lo, hi))
+
+
+def line_chart(x_labels: Sequence[str], series: Sequence[tuple[str, Sequence[float | None]]], *, title: str,
+               desc: str, max_value: float = 1.0, fmt: Callable[[float | None], str] = percent,
+               width: int = 560, height: int = 280) -> SafeString:
+    """One line per series over periods; a missing value breaks the line."""
+    left, right, top, bottom = 52, 16, 34, 44
+    body, extra = _legend([name for name, _values in series], left, 20, width=width - right, lines=True)
+    top += extra
+    height += extra
+    plot_w, plot_h = width - left - right, height - top - bottom
+    for tick in (0, 0.25, 0.5, 0.75, 1.0):
+        y = top + plot_h * (1 - tick)
+        body.append(f'<line x1="{left}" y1="{_t(y)}" x2="{width - right}" y2="{_t(y)}" stroke="{GRID}"/>')
+        body.append(_text(left - 6, y + 4, fmt(tick * max_value), anchor="end", size=SMALL, fill=MUTED))
+    n = len(x_labels)
+    step = plot_w / max(n - 1, 1)
+
+    def xy(i: int, v: float) -> tuple[float, float]:
+        x = left + (i * step if n > 1 else plot_w / 2)
+        return x, top + plot_h * (1 - max(0.0, min(v / max_value if max_value else 0, 1.0)))
+
+    every = max(1, n // 8)
+    for i, label in enumerate(x_labels):
+        if i % every == 0 or i == n - 1:
+            x, _y = xy(i, 0)
+            body.append(_text(x, top + plot_h + 18, label, anchor="middle", size=11, fill=MUTED))
+    for s, (_name, values) in enumerate(series):
+        colour, dasharray = PALETTE[s % len(PALETTE)], DASHES[s % len(DASHES)]
+        run: list[tuple[float, float]] = []
+        runs = []
+        for i, v in enumerate(values):
+            if v is None:
+                if run:
+                    runs.append(run)
+                run = []
+            else:
+                run.append(xy(i, v))
+        if run:
+            runs.append(run)
+        for r in runs:
+            if len(r) > 1:
+                pts = " ".join(f"{_t(x)},{_t(y)}" for x, y in r)
+                extra = f' stroke-dasharray="{dasharray}"' if dasharray else ""
+                body.append(f'<polyline points="{pts}" fill="none" stroke="{colour}" stroke-width="2.5"{extra}/>')
+            for x, y in r:
+                body.append(_marker(MARKERS[s % len(MARKERS)], x, y, colour))
+    body.append(f'<line x1="{left}" y1="{top + plot_h}" x2="{width - right}" y2="{top + plot_h}" stroke="{INK}"/>')
+    return _svg(width, height, title, desc, body)
+
+
+def score_bin_labels(bins: int = 10) -> list[str]:
+    """"0–9%", "10–19%", …, "90–100%"."""
+    step = 100 // bins
+    return [f"{i * step}–{(i + 1) * step - 1 if i < bins - 1 else 100}%" for i in range(bins)]

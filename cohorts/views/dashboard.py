@@ -1,0 +1,98 @@
+"""The staff home (cohorts they may see) and the cohort dashboard."""
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from ..models import Membership, Role
+from ..selectors import cohort_dashboard, staff_cohort_list, staff_cohorts
+from ..services import audit_record
+from .. import charts
+from . import figures
+from .common import PAGE_SIZE, DashboardFilter, cohort_for_staff, courses_of, page_context
+
+TABS = {"dashboard": "school:dashboard", "reliance": "school:reliance", "trends": "school:trends",
+        "exports": "school:exports", "attestations": "school:attestations"}
+
+
+@login_required
+@require_GET
+def cohort_index(request):
+    cohorts = staff_cohort_list(user=request.user)
+    if not cohorts and not (request.user.is_superuser or Membership.objects.filter(
+            user=request.user, role__in=[Role.REVIEWER, Role.ADMIN]).exists()):
+        raise Http404
+    return render(request, "cohorts/index.html", {"cohorts": cohorts})
+
+
+@login_required
+@require_GET
+def cohort_switch(request):
+    """The cohort picker of every page: the same tab of the cohort chosen."""
+    cohort_id = request.GET.get("cohort", "")
+    if not cohort_id.isdigit() or not staff_cohorts(user=request.user).filter(pk=int(cohort_id)).exists():
+        raise Http404
+    return redirect(reverse(TABS.get(request.GET.get("tab"), "school:dashboard"), args=[int(cohort_id)]))
+
+
+def _sort(trainees: list[dict], sort: str) -> list[dict]:
+    if sort == "score":
+        return sorted(trainees, key=lambda t: (t["mean_score"] is None, t["mean_score"] or 0, t["name"]))
+    if sort == "activity":
+        return sorted(trainees, key=lambda t: (t["last_activity"] is not None, t["last_activity"] or 0, t["name"]))
+    return trainees
+
+
+def _shown(trainees: list[dict], show: str) -> list[dict]:
+    if show == "not_started":
+        return [t for t in trainees if t["status"] == "not_started"]
+    if show == "completed":
+        return [t for t in trainees if t["status"] == "completed"]
+    if show == "overdue":
+        return [t for t in trainees if t["overdue"]]
+    if show == "struggling":
+        return [t for t in trainees if t["struggling"]]
+    return trainees
+
+
+@login_required
+@require_GET
+def dashboard(request, cohort_id: int):
+    cohort = cohort_for_staff(request, cohort_id)
+    courses = courses_of(cohort)
+    form = DashboardFilter(request.GET, courses=courses)
+    context = page_context(request, cohort, "dashboard", form=form, courses=courses)
+    if not form.is_valid():
+        return render(request, "cohorts/dashboard.html", context, status=400)
+    data = form.cleaned_data
+    module = form.selected_module()
+    course = module[0].course if module else form.selected_course()
+    dashboard_data = cohort_dashboard(
+        cohort=cohort, now=timezone.now(), courses=courses, course_id=course.pk if course else None,
+        module_slug=module[1] if module else None, active_from=data.get("active_from"), active_to=data.get("active_to"),
+    )
+    audit_record(actor=request.user, action="cohort.dashboard.read", cohort=cohort, detail={
+        "course": course.slug if course else None, "module": module[1] if module else None,
+    })
+    trainees = dashboard_data["trainees"]
+    show = data.get("show") or "all"
+    listed = _sort(_shown(trainees, show), data.get("sort") or "name")
+    page = Paginator(listed, PAGE_SIZE).get_page(data.get("page") or 1)
+    query = request.GET.copy()
+    query.pop("page", None)
+    for m in dashboard_data["modules"]:
+        m["chart"] = figures.module_histogram(m)
+        m["completed_pct"] = round((m["completed_share"] or 0) * 100)
+        m["in_progress_pct"] = round((m["in_progress_share"] or 0) * 100)
+    context.update(
+        data=dashboard_data, page=page, show=show, query=query.urlencode(),
+        not_started=[t for t in trainees if t["status"] == "not_started"][:8],
+        overdue=[t for t in trainees if t["overdue"]][:8],
+        struggling=[t for t in trainees if t["struggling"]][:8],
+        score_chart=figures.score_histogram(dashboard_data["score_bins"]), bin_labels=charts.score_bin_labels(),
+        filtered=bool(course or module or data.get("active_from") or data.get("active_to")),
+    )
+    return render(request, "cohorts/dashboard.html", context)

@@ -1,0 +1,150 @@
+"""The charts of the cohort pages, from selector output to SVG (titles and descriptions
+are full sentences, translated; the numbers are also printed in tables on the pages)."""
+from django.utils.translation import gettext as _
+
+from .. import charts
+from ..selectors import SCORE_BINS
+
+
+def score_histogram(bins: list[int], *, title: str | None = None) -> str:
+    total = sum(bins)
+    return charts.histogram(
+        bins, charts.score_bin_labels(SCORE_BINS),
+        title=title or _("Distribution of the trainees' mean scores"),
+        desc=_("Number of trainees in each band of mean score, over %(n)s trainees with at least one graded item.")
+        % {"n": total},
+        x_label=_("Mean score"), y_label=_("Trainees"),
+    )
+
+
+def module_histogram(module: dict) -> str:
+    return charts.histogram(
+        module["score_bins"], [f"{i * 10}" for i in range(SCORE_BINS)],
+        title=_("Mean scores in the module “%(module)s”") % {"module": module["title"]},
+        desc=_("Number of trainees in each band of ten points of mean score in this module, over %(n)s trainees "
+               "with a graded item; the bands start at the number shown.") % {"n": module["scored_trainees"]},
+        x_label=_("Mean score (%)"), y_label=_("Trainees"), width=320, height=190,
+    )
+
+
+def reliance_rates(m: dict) -> str:
+    r = m["reliance"]
+    return charts.hbar_chart(
+        [(_("Automation bias"), r["automation_bias_rate"]), (_("Aversion"), r["aversion_rate"]),
+         (_("Appropriate reliance"), r["appropriate_reliance"])],
+        title=_("How the cohort relies on the AI"),
+        desc=_("Automation bias is the share of wrong AI outputs accepted (%(w)s decisions); aversion the share of "
+               "right AI outputs overridden (%(r)s decisions); appropriate reliance the share of decisions that "
+               "accepted a right or overrode a wrong AI output.") % {"w": r["ai_wrong"], "r": r["ai_right"]},
+    )
+
+
+def year_label(year) -> str:
+    return _("Year %(year)s") % {"year": year} if year is not None else _("Year not recorded")
+
+
+def dratsch(overview: dict) -> str:
+    groups = [(_("Whole cohort"), [overview["measures"]["reliance"]["accuracy_ai_right"],
+                                   overview["measures"]["reliance"]["accuracy_ai_wrong"]])]
+    for g in overview["by_year"]:
+        r = g["measures"]["reliance"]
+        groups.append((year_label(g["year"]), [r["accuracy_ai_right"], r["accuracy_ai_wrong"]]))
+    return charts.grouped_bar_chart(
+        groups, [_("AI right"), _("AI wrong")],
+        title=_("Accuracy when the AI is right and when it is wrong, by training year"),
+        desc=_("Share of final answers that were right, when the AI output was right (solid bars) and when it was "
+               "wrong (hatched bars), for the cohort and for each training year. A large gap means the trainees "
+               "follow the AI."),
+    )
+
+
+def calibration(m: dict) -> str:
+    return charts.calibration_plot(
+        m["reliance"]["calibration"],
+        title=_("Calibration: stated confidence against accuracy"),
+        desc=_("Each point is a band of stated confidence: its mean confidence (across) against the share of right "
+               "answers (up); bigger points hold more answers. Points under the dashed diagonal are overconfident. "
+               "Brier score: %(brier)s.") % {"brier": charts.decimal(m["reliance"]["brier_score"], 3)},
+    )
+
+
+def recall(m: dict, names: dict[str, str]) -> str:
+    rows = [(f"{code} {names.get(code, '')}".strip(), v["recall"])
+            for code, v in m["detection"]["recall_by_failure_mode"].items()]
+    return charts.hbar_chart(
+        rows, title=_("Errors found in AI texts, by failure mode"),
+        desc=_("Share of the errors of each kind, in AI-generated texts, that the trainees marked (recall)."),
+    )
+
+
+def mastery(m: dict, names: dict[str, str]) -> str:
+    rows = [(f"{code} {names.get(code, '')}".strip(), v["mastery"]) for code, v in m["mastery_by_competency"].items()]
+    return charts.hbar_chart(
+        rows, title=_("Mastery by competency"),
+        desc=_("Mean score of the graded items tagged with each competency."),
+    )
+
+
+def heat(rows: list[tuple[str, dict]], codes: list[str]) -> str:
+    return charts.heat_map(
+        [label for label, _m in rows], codes,
+        [[(m["mastery_by_competency"].get(code) or {}).get("mastery") for code in codes] for _label, m in rows],
+        title=_("Mastery by competency, trainee by trainee"),
+        desc=_("One row per trainee (the first row is the whole cohort), one column per competency; darker cells "
+               "are higher mean scores; a dash means no graded item of that competency yet."),
+    )
+
+
+def bias_histogram(figures: list[dict]) -> str:
+    bins = [0] * SCORE_BINS
+    for f in figures:
+        if f["automation_bias"] is not None:
+            bins[min(int(f["automation_bias"] * SCORE_BINS), SCORE_BINS - 1)] += 1
+    return charts.histogram(
+        bins, charts.score_bin_labels(SCORE_BINS),
+        title=_("Distribution of automation bias across trainees"),
+        desc=_("Number of trainees in each band of automation bias rate, over %(n)s trainees who met at least one "
+               "wrong AI output.") % {"n": sum(bins)},
+        x_label=_("Automation bias rate"), y_label=_("Trainees"),
+    )
+
+
+def trend(periods: list[dict], labels: list[str]) -> str:
+    return charts.line_chart(
+        labels,
+        [(_("Automation bias"), [p["measures"]["reliance"]["automation_bias_rate"] for p in periods]),
+         (_("Aversion"), [p["measures"]["reliance"]["aversion_rate"] for p in periods]),
+         (_("Appropriate reliance"), [p["measures"]["reliance"]["appropriate_reliance"] for p in periods]),
+         (_("Mean score"), [p["measures"]["mean_score"] for p in periods])],
+        title=_("Reliance and score over time"),
+        desc=_("For each period, the measures over the answers graded in it; a gap means no answer of that kind "
+               "was graded then."),
+    )
+
+
+def compare(pairs: list[tuple[str, dict]]) -> str:
+    keys = [(_("Automation bias"), lambda m: m["reliance"]["automation_bias_rate"]),
+            (_("Aversion"), lambda m: m["reliance"]["aversion_rate"]),
+            (_("Accuracy, AI right"), lambda m: m["reliance"]["accuracy_ai_right"]),
+            (_("Accuracy, AI wrong"), lambda m: m["reliance"]["accuracy_ai_wrong"]),
+            (_("Mean score"), lambda m: m["mean_score"])]
+    return charts.grouped_bar_chart(
+        [(label, [f(m) for _name, m in pairs]) for label, f in keys], [name for name, _m in pairs],
+        title=_("This cohort against another"),
+        desc=_("The same measures for the two cohorts side by side (solid bars: this cohort; hatched bars: the "
+               "other one)."),
+    )
+
+
+def before_after(phases: dict, module_title: str) -> str:
+    keys = [(_("Automation bias"), lambda m: m["reliance"]["automation_bias_rate"]),
+            (_("Aversion"), lambda m: m["reliance"]["aversion_rate"]),
+            (_("Appropriate reliance"), lambda m: m["reliance"]["appropriate_reliance"]),
+            (_("Accuracy, AI wrong"), lambda m: m["reliance"]["accuracy_ai_wrong"])]
+    return charts.grouped_bar_chart(
+        [(label, [f(phases["before"]["measures"]), f(phases["after"]["measures"])]) for label, f in keys],
+        [_("Before"), _("After")],
+        title=_("Reliance before and after the module “%(module)s”") % {"module": module_title},
+        desc=_("Decisions on AI outputs made before (solid bars) and after (hatched bars) each trainee completed "
+               "the module, by the trainees who completed it."),
+    )

@@ -1,0 +1,49 @@
+"""Drill-down to one trainee of a cohort; every view of it is recorded in the audit log."""
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from ..selectors import (
+    cohort_measure_trend, cohort_trainee, taxonomy_names, trainee_attestations, trainee_course_progress,
+    trainee_fooled_decisions, trainees_measures,
+)
+from ..services import audit_record
+from . import figures
+from .common import cohort_for_staff, courses_of, page_context
+from .trends import _period_label
+
+
+@login_required
+@require_GET
+def trainee_detail(request, cohort_id: int, trainee_id: int):
+    cohort = cohort_for_staff(request, cohort_id)
+    trainee = cohort_trainee(cohort=cohort, trainee_id=trainee_id)
+    if trainee is None:
+        raise Http404
+    courses = courses_of(cohort)
+    course_ids = [c.course.pk for c in courses]
+    audit_record(actor=request.user, action="cohort.trainee.read", cohort=cohort, subject=trainee)
+    m = trainees_measures(trainee_ids=[trainee.pk], course_ids=course_ids)[trainee.pk]
+    names = taxonomy_names()
+    periods = cohort_measure_trend(cohort=cohort, course_ids=course_ids, trainee_id=trainee.pk)
+    labels = [_period_label(p["period"], "week") for p in periods]
+    for p, label in zip(periods, labels):
+        p["label"] = label
+    context = page_context(
+        request, cohort, "dashboard", trainee=trainee, m=m, names=names,
+        progress=trainee_course_progress(trainee=trainee, courses=courses),
+        fooled=trainee_fooled_decisions(trainee=trainee, course_ids=course_ids),
+        periods=periods,
+        attestations=trainee_attestations(trainee=trainee, school_id=cohort.school_id),
+        charts={
+            "rates": figures.reliance_rates(m),
+            "calibration": figures.calibration(m),
+            "recall": figures.recall(m, names["failure_modes"]),
+            "mastery": figures.mastery(m, names["competencies"]),
+            "trend": figures.trend(periods, labels) if periods else None,
+        },
+        title=_("%(name)s in %(cohort)s") % {"name": trainee.display_name, "cohort": cohort.name},
+    )
+    return render(request, "cohorts/trainee.html", context)

@@ -1,0 +1,820 @@
+"""Per-row edits of a draft, for the authoring studio (services: keyword-only, atomic).
+
+Every function here changes one thing of a draft: a module, a lesson, a case, an
+artifact, an item and its key, their tags, their order, the course's co-authors, or an
+uploaded image. Each one locks the draft's version row, refuses anything but a draft
+(``ensure_editable``), validates before writing and writes everything or nothing.
+
+Artifacts and items are validated by the rules a course package meets: the row is
+serialised to the package form, wrapped in a one-case document and run through
+``package_problems`` (the JSON Schema, the taxonomy codes, and the item type's own
+``validate_key``), so an error names the same place an import or the publish check would,
+relative to the row (``key.spans[1].end``, ``content.probability``).
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import struct
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max, ProtectedError
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from cohorts.models import Membership, Role
+from training.api_errors import ApplicationError, Conflict
+
+from .models import Artifact, Case, Competency, Course, CourseVersion, FailureMode, Item, ItemKey, Lesson, MediaAsset, Module
+from .packages.media import CONTENT_TYPES, MAX_BYTES, MediaFile, MediaProblem, check_content, store
+from .packages.paths import is_within
+from .packages.schema import FORMAT
+from .packages.serialize import CONTENT_SHAPES, canonical
+from .packages.validation import package_problems
+from .services import SLUG_RE, ensure_editable
+
+Errors = dict[str, list[str]]
+
+# --- the draft and where a row lives ----------------------------------------------------
+
+
+def version_of(obj: Any) -> CourseVersion:
+    """The version a content row belongs to."""
+    if isinstance(obj, CourseVersion):
+        return obj
+    if isinstance(obj, Module):
+        return obj.version
+    if isinstance(obj, (Lesson, Case)):
+        return obj.module.version
+    if isinstance(obj, (Artifact, Item)):
+        return obj.case.module.version
+    raise TypeError(f"not course content: {obj!r}")
+
+
+def _lock_draft(version_id: int) -> CourseVersion:
+    """Lock the version row and refuse unless it is a draft (409)."""
+    version = CourseVersion.objects.select_for_update().select_related("course").get(pk=version_id)
+    ensure_editable(version)
+    return version
+
+
+def _fail(message: str, errors: Errors) -> None:
+    if errors:
+        raise ApplicationError(message, errors)
+
+
+def _check_title(errors: Errors, value: Any, name: str = "title") -> str:
+    if not isinstance(value, str) or not value.strip():
+        errors.setdefault(name, []).append(_("Give a title."))
+        return ""
+    if len(value.strip()) > 200:
+        errors.setdefault(name, []).append(_("Use at most 200 characters."))
+    return value.strip()
+
+
+def _unique_slug(wanted: str, title: str, taken: set[str], errors: Errors, *, fallback: str) -> str:
+    """The slug asked for (checked), or one made from the title that is not taken yet."""
+    if wanted:
+        if not SLUG_RE.match(wanted) or len(wanted) > 100:
+            errors.setdefault("slug", []).append(
+                _("Use lowercase letters, digits and hyphens, starting with a letter or digit (at most 100 characters).")
+            )
+        elif wanted in taken:
+            errors.setdefault("slug", []).append(_("This slug is already used here; choose another one."))
+        return wanted
+    base = slugify(title)[:90].strip("-") or fallback
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _next_position(queryset) -> int:
+    top = queryset.aggregate(top=Max("position"))["top"]
+    return 0 if top is None else top + 1
+
+
+def _text(value: Any) -> str:
+    """Authored text as stored: line breaks normalised (browsers post CRLF)."""
+    return (value or "").replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else ""
+
+
+# --- modules ------------------------------------------------------------------------------
+
+FEEDBACK_POLICIES = [value for value, _label in Module.FeedbackPolicy.choices]
+
+
+def _module_fields(errors: Errors, fields: dict) -> dict:
+    clean = {}
+    if "title" in fields:
+        clean["title"] = _check_title(errors, fields["title"])
+    if "summary" in fields:
+        clean["summary"] = _text(fields["summary"])
+    if "feedback_policy" in fields:
+        if fields["feedback_policy"] not in FEEDBACK_POLICIES:
+            errors.setdefault("feedback_policy", []).append(
+                _("Choose one of: %(choices)s.") % {"choices": ", ".join(FEEDBACK_POLICIES)}
+            )
+        clean["feedback_policy"] = fields["feedback_policy"]
+    return clean
+
+
+@transaction.atomic
+def module_create(*, version: CourseVersion, title: str, slug: str = "", summary: str = "",
+                  feedback_policy: str = Module.FeedbackPolicy.IMMEDIATE) -> Module:
+    version = _lock_draft(version.pk)
+    errors: Errors = {}
+    fields = _module_fields(errors, {"title": title, "summary": summary, "feedback_policy": feedback_policy})
+    taken = set(Module.objects.filter(version=version).values_list("slug", flat=True))
+    slug = _unique_slug(slug, fields["title"], taken, errors, fallback="module")
+    _fail(_("The module was not saved; correct the fields named below."), errors)
+    return Module.objects.create(
+        version=version, slug=slug, position=_next_position(Module.objects.filter(version=version)), **fields,
+    )
+
+
+@transaction.atomic
+def module_update(*, module: Module, **fields) -> Module:
+    _lock_draft(module.version_id)
+    errors: Errors = {}
+    slug = fields.pop("slug", None)
+    clean = _module_fields(errors, fields)
+    if slug is not None and slug != module.slug:
+        taken = set(Module.objects.filter(version_id=module.version_id).exclude(pk=module.pk).values_list("slug", flat=True))
+        clean["slug"] = _unique_slug(slug, "", taken, errors, fallback="module")
+    _fail(_("The module was not saved; correct the fields named below."), errors)
+    for name, value in clean.items():
+        setattr(module, name, value)
+    module.save(update_fields=list(clean) or None)
+    return module
+
+
+# --- lessons ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def lesson_create(*, module: Module, title: str, slug: str = "", body: str = "") -> Lesson:
+    _lock_draft(module.version_id)
+    errors: Errors = {}
+    title = _check_title(errors, title)
+    taken = set(Lesson.objects.filter(module=module).values_list("slug", flat=True))
+    slug = _unique_slug(slug, title, taken, errors, fallback="lesson")
+    _fail(_("The lesson was not saved; correct the fields named below."), errors)
+    return Lesson.objects.create(
+        module=module, slug=slug, title=title, body=_text(body),
+        position=_next_position(Lesson.objects.filter(module=module)),
+    )
+
+
+@transaction.atomic
+def lesson_update(*, lesson: Lesson, **fields) -> Lesson:
+    _lock_draft(lesson.module.version_id)
+    errors: Errors = {}
+    clean: dict[str, Any] = {}
+    if "title" in fields:
+        clean["title"] = _check_title(errors, fields["title"])
+    if "body" in fields:
+        clean["body"] = _text(fields["body"])
+    if fields.get("slug") not in (None, lesson.slug):
+        taken = set(Lesson.objects.filter(module_id=lesson.module_id).exclude(pk=lesson.pk).values_list("slug", flat=True))
+        clean["slug"] = _unique_slug(fields["slug"], "", taken, errors, fallback="lesson")
+    _fail(_("The lesson was not saved; correct the fields named below."), errors)
+    for name, value in clean.items():
+        setattr(lesson, name, value)
+    lesson.save()
+    return lesson
+
+
+# --- cases --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def case_create(*, module: Module, title: str, slug: str = "", vignette: str = "") -> Case:
+    _lock_draft(module.version_id)
+    errors: Errors = {}
+    title = _check_title(errors, title)
+    taken = set(Case.objects.filter(module=module).values_list("slug", flat=True))
+    slug = _unique_slug(slug, title, taken, errors, fallback="case")
+    _fail(_("The case was not saved; correct the fields named below."), errors)
+    return Case.objects.create(
+        module=module, slug=slug, title=title, vignette=_text(vignette),
+        position=_next_position(Case.objects.filter(module=module)),
+    )
+
+
+@transaction.atomic
+def case_update(*, case: Case, **fields) -> Case:
+    _lock_draft(case.module.version_id)
+    errors: Errors = {}
+    clean: dict[str, Any] = {}
+    if "title" in fields:
+        clean["title"] = _check_title(errors, fields["title"])
+    if "vignette" in fields:
+        clean["vignette"] = _text(fields["vignette"])
+    if fields.get("slug") not in (None, case.slug):
+        taken = set(Case.objects.filter(module_id=case.module_id).exclude(pk=case.pk).values_list("slug", flat=True))
+        clean["slug"] = _unique_slug(fields["slug"], "", taken, errors, fallback="case")
+    _fail(_("The case was not saved; correct the fields named below."), errors)
+    for name, value in clean.items():
+        setattr(case, name, value)
+    case.save()
+    return case
+
+
+# --- validation of artifacts and items as package rows ------------------------------------
+
+ARTIFACT_AT = "modules[0].cases[0].artifacts[0]"
+ITEM_AT = "modules[0].cases[0].items[0]"
+
+
+def _fragment(artifacts: list[dict], items: list[dict]) -> dict:
+    """A one-case package document around the rows being checked."""
+    return {
+        "format": FORMAT, "slug": "fragment", "language": "en", "title": "Fragment", "hours": 0,
+        "modules": [{
+            "slug": "module", "title": "Module", "lessons": [],
+            "cases": [{"slug": "case", "title": "Case", "vignette": "Vignette.", "artifacts": artifacts, "items": items}],
+        }],
+    }
+
+
+def _problems_within(document: dict, prefix: str, media_paths: set[str]) -> Errors:
+    """The problems of ``document`` inside ``prefix``, at paths relative to it."""
+
+    def media_check(path: str) -> str | None:
+        return None if path in media_paths else _("no media file %(path)s in this version") % {"path": path}
+
+    errors: Errors = {}
+    for path, message in package_problems(document, media_check=media_check):
+        if is_within(path, prefix):
+            where = path[len(prefix):].lstrip(".") or "non_field_errors"
+            errors.setdefault(where, []).append(message)
+    return errors
+
+
+def artifact_document(*, slug: str, kind: str, title: str, source: str, content: Any, ai_correct: Any,
+                      failure_modes: list[str], explanation: str) -> dict:
+    """An artifact in the package form (what the exporter would write)."""
+    data: dict[str, Any] = {"slug": slug, "kind": kind, "title": title}
+    if source:
+        data["source"] = source
+    data["content"] = canonical(content, CONTENT_SHAPES.get(kind)) if isinstance(content, dict) else content
+    truth: dict[str, Any] = {"correct": ai_correct, "failure_modes": sorted(failure_modes)}
+    if explanation:
+        truth["explanation"] = explanation
+    data["ground_truth"] = truth
+    return data
+
+
+def _stored_artifact_document(artifact: Artifact) -> dict:
+    return artifact_document(
+        slug=artifact.slug, kind=artifact.kind, title=artifact.title, source=artifact.source,
+        content=artifact.content, ai_correct=artifact.ai_correct,
+        failure_modes=[m.code for m in artifact.failure_modes.all()], explanation=artifact.truth_explanation,
+    )
+
+
+def item_document(*, slug: str, item_type: str, artifact_slug: str | None, prompt: str, competencies: list[str],
+                  failure_modes: list[str], spec: Any, key: Any, rationale: str) -> dict:
+    data: dict[str, Any] = {"slug": slug, "type": item_type}
+    if artifact_slug:
+        data["artifact"] = artifact_slug
+    data.update({"prompt": prompt, "competencies": sorted(competencies), "failure_modes": sorted(failure_modes)})
+    if spec:
+        data["spec"] = spec
+    data["key"] = key
+    if rationale:
+        data["rationale"] = rationale
+    return data
+
+
+def _stored_item_document(item: Item, artifacts_by_id: dict[int, Artifact]) -> dict:
+    key = ItemKey.objects.filter(item=item).first()
+    artifact = artifacts_by_id.get(item.artifact_id)
+    return item_document(
+        slug=item.slug, item_type=item.type, artifact_slug=artifact.slug if artifact else None, prompt=item.prompt,
+        competencies=[c.code for c in item.competencies.all()], failure_modes=[m.code for m in item.failure_modes.all()],
+        spec=item.spec, key=key.answer if key else None, rationale=key.rationale if key else "",
+    )
+
+
+def _media_paths(version_id: int) -> set[str]:
+    return set(MediaAsset.objects.filter(version_id=version_id).values_list("path", flat=True))
+
+
+def _case_artifacts(case: Case) -> list[Artifact]:
+    return list(Artifact.objects.filter(case=case).prefetch_related("failure_modes").order_by("position"))
+
+
+def item_problems(*, item: Item) -> Errors:
+    """What is wrong with a stored item, at paths relative to it (empty: nothing)."""
+    artifacts = _case_artifacts(item.case)
+    document = _fragment(
+        [_stored_artifact_document(a) for a in artifacts],
+        [_stored_item_document(item, {a.pk: a for a in artifacts})],
+    )
+    return _problems_within(document, ITEM_AT, _media_paths(item.case.module.version_id))
+
+
+# --- artifacts ----------------------------------------------------------------------------
+
+ARTIFACT_KINDS = [value for value, _label in Artifact.Kind.choices]
+
+
+@dataclass
+class ArtifactInput:
+    title: str
+    kind: str
+    content: Any
+    ai_correct: Any
+    failure_modes: list[str]
+    slug: str = ""
+    source: str = ""
+    explanation: str = ""
+
+
+def _normalise_content(kind: str, content: Any) -> Any:
+    if kind == Artifact.Kind.TEXT and isinstance(content, dict) and isinstance(content.get("text"), str):
+        return {**content, "text": _text(content["text"])}
+    return content
+
+
+def _validate_artifact(case: Case, data: ArtifactInput, *, exclude_pk: int | None) -> tuple[str, Errors]:
+    errors: Errors = {}
+    title = _check_title(errors, data.title)
+    if data.kind not in ARTIFACT_KINDS:
+        errors.setdefault("kind", []).append(_("Choose one of: %(choices)s.") % {"choices": ", ".join(ARTIFACT_KINDS)})
+    if not isinstance(data.ai_correct, bool):
+        errors.setdefault("ground_truth.correct", []).append(_("Say whether the AI output is correct."))
+    taken = set(Artifact.objects.filter(case=case).exclude(pk=exclude_pk).values_list("slug", flat=True))
+    slug = _unique_slug(data.slug, title, taken, errors, fallback=data.kind or "artifact")
+    if errors:
+        return slug, errors
+    document = _fragment([artifact_document(
+        slug=slug, kind=data.kind, title=title, source=data.source, content=data.content,
+        ai_correct=data.ai_correct, failure_modes=data.failure_modes, explanation=data.explanation,
+    )], [])
+    return slug, _problems_within(document, ARTIFACT_AT, _media_paths(case.module.version_id))
+
+
+def _dependent_item_warnings(artifact: Artifact) -> list[str]:
+    """Items of the artifact that its new content or ground truth made invalid."""
+    warnings = []
+    for item in Item.objects.filter(artifact=artifact).select_related("case__module").order_by("position"):
+        problems = item_problems(item=item)
+        for path, messages in problems.items():
+            for message in messages:
+                warnings.append(_("Item %(item)s, %(path)s: %(message)s") % {"item": item.slug, "path": path, "message": message})
+    return warnings
+
+
+@transaction.atomic
+def artifact_create(*, case: Case, data: ArtifactInput) -> Artifact:
+    _lock_draft(case.module.version_id)
+    data.content = _normalise_content(data.kind, data.content)
+    data.source, data.explanation = _text(data.source), _text(data.explanation)
+    slug, errors = _validate_artifact(case, data, exclude_pk=None)
+    _fail(_("The AI output was not saved; correct the fields named below."), errors)
+    artifact = Artifact.objects.create(
+        case=case, slug=slug, position=_next_position(Artifact.objects.filter(case=case)), kind=data.kind,
+        title=data.title.strip(), source=data.source, content=data.content, ai_correct=data.ai_correct,
+        truth_explanation=data.explanation,
+    )
+    artifact.failure_modes.set(data.failure_modes)
+    return artifact
+
+
+@transaction.atomic
+def artifact_update(*, artifact: Artifact, data: ArtifactInput) -> tuple[Artifact, list[str]]:
+    """Save the artifact; returns it with warnings about items its change made invalid."""
+    _lock_draft(artifact.case.module.version_id)
+    if data.kind != artifact.kind and artifact.items.exists():
+        raise ApplicationError(
+            _("The kind of an AI output that items refer to cannot change."),
+            {"kind": [_("Items refer to this AI output; change or delete them first.")]},
+        )
+    data.content = _normalise_content(data.kind, data.content)
+    data.source, data.explanation = _text(data.source), _text(data.explanation)
+    slug, errors = _validate_artifact(artifact.case, data, exclude_pk=artifact.pk)
+    _fail(_("The AI output was not saved; correct the fields named below."), errors)
+    artifact.slug, artifact.kind, artifact.title = slug, data.kind, data.title.strip()
+    artifact.source, artifact.content, artifact.ai_correct = data.source, data.content, data.ai_correct
+    artifact.truth_explanation = data.explanation
+    artifact.save()
+    artifact.failure_modes.set(data.failure_modes)
+    return artifact, _dependent_item_warnings(artifact)
+
+
+# --- uploaded images ------------------------------------------------------------------------
+
+_SAFE_NAME = re.compile(r"[^A-Za-z0-9_.-]+")
+
+
+def image_size(content: bytes, content_type: str) -> tuple[int, int] | None:
+    """The intrinsic size in pixels of a PNG, JPEG, WebP or SVG, when it can be read."""
+    try:
+        if content_type == "image/png" and content[12:16] == b"IHDR":
+            return struct.unpack(">II", content[16:24])
+        if content_type == "image/jpeg":
+            return _jpeg_size(content)
+        if content_type == "image/webp":
+            return _webp_size(content)
+        if content_type == "image/svg+xml":
+            return _svg_size(content)
+    except (struct.error, ValueError, IndexError):
+        return None
+    return None
+
+
+def _jpeg_size(content: bytes) -> tuple[int, int] | None:
+    i = 2
+    while i + 9 < len(content):
+        if content[i] != 0xFF:
+            return None
+        marker = content[i + 1]
+        length = struct.unpack(">H", content[i + 2:i + 4])[0]
+        if marker in (0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF):
+            height, width = struct.unpack(">HH", content[i + 5:i + 9])
+            return width, height
+        i += 2 + length
+    return None
+
+
+def _webp_size(content: bytes) -> tuple[int, int] | None:
+    chunk = content[12:16]
+    if chunk == b"VP8X":
+        return 1 + int.from_bytes(content[24:27], "little"), 1 + int.from_bytes(content[27:30], "little")
+    if chunk == b"VP8 ":
+        width, height = struct.unpack("<HH", content[26:30])
+        return width & 0x3FFF, height & 0x3FFF
+    if chunk == b"VP8L":
+        bits = int.from_bytes(content[21:25], "little")
+        return (bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1
+    return None
+
+
+def _svg_size(content: bytes) -> tuple[int, int] | None:
+    head = content[:4096].decode("utf-8", "ignore")
+    tag = re.search(r"<svg\b[^>]*>", head, re.S)
+    if not tag:
+        return None
+    attrs = dict(re.findall(r'([\w:-]+)\s*=\s*"([^"]*)"', tag.group(0)))
+    number = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(px)?\s*$")
+    width, height = number.match(attrs.get("width", "")), number.match(attrs.get("height", ""))
+    if width and height:
+        return round(float(width.group(1))), round(float(height.group(1)))
+    box = attrs.get("viewBox", "").replace(",", " ").split()
+    if len(box) == 4:
+        return round(float(box[2])), round(float(box[3]))
+    return None
+
+
+def media_upload(*, version: CourseVersion, name: str, content: bytes) -> MediaAsset:
+    """Check an uploaded image (extension, first bytes, size) and attach it to the draft.
+
+    Returns the version's media row for it: uploading the same bytes twice gives the same
+    row; a new file gets a path under media/ that is not taken yet.
+    """
+    suffix = PurePosixPath(name or "").suffix.lower()
+    content_type = CONTENT_TYPES.get(suffix)
+    if content_type is None:
+        raise ApplicationError(_("The file was not accepted."), {"file": [
+            _("Unsupported file type %(ext)s; upload a PNG, JPEG, SVG or WebP image.") % {"ext": suffix or _("(none)")},
+        ]})
+    if len(content) > MAX_BYTES:
+        raise ApplicationError(_("The file was not accepted."), {"file": [
+            _("The file is %(size)s bytes; at most %(max)s bytes (5 MiB) are accepted.") % {"size": len(content), "max": MAX_BYTES},
+        ]})
+    try:
+        check_content(content, content_type)
+    except MediaProblem as exc:
+        raise ApplicationError(_("The file was not accepted."), {"file": [str(exc)]}) from None
+    sha256 = hashlib.sha256(content).hexdigest()
+    stem = _SAFE_NAME.sub("-", PurePosixPath(name).stem).strip("-.") or "image"
+    stem = re.sub(r"^[^A-Za-z0-9_]+", "", stem)[:80] or "image"
+    with transaction.atomic():
+        version = _lock_draft(version.pk)
+        same = MediaAsset.objects.filter(version=version, sha256=sha256).first()
+        if same is not None:
+            return same
+        taken = set(MediaAsset.objects.filter(version=version).values_list("path", flat=True))
+        path, n = f"media/{stem}{suffix}", 2
+        while path in taken:
+            path, n = f"media/{stem}-{n}{suffix}", n + 1
+        media = MediaFile(path, content, content_type, sha256)
+        stored = store(media)
+        return MediaAsset.objects.create(
+            version=version, path=path, file=stored, content_type=content_type, size=len(content), sha256=sha256,
+        )
+
+
+# --- items ------------------------------------------------------------------------------------
+
+ITEM_TYPES = [value for value, _label in Item.Type.choices]
+
+
+@dataclass
+class ItemInput:
+    item_type: str
+    prompt: str
+    spec: Any
+    key: Any
+    competencies: list[str]
+    failure_modes: list[str]
+    artifact_id: int | None = None
+    slug: str = ""
+    rationale: str = ""
+
+
+def _validate_item(case: Case, data: ItemInput, *, exclude_pk: int | None) -> tuple[str, Artifact | None, Errors]:
+    errors: Errors = {}
+    if data.item_type not in ITEM_TYPES:
+        errors.setdefault("type", []).append(_("Choose one of: %(choices)s.") % {"choices": ", ".join(ITEM_TYPES)})
+    artifacts = _case_artifacts(case)
+    by_id = {a.pk: a for a in artifacts}
+    artifact = None
+    if data.artifact_id is not None:
+        artifact = by_id.get(data.artifact_id)
+        if artifact is None:
+            errors.setdefault("artifact", []).append(_("Choose an AI output of this case."))
+    taken = set(Item.objects.filter(case=case).exclude(pk=exclude_pk).values_list("slug", flat=True))
+    slug = _unique_slug(data.slug, data.prompt[:60] if isinstance(data.prompt, str) else "", taken, errors,
+                        fallback=(data.item_type or "item").replace("_", "-"))
+    if errors:
+        return slug, artifact, errors
+    document = _fragment(
+        [_stored_artifact_document(a) for a in artifacts],
+        [item_document(
+            slug=slug, item_type=data.item_type, artifact_slug=artifact.slug if artifact else None,
+            prompt=data.prompt, competencies=data.competencies, failure_modes=data.failure_modes,
+            spec=data.spec, key=data.key, rationale=data.rationale,
+        )],
+    )
+    return slug, artifact, _problems_within(document, ITEM_AT, _media_paths(case.module.version_id))
+
+
+def _clean_item_input(data: ItemInput) -> None:
+    data.prompt = _text(data.prompt).strip()
+    data.rationale = _text(data.rationale)
+    data.competencies = sorted(set(data.competencies))
+    data.failure_modes = sorted(set(data.failure_modes))
+
+
+@transaction.atomic
+def item_create(*, case: Case, data: ItemInput) -> Item:
+    _lock_draft(case.module.version_id)
+    _clean_item_input(data)
+    slug, artifact, errors = _validate_item(case, data, exclude_pk=None)
+    _fail(_("The item was not saved; correct the fields named below."), errors)
+    item = Item.objects.create(
+        case=case, slug=slug, position=_next_position(Item.objects.filter(case=case)), type=data.item_type,
+        artifact=artifact, prompt=data.prompt, spec=data.spec or {},
+    )
+    ItemKey.objects.create(item=item, answer=data.key, rationale=data.rationale)
+    item.competencies.set(data.competencies)
+    item.failure_modes.set(data.failure_modes)
+    return item
+
+
+@transaction.atomic
+def item_update(*, item: Item, data: ItemInput) -> Item:
+    _lock_draft(item.case.module.version_id)
+    _clean_item_input(data)
+    if data.item_type != item.type:
+        raise ApplicationError(_("The type of an item cannot change."), {"type": [_("Create a new item instead.")]})
+    slug, artifact, errors = _validate_item(item.case, data, exclude_pk=item.pk)
+    _fail(_("The item was not saved; correct the fields named below."), errors)
+    item.slug, item.artifact, item.prompt, item.spec = slug, artifact, data.prompt, data.spec or {}
+    item.save()
+    ItemKey.objects.update_or_create(item=item, defaults={"answer": data.key, "rationale": data.rationale})
+    item.competencies.set(data.competencies)
+    item.failure_modes.set(data.failure_modes)
+    return item
+
+
+@transaction.atomic
+def item_tags_set(*, item: Item, competencies: list[str], failure_modes: list[str]) -> Item:
+    """Replace an item's competency and failure-mode tags (known codes, one competency at least)."""
+    _lock_draft(item.case.module.version_id)
+    errors: Errors = {}
+    known = set(FailureMode.objects.values_list("code", flat=True))
+    competency_codes = set(Competency.objects.values_list("code", flat=True))
+    if not competencies:
+        errors["competencies"] = [_("Choose at least one competency.")]
+    for code in competencies:
+        if code not in competency_codes:
+            errors.setdefault("competencies", []).append(_("Unknown competency %(code)s.") % {"code": code})
+    for code in failure_modes:
+        if code not in known:
+            errors.setdefault("failure_modes", []).append(_("Unknown failure mode %(code)s.") % {"code": code})
+    _fail(_("The tags were not saved; correct the fields named below."), errors)
+    item.competencies.set(sorted(set(competencies)))
+    item.failure_modes.set(sorted(set(failure_modes)))
+    return item
+
+
+# --- deleting and reordering ------------------------------------------------------------------
+
+
+@transaction.atomic
+def content_delete(*, obj: Module | Lesson | Case | Artifact | Item) -> None:
+    """Delete a row of a draft and everything beneath it."""
+    _lock_draft(version_of(obj).pk)
+    if isinstance(obj, Artifact):
+        used = list(Item.objects.filter(artifact=obj).values_list("slug", flat=True))
+        if used:
+            raise Conflict(_("Items refer to this AI output (%(items)s); change or delete them first.") % {
+                "items": ", ".join(used),
+            })
+    try:
+        if isinstance(obj, (Module, Case)):
+            # Item.artifact is RESTRICT: delete the items before their artifacts can go.
+            items = Item.objects.filter(case__module=obj) if isinstance(obj, Module) else Item.objects.filter(case=obj)
+            items.delete()
+        obj.delete()
+    except ProtectedError:
+        raise Conflict(_("Answers were given to this content; it cannot be deleted.")) from None
+
+
+def _siblings(obj) -> Any:
+    if isinstance(obj, Module):
+        return Module.objects.filter(version_id=obj.version_id)
+    if isinstance(obj, Lesson):
+        return Lesson.objects.filter(module_id=obj.module_id)
+    if isinstance(obj, Case):
+        return Case.objects.filter(module_id=obj.module_id)
+    if isinstance(obj, Artifact):
+        return Artifact.objects.filter(case_id=obj.case_id)
+    if isinstance(obj, Item):
+        return Item.objects.filter(case_id=obj.case_id)
+    raise TypeError(f"cannot reorder {obj!r}")
+
+
+@transaction.atomic
+def content_move(*, obj: Module | Lesson | Case | Artifact | Item, direction: str) -> bool:
+    """Swap a row with its previous ("up") or next ("down") sibling; False at either end.
+
+    Positions stay unique per parent at every statement (a free position is used for the
+    swap), so this works whether or not the database defers the unique constraint.
+    """
+    if direction not in ("up", "down"):
+        raise ApplicationError(_("Move up or down."), {"direction": [_("Must be up or down.")]})
+    _lock_draft(version_of(obj).pk)
+    siblings = _siblings(obj)
+    obj = siblings.get(pk=obj.pk)
+    if direction == "up":
+        other = siblings.filter(position__lt=obj.position).order_by("-position").first()
+    else:
+        other = siblings.filter(position__gt=obj.position).order_by("position").first()
+    if other is None:
+        return False
+    free = _next_position(siblings)
+    mine, theirs = obj.position, other.position
+    siblings.filter(pk=obj.pk).update(position=free)
+    siblings.filter(pk=other.pk).update(position=mine)
+    siblings.filter(pk=obj.pk).update(position=theirs)
+    return True
+
+
+# --- co-authors ---------------------------------------------------------------------------------
+
+
+def may_manage_coauthors(*, course: Course, user: User) -> bool:
+    return user.is_superuser or course.owner_id == user.pk
+
+
+@transaction.atomic
+def course_coauthor_add(*, course: Course, username: str, by: User) -> User:
+    """Share a course with another faculty member (the owner's decision)."""
+    course = Course.objects.select_for_update().get(pk=course.pk)
+    if not may_manage_coauthors(course=course, user=by):
+        raise ApplicationError(_("Only the owner of the course can share it."), status_code=403)
+    username = (username or "").strip()
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        raise ApplicationError(_("Nobody has this username."), {"username": [
+            _("No user named %(name)s.") % {"name": username},
+        ]})
+    if user.pk == course.owner_id:
+        raise ApplicationError(_("The owner is already an author."), {"username": [_("This is the owner.")]})
+    if not (user.is_superuser or Membership.objects.filter(user=user, role__in=[Role.FACULTY, Role.ADMIN]).exists()):
+        raise ApplicationError(_("Only faculty members can be co-authors."), {"username": [
+            _("%(name)s is not a faculty member of any school.") % {"name": username},
+        ]})
+    course.coauthors.add(user)
+    return user
+
+
+@transaction.atomic
+def course_coauthor_remove(*, course: Course, user: User, by: User) -> None:
+    course = Course.objects.select_for_update().get(pk=course.pk)
+    if not may_manage_coauthors(course=course, user=by):
+        raise ApplicationError(_("Only the owner of the course can change who shares it."), status_code=403)
+    course.coauthors.remove(user)
+
+
+# --- appending imported cases -------------------------------------------------------------------
+
+
+@transaction.atomic
+def draft_cases_append(*, version: CourseVersion, module: Module | None, module_title: str,
+                       cases: list[dict]) -> Module:
+    """Write validated package cases into the draft: into ``module``, or a new module.
+
+    ``cases`` are package dicts (already checked by the caller); their slugs are made
+    unique within the module here.
+    """
+    from .packages.writer import _write_artifacts, _write_items
+
+    version = _lock_draft(version.pk)
+    if module is None:
+        module = module_create(version=version, title=module_title)
+    elif module.version_id != version.pk:
+        raise ApplicationError(_("Choose a module of the draft."), {"module": [_("Not a module of this draft.")]})
+    taken = set(Case.objects.filter(module=module).values_list("slug", flat=True))
+    position = _next_position(Case.objects.filter(module=module))
+    rows = []
+    for offset, data in enumerate(cases):
+        slug = _unique_slug("", data["slug"], taken, {}, fallback="imported")
+        taken.add(slug)
+        data["slug"] = slug
+        rows.append(Case(module=module, slug=slug, position=position + offset, title=data["title"],
+                         vignette=data.get("vignette", "")))
+    rows = Case.objects.bulk_create(rows)
+    artifacts = _write_artifacts(rows, cases)
+    _write_items(rows, cases, artifacts)
+    return module
+
+
+@dataclass
+class QuestionsReport:
+    """What an import of Moodle XML or GIFT questions did: how many, into which module,
+    what was left out and why, and what was imported with something dropped."""
+
+    imported: int
+    module: Module | None
+    skipped: list  # of moodle_xml.Skipped
+    notes: list
+
+
+def questions_import(*, version: CourseVersion, parsed, module: Module | None = None,
+                     module_title: str = "") -> QuestionsReport:
+    """Add the questions of a parsed Moodle XML or GIFT file to the draft, all or none.
+
+    Each converted question is checked by the package rules (its item type's
+    ``validate_key`` included); one that fails is left out and reported with the reason,
+    the others are written in one transaction. Nothing is written when none is left.
+    """
+    from .packages.moodle_xml import Skipped
+
+    skipped = list(parsed.skipped)
+    cases = []
+    for case_index, case in enumerate(parsed.cases):
+        kept = []
+        for item_index, item in enumerate(case["items"]):
+            errors = _problems_within(_fragment([], [item]), ITEM_AT, set())
+            if errors:
+                where = parsed.sources.get((case_index, item_index), item.get("slug", ""))
+                reasons = "; ".join(f"{path}: {message}" for path, messages in errors.items() for message in messages)
+                skipped.append(Skipped(where, reasons))
+            else:
+                kept.append(item)
+        if kept:
+            cases.append({**case, "items": kept})
+    if not cases:
+        raise ApplicationError(_("No question could be imported; nothing was changed."), {
+            "file": [f"{s.where}: {s.reason}" for s in skipped] or [_("The file holds no question.")],
+        })
+    with transaction.atomic():
+        target = draft_cases_append(
+            version=version, module=module, module_title=module_title or _("Imported questions"), cases=cases,
+        )
+    return QuestionsReport(imported=sum(len(c["items"]) for c in cases), module=target, skipped=skipped,
+                           notes=list(parsed.notes))
+
+
+def item_errors(*, case: Case, data: ItemInput, item: Item | None = None) -> Errors:
+    """What is wrong with an item as posted, without writing anything."""
+    _clean_item_input(data)
+    return _validate_item(case, data, exclude_pk=item.pk if item else None)[2]
+
+
+def artifact_errors(*, case: Case, data: ArtifactInput, artifact: Artifact | None = None) -> Errors:
+    """What is wrong with an AI output as posted, without writing anything."""
+    data.content = _normalise_content(data.kind, data.content)
+    return _validate_artifact(case, data, exclude_pk=artifact.pk if artifact else None)[1]
+
+
+def case_problems(*, case: Case) -> Errors:
+    """What keeps a case from being published, at paths relative to it (``items[1].key``)."""
+    artifacts = _case_artifacts(case)
+    by_id = {a.pk: a for a in artifacts}
+    items = list(Item.objects.filter(case=case).prefetch_related("competencies", "failure_modes").order_by("position"))
+    document = _fragment([_stored_artifact_document(a) for a in artifacts],
+                         [_stored_item_document(i, by_id) for i in items])
+    document["modules"][0]["cases"][0].update(slug=case.slug, title=case.title or "", vignette=case.vignette or "")
+    return _problems_within(document, "modules[0].cases[0]", _media_paths(case.module.version_id))

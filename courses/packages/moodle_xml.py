@@ -1,0 +1,346 @@
+"""Moodle XML question files → package cases of a draft (and the helpers GIFT shares).
+
+Supported question types and what they become:
+
+| Moodle                         | Vigil item        | key                                                 |
+| ------------------------------ | ----------------- | --------------------------------------------------- |
+| ``multichoice``, one answer    | ``single_choice`` | the answer graded 100%                              |
+| ``multichoice``, several       | ``multiple_choice``| every answer with a positive grade; weights = grades|
+| ``truefalse``                  | ``single_choice`` | the answer graded 100%                              |
+| ``numerical``                  | ``numeric``       | the first answer graded 100% and its tolerance      |
+| ``essay``                      | ``free_text``     | one rubric criterion from the grader information    |
+
+Anything else (matching, short answer, cloze, calculated, drag and drop, description…) is
+reported as not imported, with the reason, and so is a supported question that lacks
+what Vigil needs (no right answer, fewer than two options, an empty text). Questions are
+grouped into one case per Moodle category; Moodle questions have no AI output, so each
+imported case still needs one before it can be published (the publish check says so).
+
+The file is untrusted XML: it is size-bounded and refused when it declares a DOCTYPE or
+entities (the way to "billion laughs" and external entities), before it is parsed.
+"""
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from xml.etree import ElementTree
+
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from .errors import PackageError
+
+MAX_BYTES = 5 * 1024 * 1024
+OPTION_IDS = "abcdefghijklmnopqrstuvwxyz"
+SUPPORTED = ("multichoice", "truefalse", "numerical", "essay")
+
+
+@dataclass
+class Skipped:
+    where: str  # e.g. "question 3 (Sepsis bundle)"
+    reason: str
+
+
+@dataclass
+class QuestionImport:
+    """What a question file gave: cases (package dicts) and what was left out, and why."""
+
+    cases: list[dict] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    notes: list[Skipped] = field(default_factory=list)  # imported, with something dropped
+    sources: dict[tuple[int, int], str] = field(default_factory=dict)  # (case, item) index → where
+
+    @property
+    def count(self) -> int:
+        return sum(len(case["items"]) for case in self.cases)
+
+
+class SkipQuestion(Exception):
+    """A question that cannot be imported; the message says why."""
+
+
+# ---------------------------------------------------------------- shared helpers
+
+
+class _TextParser(HTMLParser):
+    """HTML to Markdown-ish text: paragraphs, line breaks, lists, bold and italics kept."""
+
+    BLOCKS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "ul", "ol", "blockquote", "pre"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skip = 0
+        self.images = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style"):
+            self.skip += 1
+        elif tag == "br":
+            self.parts.append("\n")
+        elif tag in self.BLOCKS:
+            self.parts.append("\n\n")
+        elif tag == "li":
+            self.parts.append("\n- ")
+        elif tag in ("strong", "b"):
+            self.parts.append("**")
+        elif tag in ("em", "i"):
+            self.parts.append("*")
+        elif tag == "img":
+            self.images += 1
+        elif tag in ("td", "th"):
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style"):
+            self.skip = max(0, self.skip - 1)
+        elif tag in self.BLOCKS:
+            self.parts.append("\n\n")
+        elif tag in ("strong", "b"):
+            self.parts.append("**")
+        elif tag in ("em", "i"):
+            self.parts.append("*")
+
+    def handle_data(self, data):
+        if not self.skip:
+            self.parts.append(re.sub(r"[ \t\r\n]+", " ", data))
+
+
+def html_to_text(value: str) -> tuple[str, int]:
+    """Markdown-ish text of an HTML fragment, and how many images it held (not imported)."""
+    parser = _TextParser()
+    parser.feed(value or "")
+    parser.close()
+    text = "".join(parser.parts)
+    text = re.sub(r"[ \t]*\n[ \t]*", "\n", text)
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    return text.strip(), parser.images
+
+
+def unique_slug(base: str, taken: set[str], fallback: str) -> str:
+    base = slugify(base)[:80].strip("-") or fallback
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    taken.add(slug)
+    return slug
+
+
+def number(value: str | None) -> float | None:
+    """A number written the Moodle or French way ("0.5", "0,5"), or None."""
+    if value is None:
+        return None
+    try:
+        result = float(value.strip().replace(",", "."))
+    except ValueError:
+        return None
+    return result if result == result and abs(result) != float("inf") else None
+
+
+def clean_number(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else value
+
+
+def choice_item(*, prompt: str, options: list[tuple[str, float]], single: bool, rationale: str,
+                competency: str) -> tuple[dict, list[str]]:
+    """A single- or multiple-choice item from (text, grade share) options; returns notes too.
+
+    Raises SkipQuestion when the options cannot make a key.
+    """
+    notes = []
+    if len(options) < 2:
+        raise SkipQuestion(_("it has fewer than two answers"))
+    if len(options) > len(OPTION_IDS):
+        raise SkipQuestion(_("it has more than %(max)s answers") % {"max": len(OPTION_IDS)})
+    for i, (text, _share) in enumerate(options, start=1):
+        if not text.strip():
+            raise SkipQuestion(_("answer %(number)s has no text") % {"number": i})
+    spec_options = [{"id": OPTION_IDS[i], "text": text} for i, (text, _share) in enumerate(options)]
+    item = {"prompt": prompt, "competencies": [competency], "failure_modes": []}
+    if single:
+        right = [i for i, (_t, share) in enumerate(options) if abs(share - 1) < 1e-6]
+        if not right:
+            raise SkipQuestion(_("no answer is graded 100%, so there is no right answer"))
+        if len(right) > 1:
+            raise SkipQuestion(_("several answers are graded 100%; make it a multiple-answer question"))
+        if any(0 < share < 1 for _t, share in options):
+            notes.append(_("partial credit of the other answers was dropped (single choice scores 1 or 0)"))
+        item.update(type="single_choice", spec={"options": spec_options}, key={"answer": OPTION_IDS[right[0]]})
+    else:
+        correct = [OPTION_IDS[i] for i, (_t, share) in enumerate(options) if share > 0]
+        if not correct:
+            raise SkipQuestion(_("no answer has a positive grade, so there is no right answer"))
+        weights = {OPTION_IDS[i]: clean_number(round(share, 6)) for i, (_t, share) in enumerate(options) if share != 0}
+        if sum(w for w in weights.values() if w > 0) < 1 - 1e-6:
+            raise SkipQuestion(_("the grades of the right answers add up to less than 100%"))
+        item.update(type="multiple_choice", spec={"options": spec_options}, key={"correct": correct, "weights": weights})
+    if rationale:
+        item["rationale"] = rationale
+    return item, notes
+
+
+def group_cases(groups: dict[str, list[tuple[str, dict]]], source_name: str, result: QuestionImport) -> None:
+    """One case per category, its items given unique slugs; records where each item came from."""
+    case_slugs: set[str] = set()
+    for category, entries in groups.items():
+        if not entries:
+            continue
+        title = category or _("Questions imported from %(name)s") % {"name": source_name}
+        case = {
+            "slug": unique_slug(category or source_name, case_slugs, "imported"),
+            "title": title[:200],
+            "vignette": _("Questions imported from %(name)s. Replace this text with the case vignette, and add the "
+                          "AI output the questions are about.") % {"name": source_name},
+            "artifacts": [],
+            "items": [],
+        }
+        item_slugs: set[str] = set()
+        for where, item in entries:
+            item["slug"] = unique_slug(item.pop("name", "") or "question", item_slugs, "question")
+            result.sources[(len(result.cases), len(case["items"]))] = where
+            case["items"].append(item)
+        result.cases.append(case)
+
+
+# ---------------------------------------------------------------- Moodle XML
+
+
+def _text(element: ElementTree.Element | None, path: str = "text") -> str:
+    if element is None:
+        return ""
+    found = element.find(path) if path else element
+    return (found.text or "") if found is not None else ""
+
+
+def _rich_text(element: ElementTree.Element | None) -> tuple[str, int]:
+    """The text of a Moodle text element (questiontext, feedback…) by its format."""
+    if element is None:
+        return "", 0
+    raw = _text(element)
+    files = len(element.findall("file"))
+    if element.get("format", "html") in ("html", "moodle_auto_format"):
+        text, images = html_to_text(raw)
+        return text, images + files
+    return raw.strip(), files + len(re.findall(r"@@PLUGINFILE@@", raw))
+
+
+def _category(question: ElementTree.Element) -> str:
+    path = _text(question.find("category")).strip()
+    parts = [p for p in path.split("/") if p and not p.startswith("$") and p != "top"]
+    return html.unescape(parts[-1]).strip() if parts else ""
+
+
+def _moodle_question(question: ElementTree.Element, qtype: str, competency: str) -> tuple[dict, list[str]]:
+    prompt, images = _rich_text(question.find("questiontext"))
+    notes = [_("embedded images or files were not imported")] if images else []
+    if not prompt:
+        raise SkipQuestion(_("the question text is empty"))
+    rationale, _images = _rich_text(question.find("generalfeedback"))
+    answers = question.findall("answer")
+    if qtype in ("multichoice", "truefalse"):
+        options = []
+        for answer in answers:
+            share = number(answer.get("fraction", "0"))
+            if share is None:
+                raise SkipQuestion(_("an answer has a grade that is not a number"))
+            if qtype == "truefalse":
+                raw = _text(answer).strip().lower()
+                text = {"true": _("True"), "false": _("False")}.get(raw, raw)
+            else:
+                text, answer_images = html_to_text(_text(answer)) if answer.get("format", "html") == "html" else (_text(answer).strip(), 0)
+                if answer_images:
+                    notes.append(_("images in answers were not imported"))
+            options.append((text, share / 100))
+        single = qtype == "truefalse" or _text(question, "single").strip().lower() in ("true", "1", "")
+        item, more = choice_item(prompt=prompt, options=options, single=single, rationale=rationale, competency=competency)
+        return item, notes + more
+    if qtype == "numerical":
+        right = [a for a in answers if number(a.get("fraction", "0")) == 100]
+        if not right:
+            raise SkipQuestion(_("no answer is graded 100%, so there is no right answer"))
+        value = number(_text(right[0]))
+        if value is None:
+            raise SkipQuestion(_("the right answer %(value)s is not a number") % {"value": _text(right[0]).strip() or "—"})
+        if len(right) > 1:
+            notes.append(_("only the first answer graded 100% was kept"))
+        if any(0 < (number(a.get("fraction", "0")) or 0) < 100 for a in answers):
+            notes.append(_("answers with partial credit were dropped"))
+        key: dict = {"value": clean_number(value)}
+        tolerance = number(_text(right[0], "tolerance") or None)
+        if tolerance:
+            key["tolerance_abs"] = clean_number(abs(tolerance))
+        spec = {}
+        for unit in question.findall("units/unit"):
+            if number(_text(unit, "multiplier")) == 1 and _text(unit, "unit_name").strip():
+                spec["unit"] = _text(unit, "unit_name").strip()
+                break
+        item = {"type": "numeric", "prompt": prompt, "competencies": [competency], "failure_modes": [], "key": key}
+        if spec:
+            item["spec"] = spec
+        if rationale:
+            item["rationale"] = rationale
+        return item, notes
+    # essay
+    info, _images = _rich_text(question.find("graderinfo"))
+    points = number(_text(question, "defaultgrade") or None) or 1
+    if not info:
+        notes.append(_("there was no grader information: one general criterion was made; write the rubric"))
+    criterion = {"id": "criterion-1", "text": info or _("Answers the question as expected"),
+                 "points": clean_number(points if points > 0 else 1)}
+    spec = {}
+    words = number(_text(question, "maxwordlimit") or None)
+    if words and words >= 1 and _text(question, "maxwordenabled").strip() in ("1", "true"):
+        spec["max_words"] = int(words)
+    item = {"type": "free_text", "prompt": prompt, "competencies": [competency], "failure_modes": [],
+            "key": {"criteria": [criterion]}}
+    if spec:
+        item["spec"] = spec
+    if rationale:
+        item["rationale"] = rationale
+    return item, notes
+
+
+def parse_moodle_xml(data: bytes, *, source_name: str, competency: str) -> QuestionImport:
+    """The questions of a Moodle XML file as package cases, with what was left out.
+
+    Raises PackageError when the file itself cannot be read (not XML, not a quiz).
+    """
+    if len(data) > MAX_BYTES:
+        raise PackageError([("", _("The file is larger than 5 MiB."))])
+    if re.search(rb"<!\s*(DOCTYPE|ENTITY)", data, re.I):
+        raise PackageError([("", _("DOCTYPE and entity declarations are not accepted in Moodle XML files."))])
+    try:
+        root = ElementTree.fromstring(data)
+    except ElementTree.ParseError as exc:
+        line, column = exc.position
+        raise PackageError([("", _("The file is not valid XML (line %(line)s, column %(column)s).") % {
+            "line": line, "column": column + 1,
+        })]) from None
+    if root.tag != "quiz":
+        raise PackageError([("", _("This is not a Moodle XML question file: the root element must be <quiz>."))])
+    result = QuestionImport()
+    groups: dict[str, list[tuple[str, dict]]] = {}
+    category = ""
+    for index, question in enumerate(root.findall("question"), start=1):
+        qtype = question.get("type", "")
+        if qtype == "category":
+            category = _category(question)
+            continue
+        name = _text(question.find("name")).strip()
+        where = _("question %(number)s (%(name)s)") % {"number": index, "name": name or "—"}
+        if qtype not in SUPPORTED:
+            result.skipped.append(Skipped(where, _("questions of type %(type)s are not supported (supported: "
+                                                  "multichoice, truefalse, numerical, essay)") % {"type": qtype or "—"}))
+            continue
+        try:
+            item, notes = _moodle_question(question, qtype, competency)
+        except SkipQuestion as exc:
+            result.skipped.append(Skipped(where, str(exc)))
+            continue
+        item["name"] = name
+        result.notes.extend(Skipped(where, note) for note in notes)
+        groups.setdefault(category, []).append((where, item))
+    group_cases(groups, source_name, result)
+    return result

@@ -1,0 +1,178 @@
+"""The manual grading queue pages: suggestion, accept or adjust, names hidden, next and
+previous, second marking, and Cohen's kappa between raters."""
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from cohorts.models import AuditEvent, Enrollment, Role
+from quizzes import review, services
+from quizzes.models import Grade, RaterMark, Response
+from tests.factories import CaseFactory, EnrollmentFactory, ItemFactory, MembershipFactory, UserFactory, assigned_module
+
+pytestmark = pytest.mark.django_db
+
+KEY = {"criteria": [
+    {"id": "gap", "text": "Names the subgroup gap", "points": 2, "look_for": [["Fitzpatrick", "dark skin"]]},
+    {"id": "act", "text": "Says what to do", "points": 1, "look_for": [["refer"]]},
+]}
+
+
+def login(user) -> Client:
+    user.save(update_fields=["password"])
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def setting():
+    """Three trainees answered a free-text item; two faculty members teach their cohort."""
+    trainees = [UserFactory(first_name=f"Ana{i}", last_name="Doe") for i in range(3)]
+    module = assigned_module(*trainees)
+    cohort = Enrollment.objects.filter(user=trainees[0]).get().cohort
+    raters = []
+    for _ in range(2):
+        rater = MembershipFactory(role=Role.FACULTY, school=cohort.school).user
+        EnrollmentFactory(user=rater, cohort=cohort, role=Enrollment.CohortRole.FACULTY)
+        raters.append(rater)
+    item = ItemFactory(case=CaseFactory(module=module), type="free_text", spec={}, key=KEY, prompt="Critique it.")
+    texts = ["Poor on dark skin; refer.", "It is fine.", "Fitzpatrick V-VI gap."]
+    responses = []
+    for trainee, text in zip(trainees, texts):
+        attempt = services.attempt_start(trainee=trainee, module=module)
+        response, _ = services.response_submit(attempt=attempt, item=item, answer={"text": text})
+        services.response_grade(response_id=response.pk)
+        responses.append(Response.objects.get(pk=response.pk))
+    return {"item": item, "raters": raters, "responses": responses, "trainees": trainees}
+
+
+def test_the_queue_lists_items_waiting_for_a_mark(setting):
+    page = login(setting["raters"][0]).get("/studio/grading/").content.decode()
+    assert "Critique it." in page and "Mark 3 answers" in page
+
+
+@pytest.mark.parametrize("role", [Role.TRAINEE, Role.REVIEWER])
+def test_trainees_and_reviewers_cannot_reach_the_queue(setting, role):
+    client = login(MembershipFactory(role=role).user)
+    response_id = setting["responses"][0].pk
+    assert client.get("/studio/grading/").status_code == 403
+    assert client.get(reverse("studio:grading-response", args=[response_id])).status_code == 403
+    assert client.post(reverse("studio:grading-response", args=[response_id]), {"points-gap": "2"}).status_code == 403
+
+
+def test_faculty_who_do_not_teach_the_cohort_see_nothing(setting):
+    client = login(MembershipFactory(role=Role.FACULTY).user)
+    assert "Critique it." not in client.get("/studio/grading/").content.decode()
+    assert client.get(reverse("studio:grading-response", args=[setting["responses"][0].pk])).status_code == 404
+
+
+def test_names_are_hidden_by_default_and_showing_them_is_audited(setting):
+    client = login(setting["raters"][0])
+    response = setting["responses"][0]
+    url = reverse("studio:grading-response", args=[response.pk])
+    page = client.get(url).content.decode()
+    assert "Ana0" not in page and f"Trainee {response.attempt.trainee_id}" in page
+    assert not AuditEvent.objects.filter(action="review.names_shown").exists()
+    page = client.get(url + "?names=1").content.decode()
+    assert "Ana0 Doe" in page
+    event = AuditEvent.objects.get(action="review.names_shown")
+    assert (event.actor, event.subject) == (setting["raters"][0], setting["trainees"][0])
+
+
+def test_the_suggestion_is_prefilled_per_criterion(setting):
+    page = login(setting["raters"][0]).get(
+        reverse("studio:grading-response", args=[setting["responses"][0].pk])).content.decode()
+    assert 'name="points-gap" value="2.0"' in page and 'name="points-act" value="1.0"' in page
+    assert "1 of 1 groups of words found" in page
+
+
+def test_accepting_or_adjusting_confirms_the_grade_and_moves_on(setting):
+    client = login(setting["raters"][0])
+    first, second = setting["responses"][:2]
+    response = client.post(reverse("studio:grading-response", args=[first.pk]),
+                           {"points-gap": "1,5", "points-act": "1", "comment": "Good.", "mode": "first"})
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("studio:grading-response", args=[second.pk]))
+    grade = Grade.objects.get(response=first)
+    assert (grade.score, grade.is_final, grade.comment, grade.graded_by) == (
+        pytest.approx(2.5 / 3), True, "Good.", setting["raters"][0])
+    assert RaterMark.objects.get(response=first).points == {"gap": 1.5, "act": 1}
+    assert Response.objects.get(pk=first.pk).state == Response.State.GRADED
+
+
+def test_out_of_range_points_are_refused_and_nothing_changes(setting):
+    client = login(setting["raters"][0])
+    first = setting["responses"][0]
+    response = client.post(reverse("studio:grading-response", args=[first.pk]), {"points-gap": "5", "points-act": ""})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "points.act" in page
+    assert Response.objects.get(pk=first.pk).state == Response.State.REVIEW
+    response = client.post(reverse("studio:grading-response", args=[first.pk]), {"points-gap": "5", "points-act": "1"})
+    assert response.status_code == 400 and "from 0 to 2" in response.content.decode()
+    assert not RaterMark.objects.exists()
+
+
+def test_previous_and_next_links(setting):
+    client = login(setting["raters"][0])
+    first, second, third = setting["responses"]
+    page = client.get(reverse("studio:grading-response", args=[second.pk])).content.decode()
+    assert reverse("studio:grading-response", args=[first.pk]) in page
+    assert reverse("studio:grading-response", args=[third.pk]) in page
+    assert "Answer 2 of 3" in page
+
+
+def test_a_second_rater_marks_blind_and_the_grade_stays(setting):
+    first_rater, second_rater = setting["raters"]
+    response = setting["responses"][0]
+    login(first_rater).post(reverse("studio:grading-response", args=[response.pk]), {"points-gap": "2", "points-act": "1"})
+    client = login(second_rater)
+    assert "Second-mark 1 answer" in client.get("/studio/grading/").content.decode()
+    page = client.get(reverse("studio:grading-response", args=[response.pk]) + "?mode=second").content.decode()
+    assert "You mark blind" in page
+    client.post(reverse("studio:grading-response", args=[response.pk]),
+                {"points-gap": "1", "points-act": "1", "mode": "second"})
+    grade = Grade.objects.get(response=response)
+    assert grade.score == 1.0 and grade.graded_by == first_rater
+    assert RaterMark.objects.get(response=response, rater=second_rater).points == {"gap": 1, "act": 1}
+
+
+def test_kappa_per_item_from_two_raters(setting):
+    first_rater, second_rater = setting["raters"]
+    marks = [({"gap": 2, "act": 1}, {"gap": 2, "act": 1}),
+             ({"gap": 0, "act": 0}, {"gap": 0, "act": 1}),
+             ({"gap": 2, "act": 0}, {"gap": 2, "act": 0})]
+    for response, (a, b) in zip(setting["responses"], marks):
+        review.review_mark(response=response, rater=first_rater, points=a)
+        review.review_mark(response=Response.objects.get(pk=response.pk), rater=second_rater, points=b)
+    agreement = review.item_agreement(items=[setting["item"]])[setting["item"].pk]
+    assert agreement.responses == 3 and agreement.criterion_pairs == 6
+    pairs = [(2, 2), (1, 1), (0, 0), (0, 1), (2, 2), (0, 0)]
+    assert agreement.kappa_points == pytest.approx(review.cohen_kappa(pairs))
+    assert agreement.exact_share == pytest.approx(5 / 6)
+    page = login(first_rater).get("/studio/grading/").content.decode()
+    assert f"{agreement.kappa_points:.2f}" in page
+
+
+def test_marks_confirmed_through_the_api_count_as_a_first_rater(setting):
+    first_rater, second_rater = setting["raters"]
+    response = setting["responses"][0]
+    services.response_review_confirm(response=response, reviewer=first_rater, points={"gap": 2, "act": 0})
+    review.review_mark(response=Response.objects.get(pk=response.pk), rater=second_rater, points={"gap": 2, "act": 0})
+    agreement = review.item_agreement(items=[setting["item"]])[setting["item"].pk]
+    assert agreement.responses == 1 and agreement.exact_share == 1.0
+
+
+def test_cohen_kappa():
+    assert review.cohen_kappa([]) is None
+    assert review.cohen_kappa([(1, 1), (1, 1)]) is None  # one category only: chance explains it all
+    assert review.cohen_kappa([(1, 1), (0, 0), (1, 1), (0, 0)]) == 1.0
+    # A textbook table: 20 yes/yes, 5 yes/no, 10 no/yes, 15 no/no -> kappa 0.4.
+    pairs = [(1, 1)] * 20 + [(1, 0)] * 5 + [(0, 1)] * 10 + [(0, 0)] * 15
+    assert review.cohen_kappa(pairs) == pytest.approx(0.4)
+
+
+def test_the_queue_page_costs_a_bounded_number_of_queries(setting, django_assert_max_num_queries):
+    client = login(setting["raters"][0])
+    with django_assert_max_num_queries(16):
+        assert client.get("/studio/grading/").status_code == 200
