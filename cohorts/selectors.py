@@ -4,15 +4,44 @@ Every function here issues a fixed number of queries whatever the cohort's size;
 tests pin those numbers.
 """
 from collections import defaultdict
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    FilteredRelation,
+    FloatField,
+    Max,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, Coalesce, TruncMonth, TruncWeek
+from django.utils import timezone
 
 from accounts.models import User
-from courses.models import Course, CourseVersion, Item, Module
+from courses.models import Competency, Course, CourseVersion, FailureMode, Item, Module
+from quizzes.models import Grade
 
-from .measures import all_measures
-from .models import Assignment, Cohort, Enrollment, MeasureCounter, Membership, ModuleProgress, Role
+from .measures import all_measures, ratio
+from .models import (
+    Assignment,
+    Attestation,
+    Cohort,
+    Enrollment,
+    ExportJob,
+    MeasureCounter,
+    Membership,
+    ModuleProgress,
+    Role,
+)
 
 
 def trainee_assignments(*, trainee: User) -> QuerySet[Assignment]:
@@ -154,21 +183,9 @@ def trainee_measures(*, trainee: User, course: Course | None = None) -> dict:
 # same few queries as a cohort of 2, and moves rows, not model instances. Measures are
 # always computed by cohorts.measures.all_measures from summed counters, as everywhere.
 
-from dataclasses import dataclass, field  # noqa: E402
-from datetime import date, timedelta  # noqa: E402
 
-from django.db.models import (  # noqa: E402
-    BooleanField, Case, ExpressionWrapper, F, FilteredRelation, FloatField, Max, Sum, Value, When,
-)
-from django.db.models.fields.json import KT  # noqa: E402
-from django.db.models.functions import Cast, Coalesce, TruncMonth, TruncWeek  # noqa: E402
-from django.utils import timezone  # noqa: E402
 
-from courses.models import Competency, FailureMode  # noqa: E402
-from quizzes.models import Grade  # noqa: E402
 
-from .measures import ratio  # noqa: E402
-from .models import Attestation, ExportJob  # noqa: E402
 
 SCORE_BINS = 10
 STRUGGLING_SCORE = 0.5  # a mean score below this flags a trainee

@@ -4,18 +4,40 @@ Aggregates are upserted with ``INSERT … ON CONFLICT DO UPDATE SET value = valu
 (PostgreSQL and SQLite share the syntax), so concurrent gradings of one trainee add up
 instead of overwriting each other.
 """
-from datetime import datetime
+import logging
+import secrets
+import uuid
+from datetime import datetime, timedelta
 
-from django.db import IntegrityError, connection, transaction
+from django.core.files.storage import default_storage
+from django.db import (
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    connection,
+    transaction,
+)
+from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from courses.models import Course
-from training.api_errors import ApplicationError
+from courses.models import Competency, Course
+from training.api_errors import ApplicationError, Conflict
 
 from .models import (
-    Assignment, AuditEvent, Cohort, Enrollment, MeasureCounter, Membership, ModuleProgress, Role, School,
+    Assignment,
+    Attestation,
+    AuditEvent,
+    Cohort,
+    Enrollment,
+    ExportJob,
+    MeasureCounter,
+    Membership,
+    ModuleProgress,
+    Role,
+    School,
 )
 
 
@@ -124,20 +146,9 @@ def audit_record(*, actor: User, action: str, cohort: Cohort | None = None, subj
 
 # ---------------------------------------------------------------- exports and attestations (issue 5)
 
-import logging  # noqa: E402
-import secrets  # noqa: E402
-import uuid  # noqa: E402
-from datetime import timedelta  # noqa: E402
 
-from django.core.files.storage import default_storage  # noqa: E402
-from django.db import InterfaceError, OperationalError  # noqa: E402
-from django.db.models import F, Q  # noqa: E402
-from django.utils import timezone  # noqa: E402
 
-from courses.models import Competency  # noqa: E402
-from training.api_errors import Conflict  # noqa: E402
 
-from .models import Attestation, ExportJob  # noqa: E402
 
 logger = logging.getLogger(__name__)
 

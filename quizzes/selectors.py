@@ -1,11 +1,29 @@
 """Reads of the quizzes app: what a trainee may see of an item, a response and its grade."""
-from django.db.models import Q, QuerySet
+from collections import defaultdict
+from dataclasses import dataclass, field
+from statistics import quantiles
+
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
 from accounts.models import User
-from cohorts.models import Assignment
-from cohorts.selectors import staff_cohorts, trainee_due_date
-from courses.models import Course, Item, Module
+from cohorts.measures import ratio
+from cohorts.models import Assignment, Enrollment, MeasureCounter
+from cohorts.selectors import (
+    staff_cohorts,
+    trainee_assignments,
+    trainee_due_date,
+    trainee_measures,
+)
+from courses.models import (
+    Artifact,
+    Case,
+    Course,
+    CourseVersion,
+    Item,
+    MediaAsset,
+    Module,
+)
 
 from .models import Attempt, Response
 
@@ -51,16 +69,8 @@ def _authored_or_taught_courses(user: User) -> QuerySet[Course]:
 # ---------------------------------------------------------------- trainee pages
 # Reads behind the trainee's server-rendered pages (quizzes/views). Each issues a fixed
 # number of queries whatever the number of modules, cases or items; tests pin them.
-from collections import defaultdict  # noqa: E402
-from dataclasses import dataclass, field  # noqa: E402
-from statistics import quantiles  # noqa: E402
 
-from django.db.models import Count, Max, Sum  # noqa: E402
 
-from cohorts.measures import ratio  # noqa: E402
-from cohorts.models import Enrollment, MeasureCounter  # noqa: E402
-from cohorts.selectors import trainee_assignments, trainee_measures  # noqa: E402
-from courses.models import Artifact, Case, CourseVersion, MediaAsset  # noqa: E402
 
 FINAL_STATES = (Response.State.SUBMITTED, Response.State.REVIEW, Response.State.GRADED, Response.State.FAILED)
 

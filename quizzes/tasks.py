@@ -5,7 +5,7 @@ from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.db import InterfaceError, OperationalError
 
-from . import services
+from . import regrade, services
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +40,6 @@ def sweep_ungraded_responses() -> int:
 
 # ---------------------------------------------------------------- regrade jobs (issue 4)
 
-from . import regrade  # noqa: E402
 
 
 @shared_task(name="quizzes.regrade_dry_run", bind=True, acks_late=True, max_retries=6,

@@ -49,3 +49,12 @@ def _seeded_taxonomies(request):
         FailureMode.objects.bulk_create(FailureMode(code=c, name=n) for c, n in FAILURE_MODES.items())
     if not Competency.objects.exists():
         Competency.objects.bulk_create(Competency(code=c, name=n) for c, n in COMPETENCIES.items())
+
+
+@pytest.fixture(autouse=True)
+def _english_by_default():
+    """A request in French leaves its thread in French; every test starts and ends in English."""
+    yield
+    from django.utils import translation
+
+    translation.activate("en")

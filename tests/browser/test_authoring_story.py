@@ -22,7 +22,20 @@ def _saved(user):
 
 
 def select_by_mouse(page, needle: str) -> None:
-    """Drag the mouse over ``needle`` in the span marker's text, as a person would."""
+    """Drag the mouse over ``needle`` in the span marker's text, as a person would.
+
+    The text is scrolled into view before its position is read, and the drag is made again
+    if the browser's selection is not the needle (a layout shift between reading the
+    position and moving the mouse)."""
+    for _ in range(3):
+        _drag_over(page, needle)
+        if page.evaluate("() => window.getSelection().toString()") == needle:
+            return
+
+
+def _drag_over(page, needle: str) -> None:
+    page.locator("[data-span-marker] .span-text").scroll_into_view_if_needed()
+    page.wait_for_timeout(300)  # let a smooth scroll settle before reading positions
     box = page.evaluate("""(needle) => {
       const el = document.querySelector('[data-span-marker] .span-text');
       const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
