@@ -34,16 +34,19 @@ def _errors(field_errors: list[FieldError], prefix: str = "answer") -> dict[str,
     return out
 
 
-def artifact_payload(item: Item) -> dict | None:
-    """The artifact as graders see it (content and ground truth)."""
+def artifact_payload(item: Item, *, failure_modes: bool = True) -> dict | None:
+    """The artifact as graders see it (content and ground truth).
+
+    Graders read the kind, the content and ``ground_truth.correct`` only; the hot paths
+    (submit, grade) pass ``failure_modes=False`` and save one query per artifact item.
+    """
     a = item.artifact
     if a is None:
         return None
-    return {
-        "kind": a.kind,
-        "content": a.content,
-        "ground_truth": {"correct": a.ai_correct, "failure_modes": [f.code for f in a.failure_modes.all()]},
-    }
+    truth = {"correct": a.ai_correct}
+    if failure_modes:
+        truth["failure_modes"] = [f.code for f in a.failure_modes.all()]
+    return {"kind": a.kind, "content": a.content, "ground_truth": truth}
 
 
 # ---------------------------------------------------------------- attempts
@@ -124,10 +127,24 @@ def response_submit(*, attempt: Attempt, item: Item, answer: dict) -> tuple[Resp
     response; a different answer to an already answered item is refused.
     """
     _check_open_item(attempt, item)
-    errors = grader_for(item.type).validate_answer(item.spec, answer, artifact_payload(item))
+    errors = grader_for(item.type).validate_answer(item.spec, answer, artifact_payload(item, failure_modes=False))
     if errors:
         raise ApplicationError(_("The answer is not valid."), _errors(errors))
     now = timezone.now()
+    if not item.decide_first and connection.get_autocommit():
+        # The common case: one INSERT, its own transaction (no BEGIN/SAVEPOINT/RELEASE/COMMIT);
+        # the row is committed when create() returns, so the task may be published at once.
+        try:
+            response = Response.objects.create(
+                attempt=attempt, item=item, state=Response.State.SUBMITTED, answer=answer, submitted_at=now,
+            )
+        except IntegrityError:
+            response = Response.objects.get(attempt=attempt, item=item)
+            if response.answer != answer:
+                raise Conflict(_("This item was already answered; answers cannot be changed once submitted.")) from None
+            return response, False
+        enqueue_grading(response.pk)
+        return response, True
     with transaction.atomic():
         if item.decide_first:
             moved = Response.objects.filter(attempt=attempt, item=item, state=Response.State.UNAIDED).update(
@@ -183,18 +200,21 @@ def response_grade(*, response_id: int) -> Grade | None:
         _bound_lock_wait()
         response = (
             Response.objects.select_for_update(of=("self",))
-            .select_related("item__key", "item__artifact", "attempt")
-            .prefetch_related("item__competencies", "item__artifact__failure_modes")
+            .select_related("item__key", "item__artifact", "attempt", "grade")
+            .prefetch_related("item__competencies")
             .filter(pk=response_id)
             .first()
         )
         if response is None:
             return None
+        old = getattr(response, "grade", None)
         if response.state != Response.State.SUBMITTED:
-            return Grade.objects.filter(response=response).first()
+            return old
         item = response.item
-        result = grader_for(item.type).grade(item.spec, item.key.answer, _grade_answer(response), artifact_payload(item))
-        grade = _store_grade(response=response, result=result, final=not result.needs_review)
+        result = grader_for(item.type).grade(
+            item.spec, item.key.answer, _grade_answer(response), artifact_payload(item, failure_modes=False),
+        )
+        grade = _store_grade(response=response, result=result, final=not result.needs_review, old=old)
         response.state = Response.State.GRADED if grade.is_final else Response.State.REVIEW
         response.grading_tries += 1
         response.save(update_fields=["state", "grading_tries", "updated_at"])
@@ -216,12 +236,21 @@ def response_mark_failed(*, response_id: int, reason: str) -> None:
     )
 
 
+_NO_GRADE = object()
+
+
 def _store_grade(*, response: Response, result: GradeResult, final: bool, graded_by: User | None = None,
-                 comment: str = "") -> Grade:
-    """Upsert the grade and move the trainee's aggregates by the difference it makes."""
+                 comment: str = "", old=_NO_GRADE) -> Grade:
+    """Upsert the grade and move the trainee's aggregates by the difference it makes.
+
+    The caller holds the response's row lock, so no other grading of it runs meanwhile: a
+    first grade is a plain INSERT, a regrade a plain UPDATE. ``old`` is the current grade
+    when the caller has already read it (None: there is none).
+    """
     item = response.item
     now = timezone.now()
-    old = Grade.objects.filter(response=response).first()
+    if old is _NO_GRADE:
+        old = Grade.objects.filter(response=response).first()
     contribution = {}
     if final:
         contribution = grade_contribution(
@@ -230,15 +259,19 @@ def _store_grade(*, response: Response, result: GradeResult, final: bool, graded
             ai_correct=item.artifact.ai_correct if item.artifact_id else None,
             score=result.score, cbm_mark=result.cbm_mark, detail=result.detail,
         )
-    grade, _created = Grade.objects.update_or_create(
-        response=response,
-        defaults={
-            "score": result.score, "cbm_mark": result.cbm_mark, "feedback": result.feedback,
-            "detail": result.detail, "grader_version": grader_for(item.type).VERSION, "is_final": final,
-            "graded_by": graded_by, "comment": comment, "contribution": contribution, "graded_at": now,
-        },
-    )
+    values = {
+        "score": result.score, "cbm_mark": result.cbm_mark, "feedback": result.feedback,
+        "detail": result.detail, "grader_version": grader_for(item.type).VERSION, "is_final": final,
+        "graded_by": graded_by, "comment": comment, "contribution": contribution, "graded_at": now,
+    }
     old_contribution = old.contribution if old and old.is_final else {}
+    if old is None:
+        grade = Grade.objects.create(response=response, **values)
+    else:
+        for field, value in values.items():
+            setattr(old, field, value)
+        old.save(update_fields=list(values))
+        grade = old
     _apply_to_aggregates(response=response, new=contribution, old=old_contribution, at=now)
     return grade
 
