@@ -157,9 +157,18 @@ class CaseDetailApi(APIView):
             "id": case.pk, "slug": case.slug, "title": case.title, "vignette_html": render_markdown(case.vignette),
             "module": case.module_id, "attempt": attempt.pk if attempt else None,
             "artifacts": artifacts,
-            "items": [item_data(i, hidden=ai_output_hidden(item=i, response=responses.get(i.pk))) for i in items],
+            "items": [_case_item(i, responses.get(i.pk), hidden_artifacts) for i in items],
             "responses": [response_data(r) for r in responses.values()],
         })
+
+
+def _case_item(item: Item, response: Response | None, hidden_artifacts: set[int]) -> dict:
+    """An item of the case; the other questions about a still-hidden AI output are withheld
+    with it, since their wording may quote it."""
+    hidden = ai_output_hidden(item=item, response=response)
+    if item.artifact_id in hidden_artifacts and not hidden:
+        return {"id": item.pk, "slug": item.slug, "type": item.type, "artifact": item.artifact_id, "withheld": True}
+    return item_data(item, hidden=hidden)
 
 
 class AttemptStartApi(APIView):

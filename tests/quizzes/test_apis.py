@@ -138,3 +138,10 @@ def test_openapi_schema_is_served(client):
     response = client.get("/api/schema/")
     assert response.status_code == 200
     assert b"/api/v1/attempts/{attempt_id}/items/{item_id}/response/" in response.content
+
+
+def test_other_questions_about_a_hidden_ai_output_are_withheld(client, attempt, decide_first):
+    ItemFactory(case=decide_first.case, artifact=decide_first.artifact, prompt="The AI says High: why?")
+    body = client.get(f"/api/v1/cases/{decide_first.case_id}/").json()
+    assert "The AI says High" not in str(body)
+    assert [i.get("withheld", False) for i in body["items"]] == [False, True]
