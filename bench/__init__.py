@@ -1,0 +1,1 @@
+"""Benchmarks of Vigil (see bench/README.md). Not part of the product."""
