@@ -120,7 +120,11 @@ start_worker() {
   WORKER_PID=$!
   local i
   for i in $(seq 1 150); do
-    grep -q "ready\." "$RESULTS/worker.log" && return 0
+    grep -q "ready\." "$RESULTS/worker.log" && return 0  # logged at INFO
+    if [ $((i % 10)) = 0 ] && .venv/bin/celery -A training inspect ping -d "bench@$(hostname)" --timeout 1 \
+        > /dev/null 2>&1; then
+      return 0
+    fi
     sleep 0.2
   done
   log "celery worker did not start"; cat "$RESULTS/worker.log" >&2; exit 1

@@ -6,7 +6,8 @@
                                              # group, PostgreSQL and Redis excluded
     python bench/noise.py split FILE [N]     # CPU seconds since, by component (web, worker,
                                              # PostgreSQL backends of the bench db, Redis, load
-                                             # generator, others); with N, milliseconds per item
+                                             # generator, others); with N, milliseconds per item;
+                                             # and the hypervisor's steal time
 
 Processes that ended in between are not counted (their CPU is lost to /proc).
 """
@@ -39,6 +40,11 @@ def processes() -> dict[str, list]:
     return out
 
 
+def cpu_stat() -> list[int]:
+    with open("/proc/stat") as f:
+        return [int(x) for x in f.readline().split()[1:]]
+
+
 def deltas(before: dict, after: dict):
     for pid, (comm, pgid, cpu, start, cmd) in after.items():
         prev = before.get(pid)
@@ -65,7 +71,7 @@ def main() -> None:
     cmd, path = sys.argv[1], sys.argv[2]
     if cmd == "snapshot":
         with open(path, "w") as f:
-            json.dump({"time": time.time(), "procs": processes()}, f)
+            json.dump({"time": time.time(), "procs": processes(), "stat": cpu_stat()}, f)
         return
     with open(path) as f:
         before = json.load(f)
@@ -84,6 +90,9 @@ def main() -> None:
     idle = elapsed * CPUS - sum(split.values())
     out = {"elapsed_s": round(elapsed, 2), "cpu_s": {k: round(v, 2) for k, v in sorted(split.items())},
            "idle_s": round(max(idle, 0.0), 2)}
+    if "stat" in before:  # time the hypervisor gave to other guests (steal), % of all cores
+        now = cpu_stat()
+        out["steal_pct"] = round(100.0 * (now[7] - before["stat"][7]) / HZ / (elapsed * CPUS), 1)
     if n:
         out["ms_per_item"] = {k: round(1000 * v / n, 2) for k, v in sorted(split.items())}
     print(json.dumps(out))

@@ -52,7 +52,7 @@ idle_run() {
   $PY bench/e2e.py idle "$IDLE_SAMPLES" "$RESULTS/idle/run.$run.json" > "$RESULTS/idle/line.$run.txt"
 }
 for run in $(seq 1 "$RUNS"); do with_noise b "$run" burst_run "$run"; done
-for run in $(seq 1 "$RUNS"); do with_noise idle "$run" idle_run "$run"; done
+for run in $(seq 1 "${IDLE_RUNS:-$RUNS}"); do with_noise idle "$run" idle_run "$run"; done
 stop_worker
 if [ "${CONTROL_RESPONSES:-500}" -gt 0 ]; then
   # Control: the same worker with CELERY_DB_REUSE_MAX=0 (Celery's default, a new database
