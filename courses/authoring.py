@@ -153,76 +153,68 @@ def module_update(*, module: Module, **fields) -> Module:
     return module
 
 
-# --- lessons ------------------------------------------------------------------------------
+# --- lessons and cases: rows of a module with a title, a slug and one Markdown text -----
+
+
+def _module_row_create(model, *, module: Module, title: str, slug: str, text_field: str, text: str,
+                       fallback: str, refusal: str):
+    _lock_draft(module.version_id)
+    errors: Errors = {}
+    title = _check_title(errors, title)
+    taken = set(model.objects.filter(module=module).values_list("slug", flat=True))
+    slug = _unique_slug(slug, title, taken, errors, fallback=fallback)
+    _fail(refusal, errors)
+    return model.objects.create(
+        module=module, slug=slug, title=title, **{text_field: _text(text)},
+        position=_next_position(model.objects.filter(module=module)),
+    )
+
+
+def _module_row_update(row, *, text_field: str, fallback: str, refusal: str, fields: dict):
+    _lock_draft(row.module.version_id)
+    errors: Errors = {}
+    clean: dict[str, Any] = {}
+    if "title" in fields:
+        clean["title"] = _check_title(errors, fields["title"])
+    if text_field in fields:
+        clean[text_field] = _text(fields[text_field])
+    if fields.get("slug") not in (None, row.slug):
+        siblings = type(row).objects.filter(module_id=row.module_id).exclude(pk=row.pk)
+        clean["slug"] = _unique_slug(fields["slug"], "", set(siblings.values_list("slug", flat=True)), errors,
+                                     fallback=fallback)
+    _fail(refusal, errors)
+    for name, value in clean.items():
+        setattr(row, name, value)
+    row.save()
+    return row
 
 
 @transaction.atomic
 def lesson_create(*, module: Module, title: str, slug: str = "", body: str = "") -> Lesson:
-    _lock_draft(module.version_id)
-    errors: Errors = {}
-    title = _check_title(errors, title)
-    taken = set(Lesson.objects.filter(module=module).values_list("slug", flat=True))
-    slug = _unique_slug(slug, title, taken, errors, fallback="lesson")
-    _fail(_("The lesson was not saved; correct the fields named below."), errors)
-    return Lesson.objects.create(
-        module=module, slug=slug, title=title, body=_text(body),
-        position=_next_position(Lesson.objects.filter(module=module)),
+    return _module_row_create(
+        Lesson, module=module, title=title, slug=slug, text_field="body", text=body, fallback="lesson",
+        refusal=_("The lesson was not saved; correct the fields named below."),
     )
 
 
 @transaction.atomic
 def lesson_update(*, lesson: Lesson, **fields) -> Lesson:
-    _lock_draft(lesson.module.version_id)
-    errors: Errors = {}
-    clean: dict[str, Any] = {}
-    if "title" in fields:
-        clean["title"] = _check_title(errors, fields["title"])
-    if "body" in fields:
-        clean["body"] = _text(fields["body"])
-    if fields.get("slug") not in (None, lesson.slug):
-        taken = set(Lesson.objects.filter(module_id=lesson.module_id).exclude(pk=lesson.pk).values_list("slug", flat=True))
-        clean["slug"] = _unique_slug(fields["slug"], "", taken, errors, fallback="lesson")
-    _fail(_("The lesson was not saved; correct the fields named below."), errors)
-    for name, value in clean.items():
-        setattr(lesson, name, value)
-    lesson.save()
-    return lesson
-
-
-# --- cases --------------------------------------------------------------------------------
+    return _module_row_update(lesson, text_field="body", fallback="lesson", fields=fields,
+                              refusal=_("The lesson was not saved; correct the fields named below."))
 
 
 @transaction.atomic
 def case_create(*, module: Module, title: str, slug: str = "", vignette: str = "") -> Case:
-    _lock_draft(module.version_id)
-    errors: Errors = {}
-    title = _check_title(errors, title)
-    taken = set(Case.objects.filter(module=module).values_list("slug", flat=True))
-    slug = _unique_slug(slug, title, taken, errors, fallback="case")
-    _fail(_("The case was not saved; correct the fields named below."), errors)
-    return Case.objects.create(
-        module=module, slug=slug, title=title, vignette=_text(vignette),
-        position=_next_position(Case.objects.filter(module=module)),
+    return _module_row_create(
+        Case, module=module, title=title, slug=slug, text_field="vignette", text=vignette, fallback="case",
+        refusal=_("The case was not saved; correct the fields named below."),
     )
 
 
 @transaction.atomic
 def case_update(*, case: Case, **fields) -> Case:
-    _lock_draft(case.module.version_id)
-    errors: Errors = {}
-    clean: dict[str, Any] = {}
-    if "title" in fields:
-        clean["title"] = _check_title(errors, fields["title"])
-    if "vignette" in fields:
-        clean["vignette"] = _text(fields["vignette"])
-    if fields.get("slug") not in (None, case.slug):
-        taken = set(Case.objects.filter(module_id=case.module_id).exclude(pk=case.pk).values_list("slug", flat=True))
-        clean["slug"] = _unique_slug(fields["slug"], "", taken, errors, fallback="case")
-    _fail(_("The case was not saved; correct the fields named below."), errors)
-    for name, value in clean.items():
-        setattr(case, name, value)
-    case.save()
-    return case
+    return _module_row_update(case, text_field="vignette", fallback="case", fields=fields,
+                              refusal=_("The case was not saved; correct the fields named below."))
 
 
 # --- validation of artifacts and items as package rows ------------------------------------
