@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/vigil
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: install demo test test-fast serve worker beat messages clean
+.PHONY: install browser demo test test-fast serve worker beat messages clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -16,6 +16,12 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 
 install: $(VENV)/.installed
 
+## Browser tests drive Debian's Chromium (Playwright's own download cannot work here).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "Installing Debian's chromium for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
 ## Embedded demo: SQLite, grading in-process, demo content, http://127.0.0.1:8000/
 demo: install
 	env -u DATABASE_URL -u REDIS_URL $(PY) manage.py migrate --no-input
@@ -23,7 +29,7 @@ demo: install
 	env -u DATABASE_URL -u REDIS_URL $(PY) manage.py runserver 127.0.0.1:8000
 
 ## The whole suite on PostgreSQL + Redis + a live Celery worker
-test: install
+test: install browser
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) VIGIL_REQUIRE_SERVICES=1 \
 		DJANGO_MEDIA_ROOT=$${TMPDIR:-/tmp}/vigil-test-media \
 		$(PY) -m pytest $(PYTEST_ARGS)

@@ -9,21 +9,16 @@ from datetime import date, datetime, timedelta
 
 from django.db.models import (
     BooleanField,
-    Case,
     Count,
     ExpressionWrapper,
     F,
-    FilteredRelation,
-    FloatField,
     Max,
     Q,
     QuerySet,
     Sum,
     Value,
-    When,
 )
-from django.db.models.fields.json import KT
-from django.db.models.functions import Cast, Coalesce, TruncMonth, TruncWeek
+from django.db.models.functions import Coalesce, TruncMonth, TruncWeek
 from django.utils import timezone
 
 from accounts.models import User
@@ -32,6 +27,10 @@ from quizzes.models import Grade
 
 from .measures import all_measures, ratio
 from .models import (
+    RELIANCE_TREND_COUNTERS,
+    TREND_COUNTERS,
+    AnswerAfterModule,
+    AnswerDay,
     Assignment,
     Attestation,
     Cohort,
@@ -41,6 +40,7 @@ from .models import (
     Membership,
     ModuleProgress,
     Role,
+    trend_column,
 )
 
 
@@ -486,79 +486,67 @@ def taxonomy_names() -> dict[str, dict[str, str]]:
     }
 
 
-# -- trends: counters summed from Grade.contribution, in SQL, per period
+# -- trends: sums of the trend rows the grading task keeps (AnswerDay, AnswerAfterModule)
 
-TREND_COUNTERS = (
-    "items.n", "items.score", "rel.R.n", "rel.R.accepted", "rel.R.correct", "rel.W.n", "rel.W.accepted",
-    "rel.W.correct", "conf.n", "conf.brier", "rair.num", "rair.den", "rsr.num", "rsr.den",
-    "sw.right.right", "sw.right.wrong", "sw.wrong.right", "sw.wrong.wrong",
-)
+def _trend_sums(names=TREND_COUNTERS) -> dict:
+    return {trend_column(n): Coalesce(Sum(trend_column(n)), Value(0.0)) for n in names}
 
 
-def _contribution_sums() -> dict:
-    """SUM of each trend counter out of the grades' JSON contributions (absent key: 0)."""
-    return {
-        f"c{i}": Coalesce(Sum(Cast(KT(f"contribution__{name}"), FloatField())), Value(0.0))
-        for i, name in enumerate(TREND_COUNTERS)
-    }
-
-
-def _counters_of(row: dict) -> dict[str, float]:
-    return {name: row[f"c{i}"] or 0.0 for i, name in enumerate(TREND_COUNTERS)}
-
-
-def _graded(*, cohort: Cohort, course_ids: list[int], trainee_id: int | None = None) -> QuerySet[Grade]:
-    grades = Grade.objects.filter(is_final=True, response__attempt__course_id__in=course_ids)
-    if trainee_id is not None:
-        return grades.filter(response__attempt__trainee_id=trainee_id)
-    return grades.filter(response__attempt__trainee_id__in=cohort_trainee_ids(cohort=cohort))
+def _counters_of(row: dict, names=TREND_COUNTERS) -> dict[str, float]:
+    return {name: row[trend_column(name)] or 0.0 for name in names}
 
 
 def cohort_measure_trend(*, cohort: Cohort, course_ids: list[int], period: str = "week",
                          trainee_id: int | None = None) -> list[dict]:
-    """The measures per calendar week (or month) of grading, from Grade.graded_at (1 query).
+    """The measures per calendar week (or month) in which the trainees answered (1 query).
 
-    Each period's counters are the sums of the contributions of the grades given in it, so
-    a period's figures are those of the answers graded then, not a running total.
+    A period's figures are those of the answers given in it (graded since), not a running
+    total; they are read from a few rows per trainee and day, never from the grades.
     """
     trunc = TruncMonth if period == "month" else TruncWeek
-    rows = (
-        _graded(cohort=cohort, course_ids=course_ids, trainee_id=trainee_id)
-        .annotate(period=trunc("graded_at")).values("period").annotate(**_contribution_sums()).order_by("period")
-    )
+    days = AnswerDay.objects.filter(course_id__in=course_ids)
+    if trainee_id is not None:
+        days = days.filter(trainee_id=trainee_id)
+    else:
+        days = days.filter(trainee_id__in=cohort_trainee_ids(cohort=cohort))
+    rows = days.annotate(period=trunc("day")).values("period").annotate(**_trend_sums()).order_by("period")
     out = []
     for row in rows:
         counters = _counters_of(row)
+        if all(abs(v) < 1e-9 for v in counters.values()):
+            continue  # a day whose grades were all taken back by a regrade
         out.append({"period": row["period"], "counters": counters, "measures": all_measures(counters)})
     return out
 
 
 def module_before_after(*, cohort: Cohort, course_ids: list[int], course: Course, module_slug: str) -> dict:
-    """Reliance decisions answered before and after each trainee completed a module (1 query).
+    """Decisions on AI outputs made before and after each trainee completed a module (4 queries).
 
     Only trainees who completed the module count (each is their own control); the module's
-    own items are left out, since they are answered while taking it.
+    own items are left out, since they are answered while taking it. "After" is kept when
+    grading (``AnswerAfterModule``); "before" is the total in the other modules minus it,
+    for the sums and, to count the trainees with decisions in each phase, per trainee.
     """
-    progress = "response__attempt__trainee__module_progress"
-    rows = (
-        _graded(cohort=cohort, course_ids=course_ids)
-        .filter(response__item__type="reliance_decision")
-        .exclude(Q(response__attempt__course_id=course.pk) & Q(response__attempt__module_slug=module_slug))
-        # A join on the trainee's progress in that module (unique per trainee), not a subquery per grade.
-        .annotate(done=FilteredRelation(progress, condition=Q(**{
-            f"{progress}__course_id": course.pk, f"{progress}__module_slug": module_slug})))
-        .filter(done__completed_at__isnull=False)
-        .annotate(phase=Case(When(response__submitted_at__lt=F("done__completed_at"), then=Value("before")),
-                             default=Value("after")))
-        .values("phase")
-        .annotate(trainees=Count("response__attempt__trainee_id", distinct=True), **_contribution_sums())
-        .order_by()
-    )
-    phases = {"before": {"trainees": 0, "measures": all_measures({})},
-              "after": {"trainees": 0, "measures": all_measures({})}}
-    for row in rows:
-        phases[row["phase"]] = {"trainees": row["trainees"], "measures": all_measures(_counters_of(row))}
-    return phases
+    completed = ModuleProgress.objects.filter(
+        trainee_id__in=cohort_trainee_ids(cohort=cohort), course_id=course.pk, module_slug=module_slug,
+        completed_at__isnull=False,
+    ).values("trainee_id")
+    total = AnswerDay.objects.filter(trainee_id__in=completed, course_id__in=course_ids).exclude(
+        course_id=course.pk, module_slug=module_slug)
+    after = AnswerAfterModule.objects.filter(
+        trainee_id__in=completed, course_id__in=course_ids, module_course_id=course.pk, module_slug=module_slug)
+    names = RELIANCE_TREND_COUNTERS
+    total_sums = _counters_of(total.aggregate(**_trend_sums(names)), names)
+    after_sums = _counters_of(after.aggregate(**_trend_sums(names)), names)
+    decisions = Sum(F("rel_r_n") + F("rel_w_n"))
+    total_n = dict(total.values_list("trainee_id").annotate(n=decisions).order_by())
+    after_n = dict(after.values_list("trainee_id").annotate(n=decisions).order_by())
+    before_sums = {name: total_sums[name] - after_sums[name] for name in names}
+    return {
+        "before": {"trainees": sum(1 for t, n in total_n.items() if n - after_n.get(t, 0) > 0.5),
+                   "measures": all_measures(before_sums)},
+        "after": {"trainees": sum(1 for n in after_n.values() if n > 0.5), "measures": all_measures(after_sums)},
+    }
 
 
 # -- one trainee

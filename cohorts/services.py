@@ -27,6 +27,10 @@ from courses.models import Competency, Course
 from training.api_errors import ApplicationError, Conflict
 
 from .models import (
+    RELIANCE_TREND_COUNTERS,
+    TREND_COUNTERS,
+    AnswerAfterModule,
+    AnswerDay,
     Assignment,
     Attestation,
     AuditEvent,
@@ -38,6 +42,7 @@ from .models import (
     ModuleProgress,
     Role,
     School,
+    trend_column,
 )
 
 
@@ -55,6 +60,48 @@ def counters_add(*, trainee_id: int, course_id: int, deltas: dict[str, float]) -
     params = [p for name, v in rows for p in (trainee_id, course_id, name, float(v))]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
+
+
+def trend_record(
+    *, trainee_id: int, course_id: int, module_slug: str, answered_at: datetime, deltas: dict[str, float],
+) -> None:
+    """Add a grade's counter deltas to the trend rows: the day it was answered, and, for a
+    decision on an AI output, every module the trainee had completed before answering.
+
+    Two statements at most; the second reads the completions inside the INSERT, so it
+    needs no round trip of its own.
+    """
+    names = [n for n in TREND_COUNTERS if deltas.get(n)]
+    if not names:
+        return
+    columns = [trend_column(n) for n in names]
+    values = [float(deltas[n]) for n in names]
+    day_table = AnswerDay._meta.db_table
+    ops = connection.ops  # values as the ORM stores them (SQLite keeps naive UTC text)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {day_table} (trainee_id, course_id, module_slug, day, {', '.join(columns)}) "
+            f"VALUES (%s, %s, %s, %s, {', '.join(['%s'] * len(values))}) "
+            "ON CONFLICT (trainee_id, course_id, module_slug, day) DO UPDATE SET "
+            + ", ".join(f"{c} = {day_table}.{c} + excluded.{c}" for c in columns),
+            [trainee_id, course_id, module_slug, ops.adapt_datefield_value(timezone.localdate(answered_at)), *values],
+        )
+        reliance = [(c, v) for n, c, v in zip(names, columns, values) if n in RELIANCE_TREND_COUNTERS]
+        if not reliance:
+            return
+        after_table = AnswerAfterModule._meta.db_table
+        # SQLite needs the WHERE for ON CONFLICT after INSERT … SELECT to parse.
+        cursor.execute(
+            f"INSERT INTO {after_table} (trainee_id, course_id, module_course_id, module_slug, "
+            f"{', '.join(c for c, _v in reliance)}) "
+            f"SELECT trainee_id, %s, course_id, module_slug, {', '.join(['%s'] * len(reliance))} "
+            f"FROM {ModuleProgress._meta.db_table} WHERE trainee_id = %s AND completed_at IS NOT NULL "
+            "AND completed_at <= %s AND NOT (course_id = %s AND module_slug = %s) "
+            "ON CONFLICT (trainee_id, module_course_id, module_slug, course_id) DO UPDATE SET "
+            + ", ".join(f"{c} = {after_table}.{c} + excluded.{c}" for c, _v in reliance),
+            [course_id, *(v for _c, v in reliance), trainee_id, ops.adapt_datetimefield_value(answered_at),
+             course_id, module_slug],
+        )
 
 
 def progress_record(
@@ -83,7 +130,8 @@ def progress_record(
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [
-            trainee_id, course_id, module_slug, items_total or 0, max(graded_delta, 0), max(score_delta, 0.0), at, at,
+            trainee_id, course_id, module_slug, items_total or 0, max(graded_delta, 0), max(score_delta, 0.0),
+            connection.ops.adapt_datetimefield_value(at), connection.ops.adapt_datetimefield_value(at),
             graded_delta, score_delta, graded_delta,
         ])
 

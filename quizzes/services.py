@@ -280,6 +280,10 @@ def _apply_to_aggregates(*, response: Response, new: dict, old: dict, at: dateti
     attempt = response.attempt
     delta = difference(new, old)
     cohort_services.counters_add(trainee_id=attempt.trainee_id, course_id=attempt.course_id, deltas=delta)
+    cohort_services.trend_record(
+        trainee_id=attempt.trainee_id, course_id=attempt.course_id, module_slug=attempt.module_slug,
+        answered_at=response.submitted_at or at, deltas=delta,
+    )
     if delta.get("items.n") or delta.get("items.score"):
         cohort_services.progress_record(
             trainee_id=attempt.trainee_id, course_id=attempt.course_id, module_slug=attempt.module_slug,

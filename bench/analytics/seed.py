@@ -9,13 +9,14 @@ texts, 3 single-choice questions), one school, and:
   cohort "All of A" enrolling the same 2,000 trainees (a 2,000-trainee dashboard);
 - data set B: one cohort "Class B" of 10,000 trainees.
 Every trainee has 40 graded items: attempts, responses and grades (with their counter
-contributions, graded over 12 weeks) plus the per-trainee aggregates (ModuleProgress and
-MeasureCounter rows) that the grading task would have written, all inserted with
+contributions, graded over 12 weeks) plus the per-trainee aggregates (ModuleProgress,
+MeasureCounter and the trend rows) that the grading task would have written, all inserted with
 bulk_create in chunks. Simulated trainees differ in skill, reliance on the AI and
 calibration, so every measure has a spread.
 """
 import argparse
 import os
+from importlib import import_module
 import random
 import sys
 import time
@@ -32,6 +33,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.apps import apps as django_apps  # noqa: E402
 from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -39,7 +41,7 @@ from django.utils import timezone  # noqa: E402
 from accounts.models import User  # noqa: E402
 from cohorts.contributions import grade_contribution  # noqa: E402
 from cohorts.models import (  # noqa: E402
-    Assignment, Cohort, Enrollment, MeasureCounter, Membership, ModuleProgress, Role, School,
+    AnswerAfterModule, AnswerDay, Assignment, Cohort, Enrollment, MeasureCounter, Membership, ModuleProgress, Role, School,
 )
 from courses.models import Artifact, Case, Course, CourseVersion, Item, ItemKey, Module  # noqa: E402
 from quizzes.models import Attempt, Grade, Response  # noqa: E402
@@ -260,10 +262,12 @@ def main() -> None:
     Assignment.objects.create(cohort=cohort_b, course=course, due_at=due)
     answer_all(rng, users_b, course, modules, items, start)
 
+    log("trend rows (AnswerDay, AnswerAfterModule) from the grades, as migration cohorts 0006 builds them")
+    import_module("cohorts.migrations.0006_backfill_trend_counters").backfill(django_apps, None)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     counts = {model.__name__: model.objects.count() for model in (User, Attempt, Response, Grade, ModuleProgress,
-                                                                  MeasureCounter)}
+                                                                  MeasureCounter, AnswerDay, AnswerAfterModule)}
     log(f"done in {time.monotonic() - started:.0f} s: {counts}")
 
 

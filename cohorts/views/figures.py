@@ -117,8 +117,8 @@ def trend(periods: list[dict], labels: list[str]) -> str:
          (_("Appropriate reliance"), [p["measures"]["reliance"]["appropriate_reliance"] for p in periods]),
          (_("Mean score"), [p["measures"]["mean_score"] for p in periods])],
         title=_("Reliance and score over time"),
-        desc=_("For each period, the measures over the answers graded in it; a gap means no answer of that kind "
-               "was graded then."),
+        desc=_("For each period, the measures over the answers given in it; a gap means no answer of that kind "
+               "was given then."),
     )
 
 

@@ -18,7 +18,8 @@ from cohorts import selectors
 from cohorts.models import Cohort, Enrollment, ModuleProgress, Role
 from courses.models import Course, CourseVersion, Item, Module
 from quizzes import services as quiz_services
-from quizzes.models import Attempt, Grade, Response
+from quizzes import regrade
+from quizzes.models import Attempt, RegradeJob, Response
 from tests.factories import (
     ArtifactFactory, AssignmentFactory, CaseFactory, CohortFactory, CourseVersionFactory, EnrollmentFactory,
     ItemFactory, MembershipFactory, ModuleFactory, UserFactory,
@@ -81,8 +82,10 @@ def trainee(w: World, username: str, *, year=None, first="", last="") -> User:
     return user
 
 
-def answer(w: World, user: User, key: str, *, decision=None, own=None, confidence=None, initial=None, choice=None):
-    """Answer one item through the real services (start, unaided answer, submit, grade)."""
+def answer(w: World, user: User, key: str, *, decision=None, own=None, confidence=None, initial=None, choice=None,
+           at: datetime | None = None):
+    """Answer one item through the real services (start, unaided answer, submit, grade);
+    ``at`` dates the answer, as if the trainee had submitted it then."""
     item = w.items[key]
     module = item.case.module
     attempt = quiz_services.attempt_start(trainee=user, module=module)
@@ -97,6 +100,8 @@ def answer(w: World, user: User, key: str, *, decision=None, own=None, confidenc
         if confidence is not None:
             payload["confidence"] = confidence
     response, _created = quiz_services.response_submit(attempt=attempt, item=item, answer=payload)
+    if at is not None:
+        Response.objects.filter(pk=response.pk).update(submitted_at=at)
     return quiz_services.response_grade(response_id=response.pk)
 
 
@@ -249,19 +254,20 @@ def test_trainees_measures_per_trainee():
 
 # ---------------------------------------------------------------- trends
 
-def _regrade_dates(user: User, when: dict[str, datetime], w: World) -> None:
-    for key, at in when.items():
-        Grade.objects.filter(response__attempt__trainee=user, response__item=w.items[key]).update(graded_at=at)
-
-
-def test_trend_sums_contributions_per_week_of_grading():
-    w = populate(world())
+def test_trend_sums_contributions_per_week_of_answering():
+    w = world()
+    alice, bob = trainee(w, "alice"), trainee(w, "bob")
     week1 = datetime(2026, 3, 2, 10, tzinfo=dt_timezone.utc)  # a Monday
     week2 = week1 + timedelta(days=7)
-    _regrade_dates(w.people["alice"], {"R1": week1, "R2": week1, "S1": week1, "R3": week2}, w)
-    _regrade_dates(w.people["bob"], {"R1": week2, "R2": week2, "S1": week2}, w)
+    answer(w, alice, "R1", initial="b", decision="accept", confidence=80, at=week1)  # AI wrong, fooled
+    answer(w, alice, "R2", initial="a", decision="accept", confidence=90, at=week1)  # AI right, accepted
+    answer(w, alice, "S1", choice="b", at=week1)  # right
+    answer(w, alice, "R3", decision="override", own="b", confidence=60, at=week2)  # AI wrong, overridden
+    answer(w, bob, "R1", initial="a", decision="accept", confidence=100, at=week2)  # AI wrong, fooled
+    answer(w, bob, "R2", initial="b", decision="override", own="b", confidence=50, at=week2)  # AI right, overridden
+    answer(w, bob, "S1", choice="a", at=week2)  # wrong
     periods = selectors.cohort_measure_trend(cohort=w.cohort, course_ids=[w.course.pk])
-    assert [timezone.localtime(p["period"]).date() for p in periods] == [week1.date(), week2.date()]
+    assert [p["period"] for p in periods] == [week1.date(), week2.date()]
     first, second = (p["measures"]["reliance"] for p in periods)
     assert first["automation_bias_rate"] == 1.0 and first["aversion_rate"] == 0  # Alice R1 accepted, R2 accepted
     assert second["automation_bias_rate"] == pytest.approx(1 / 2)  # Alice R3 overridden, Bob R1 accepted
@@ -270,6 +276,22 @@ def test_trend_sums_contributions_per_week_of_grading():
     assert periods[1]["measures"]["mean_score"] == pytest.approx(1 / 4)
     months = selectors.cohort_measure_trend(cohort=w.cohort, course_ids=[w.course.pk], period="month")
     assert len(months) == 1 and months[0]["measures"]["reliance"]["automation_bias_rate"] == pytest.approx(2 / 3)
+
+
+def test_a_regrade_moves_the_figures_of_the_week_the_item_was_answered_in():
+    w = world()
+    alice = trainee(w, "alice")
+    week1 = datetime(2026, 3, 2, 10, tzinfo=dt_timezone.utc)
+    answer(w, alice, "S1", choice="b", at=week1)  # right under key "b"
+    answer(w, alice, "R3", decision="override", own="b", confidence=60, at=week1 + timedelta(days=7))  # right
+    fix = regrade.item_key_fix(item=w.items["S1"], new_answer={"answer": "a"}, reason="Swapped.", user=w.reviewer)
+    job = regrade.regrade_job_create(item=w.items["S1"], user=w.reviewer, key_fix=fix)
+    regrade.regrade_job_dry_run(job_id=job.pk)
+    regrade.regrade_job_start(job=RegradeJob.objects.get(pk=job.pk), user=w.reviewer)
+    while not regrade.regrade_job_step(job_id=job.pk, budget_seconds=0):
+        pass
+    periods = selectors.cohort_measure_trend(cohort=w.cohort, course_ids=[w.course.pk])
+    assert [(p["counters"]["items.n"], p["counters"]["items.score"]) for p in periods] == [(1, 0), (1, 1)]
 
 
 def test_trend_of_one_trainee_and_of_nobody():
@@ -282,17 +304,14 @@ def test_trend_of_one_trainee_and_of_nobody():
 def test_before_and_after_a_module_splits_decisions_at_its_completion():
     w = populate(world())
     alice = w.people["alice"]
-    done = ModuleProgress.objects.get(trainee=alice, module_slug="mod-a").completed_at
     # Alice answered R3 (module B, AI wrong, overridden) after completing module A.
-    Response.objects.filter(attempt__trainee=alice, item=w.items["R3"]).update(submitted_at=done + timedelta(hours=1))
-    # A decision in module B before completing A would count as "before": move one there.
+    assert ModuleProgress.objects.get(trainee=alice, module_slug="mod-a").completed_at is not None
+    # Erin accepts R3 (AI wrong) before completing module A: that counts as "before".
     erin = trainee(w, "erin")
     answer(w, erin, "R3", decision="accept", confidence=90)
     for key in ("R1", "R2"):
         answer(w, erin, key, initial="a", decision="accept", confidence=90)
     answer(w, erin, "S1", choice="b")
-    erin_done = ModuleProgress.objects.get(trainee=erin, module_slug="mod-a").completed_at
-    Response.objects.filter(attempt__trainee=erin, item=w.items["R3"]).update(submitted_at=erin_done - timedelta(hours=1))
     phases = selectors.module_before_after(cohort=w.cohort, course_ids=[w.course.pk], course=w.course,
                                            module_slug="mod-a")
     assert phases["before"]["trainees"] == 1 and phases["before"]["measures"]["reliance"]["automation_bias_rate"] == 1.0
