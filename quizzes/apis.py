@@ -5,6 +5,7 @@ trainee sees of an item never includes its key; a decide-first item's AI output 
 AI's answer are withheld until the unaided answer is stored.
 """
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -240,12 +241,30 @@ class AiOutputApi(APIView):
         })
 
 
+def _submit_attempt_item(request, attempt_id: int, item_id: int) -> tuple[Attempt, Item]:
+    """The attempt and item of a submit, with only what the submit reads: no module, version
+    or course behind the attempt, no key or case text behind the item."""
+    attempt = Attempt.objects.only("id", "trainee_id", "module_id", "status").filter(
+        pk=attempt_id, trainee=request.user,
+    ).first()
+    if attempt is None:
+        raise Http404
+    item = get_object_or_404(
+        Item.objects.select_related("case", "artifact").only(
+            "id", "type", "spec", "artifact_id", "case__id", "case__module_id",
+            "artifact__id", "artifact__kind", "artifact__content", "artifact__ai_correct",
+        ),
+        pk=item_id, case__module_id=attempt.module_id,
+    )
+    return attempt, item
+
+
 class ResponseSubmitApi(APIView):
     """Submit the final answer; grading happens in the background (poll the response)."""
 
     @extend_schema(request=_AnswerEnvelope, responses=inline_serializer("ResponseStored", {"id": serializers.IntegerField()}))
     def post(self, request, attempt_id: int, item_id: int):
-        attempt, item = _attempt_item(request, attempt_id, item_id)
+        attempt, item = _submit_attempt_item(request, attempt_id, item_id)
         envelope = _AnswerEnvelope(data=request.data)
         envelope.is_valid(raise_exception=True)
         response, created = services.response_submit(attempt=attempt, item=item, answer=envelope.validated_data["answer"])
