@@ -24,6 +24,7 @@ import logging
 import math
 import time
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import Avg, Count, QuerySet
@@ -411,3 +412,18 @@ def regrade_job_stalled(*, job: RegradeJob, after_seconds: int = 120) -> bool:
     if job.status not in (RegradeJob.Status.DRY_RUN, RegradeJob.Status.RUNNING):
         return False
     return (timezone.now() - job.updated_at).total_seconds() > after_seconds
+
+
+def regrade_jobs_sweep(*, after_seconds: int = 120, limit: int = 100) -> list[int]:
+    """Enqueue again the open jobs that have not moved for a while (a lost task message or a
+    worker killed mid-step); a job that was only slow gets one harmless extra message."""
+    cutoff = timezone.now() - timedelta(seconds=after_seconds)
+    jobs = list(
+        RegradeJob.objects.filter(
+            status__in=(RegradeJob.Status.DRY_RUN, RegradeJob.Status.RUNNING), updated_at__lt=cutoff,
+        ).order_by("updated_at")[:limit]
+    )
+    for job in jobs:
+        regrade_job_resume(job=job)
+    return [job.pk for job in jobs]
+

@@ -40,6 +40,10 @@ def sweep_ungraded_responses() -> int:
 
 # ---------------------------------------------------------------- regrade jobs (issue 4)
 
+@shared_task(name="quizzes.sweep_regrade_jobs", acks_late=True, time_limit=60)
+def sweep_regrade_jobs() -> int:
+    """Resume regrade jobs whose next step was lost, so none waits for someone to open its page."""
+    return len(regrade.regrade_jobs_sweep())
 
 
 @shared_task(name="quizzes.regrade_dry_run", bind=True, acks_late=True, max_retries=6,

@@ -122,7 +122,12 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 100,
     "EXCEPTION_HANDLER": "training.api_errors.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # Scoped throttles only: a view opts in with throttle_scope (the public attestation check).
+    "DEFAULT_THROTTLE_RATES": {"attestation_verify": env("VIGIL_VERIFY_RATE", default="60/minute")},
 }
+# The cache holds the throttles' counters. Local memory (per process) unless DJANGO_CACHE_URL
+# is set; with several web processes, point it at Redis (redis://host:6379/1) to share them.
+CACHES = {"default": env.cache("DJANGO_CACHE_URL", default="locmemcache://")}
 SPECTACULAR_SETTINGS = {
     "TITLE": "Vigil API",
     "DESCRIPTION": "AI-literacy training for clinicians: courses, cases, grading, cohort reliance.",
@@ -155,6 +160,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     "sweep-export-jobs": {
         "task": "cohorts.sweep_export_jobs",
+        "schedule": timedelta(seconds=env.int("VIGIL_SWEEP_EVERY_SECONDS", default=60)),
+    },
+    "sweep-regrade-jobs": {
+        "task": "quizzes.sweep_regrade_jobs",
         "schedule": timedelta(seconds=env.int("VIGIL_SWEEP_EVERY_SECONDS", default=60)),
     },
 }

@@ -1,10 +1,12 @@
 """Fixing a published key and regrading: audit, dry run, run, aggregates, idempotence,
 resumption, the studio pages, and a real Celery worker on PostgreSQL and Redis."""
 import time
+from datetime import timedelta
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from cohorts.models import AuditEvent, MeasureCounter, ModuleProgress, Role
 from courses.models import CourseVersion, ItemKey
@@ -318,3 +320,18 @@ def _wait(job_id: int, statuses: set, timeout: float = 30) -> RegradeJob:
         assert job.status != RegradeJob.Status.FAILED, job.error
         time.sleep(0.2)
     pytest.fail(f"regrade job {job_id} still {RegradeJob.objects.get(pk=job_id).status} after {timeout} s")
+
+
+# --- stalled jobs ----------------------------------------------------------------------------
+
+def test_the_sweep_resumes_only_open_jobs_that_have_not_moved(author):
+    item, _ = answered(["a"])
+    stalled = regrade.regrade_job_create(item=item, user=author)
+    RegradeJob.objects.filter(pk=stalled.pk).update(updated_at=timezone.now() - timedelta(minutes=10))
+    other, _ = answered(["b"])
+    regrade.regrade_job_create(item=other, user=author)  # fresh: its message may still be on its way
+    finished, _ = answered(["a"])
+    done = regrade.regrade_job_create(item=finished, user=author)
+    RegradeJob.objects.filter(pk=done.pk).update(status=RegradeJob.Status.DONE,
+                                                 updated_at=timezone.now() - timedelta(minutes=10))
+    assert regrade.regrade_jobs_sweep() == [stalled.pk]
