@@ -16,6 +16,7 @@ from datetime import datetime
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4, landscape
@@ -26,6 +27,7 @@ from xml.sax.saxutils import escape
 
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 16
+MALFORMED_CODE = gettext_lazy("A verification code has 16 letters and digits, such as ABCD-EFGH-JKLM-NPQR.")
 
 
 def new_code() -> str:

@@ -17,6 +17,7 @@ from django.db.models import (
     QuerySet,
     Sum,
     Value,
+    prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce, TruncMonth, TruncWeek
 from django.utils import timezone
@@ -639,6 +640,32 @@ def course_completions(*, cohort: Cohort, course: CohortCourse) -> list[dict]:
 def cohort_attestations(*, cohort: Cohort) -> list[Attestation]:
     return list(Attestation.objects.filter(cohort=cohort).select_related("trainee").order_by(
         "course_title", "trainee__last_name", "trainee__first_name", "trainee__username"))
+
+
+def cohort_attestations_with_courses(*, cohort: Cohort) -> list[Attestation]:
+    """``cohort_attestations`` with each attestation's course loaded too (2 queries)."""
+    attestations = cohort_attestations(cohort=cohort)
+    prefetch_related_objects(attestations, "course")
+    return attestations
+
+
+def attestation_for_download(*, user: User, attestation_id: int) -> Attestation | None:
+    """The attestation if the user may download its PDF: its holder, staff who manage its
+    school, or staff who may see the holder's cohort; None otherwise (3 queries at most)."""
+    attestation = (Attestation.objects.select_related("school", "cohort", "course", "trainee")
+                   .filter(pk=attestation_id).first())
+    if attestation is None:
+        return None
+    if attestation.trainee_id == user.pk or user_manages_school(user=user, school_id=attestation.school_id):
+        return attestation
+    if attestation.cohort_id and staff_cohorts(user=user).filter(pk=attestation.cohort_id).exists():
+        return attestation
+    return None
+
+
+def holder_attestations(*, trainee: User) -> list[Attestation]:
+    """The trainee's own attestations in every school, newest first (1 query)."""
+    return list(Attestation.objects.filter(trainee=trainee).select_related("course", "school"))
 
 
 def attestation_by_code(*, code: str) -> Attestation | None:

@@ -2,10 +2,8 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods
@@ -13,11 +11,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 from training.api_errors import ApplicationError
 
 from .. import services
-from ..attestations import attestation_pdf, normalise_code, training_record_csv, training_record_pdf
+from ..attestations import MALFORMED_CODE, normalise_code
+from ..downloads import TRAINING_RECORD_FORMATS, attestation_pdf_response, training_record_response
 from ..models import Attestation
 from ..selectors import (
-    attestation_by_code, cohort_attestations, cohort_training_record, course_completion_counts, staff_cohorts,
-    user_is_school_admin, user_manages_school,
+    attestation_by_code, attestation_for_download, cohort_attestations, course_completion_counts, user_is_school_admin,
+    user_manages_school,
 )
 from .common import cohort_for_staff, courses_of, page_context
 
@@ -84,44 +83,21 @@ def attestations(request, cohort_id: int):
 @require_GET
 def attestation_download(request, attestation_id: int):
     """The PDF, for its holder and for staff who may see the holder's cohort or manage the school."""
-    attestation = Attestation.objects.select_related("school", "trainee").filter(pk=attestation_id).first()
+    attestation = attestation_for_download(user=request.user, attestation_id=attestation_id)
     if attestation is None:
         raise Http404
-    holder = attestation.trainee_id == request.user.pk
-    if not holder and not (
-        user_manages_school(user=request.user, school_id=attestation.school_id)
-        or (attestation.cohort_id and staff_cohorts(user=request.user).filter(pk=attestation.cohort_id).exists())
-    ):
-        raise Http404
-    if not holder:
-        services.audit_record(actor=request.user, action="attestation.download", cohort=attestation.cohort,
-                              subject=attestation.trainee, detail={"code": attestation.code})
-    verify_url = request.build_absolute_uri(reverse("school:verify")) + "?code=" + attestation.code
-    pdf = attestation_pdf(attestation, school_name=attestation.school.name, verify_url=verify_url)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="attestation-{attestation.code}.pdf"'
-    return response
+    return attestation_pdf_response(request=request, attestation=attestation)
 
 
 @login_required
 @require_GET
 def training_record(request, cohort_id: int, fmt: str):
-    if fmt not in ("csv", "pdf"):
+    if fmt not in TRAINING_RECORD_FORMATS:
         raise Http404
     cohort = cohort_for_staff(request, cohort_id)
     if not user_manages_school(user=request.user, school_id=cohort.school_id):
         raise Http404
-    rows = cohort_training_record(cohort=cohort)
-    services.audit_record(actor=request.user, action="cohort.training_record.download", cohort=cohort,
-                          detail={"format": fmt, "rows": len(rows)})
-    stamp = timezone.localdate().isoformat()
-    if fmt == "csv":
-        response = HttpResponse(training_record_csv(rows), content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(training_record_pdf(rows, school_name=cohort.school.name, cohort_name=cohort.name,
-                                                    generated_at=timezone.now()), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="training-record-{cohort.slug}-{stamp}.{fmt}"'
-    return response
+    return training_record_response(user=request.user, cohort=cohort, fmt=fmt)
 
 
 @require_GET
@@ -131,7 +107,7 @@ def verify(request):
     result, status, error = None, 200, ""
     if raw:
         if normalise_code(raw) is None:
-            error = _("A verification code has 16 letters and digits, such as ABCD-EFGH-JKLM-NPQR.")
+            error = str(MALFORMED_CODE)
             status = 400
         else:
             result = attestation_by_code(code=raw)

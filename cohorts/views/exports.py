@@ -2,7 +2,7 @@
 admins only; every download is recorded in the audit log)."""
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from training.api_errors import ApplicationError
 
 from .. import services
+from ..downloads import export_file_response, export_job_status
 from ..models import ExportJob
 from ..selectors import export_job_for_download, staff_export_jobs, user_is_school_admin
 from .common import CourseFilter, cohort_for_staff, courses_of, page_context
@@ -69,12 +70,7 @@ def _job(request, job_id: int) -> ExportJob:
 
 
 def _status(job: ExportJob) -> dict:
-    return {
-        "id": job.pk, "status": job.status, "status_label": job.get_status_display(), "progress": job.progress,
-        "rows": job.rows_written, "error": job.error if job.status == ExportJob.Status.FAILED else "",
-        "filename": job.filename,
-        "download_url": reverse("school:export-download", args=[job.pk]) if job.status == ExportJob.Status.DONE else None,
-    }
+    return export_job_status(job, download_url=reverse("school:export-download", args=[job.pk]))
 
 
 @login_required
@@ -95,8 +91,7 @@ def export_status(request, job_id: int):
 @login_required
 @require_GET
 def export_download(request, job_id: int):
-    job = _job(request, job_id)
-    if job.status != ExportJob.Status.DONE or not job.file:
+    response = export_file_response(user=request.user, job=_job(request, job_id))
+    if response is None:
         raise Http404
-    services.export_record_download(user=request.user, job=job)
-    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename)
+    return response
