@@ -5,9 +5,10 @@ import pytest
 from django.core.management import call_command
 
 from cohorts.models import Cohort
-from cohorts.selectors import cohort_reliance
-from courses.models import Artifact, FailureMode, Item
+from cohorts.selectors import cohort_course_ids, cohort_measure_trend, cohort_reliance, module_before_after
+from courses.models import Artifact, Course, FailureMode, Item
 from courses.packages.importer import course_package_import
+from courses.selectors import course_latest_published
 from quizzes.models import Response
 from training.celery import app as celery_app
 
@@ -55,3 +56,15 @@ def test_seed_demo_twice_changes_nothing(in_process_grading):
     before = Response.objects.count()
     call_command("seed_demo", trainees=3)
     assert Response.objects.count() == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_demo_trends_span_weeks_and_compare_before_and_after_a_module(in_process_grading):
+    call_command("seed_demo", trainees=10)
+    cohort = Cohort.objects.get(name="Class of 2027")
+    course_ids = cohort_course_ids(cohort=cohort)
+    assert len(cohort_measure_trend(cohort=cohort, course_ids=course_ids)) >= 3
+    course = Course.objects.get(pk=course_ids[0])
+    first_module = course_latest_published(course=course).modules.order_by("position").first()
+    phases = module_before_after(cohort=cohort, course_ids=course_ids, course=course, module_slug=first_module.slug)
+    assert phases["after"]["measures"]["reliance"]["decisions"] > 0

@@ -4,21 +4,25 @@ Safe to run twice: a school that already exists is left as it is.
 """
 import random
 from datetime import timedelta
+from importlib import import_module
 from pathlib import Path
+
+from django.apps import apps
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
 from cohorts import services as cohort_services
-from cohorts.models import Enrollment, Role, School
+from cohorts.models import AnswerAfterModule, AnswerDay, Enrollment, ModuleProgress, Role, School
 from courses.models import Course, Item
 from courses.packages.importer import course_package_import
 from courses.selectors import course_latest_published
 from demo.simulation import PROFILES, final_answer, unaided_answer
 from quizzes import services as quiz_services
-from quizzes.models import Response
+from quizzes.models import Attempt, Grade, Response
 
 COURSES_DIR = Path(__file__).resolve().parents[2] / "courses"
 DEMO_PASSWORD = "vigil-demo"
@@ -42,6 +46,7 @@ class Command(BaseCommand):
         cohorts = self._cohorts(people, courses)
         answered = self._simulate(rng, people["trainees"], courses["ai-literacy-clinicians"])
         self._confirm_some_free_text(rng, people["faculty"])
+        self._spread_over_weeks(rng, people["trainees"])
         self.stdout.write(self.style.SUCCESS(
             f"Demo ready: {len(courses)} courses, {len(cohorts)} cohorts, {len(people['trainees'])} trainees, "
             f"{answered} answers. Sign in as trainee01, faculty, reviewer or schooladmin "
@@ -131,3 +136,27 @@ class Command(BaseCommand):
             if rng.random() < 0.5:
                 points = {c["id"]: c["suggested"] for c in response.grade.detail["criteria"]}
                 quiz_services.response_review_confirm(response=response, reviewer=faculty, points=points)
+
+    @transaction.atomic
+    def _spread_over_weeks(self, rng: random.Random, trainees: list[User]) -> None:
+        """Date each trainee's modules a week or so apart, the last one this week, so the
+        trend pages show weeks, not one day. Every timestamp of a module moves by the same
+        amount, so their order (answers, grades, completion) stays as it was; the trend rows
+        are then rebuilt from the grades, as migration cohorts 0006 builds them."""
+        for trainee in trainees:
+            attempts = list(Attempt.objects.filter(trainee=trainee).order_by("started_at", "pk"))
+            for index, attempt in enumerate(attempts):
+                back = timedelta(days=7 * (len(attempts) - 1 - index) + rng.randrange(0, 3), hours=rng.randrange(0, 8))
+                responses = Response.objects.filter(attempt=attempt)
+                Grade.objects.filter(response__in=responses).update(graded_at=F("graded_at") - back)
+                responses.update(submitted_at=F("submitted_at") - back, initial_at=F("initial_at") - back)
+                Attempt.objects.filter(pk=attempt.pk).update(started_at=F("started_at") - back,
+                                                             submitted_at=F("submitted_at") - back)
+                ModuleProgress.objects.filter(
+                    trainee=trainee, course_id=attempt.course_id, module_slug=attempt.module_slug,
+                ).update(started_at=F("started_at") - back, last_activity_at=F("last_activity_at") - back,
+                         completed_at=F("completed_at") - back)
+        AnswerDay.objects.all().delete()
+        AnswerAfterModule.objects.all().delete()
+        import_module("cohorts.migrations.0006_backfill_trend_counters").backfill(apps, None)
+
