@@ -11,13 +11,13 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response as ApiResponse
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from training.api_errors import ApplicationError, Conflict
+from training.api_files import FileNegotiation
 
 from . import services
 from .attestations import MALFORMED_CODE, normalise_code
@@ -42,18 +42,6 @@ ERROR = inline_serializer("ApiError", {
 def error_responses(*codes: int) -> dict:
     """The project's error shape (training.api_errors) for these status codes, for the schema."""
     return {code: ERROR for code in codes}
-
-
-class FileNegotiation(BaseContentNegotiation):
-    """For endpoints that answer with a file: neither the ``format`` query parameter nor the
-    Accept header picks a renderer (``?format=csv`` names the file); errors are JSON."""
-
-    def select_parser(self, request, parsers):
-        return parsers[0]
-
-    def select_renderer(self, request, renderers, format_suffix=None):
-        renderer = next((r for r in renderers if r.format == "json"), renderers[0])
-        return renderer, renderer.media_type
 
 
 def _cohort_managed(request, cohort_id: int) -> Cohort:

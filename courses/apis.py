@@ -21,6 +21,7 @@ from rest_framework.views import APIView
 from accounts.models import User
 from cohorts.models import Membership, Role, School
 from training.api_errors import ApplicationError, Conflict
+from training.api_files import FileNegotiation
 
 from . import services
 from .models import Course, CourseVersion
@@ -210,6 +211,8 @@ def _peek_slug(path: Path) -> str:
 
 class PackageExportApi(APIView):
     """Download the course as a package: ``?format=zip`` (with media, the default) or ``yaml``."""
+
+    content_negotiation_class = FileNegotiation
 
     @extend_schema(responses={(200, "application/zip"): bytes, (200, "application/yaml"): str})
     def get(self, request, slug: str):

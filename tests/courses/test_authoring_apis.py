@@ -114,3 +114,11 @@ def test_exported_zip_holds_the_yaml_and_media(faculty, owned_course):
     names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
     assert "course.yaml" in names
     assert any(n.startswith("media/") for n in names)
+
+
+@pytest.mark.parametrize("query, content_type", [("?format=zip", "application/zip"),
+                                                 ("?format=yaml", "application/yaml; charset=utf-8")])
+def test_the_package_format_is_chosen_by_the_query(faculty, owned_course, query, content_type):
+    response = client_for(faculty).get(f"/api/v1/authoring/courses/{owned_course.slug}/package/{query}",
+                                       HTTP_ACCEPT="application/zip, application/yaml")
+    assert response.status_code == 200 and response["Content-Type"] == content_type
