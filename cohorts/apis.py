@@ -6,7 +6,7 @@ cohort of another school answers 404. Reading per-trainee figures is audited.
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_serializer, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response as ApiResponse
 from rest_framework.views import APIView
@@ -34,6 +34,7 @@ def _cohort_for_admin(request, cohort_id: int) -> Cohort:
 
 
 class CohortListApi(APIView):
+    @extend_schema_serializer(component_name="CohortCreateRequest")
     class Input(serializers.Serializer):
         school = serializers.SlugField()
         name = serializers.CharField(max_length=200)
@@ -58,6 +59,7 @@ class CohortListApi(APIView):
 
 
 class CohortEnrollApi(APIView):
+    @extend_schema_serializer(component_name="CohortEnrollRequest")
     class Input(serializers.Serializer):
         usernames = serializers.ListField(child=serializers.CharField(max_length=150), min_length=1, max_length=5000)
         role = serializers.ChoiceField(choices=Enrollment.CohortRole.choices, default=Enrollment.CohortRole.TRAINEE)
@@ -72,6 +74,7 @@ class CohortEnrollApi(APIView):
 
 
 class CohortAssignApi(APIView):
+    @extend_schema_serializer(component_name="CohortAssignRequest")
     class Input(serializers.Serializer):
         course = serializers.SlugField()
         due_at = serializers.DateTimeField(required=False, allow_null=True)

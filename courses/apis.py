@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_serializer, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response as ApiResponse
@@ -62,13 +62,15 @@ def _course_data(course: Course) -> dict:
 
 
 class CourseListApi(APIView):
+    @extend_schema_serializer(component_name="CourseCreateRequest")
     class Input(serializers.Serializer):
         slug = serializers.SlugField(max_length=100)
         title = serializers.CharField(max_length=200)
         language = serializers.ChoiceField(choices=["en", "fr"])
         school = serializers.SlugField(required=False, allow_null=True)
 
-    @extend_schema(responses=inline_serializer("AuthoredCourses", {"results": serializers.ListField()}))
+    @extend_schema(operation_id="v1_authoring_courses_list",
+                   responses=inline_serializer("AuthoredCourses", {"results": serializers.ListField()}))
     def get(self, request):
         courses = authored_courses(request.user).select_related("school").prefetch_related("versions")
         return ApiResponse({"results": [
@@ -100,6 +102,7 @@ class CourseListApi(APIView):
 
 
 class CourseDetailApi(APIView):
+    @extend_schema_serializer(component_name="CourseUpdateRequest")
     class Input(serializers.Serializer):
         title = serializers.CharField(max_length=200, required=False)
         summary = serializers.CharField(required=False, allow_blank=True)
@@ -165,6 +168,7 @@ class PackageImportApi(APIView):
 
     parser_classes = [MultiPartParser]
 
+    @extend_schema_serializer(component_name="PackageImportRequest")
     class Input(serializers.Serializer):
         file = serializers.FileField()
         publish = serializers.BooleanField(default=False)

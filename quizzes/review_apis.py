@@ -2,7 +2,7 @@
 confirmed or adjusted by a person before the grade counts."""
 from django.http import Http404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_serializer, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response as ApiResponse
 from rest_framework.views import APIView
@@ -34,6 +34,7 @@ class ReviewQueueApi(APIView):
 
 
 class ReviewConfirmApi(APIView):
+    @extend_schema_serializer(component_name="ReviewConfirmRequest")
     class Input(serializers.Serializer):
         points = serializers.DictField(child=serializers.FloatField(), help_text="Points per criterion id.")
         comment = serializers.CharField(required=False, allow_blank=True, default="")
