@@ -6,6 +6,7 @@ cohort of another school answers 404. Reading per-trainee figures is audited.
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, extend_schema_serializer, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response as ApiResponse
@@ -16,7 +17,10 @@ from training.api_errors import ApplicationError
 
 from . import services
 from .models import Cohort, Enrollment, School
-from .selectors import cohort_progress, cohort_reliance, staff_cohorts, user_is_school_admin
+from .selectors import (
+    cohort_course_ids, cohort_courses, cohort_measure_trend, cohort_progress, cohort_reliance,
+    cohort_reliance_overview, module_before_after, staff_cohorts, user_is_school_admin,
+)
 
 
 def _cohort_for_staff(request, cohort_id: int) -> Cohort:
@@ -113,3 +117,65 @@ class CohortRelianceApi(APIView):
         services.audit_record(actor=request.user, action="cohort.reliance.read", cohort=cohort,
                               detail={"course": course.slug if course else None})
         return ApiResponse(cohort_reliance(cohort=cohort, course=course))
+
+
+class CohortTrendsApi(APIView):
+    """The measures per week or month of answering, against another cohort, and before and
+    after a module (``?course=slug&period=week|month&compare=<cohort id>&module=<module slug>``)."""
+
+    @extend_schema_serializer(component_name="CohortTrendsQuery")
+    class Query(serializers.Serializer):
+        course = serializers.SlugField(required=False)
+        period = serializers.ChoiceField(choices=["week", "month"], default="week")
+        compare = serializers.IntegerField(required=False, min_value=1)
+        module = serializers.SlugField(required=False, help_text=gettext_lazy("A module of the course (or of the cohort's "
+                                                                       "only course) to compare before and after."))
+
+    @extend_schema(parameters=[Query], responses=inline_serializer("CohortTrends", {
+        "periods": serializers.ListField(), "comparison": serializers.DictField(allow_null=True),
+        "before_after": serializers.DictField(allow_null=True),
+    }))
+    def get(self, request, cohort_id: int):
+        cohort = _cohort_for_staff(request, cohort_id)
+        query = self.Query(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        q = query.validated_data
+        courses = cohort_courses(cohort=cohort)
+        chosen = courses
+        if q.get("course"):
+            chosen = [c for c in courses if c.course.slug == q["course"]]
+            if not chosen:
+                raise ApplicationError(_("This course is not assigned to the cohort."), {"course": [_("Unknown course.")]})
+        course_ids = [c.course.pk for c in chosen]
+        other = None
+        if q.get("compare"):
+            other = staff_cohorts(user=request.user).filter(pk=q["compare"]).first()
+            if other is None or other.pk == cohort.pk:
+                raise ApplicationError(_("No such cohort to compare with."), {"compare": [_("Unknown cohort.")]})
+        module_course = None
+        if q.get("module"):
+            holders = [c for c in chosen if any(m.slug == q["module"] for m in c.modules)]
+            if len(holders) != 1:
+                raise ApplicationError(_("Name one module of the cohort's courses (add ?course= when several have it)."),
+                                       {"module": [_("Unknown module.")]})
+            module_course = holders[0].course
+        services.audit_record(actor=request.user, action="cohort.trends.read", cohort=cohort,
+                              detail={"course": q.get("course"), "compare": other.pk if other else None})
+        periods = cohort_measure_trend(cohort=cohort, course_ids=course_ids, period=q["period"])
+        comparison = None
+        if other is not None:
+            other_ids = course_ids if q.get("course") else cohort_course_ids(cohort=other)
+            comparison = {
+                "cohort": {"id": other.pk, "name": other.name, "year": other.year},
+                "this": cohort_reliance_overview(cohort=cohort, course_ids=course_ids)["measures"],
+                "that": cohort_reliance_overview(cohort=other, course_ids=other_ids)["measures"],
+            }
+        before_after = None
+        if module_course is not None:
+            before_after = {"course": module_course.slug, "module": q["module"], **module_before_after(
+                cohort=cohort, course_ids=course_ids, course=module_course, module_slug=q["module"])}
+        return ApiResponse({
+            "period": q["period"],
+            "periods": [{"start": p["period"], "measures": p["measures"]} for p in periods],
+            "comparison": comparison, "before_after": before_after,
+        })
