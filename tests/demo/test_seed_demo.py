@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from cohorts.models import Cohort
+from cohorts.models import Attestation, Cohort
 from cohorts.selectors import cohort_course_ids, cohort_measure_trend, cohort_reliance, module_before_after
 from courses.models import Artifact, Course, FailureMode, Item
 from courses.packages.importer import course_package_import
@@ -47,6 +47,7 @@ def test_demo_histories_define_every_cohort_measure_and_fill_the_grading_queue(i
     assert measures["detection"]["d_prime"] is not None
     assert measures["cbm"]["n"] > 0
     assert Response.objects.filter(state=Response.State.REVIEW).exists()
+    assert Attestation.objects.filter(cohort__name="Class of 2027").exists()  # to download and verify
     assert not Response.objects.exclude(state__in=[Response.State.GRADED, Response.State.REVIEW]).exists()
 
 

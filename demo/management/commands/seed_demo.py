@@ -47,9 +47,12 @@ class Command(BaseCommand):
         answered = self._simulate(rng, people["trainees"], courses["ai-literacy-clinicians"])
         self._confirm_some_free_text(rng, people["faculty"])
         self._spread_over_weeks(rng, people["trainees"])
+        issued = cohort_services.attestations_issue(
+            cohort=cohorts[0], course=courses["ai-literacy-clinicians"], issued_by=people["admin"],
+        )
         self.stdout.write(self.style.SUCCESS(
             f"Demo ready: {len(courses)} courses, {len(cohorts)} cohorts, {len(people['trainees'])} trainees, "
-            f"{answered} answers. Sign in as trainee01, faculty, reviewer or schooladmin "
+            f"{answered} answers, {len(issued)} attestations. Sign in as trainee01, faculty, reviewer or schooladmin "
             f"(password {DEMO_PASSWORD!r})."
         ))
 
