@@ -42,8 +42,7 @@ WORKER_PARTS = [
     ("        graders (pure)", ("quizzes/graders",)),
     ("        _store_grade", ("_store_grade (",)),
     ("          grade upsert (update_or_create / create)", ("QuerySet.update_or_create (", "QuerySet.create (")),
-    ("          counters_add", ("counters_add (",)),
-    ("          progress_record", ("progress_record (",)),
+    ("          counters, progress and trend rows (one statement)", ("grade_applied (",)),
     ("        transaction commit", ("Atomic.__exit__ (",)),
     ("    task signals, ack, logging", ("Signal.send (", "Logger.", "Message.ack (")),
 ]

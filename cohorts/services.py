@@ -1,9 +1,5 @@
-"""Writes of the cohorts app: enrolment, assignments, and the per-trainee aggregates.
-
-Aggregates are upserted with ``INSERT … ON CONFLICT DO UPDATE SET value = value + …``
-(PostgreSQL and SQLite share the syntax), so concurrent gradings of one trainee add up
-instead of overwriting each other.
-"""
+"""Writes of the cohorts app: schools, enrolment, assignments, the audit log, export jobs
+and attestations. The running sums a grade moves are in ``cohorts.aggregates``."""
 import logging
 import secrets
 import uuid
@@ -14,7 +10,6 @@ from django.db import (
     IntegrityError,
     InterfaceError,
     OperationalError,
-    connection,
     transaction,
 )
 from django.db.models import F, Q
@@ -27,121 +22,16 @@ from courses.models import Competency, Course
 from training.api_errors import ApplicationError, Conflict
 
 from .models import (
-    RELIANCE_TREND_COUNTERS,
-    TREND_COUNTERS,
-    AnswerAfterModule,
-    AnswerDay,
     Assignment,
     Attestation,
     AuditEvent,
     Cohort,
     Enrollment,
     ExportJob,
-    MeasureCounter,
     Membership,
-    ModuleProgress,
     Role,
     School,
-    trend_column,
 )
-
-
-def counters_add(*, trainee_id: int, course_id: int, deltas: dict[str, float]) -> None:
-    """Add each delta to the trainee's named counter in the course, creating it at 0."""
-    if not deltas:
-        return
-    table = MeasureCounter._meta.db_table
-    rows = sorted(deltas.items())  # one statement; rows in a fixed order, so two gradings lock alike
-    sql = (
-        f"INSERT INTO {table} (trainee_id, course_id, name, value) VALUES "
-        + ", ".join(["(%s, %s, %s, %s)"] * len(rows))
-        + f" ON CONFLICT (trainee_id, course_id, name) DO UPDATE SET value = {table}.value + excluded.value"
-    )
-    params = [p for name, v in rows for p in (trainee_id, course_id, name, float(v))]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-
-
-def trend_record(
-    *, trainee_id: int, course_id: int, module_slug: str, answered_at: datetime, deltas: dict[str, float],
-) -> None:
-    """Add a grade's counter deltas to the trend rows: the day it was answered, and, for a
-    decision on an AI output, every module the trainee had completed before answering.
-
-    Two statements at most; the second reads the completions inside the INSERT, so it
-    needs no round trip of its own.
-    """
-    names = [n for n in TREND_COUNTERS if deltas.get(n)]
-    if not names:
-        return
-    columns = [trend_column(n) for n in names]
-    values = [float(deltas[n]) for n in names]
-    day_table = AnswerDay._meta.db_table
-    ops = connection.ops  # values as the ORM stores them (SQLite keeps naive UTC text)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {day_table} (trainee_id, course_id, module_slug, day, {', '.join(columns)}) "
-            f"VALUES (%s, %s, %s, %s, {', '.join(['%s'] * len(values))}) "
-            "ON CONFLICT (trainee_id, course_id, module_slug, day) DO UPDATE SET "
-            + ", ".join(f"{c} = {day_table}.{c} + excluded.{c}" for c in columns),
-            [trainee_id, course_id, module_slug, ops.adapt_datefield_value(timezone.localdate(answered_at)), *values],
-        )
-        reliance = [(c, v) for n, c, v in zip(names, columns, values) if n in RELIANCE_TREND_COUNTERS]
-        if not reliance:
-            return
-        after_table = AnswerAfterModule._meta.db_table
-        # SQLite needs the WHERE for ON CONFLICT after INSERT … SELECT to parse.
-        cursor.execute(
-            f"INSERT INTO {after_table} (trainee_id, course_id, module_course_id, module_slug, "
-            f"{', '.join(c for c, _v in reliance)}) "
-            f"SELECT trainee_id, %s, course_id, module_slug, {', '.join(['%s'] * len(reliance))} "
-            f"FROM {ModuleProgress._meta.db_table} WHERE trainee_id = %s AND completed_at IS NOT NULL "
-            "AND completed_at <= %s AND NOT (course_id = %s AND module_slug = %s) "
-            "ON CONFLICT (trainee_id, module_course_id, module_slug, course_id) DO UPDATE SET "
-            + ", ".join(f"{c} = {after_table}.{c} + excluded.{c}" for c, _v in reliance),
-            [course_id, *(v for _c, v in reliance), trainee_id, ops.adapt_datetimefield_value(answered_at),
-             course_id, module_slug],
-        )
-
-
-def progress_record(
-    *, trainee_id: int, course_id: int, module_slug: str, graded_delta: int, score_delta: float, at: datetime,
-    items_total: int | None = None,
-) -> None:
-    """Move a trainee's module progress by one grading event (or a regrade's difference).
-
-    ``items_total`` is given when an attempt starts (the module's size in the version being
-    taken); grading leaves it as it is.
-    """
-    table = ModuleProgress._meta.db_table
-    total_update = "items_total = excluded.items_total, " if items_total is not None else ""
-    # PostgreSQL checks the CHECK constraints of the proposed row before it looks for the
-    # conflict, so a regrade's negative delta must not be inserted as such: the inserted
-    # values are floored at 0 and the deltas themselves are added by the UPDATE.
-    sql = (
-        f"INSERT INTO {table} (trainee_id, course_id, module_slug, items_total, items_graded, score_sum, "
-        f"started_at, last_activity_at, completed_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, NULL) "
-        f"ON CONFLICT (trainee_id, course_id, module_slug) DO UPDATE SET {total_update}"
-        f"items_graded = {table}.items_graded + %s, "
-        f"score_sum = {table}.score_sum + %s, last_activity_at = excluded.last_activity_at, "
-        f"completed_at = CASE WHEN {table}.completed_at IS NULL AND {table}.items_total > 0 "
-        f"AND {table}.items_graded + %s >= {table}.items_total "
-        f"THEN excluded.last_activity_at ELSE {table}.completed_at END"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [
-            trainee_id, course_id, module_slug, items_total or 0, max(graded_delta, 0), max(score_delta, 0.0),
-            connection.ops.adapt_datetimefield_value(at), connection.ops.adapt_datetimefield_value(at),
-            graded_delta, score_delta, graded_delta,
-        ])
-
-
-def progress_touch(*, trainee_id: int, course_id: int, module_slug: str, items_total: int, at: datetime) -> None:
-    """Record that a trainee started (or resumed) a module, without a grade."""
-    progress_record(
-        trainee_id=trainee_id, course_id=course_id, module_slug=module_slug, items_total=items_total,
-        graded_delta=0, score_delta=0.0, at=at,
-    )
 
 
 def school_member_add(*, school: School, user: User, role: str) -> Membership:
@@ -193,6 +83,13 @@ def audit_record(*, actor: User, action: str, cohort: Cohort | None = None, subj
         actor=actor, action=action, cohort=cohort, school_id=cohort.school_id if cohort else None,
         subject=subject, detail=detail or {},
     )
+
+
+def audit_record_school(*, actor: User, action: str, school: School, subject: User | None = None,
+                        detail: dict | None = None) -> AuditEvent:
+    """``audit_record`` for a read of the school as a whole rather than of one cohort (its audit
+    log): the event belongs to the school, so its admins see it."""
+    return AuditEvent.objects.create(actor=actor, action=action, school=school, subject=subject, detail=detail or {})
 
 
 # ---------------------------------------------------------------- exports and attestations (issue 5)

@@ -377,6 +377,7 @@ def _regrade_batch(*, job_id: int, item: Item, artifact, batch_size: int) -> boo
             })
             return True
         changes = []
+        codes = [c.code for c in item.competencies.all()]  # prefetched with the item
         for response in responses:
             grade = getattr(response, "grade", None)
             old = None if grade is None else {
@@ -389,7 +390,7 @@ def _regrade_batch(*, job_id: int, item: Item, artifact, batch_size: int) -> boo
                 continue
             response.item = item  # the prefetched item: no query per response for its tags
             final = not outcome.result.needs_review
-            _store_grade(response=response, result=outcome.result, final=final)
+            _store_grade(response=response, result=outcome.result, final=final, competencies=codes)
             response.state = Response.State.GRADED if final else Response.State.REVIEW
             fields = ["state", "updated_at"]
             if response.failure_reason:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from cohorts import services as cohort_services
+from cohorts import aggregates as cohort_aggregates
 from cohorts.contributions import difference, grade_contribution
 from cohorts.selectors import trainee_may_take_course
 from courses.models import CourseVersion, Item, Module
@@ -68,7 +68,7 @@ def attempt_start(*, trainee: User, module: Module) -> Attempt:
     try:
         with transaction.atomic():
             attempt = Attempt.objects.create(trainee=trainee, module=module, course=course, module_slug=module.slug)
-            cohort_services.progress_touch(
+            cohort_aggregates.progress_touch(
                 trainee_id=trainee.pk, course_id=course.pk, module_slug=module.slug,
                 items_total=Item.objects.filter(case__module=module).count(), at=now,
             )
@@ -198,15 +198,15 @@ def response_grade(*, response_id: int) -> Grade | None:
     """
     with transaction.atomic():
         _bound_lock_wait()
-        response = (
+        # A slice, not first(): no ORDER BY to compile for a primary-key lookup.
+        found = list(
             Response.objects.select_for_update(of=("self",))
             .select_related("item__key", "item__artifact", "attempt", "grade")
-            .prefetch_related("item__competencies")
-            .filter(pk=response_id)
-            .first()
+            .filter(pk=response_id)[:1]
         )
-        if response is None:
+        if not found:
             return None
+        response = found[0]
         old = getattr(response, "grade", None)
         if response.state != Response.State.SUBMITTED:
             return old
@@ -239,8 +239,13 @@ def response_mark_failed(*, response_id: int, reason: str) -> None:
 _NO_GRADE = object()
 
 
+def _competency_codes(item_id: int) -> list[str]:
+    """One flat query: a prefetch of the item's tags costs several times as much per grade."""
+    return list(Item.competencies.through.objects.filter(item_id=item_id).values_list("competency__code", flat=True))
+
+
 def _store_grade(*, response: Response, result: GradeResult, final: bool, graded_by: User | None = None,
-                 comment: str = "", old=_NO_GRADE) -> Grade:
+                 comment: str = "", old=_NO_GRADE, competencies: list[str] | None = None) -> Grade:
     """Upsert the grade and move the trainee's aggregates by the difference it makes.
 
     The caller holds the response's row lock, so no other grading of it runs meanwhile: a
@@ -255,7 +260,7 @@ def _store_grade(*, response: Response, result: GradeResult, final: bool, graded
     if final:
         contribution = grade_contribution(
             item_type=item.type,
-            competencies=[c.code for c in item.competencies.all()],
+            competencies=competencies if competencies is not None else _competency_codes(item.pk),
             ai_correct=item.artifact.ai_correct if item.artifact_id else None,
             score=result.score, cbm_mark=result.cbm_mark, detail=result.detail,
         )
@@ -278,17 +283,10 @@ def _store_grade(*, response: Response, result: GradeResult, final: bool, graded
 
 def _apply_to_aggregates(*, response: Response, new: dict, old: dict, at: datetime) -> None:
     attempt = response.attempt
-    delta = difference(new, old)
-    cohort_services.counters_add(trainee_id=attempt.trainee_id, course_id=attempt.course_id, deltas=delta)
-    cohort_services.trend_record(
+    cohort_aggregates.grade_applied(
         trainee_id=attempt.trainee_id, course_id=attempt.course_id, module_slug=attempt.module_slug,
-        answered_at=response.submitted_at or at, deltas=delta,
+        answered_at=response.submitted_at or at, deltas=difference(new, old), at=at,
     )
-    if delta.get("items.n") or delta.get("items.score"):
-        cohort_services.progress_record(
-            trainee_id=attempt.trainee_id, course_id=attempt.course_id, module_slug=attempt.module_slug,
-            graded_delta=int(delta.get("items.n", 0)), score_delta=delta.get("items.score", 0.0), at=at,
-        )
 
 
 def sweep_ungraded(*, older_than=None, limit: int = 1000) -> list[int]:
