@@ -244,11 +244,12 @@ class AiOutputApi(APIView):
 def _submit_attempt_item(request, attempt_id: int, item_id: int) -> tuple[Attempt, Item]:
     """The attempt and item of a submit, with only what the submit reads: no module, version
     or course behind the attempt, no key or case text behind the item."""
-    attempt = Attempt.objects.only("id", "trainee_id", "module_id", "status").filter(
+    found = list(Attempt.objects.only("id", "trainee_id", "module_id", "status").filter(
         pk=attempt_id, trainee=request.user,
-    ).first()
-    if attempt is None:
+    )[:1])  # a slice, not first(): no ORDER BY to compile for a primary-key lookup
+    if not found:
         raise Http404
+    attempt = found[0]
     item = get_object_or_404(
         Item.objects.select_related("case", "artifact").only(
             "id", "type", "spec", "artifact_id", "case__id", "case__module_id",
