@@ -1,6 +1,8 @@
 from django.contrib import admin
 
-from .models import Attempt, Grade, Response
+from training.admin_mixins import RecordAdmin
+
+from .models import Attempt, Grade, KeyFix, RaterMark, RegradeChange, RegradeJob, Response
 
 
 @admin.register(Attempt)
@@ -24,3 +26,36 @@ class GradeAdmin(admin.ModelAdmin):
     list_filter = ["is_final", "grader_version"]
     raw_id_fields = ["response", "graded_by"]
     readonly_fields = ["detail", "feedback", "contribution"]
+
+
+@admin.register(KeyFix)
+class KeyFixAdmin(RecordAdmin):
+    list_display = ["item", "fixed_by", "fixed_at", "reason"]
+    list_select_related = ["item", "fixed_by"]
+    search_fields = ["item__slug", "reason"]
+
+
+class RegradeChangeInline(admin.TabularInline):
+    model = RegradeChange
+    fields = ["response", "old_score", "new_score", "at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RegradeJob)
+class RegradeJobAdmin(RecordAdmin):
+    list_display = ["id", "item", "status", "processed", "total", "changed", "created_by", "created_at", "finished_at"]
+    list_filter = ["status"]
+    list_select_related = ["item", "created_by"]
+    inlines = [RegradeChangeInline]
+
+
+@admin.register(RaterMark)
+class RaterMarkAdmin(RecordAdmin):
+    list_display = ["response", "rater", "marked_at"]
+    list_select_related = ["rater"]
