@@ -57,6 +57,10 @@ class Response(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     grading_tries = models.PositiveIntegerField(default=0)
     failure_reason = models.TextField(blank=True)
+    swept_at = models.DateTimeField(
+        null=True, blank=True,
+        help_text=_("When the sweeper last enqueued its grading again; it waits a full timeout before the next time."),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -121,6 +125,10 @@ class KeyFix(models.Model):
     draft_item = models.ForeignKey(
         "courses.Item", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         help_text=_("The same item in the course's draft, when its key was fixed too."),
+    )
+    origin = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="twin_fixes",
+        help_text=_("The fix this one repeats: the same item in another version, fixed with it at once."),
     )
 
     class Meta:

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -290,12 +291,22 @@ def _apply_to_aggregates(*, response: Response, new: dict, old: dict, at: dateti
 
 
 def sweep_ungraded(*, older_than=None, limit: int = 1000) -> list[int]:
-    """Ids of responses still waiting for a grade past the timeout, re-enqueued."""
-    cutoff = timezone.now() - (older_than if older_than is not None else settings.VIGIL_GRADING_TIMEOUT)
-    ids = list(
-        Response.objects.filter(state=Response.State.SUBMITTED, submitted_at__lte=cutoff)
-        .order_by("submitted_at").values_list("pk", flat=True)[:limit]
-    )
+    """Ids of responses still waiting for a grade past the timeout, re-enqueued.
+
+    Each swept response is stamped, and is not swept again before another full timeout: during
+    a long backlog every run takes the next oldest ``limit`` responses instead of enqueuing the
+    same ones again. Rows locked by a grading in progress are skipped.
+    """
+    now = timezone.now()
+    cutoff = now - (older_than if older_than is not None else settings.VIGIL_GRADING_TIMEOUT)
+    with transaction.atomic():
+        ids = list(
+            Response.objects.select_for_update(skip_locked=True)
+            .filter(state=Response.State.SUBMITTED, submitted_at__lte=cutoff)
+            .filter(Q(swept_at__isnull=True) | Q(swept_at__lte=cutoff))
+            .order_by("submitted_at").values_list("pk", flat=True)[:limit]
+        )
+        Response.objects.filter(pk__in=ids).update(swept_at=now)
     for response_id in ids:
         enqueue_grading(response_id)
     return ids
