@@ -152,6 +152,8 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-at"]
+        # The school's audit log page and API: one school's events, newest first.
+        indexes = [models.Index(fields=["school", "at"], name="audit_event_school_at")]
 
 
 class ExportJob(models.Model):

@@ -1,7 +1,8 @@
-"""Pages of school staff under /school/, and the public attestation check at /verify/."""
+"""Pages of school staff under /school/ (cohorts by id, a school's audit log by its slug), and
+the public attestation check at /verify/."""
 from django.urls import path
 
-from .views import attestations, dashboard, exports, reliance, trainee, trends
+from .views import attestations, audit, dashboard, exports, reliance, trainee, trends
 
 app_name = "school"
 
@@ -20,5 +21,7 @@ urlpatterns = [
     path("school/cohorts/<int:cohort_id>/training-record.<str:fmt>", attestations.training_record,
          name="training-record"),
     path("school/attestations/<int:attestation_id>.pdf", attestations.attestation_download, name="attestation-pdf"),
+    path("school/<slug:school_slug>/audit/", audit.audit_log, name="audit"),
+    path("school/<slug:school_slug>/audit.csv", audit.audit_log_csv, name="audit-csv"),
     path("verify/", attestations.verify, name="verify"),
 ]

@@ -10,9 +10,11 @@ from datetime import date, datetime, timedelta
 from django.db.models import (
     BooleanField,
     Count,
+    Exists,
     ExpressionWrapper,
     F,
     Max,
+    OuterRef,
     Q,
     QuerySet,
     Sum,
@@ -26,6 +28,7 @@ from accounts.models import User
 from courses.models import Competency, Course, CourseVersion, FailureMode, Item, Module
 from quizzes.models import Grade
 
+from .audit_labels import action_label, detail_summary, role_label
 from .measures import all_measures, ratio
 from .models import (
     RELIANCE_TREND_COUNTERS,
@@ -34,6 +37,7 @@ from .models import (
     AnswerDay,
     Assignment,
     Attestation,
+    AuditEvent,
     Cohort,
     Enrollment,
     ExportJob,
@@ -41,6 +45,7 @@ from .models import (
     Membership,
     ModuleProgress,
     Role,
+    School,
     trend_column,
 )
 
@@ -736,3 +741,109 @@ def course_completion_counts(*, cohort: Cohort, course: CohortCourse) -> dict[st
         "completed": done.count(),
         "waiting": User.objects.filter(pk__in=done).exclude(attestations__version=course.version).count(),
     }
+
+
+# -- the school's audit log (school admins only)
+
+def school_administered(*, user: User, slug: str) -> School | None:
+    """The school of that slug if the user is one of its admins (or a platform superuser);
+    None otherwise, whether the school exists or not (1 query)."""
+    schools = School.objects.filter(slug=slug)
+    if not user.is_superuser:
+        schools = schools.filter(memberships__user=user, memberships__role=Role.ADMIN)
+    return schools.first()
+
+
+def school_cohort_list(*, school: School) -> list[Cohort]:
+    """The school's cohorts, latest year first (1 query)."""
+    return list(Cohort.objects.filter(school=school).order_by("-year", "name"))
+
+
+def school_staff(*, school: School) -> list[User]:
+    """Faculty, reviewers and admins of the school, and faculty teaching one of its cohorts,
+    by name (1 query)."""
+    return list(
+        User.objects.filter(
+            Q(pk__in=Membership.objects.filter(
+                school=school, role__in=[Role.FACULTY, Role.REVIEWER, Role.ADMIN]).values("user_id"))
+            | Q(pk__in=Enrollment.objects.filter(
+                cohort__school=school, role=Enrollment.CohortRole.FACULTY).values("user_id"))
+        ).order_by("last_name", "first_name", "username")
+    )
+
+
+def school_audit_person(*, school: School, username: str) -> User | None:
+    """The user of that username (any case; the exact spelling wins) if they belong to the
+    school (a membership, an enrolment in one of its cohorts) or appear in its audit log;
+    None otherwise, so a filter tells nothing of other schools' people (1 query)."""
+    events = AuditEvent.objects.filter(school=school)
+    candidates = list(
+        User.objects.filter(username__iexact=username).filter(
+            Exists(Membership.objects.filter(school=school, user=OuterRef("pk")))
+            | Exists(Enrollment.objects.filter(cohort__school=school, user=OuterRef("pk")))
+            | Exists(events.filter(subject=OuterRef("pk")))
+            | Exists(events.filter(actor=OuterRef("pk")))
+        ).order_by("username")[:5]
+    )
+    return next((u for u in candidates if u.username == username), candidates[0] if candidates else None)
+
+
+def school_audit_events(
+    *, school: School, subject: User | None = None, actor: User | None = None, action: str | None = None,
+    cohort: Cohort | None = None, date_from: date | None = None, date_to: date | None = None,
+) -> QuerySet[AuditEvent]:
+    """The school's audit events, newest first, narrowed by the filters (dates are days of the
+    site's time zone, both ends included). Lazy, with the actor, trainee and cohort joined:
+    a page of events is one query whatever its length (index ``audit_event_school_at``)."""
+    events = AuditEvent.objects.filter(school=school)
+    if subject is not None:
+        events = events.filter(subject=subject)
+    if actor is not None:
+        events = events.filter(actor=actor)
+    if action:
+        events = events.filter(action=action)
+    if cohort is not None:
+        events = events.filter(cohort=cohort)
+    start, end = _day_bounds(date_from, date_to)
+    if start:
+        events = events.filter(at__gte=start)
+    if end:
+        events = events.filter(at__lt=end)
+    return events.select_related("actor", "subject", "cohort").order_by("-at", "-id")
+
+
+def _person(user: User | None) -> dict | None:
+    if user is None:
+        return None
+    return {"id": user.pk, "username": user.username, "name": user.display_name}
+
+
+def audit_event_rows(*, school: School, events: list[AuditEvent]) -> list[dict]:
+    """The events (from ``school_audit_events``) as a person reads them: when, who with their
+    current role in the school, what, about which trainee, in which cohort, a short detail,
+    and the trainee's drill-down when it still exists (3 queries, whatever the number)."""
+    actor_ids = {e.actor_id for e in events if e.actor_id}
+    roles: dict[int, set[str]] = defaultdict(set)
+    for user_id, role in Membership.objects.filter(school=school, user_id__in=actor_ids).values_list("user_id", "role"):
+        roles[user_id].add(role)
+    for user_id in Enrollment.objects.filter(cohort__school=school, user_id__in=actor_ids,
+                                             role=Enrollment.CohortRole.FACULTY).values_list("user_id", flat=True):
+        roles[user_id].add(Role.FACULTY)
+    enrolled = set(Enrollment.objects.filter(
+        cohort__school=school, role=Enrollment.CohortRole.TRAINEE,
+        cohort_id__in={e.cohort_id for e in events if e.cohort_id and e.subject_id},
+        user_id__in={e.subject_id for e in events if e.cohort_id and e.subject_id},
+    ).values_list("cohort_id", "user_id"))
+    rows = []
+    for e in events:
+        actor = _person(e.actor)
+        if actor is not None:
+            actor["role"] = role_label(roles.get(e.actor_id, ()), superuser=e.actor.is_superuser)
+        rows.append({
+            "id": e.pk, "at": e.at, "action": e.action, "action_label": action_label(e.action),
+            "actor": actor, "subject": _person(e.subject),
+            "cohort": {"id": e.cohort.pk, "name": e.cohort.name} if e.cohort else None,
+            "detail": e.detail, "summary": detail_summary(e.detail),
+            "drill_down": (e.cohort_id, e.subject_id) if (e.cohort_id, e.subject_id) in enrolled else None,
+        })
+    return rows

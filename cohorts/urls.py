@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import apis, record_apis
+from . import apis, audit_apis, record_apis
 
 urlpatterns = [
     path("cohorts/", apis.CohortListApi.as_view(), name="cohort-list"),
@@ -21,4 +21,5 @@ urlpatterns = [
     path("attestations/<int:attestation_id>/revoke/", record_apis.AttestationRevokeApi.as_view(),
          name="attestation-revoke"),
     path("me/attestations/", record_apis.MyAttestationsApi.as_view(), name="my-attestations"),
+    path("schools/<slug:slug>/audit-events/", audit_apis.SchoolAuditEventsApi.as_view(), name="school-audit-events"),
 ]

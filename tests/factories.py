@@ -3,7 +3,7 @@ import factory
 from django.utils import timezone
 
 from accounts.models import User
-from cohorts.models import Assignment, Cohort, Enrollment, Membership, Role, School
+from cohorts.models import Assignment, AuditEvent, Cohort, Enrollment, Membership, Role, School
 from courses.models import Artifact, Case, Course, CourseVersion, Item, ItemKey, Lesson, Module
 
 
@@ -148,6 +148,25 @@ class AssignmentFactory(factory.django.DjangoModelFactory):
 
     cohort = factory.SubFactory(CohortFactory)
     course = factory.SubFactory(CourseFactory)
+
+
+class AuditEventFactory(factory.django.DjangoModelFactory):
+    """A staff member's read of a cohort, recorded in its school's log; ``at=`` back-dates it."""
+
+    class Meta:
+        model = AuditEvent
+        skip_postgeneration_save = True
+
+    actor = factory.SubFactory(UserFactory)
+    action = "cohort.trainee.read"
+    cohort = factory.SubFactory(CohortFactory)
+    school = factory.SelfAttribute("cohort.school")
+
+    @factory.post_generation
+    def at(self, create, extracted, **kwargs):
+        if create and extracted is not None:  # ``at`` is set on insert (auto_now_add): move it after
+            AuditEvent.objects.filter(pk=self.pk).update(at=extracted)
+            self.at = extracted
 
 
 def assigned_module(*trainees: User, **module_fields) -> Module:

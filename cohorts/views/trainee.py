@@ -6,13 +6,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from ..selectors import (
-    cohort_measure_trend, cohort_trainee, taxonomy_names, trainee_attestations, trainee_course_progress,
-    trainee_fooled_decisions, trainees_measures,
+    audit_event_rows, cohort_measure_trend, cohort_trainee, school_audit_events, taxonomy_names, trainee_attestations,
+    trainee_course_progress, trainee_fooled_decisions, trainees_measures, user_is_school_admin,
 )
 from ..services import audit_record
 from . import figures
 from .common import cohort_for_staff, courses_of, page_context
 from .trends import _period_label
+
+LOOKED_AT = 10  # the latest audit events about the trainee shown to the school's admins
 
 
 @login_required
@@ -37,6 +39,7 @@ def trainee_detail(request, cohort_id: int, trainee_id: int):
         fooled=trainee_fooled_decisions(trainee=trainee, course_ids=course_ids),
         periods=periods,
         attestations=trainee_attestations(trainee=trainee, school_id=cohort.school_id),
+        looked_at=_looked_at(request, cohort, trainee),
         charts={
             "rates": figures.reliance_rates(m),
             "calibration": figures.calibration(m),
@@ -47,3 +50,12 @@ def trainee_detail(request, cohort_id: int, trainee_id: int):
         title=_("%(name)s in %(cohort)s") % {"name": trainee.display_name, "cohort": cohort.name},
     )
     return render(request, "cohorts/trainee.html", context)
+
+
+def _looked_at(request, cohort, trainee) -> list[dict] | None:
+    """For the school's admins, the latest audit events about the trainee (this view included);
+    None for anyone else, who may not read the audit log."""
+    if not user_is_school_admin(user=request.user, school_id=cohort.school_id):
+        return None
+    events = school_audit_events(school=cohort.school, subject=trainee)[:LOOKED_AT]
+    return audit_event_rows(school=cohort.school, events=list(events))

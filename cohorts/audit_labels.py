@@ -1,0 +1,97 @@
+"""What a person reads of the audit log: a label for every action code, role and detail key.
+
+Every ``audit_record(action=...)`` of the project has its label here (a test keeps it so);
+the page, its CSV and the API take their labels from this module only.
+"""
+import json
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .models import Role
+
+ACTION_LABELS = {
+    "cohort.dashboard.read": gettext_lazy("Viewed the progress of a cohort"),
+    "cohort.progress.read": gettext_lazy("Read the progress of a cohort"),
+    "cohort.reliance.read": gettext_lazy("Viewed the reliance on AI of a cohort"),
+    "cohort.trends.read": gettext_lazy("Viewed the trends of a cohort"),
+    "cohort.trainee.read": gettext_lazy("Opened a trainee's record"),
+    "cohort.attestations.read": gettext_lazy("Viewed the attestations of a cohort"),
+    "cohort.training_record.download": gettext_lazy("Downloaded the training record of a cohort"),
+    "export.request": gettext_lazy("Requested an export"),
+    "export.download": gettext_lazy("Downloaded an export"),
+    "attestation.issue": gettext_lazy("Issued attestations to a cohort"),
+    "attestation.revoke": gettext_lazy("Revoked an attestation"),
+    "attestation.download": gettext_lazy("Downloaded an attestation"),
+    "review.names_shown": gettext_lazy("Showed a trainee's name while grading"),
+    "item.key_fix": gettext_lazy("Fixed an answer key"),
+    "item.regrade": gettext_lazy("Regraded the answers to an item"),
+    "school.audit.read": gettext_lazy("Read the audit log"),
+    "school.audit.download": gettext_lazy("Downloaded the audit log"),
+}
+
+PLATFORM_ADMIN = gettext_lazy("Platform admin")
+FORMER_STAFF = gettext_lazy("No current role")
+
+# Keys of ``AuditEvent.detail`` worth a word in the short summary, in the order shown; the
+# others (answer keys, before/after figures) stay in the CSV's and the API's full detail.
+DETAIL_LABELS = {
+    "course": gettext_lazy("course"),
+    "module": gettext_lazy("module"),
+    "kind": gettext_lazy("content"),
+    "format": gettext_lazy("format"),
+    "rows": gettext_lazy("rows"),
+    "job": gettext_lazy("export"),
+    "code": gettext_lazy("attestation"),
+    "version": gettext_lazy("version"),
+    "issued": gettext_lazy("attestations issued"),
+    "item": gettext_lazy("item"),
+    "response": gettext_lazy("answer"),
+    "reason": gettext_lazy("reason"),
+    "filters": gettext_lazy("filters"),
+}
+SUMMARY_LENGTH = 160
+
+
+def action_label(code: str) -> str:
+    """The label of an action code; an unknown code is shown as it is."""
+    return str(ACTION_LABELS.get(code, code))
+
+
+def action_choices() -> list[tuple[str, str]]:
+    """(code, label) of every action, by label, for a filter."""
+    return sorted(((code, str(label)) for code, label in ACTION_LABELS.items()), key=lambda c: c[1])
+
+
+def role_label(roles, *, superuser: bool = False) -> str:
+    """"Reviewer, School admin" from role codes; a platform superuser without a role in the
+    school is a platform admin."""
+    names = [str(Role(r).label) for r in sorted(set(roles)) if r in Role.values]
+    if superuser and not names:
+        return str(PLATFORM_ADMIN)
+    return ", ".join(names) or str(FORMER_STAFF)
+
+
+def _value(value) -> str:
+    if isinstance(value, dict):
+        return ", ".join(f"{k}={_value(v)}" for k, v in value.items() if v not in (None, "", [], {}))
+    if isinstance(value, list):
+        return ", ".join(_value(v) for v in value)
+    return str(value)
+
+
+def detail_summary(detail: dict) -> str:
+    """A short line of the detail worth reading ("course: basics · format: csv"), or ""."""
+    if not isinstance(detail, dict):
+        return ""
+    parts = [
+        _("%(key)s: %(value)s") % {"key": label, "value": _value(detail[key])}
+        for key, label in DETAIL_LABELS.items()
+        if detail.get(key) not in (None, "", [], {})
+    ]
+    text = " · ".join(parts)
+    return text if len(text) <= SUMMARY_LENGTH else text[:SUMMARY_LENGTH - 1] + "…"
+
+
+def detail_json(detail: dict) -> str:
+    return json.dumps(detail, ensure_ascii=False, sort_keys=True, default=str)
