@@ -31,7 +31,7 @@ demo: install
 ## The whole suite on PostgreSQL + Redis + a live Celery worker
 test: install browser
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) VIGIL_REQUIRE_SERVICES=1 \
-		DJANGO_MEDIA_ROOT=$${TMPDIR:-/tmp}/vigil-test-media \
+		DJANGO_MEDIA_ROOT=$${TMPDIR:-/tmp}/vigil-test-media DJANGO_PRIVATE_FILES_ROOT=$${TMPDIR:-/tmp}/vigil-test-private \
 		$(PY) -m pytest $(PYTEST_ARGS)
 
 ## Services mode by hand: web, worker, beat (set DATABASE_URL and REDIS_URL first)

@@ -4,9 +4,15 @@ ModuleProgress and MeasureCounter are maintained incrementally by the grading ta
 the same transaction as the grade), so a dashboard reads sums, never raw responses.
 """
 from django.conf import settings
+from django.core.files.storage import storages
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+
+def private_storage():
+    """Where staff-only files go (``STORAGES["private"]``), out of the served media folder."""
+    return storages["private"]
 
 
 class School(models.Model):
@@ -196,7 +202,7 @@ class ExportJob(models.Model):
         max_length=64, blank=True,
         help_text=_("Random key of the pseudonyms of a research extract; pseudonyms are stable within one export only."),
     )
-    file = models.FileField(_("file"), upload_to="exports/%Y/%m/", blank=True)
+    file = models.FileField(_("file"), upload_to="exports/%Y/%m/", blank=True, storage=private_storage)
     filename = models.CharField(_("file name"), max_length=200, blank=True)
     error = models.TextField(_("reason of the failure"), blank=True)
     tries = models.PositiveSmallIntegerField(default=0)

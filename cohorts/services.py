@@ -5,7 +5,6 @@ import secrets
 import uuid
 from datetime import datetime, timedelta
 
-from django.core.files.storage import default_storage
 from django.db import (
     IntegrityError,
     InterfaceError,
@@ -95,9 +94,6 @@ def audit_record_school(*, actor: User, action: str, school: School, subject: Us
 # ---------------------------------------------------------------- exports and attestations (issue 5)
 
 
-
-
-
 logger = logging.getLogger(__name__)
 
 EXPORT_MAX_TRIES = 3
@@ -169,7 +165,7 @@ def export_run(*, job_id: int) -> ExportJob | None:
     try:
         filename, content = exports.build(job, on_progress=on_progress)
         with content:
-            stored = default_storage.save(
+            stored = ExportJob._meta.get_field("file").storage.save(
                 f"exports/{now:%Y/%m}/{uuid.uuid4().hex}/{filename}", content,
             )
     except TRANSIENT_ERRORS:

@@ -5,6 +5,7 @@ import csv
 import io
 import zipfile
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.db import OperationalError
@@ -312,3 +313,10 @@ def test_a_requester_who_lost_access_to_the_cohort_cannot_download(w):
 def test_an_unfinished_export_has_nothing_to_download(w):
     job = services.export_request(user=w.reviewer, cohort=w.cohort, kind="progress", fmt="csv")
     assert client_for(w.reviewer).get(reverse("school:export-download", args=[job.pk])).status_code == 404
+
+
+def test_an_export_file_is_kept_out_of_the_served_media_folder(w, settings):
+    job = run(w, w.reviewer, "progress")
+    path = Path(job.file.path).resolve()
+    assert path.is_relative_to(Path(settings.PRIVATE_FILES_ROOT).resolve())
+    assert not path.is_relative_to(Path(settings.MEDIA_ROOT).resolve())
