@@ -847,3 +847,15 @@ def audit_event_rows(*, school: School, events: list[AuditEvent]) -> list[dict]:
             "drill_down": (e.cohort_id, e.subject_id) if (e.cohort_id, e.subject_id) in enrolled else None,
         })
     return rows
+
+
+def trainee_course_school_id(*, trainee_id: int, course: Course) -> int | None:
+    """The school an answer to this course belongs to: the course's own school, else the
+    school of a cohort that has the trainee and is assigned the course (1 query at most)."""
+    if course.school_id is not None:
+        return course.school_id
+    return (
+        Enrollment.objects.filter(user_id=trainee_id, role=Enrollment.CohortRole.TRAINEE,
+                                  cohort__assignments__course=course)
+        .order_by("cohort_id").values_list("cohort__school_id", flat=True).first()
+    )

@@ -77,9 +77,11 @@ def cohort_assign_course(*, cohort: Cohort, course: Course, due_at: datetime | N
 
 
 def audit_record(*, actor: User, action: str, cohort: Cohort | None = None, subject: User | None = None,
-                 detail: dict | None = None) -> None:
+                 detail: dict | None = None, school_id: int | None = None) -> None:
+    """Record a read or change of trainee data. The event belongs to the cohort's school, or
+    to ``school_id`` when there is no cohort: an event of no school is in no admin's log."""
     AuditEvent.objects.create(
-        actor=actor, action=action, cohort=cohort, school_id=cohort.school_id if cohort else None,
+        actor=actor, action=action, cohort=cohort, school_id=cohort.school_id if cohort else school_id,
         subject=subject, detail=detail or {},
     )
 

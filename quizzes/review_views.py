@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from cohorts.selectors import trainee_course_school_id
 from cohorts.services import audit_record
 from courses.forms import parse_number
 from courses.models import Item
@@ -95,7 +96,8 @@ def response_mark(request, response_id: int):
     show_names = request.GET.get("names") == "1"
     if show_names:
         audit_record(actor=request.user, action="review.names_shown", subject=response.attempt.trainee,
-                     detail={"response": response.pk})
+                     detail={"response": response.pk}, school_id=trainee_course_school_id(
+                         trainee_id=response.attempt.trainee_id, course=response.attempt.course))
     ids = list(review.gradable_responses(user=request.user).filter(item_id=item.pk)
                .order_by("submitted_at", "pk").values_list("pk", flat=True))
     position = ids.index(response.pk)

@@ -77,6 +77,8 @@ def test_names_are_hidden_by_default_and_showing_them_is_audited(setting):
     assert "Ana0 Doe" in page
     event = AuditEvent.objects.get(action="review.names_shown")
     assert (event.actor, event.subject) == (setting["raters"][0], setting["trainees"][0])
+    # In the log of the trainee's school, where its admins look for who saw whom.
+    assert event.school == Enrollment.objects.get(user=setting["trainees"][0]).cohort.school
 
 
 def test_the_suggestion_is_prefilled_per_criterion(setting):
