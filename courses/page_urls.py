@@ -40,6 +40,7 @@ urlpatterns = [
     path("items/<int:pk>/", content.item_detail, name="item"),
     path("items/<int:pk>/key-fix/", regrade.key_fix, name="key-fix"),
     path("items/<int:pk>/regrade/", regrade.regrade_new, name="regrade-new"),
+    path("key-fixes/<int:pk>/", regrade.key_fix_jobs, name="key-fix-jobs"),
     path("<str:kind>/<int:pk>/move/", content.move, name="move"),
     path("<str:kind>/<int:pk>/delete/", content.delete, name="delete"),
     path("regrade/<int:pk>/", regrade.job_detail, name="regrade-job"),

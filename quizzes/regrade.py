@@ -23,6 +23,7 @@ from __future__ import annotations
 import logging
 import math
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -37,6 +38,7 @@ from courses.models import CourseVersion, Item, ItemKey
 from training.api_errors import ApplicationError, Conflict
 
 from .graders import GradeResult, grader_for
+from .key_twins import KeyTwin, item_key_twins, item_twins
 from .models import Grade, KeyFix, RegradeChange, RegradeJob, Response
 from .services import _store_grade, artifact_payload
 
@@ -68,16 +70,28 @@ def _key_errors(item: Item, answer) -> dict[str, list[str]]:
 # ---------------------------------------------------------------- key fix
 
 
-def item_key_fix(*, item: Item, new_answer, reason: str, user: User) -> KeyFix:
+def item_key_fix(*, item: Item, new_answer, reason: str, user: User, also_fix: Iterable[int] = ()) -> KeyFix:
     """Change the key of an item of a published or withdrawn version, with an audit trail.
 
     Open dry runs of the item are cancelled (their figures were for the old key). When the
     course's draft holds the same item with the same old key, its key is fixed too, so the
     next version does not bring the mistake back.
+
+    ``also_fix`` lists twins to fix at once: ids of the same item in the course's other
+    published or withdrawn versions (``quizzes.key_twins``). Each gets its own fix (same
+    reason, ``origin`` the returned fix, reachable as ``fix.twin_fixes``), its dry runs
+    cancelled and its audit record. A twin whose key is no longer the old one, that does not
+    accept the new key, that is being regraded or that is no twin at all is refused, naming
+    its version, and then nothing at all is changed.
     """
     reason = (reason or "").strip()
+    also_fix = sorted(set(also_fix))
     with transaction.atomic():
-        key = ItemKey.objects.select_for_update().get(item_id=item.pk)
+        keys = {
+            k.item_id: k for k in
+            ItemKey.objects.select_for_update().filter(item_id__in=[item.pk, *also_fix]).order_by("item_id")
+        }
+        key = keys[item.pk]
         item = _grading_item(item.pk)
         version = item.case.module.version
         if version.status == CourseVersion.Status.DRAFT:
@@ -95,35 +109,73 @@ def item_key_fix(*, item: Item, new_answer, reason: str, user: User) -> KeyFix:
             })
         if RegradeJob.objects.filter(item=item, status=RegradeJob.Status.RUNNING).exists():
             raise Conflict(_("A regrade of this item is running; wait until it has finished."))
-        RegradeJob.objects.filter(item=item, status__in=[RegradeJob.Status.DRY_RUN, RegradeJob.Status.READY]).update(
-            status=RegradeJob.Status.CANCELLED, finished_at=timezone.now(),
-        )
         old_answer = key.answer
+        twins = _chosen_twins(item, also_fix, old_answer=old_answer, new_answer=new_answer)
+        RegradeJob.objects.filter(
+            item_id__in=[item.pk, *also_fix], status__in=[RegradeJob.Status.DRY_RUN, RegradeJob.Status.READY],
+        ).update(status=RegradeJob.Status.CANCELLED, finished_at=timezone.now())
         draft_item = _draft_twin(item, old_answer)
-        fix = KeyFix.objects.create(
-            item=item, old_answer=old_answer, new_answer=new_answer, reason=reason, fixed_by=user,
-            draft_item=draft_item,
-        )
-        key.answer = new_answer
-        key.save(update_fields=["answer"])
+        fix = _record_key_fix(item=item, key=key, new_answer=new_answer, reason=reason, user=user,
+                              draft_item=draft_item)
         if draft_item is not None:
             ItemKey.objects.filter(item=draft_item).update(answer=new_answer)
-        audit_record(actor=user, action="item.key_fix", detail={
-            "item": item.pk, "course": version.course.slug, "version": version.number, "key_fix": fix.pk,
-            "old": old_answer, "new": new_answer, "reason": reason,
-        })
+        for twin in twins:
+            _record_key_fix(item=twin.item, key=keys[twin.item.pk], new_answer=new_answer, reason=reason, user=user,
+                            origin=fix)
+    return fix
+
+
+def _chosen_twins(item: Item, chosen: list[int], *, old_answer, new_answer) -> list[KeyTwin]:
+    """The chosen twins of ``item`` if every one can take the fix, else the refusal naming each that cannot."""
+    if not chosen:
+        return []
+    twins = {twin.item.pk: twin for twin in item_key_twins(item=item, old_answer=old_answer, new_answer=new_answer)}
+    problems = []
+    conflict = False
+    for pk in chosen:
+        twin = twins.get(pk)
+        if twin is None:
+            problems.append(_("Item %(id)s is not this item in another published or withdrawn version of the course.")
+                            % {"id": pk})
+        elif not twin.qualifies:
+            conflict = conflict or not twin.same_old_key or twin.regrade_running
+            problems.append(_("Version %(number)s cannot take this fix: %(why)s") % {
+                "number": twin.version_number, "why": twin.refusal,
+            })
+    if problems:
+        message = (
+            _("%(problem)s Nothing was changed.") % {"problem": problems[0]} if len(problems) == 1
+            else _("Some of the other versions cannot take this fix; nothing was changed.")
+        )
+        raise (Conflict if conflict else ApplicationError)(message, {"also_fix": problems})
+    return [twins[pk] for pk in chosen]
+
+
+def _record_key_fix(*, item: Item, key: ItemKey, new_answer, reason: str, user: User, draft_item: Item | None = None,
+                    origin: KeyFix | None = None) -> KeyFix:
+    """Write one fix: the KeyFix row, the new key and the audit record (the checks are done)."""
+    version = item.case.module.version
+    fix = KeyFix.objects.create(
+        item=item, old_answer=key.answer, new_answer=new_answer, reason=reason, fixed_by=user,
+        draft_item=draft_item, origin=origin,
+    )
+    detail = {
+        "item": item.pk, "course": version.course.slug, "version": version.number, "key_fix": fix.pk,
+        "old": key.answer, "new": new_answer, "reason": reason,
+    }
+    if origin is not None:
+        detail["origin"] = origin.pk
+    key.answer = new_answer
+    key.save(update_fields=["answer"])
+    audit_record(actor=user, action="item.key_fix", detail=detail)
     return fix
 
 
 def _draft_twin(item: Item, old_answer) -> Item | None:
     """The same item (by module, case and item slug) in the course's draft, if its key is the old one."""
-    version = item.case.module.version
     twin = (
-        Item.objects.select_for_update(of=("self",))
-        .filter(
-            case__module__version__course_id=version.course_id, case__module__version__status=CourseVersion.Status.DRAFT,
-            case__module__slug=item.case.module.slug, case__slug=item.case.slug, slug=item.slug, type=item.type,
-        )
+        item_twins(item).select_for_update(of=("self",))
+        .filter(case__module__version__status=CourseVersion.Status.DRAFT)
         .select_related("key")
         .first()
     )
