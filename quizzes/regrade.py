@@ -167,7 +167,7 @@ def _record_key_fix(*, item: Item, key: ItemKey, new_answer, reason: str, user: 
         detail["origin"] = origin.pk
     key.answer = new_answer
     key.save(update_fields=["answer"])
-    audit_record(actor=user, action="item.key_fix", detail=detail)
+    audit_record(actor=user, action="item.key_fix", detail=detail, school_id=version.course.school_id)
     return fix
 
 
@@ -426,7 +426,7 @@ def _regrade_batch(*, job_id: int, item: Item, artifact, batch_size: int) -> boo
             audit_record(actor=job.started_by, action="item.regrade", detail={
                 "item": item.pk, "job": job.pk, "reason": job.reason, "key": job.key_answer,
                 "processed": job.processed, "changed": job.changed, "before": job.before, "after": job.after,
-            })
+            }, school_id=item.case.module.version.course.school_id)
             return True
         changes = []
         codes = [c.code for c in item.competencies.all()]  # prefetched with the item

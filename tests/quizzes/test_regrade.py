@@ -13,7 +13,9 @@ from courses.models import CourseVersion, ItemKey
 from courses.services import course_version_create_draft
 from quizzes import regrade, services
 from quizzes.models import Grade, KeyFix, RegradeChange, RegradeJob, Response
-from tests.factories import ArtifactFactory, CaseFactory, ItemFactory, MembershipFactory, UserFactory, assigned_module
+from tests.factories import (
+    ArtifactFactory, CaseFactory, ItemFactory, MembershipFactory, SchoolFactory, UserFactory, assigned_module,
+)
 from tests.integration.conftest import broker_url, celery_processes  # noqa: F401 - fixtures (a live worker)
 from training.api_errors import ApplicationError, Conflict
 
@@ -335,3 +337,12 @@ def test_the_sweep_resumes_only_open_jobs_that_have_not_moved(author):
     RegradeJob.objects.filter(pk=done.pk).update(status=RegradeJob.Status.DONE,
                                                  updated_at=timezone.now() - timedelta(minutes=10))
     assert regrade.regrade_jobs_sweep() == [stalled.pk]
+
+
+def test_a_key_fix_of_a_school_course_is_in_that_school_s_audit_log(author):
+    item, _ = answered(["a"])
+    course = item.case.module.version.course
+    course.school = SchoolFactory()
+    course.save(update_fields=["school"])
+    regrade.item_key_fix(item=item, new_answer={"answer": "a"}, reason="The key was swapped.", user=author)
+    assert AuditEvent.objects.get(action="item.key_fix").school == course.school
