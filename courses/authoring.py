@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import re
 import struct
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -30,7 +30,9 @@ from cohorts.models import Membership, Role
 from training.api_errors import ApplicationError, Conflict
 
 from .models import Artifact, Case, Competency, Course, CourseVersion, FailureMode, Item, ItemKey, Lesson, MediaAsset, Module
-from .packages.media import CONTENT_TYPES, MAX_BYTES, MediaFile, MediaProblem, check_content, store
+from .packages.media import (
+    CONTENT_TYPES, MAX_BYTES, MediaFile, MediaProblem, check_content, free_media_path, rename_references, store,
+)
 from .packages.paths import is_within
 from .packages.schema import FORMAT
 from .packages.serialize import CONTENT_SHAPES, canonical
@@ -403,9 +405,6 @@ def artifact_update(*, artifact: Artifact, data: ArtifactInput) -> tuple[Artifac
 
 # --- uploaded images ------------------------------------------------------------------------
 
-_SAFE_NAME = re.compile(r"[^A-Za-z0-9_.-]+")
-
-
 def image_size(content: bytes, content_type: str) -> tuple[int, int] | None:
     """The intrinsic size in pixels of a PNG, JPEG, WebP or SVG, when it can be read."""
     try:
@@ -486,17 +485,13 @@ def media_upload(*, version: CourseVersion, name: str, content: bytes) -> MediaA
     except MediaProblem as exc:
         raise ApplicationError(_("The file was not accepted."), {"file": [str(exc)]}) from None
     sha256 = hashlib.sha256(content).hexdigest()
-    stem = _SAFE_NAME.sub("-", PurePosixPath(name).stem).strip("-.") or "image"
-    stem = re.sub(r"^[^A-Za-z0-9_]+", "", stem)[:80] or "image"
     with transaction.atomic():
         version = _lock_draft(version.pk)
         same = MediaAsset.objects.filter(version=version, sha256=sha256).first()
         if same is not None:
             return same
         taken = set(MediaAsset.objects.filter(version=version).values_list("path", flat=True))
-        path, n = f"media/{stem}{suffix}", 2
-        while path in taken:
-            path, n = f"media/{stem}-{n}{suffix}", n + 1
+        path = free_media_path(name, taken)
         media = MediaFile(path, content, content_type, sha256)
         stored = store(media)
         return MediaAsset.objects.create(
@@ -742,6 +737,33 @@ def draft_cases_append(*, version: CourseVersion, module: Module | None, module_
     return module
 
 
+def _draft_media_add(version: CourseVersion, files: list[MediaFile]) -> dict[str, str]:
+    """Attach imported media to the locked draft; returns {path given: path in the draft}
+    for the paths that changed.
+
+    A file whose bytes the draft already has is that media row; a file whose path the
+    draft uses for other bytes gets a free path.
+    """
+    from .packages.writer import write_media
+
+    if not files:
+        return {}
+    rows = dict(MediaAsset.objects.filter(version=version).values_list("path", "sha256"))
+    by_hash = {sha256: path for path, sha256 in rows.items()}
+    taken = set(rows) | {file.path for file in files}
+    renamed, new = {}, []
+    for file in files:
+        target = by_hash.get(file.sha256)
+        if target is None:
+            target = free_media_path(file.path, taken) if file.path in rows else file.path
+            taken.add(target)
+            new.append(replace(file, path=target))
+        if target != file.path:
+            renamed[file.path] = target
+    write_media(version, new, {file.path: file.storage_name for file in new})
+    return renamed
+
+
 @dataclass
 class QuestionsReport:
     """What an import of Moodle XML or GIFT questions did: how many, into which module,
@@ -751,6 +773,16 @@ class QuestionsReport:
     module: Module | None
     skipped: list  # of moodle_xml.Skipped
     notes: list
+    media: list = field(default_factory=list)  # of moodle_xml.MediaLine, for the imported questions
+
+    @property
+    def media_imported(self) -> int:
+        """How many files joined the draft's media (a file several questions show counts once)."""
+        return len({line.path for line in self.media if line.path})
+
+    @property
+    def media_skipped(self) -> int:
+        return sum(1 for line in self.media if line.reason)
 
 
 def questions_import(*, version: CourseVersion, parsed, module: Module | None = None,
@@ -760,33 +792,45 @@ def questions_import(*, version: CourseVersion, parsed, module: Module | None = 
     Each converted question is checked by the package rules (its item type's
     ``validate_key`` included); one that fails is left out and reported with the reason,
     the others are written in one transaction. Nothing is written when none is left.
+    The media files the kept questions show are stored first (under their content hash,
+    as the package importer does) and join the draft's media in that transaction.
     """
-    from .packages.moodle_xml import Skipped
+    from .packages.moodle_xml import MediaLine, Skipped
 
     skipped = list(parsed.skipped)
     cases = []
+    kept_where = set()
     for case_index, case in enumerate(parsed.cases):
         kept = []
         for item_index, item in enumerate(case["items"]):
-            errors = _problems_within(_fragment([], [item]), ITEM_AT, set())
+            errors = _problems_within(_fragment([], [item]), ITEM_AT, set(parsed.files))
+            where = parsed.sources.get((case_index, item_index), item.get("slug", ""))
             if errors:
-                where = parsed.sources.get((case_index, item_index), item.get("slug", ""))
                 reasons = "; ".join(f"{path}: {message}" for path, messages in errors.items() for message in messages)
                 skipped.append(Skipped(where, reasons))
             else:
                 kept.append(item)
+                kept_where.add(where)
         if kept:
             cases.append({**case, "items": kept})
     if not cases:
         raise ApplicationError(_("No question could be imported; nothing was changed."), {
             "file": [f"{s.where}: {s.reason}" for s in skipped] or [_("The file holds no question.")],
         })
+    media = [line for line in parsed.media if line.where in kept_where]
+    shown = {line.path for line in media if line.status == MediaLine.IMPORTED}
+    files = [file for path, file in parsed.files.items() if path in shown]
+    for file in files:
+        store(file)
     with transaction.atomic():
+        renamed = _draft_media_add(_lock_draft(version.pk), files)
         target = draft_cases_append(
-            version=version, module=module, module_title=module_title or _("Imported questions"), cases=cases,
+            version=version, module=module, module_title=module_title or _("Imported questions"),
+            cases=rename_references(cases, renamed) if renamed else cases,
         )
+    media = [replace(line, path=renamed.get(line.path, line.path)) for line in media]
     return QuestionsReport(imported=sum(len(c["items"]) for c in cases), module=target, skipped=skipped,
-                           notes=list(parsed.notes))
+                           notes=list(parsed.notes), media=media)
 
 
 def item_errors(*, case: Case, data: ItemInput, item: Item | None = None) -> Errors:

@@ -16,31 +16,63 @@ what Vigil needs (no right answer, fewer than two options, an empty text). Quest
 grouped into one case per Moodle category; Moodle questions have no AI output, so each
 imported case still needs one before it can be published (the publish check says so).
 
+Images: Moodle embeds a question's files as base64 ``<file name="scan.png">`` children of
+the text that shows them (``questiontext``, ``generalfeedback``, an ``answer``…), and the
+HTML refers to them as ``@@PLUGINFILE@@/scan.png`` (names URL-encoded). Each one becomes a
+media file of the draft, checked like a package's media (PNG, JPEG, SVG, WebP, at most
+5 MiB), stored once however many questions show the same bytes, and the text shows it as
+``![alt](media/scan.png)`` where Moodle showed it (the ``alt`` of the ``<img>``, else the
+file name). An image on the web stays a link: nothing is downloaded. A file that cannot
+be imported (type, size, broken base64, not embedded, not shown) is reported with the
+reason, and the rest of its question is imported.
+
 The file is untrusted XML: it is size-bounded and refused when it declares a DOCTYPE or
 entities (the way to "billion laughs" and external entities), before it is parsed.
 """
 from __future__ import annotations
 
+import base64
+import binascii
 import html
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
+from urllib.parse import unquote, urlsplit
 from xml.etree import ElementTree
 
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from .errors import PackageError
+from .media import MediaFile, MediaProblem, free_media_path, media_file
 
 MAX_BYTES = 5 * 1024 * 1024
 OPTION_IDS = "abcdefghijklmnopqrstuvwxyz"
 SUPPORTED = ("multichoice", "truefalse", "numerical", "essay")
+PLUGINFILE = "@@PLUGINFILE@@"
+_PLUGINFILE_REFERENCE = re.compile(r"@@PLUGINFILE@@/[^\s\"'<>()]+")
 
 
 @dataclass
 class Skipped:
     where: str  # e.g. "question 3 (Sepsis bundle)"
     reason: str
+
+
+@dataclass
+class MediaLine:
+    """What became of one image or embedded file of an imported question."""
+
+    IMPORTED = "imported"
+    LINKED = "linked"  # an image on the web, left as a link
+    SKIPPED = "skipped"
+
+    where: str
+    name: str  # the file name, or the web address
+    status: str
+    path: str = ""  # imported: the package path (media/…)
+    reason: str = ""  # skipped: why
 
 
 @dataclass
@@ -51,6 +83,8 @@ class QuestionImport:
     skipped: list[Skipped] = field(default_factory=list)
     notes: list[Skipped] = field(default_factory=list)  # imported, with something dropped
     sources: dict[tuple[int, int], str] = field(default_factory=dict)  # (case, item) index → where
+    media: list[MediaLine] = field(default_factory=list)  # of the questions converted, in order
+    files: dict[str, MediaFile] = field(default_factory=dict)  # package path → file, each content once
 
     @property
     def count(self) -> int:
@@ -69,11 +103,12 @@ class _TextParser(HTMLParser):
 
     BLOCKS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "ul", "ol", "blockquote", "pre"}
 
-    def __init__(self) -> None:
+    def __init__(self, image: Callable[[str, str], str] | None = None) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.skip = 0
         self.images = 0
+        self.image = image
 
     def handle_starttag(self, tag, attrs):
         if tag in ("script", "style"):
@@ -90,6 +125,9 @@ class _TextParser(HTMLParser):
             self.parts.append("*")
         elif tag == "img":
             self.images += 1
+            if self.image is not None and not self.skip:
+                found = dict(attrs)
+                self.parts.append(self.image(found.get("src") or "", found.get("alt") or ""))
         elif tag in ("td", "th"):
             self.parts.append(" ")
 
@@ -108,13 +146,17 @@ class _TextParser(HTMLParser):
             self.parts.append(re.sub(r"[ \t\r\n]+", " ", data))
 
 
-def html_to_text(value: str) -> tuple[str, int]:
-    """Markdown-ish text of an HTML fragment, and how many images it held (not imported)."""
-    parser = _TextParser()
+def html_to_text(value: str, image: Callable[[str, str], str] | None = None) -> tuple[str, int]:
+    """Markdown-ish text of an HTML fragment, and how many images it held.
+
+    ``image(src, alt)`` gives the Markdown that stands for each image; without it images
+    are dropped.
+    """
+    parser = _TextParser(image)
     parser.feed(value or "")
     parser.close()
     text = "".join(parser.parts)
-    text = re.sub(r"[ \t]*\n[ \t]*", "\n", text)
+    text = re.sub(r"[ \t]*\n[ \t]*", "\n", re.sub(r"[ \t]{2,}", " ", text))
     text = re.sub(r"\n{3,}", "\n\n", text)
     return text.strip(), parser.images
 
@@ -214,16 +256,113 @@ def _text(element: ElementTree.Element | None, path: str = "text") -> str:
     return (found.text or "") if found is not None else ""
 
 
-def _rich_text(element: ElementTree.Element | None) -> tuple[str, int]:
-    """The text of a Moodle text element (questiontext, feedback…) by its format."""
-    if element is None:
-        return "", 0
-    raw = _text(element)
-    files = len(element.findall("file"))
-    if element.get("format", "html") in ("html", "moodle_auto_format"):
-        text, images = html_to_text(raw)
-        return text, images + files
-    return raw.strip(), files + len(re.findall(r"@@PLUGINFILE@@", raw))
+def _markdown_label(text: str) -> str:
+    """Text for the brackets of a Markdown image or link: one line, brackets escaped."""
+    text = " ".join(text.split())
+    return re.sub(r"([\\\[\]])", r"\\\1", text)
+
+
+def _file_key(file: ElementTree.Element) -> str:
+    return f"{file.get('path') or '/'}/{file.get('name') or ''}".strip("/").replace("//", "/")
+
+
+def _decoded(file: ElementTree.Element) -> bytes:
+    """The bytes of an embedded ``<file>``; MediaProblem when they cannot be read."""
+    if (file.get("encoding") or "base64").lower() != "base64":
+        raise MediaProblem(_("it is not base64-encoded"))
+    try:
+        content = base64.b64decode("".join((file.text or "").split()), validate=True)
+    except (binascii.Error, ValueError):
+        raise MediaProblem(_("its base64 content is broken")) from None
+    if not content:
+        raise MediaProblem(_("the file is empty"))
+    return content
+
+
+class _Files:
+    """The media files of one import: each content once, each under a path of its own."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, MediaFile] = {}
+        self.by_hash: dict[str, MediaFile] = {}
+
+    def add(self, name: str, content: bytes) -> MediaFile:
+        checked = media_file(name, content)
+        if checked.sha256 not in self.by_hash:
+            media = replace(checked, path=free_media_path(name, set(self.files)))
+            self.files[media.path] = self.by_hash[checked.sha256] = media
+        return self.by_hash[checked.sha256]
+
+
+class _QuestionMedia:
+    """The texts of one question as Markdown, with its images, and what became of each."""
+
+    def __init__(self, question: ElementTree.Element, where: str, files: _Files) -> None:
+        self.where = where
+        self.files = files
+        self.embedded = question.findall(".//file")
+        self.lines: list[MediaLine] = []
+        self.done: dict[int, str] = {}  # id of a <file> → its package path ("" when refused)
+        self.missing: set[str] = set()
+
+    def text(self, element: ElementTree.Element | None) -> str:
+        """The text of a Moodle text element (questiontext, answer…) by its format."""
+        if element is None:
+            return ""
+        raw = _text(element)
+        own = element.findall("file")
+        if element.get("format", "html") in ("html", "moodle_auto_format"):
+            return html_to_text(raw, lambda src, alt: self.image(src, alt, own))[0]
+        return _PLUGINFILE_REFERENCE.sub(lambda m: self.file(m.group(0), own)[1] or m.group(0), raw).strip()
+
+    def image(self, src: str, alt: str, own: list[ElementTree.Element]) -> str:
+        """The Markdown of an ``<img>``: an imported file, a link to the web, or nothing."""
+        if src.startswith(PLUGINFILE):
+            name, path = self.file(src, own)
+            return f"![{_markdown_label(alt or name)}]({path})" if path else ""
+        if urlsplit(src).scheme.lower() in ("http", "https"):
+            self.lines.append(MediaLine(self.where, src, MediaLine.LINKED))
+            label = alt or unquote(urlsplit(src).path.rsplit("/", 1)[-1]) or src
+            target = src.replace(" ", "%20").replace("(", "%28").replace(")", "%29")
+            return f"[{_markdown_label(label)}]({target})"
+        self.lines.append(MediaLine(self.where, src if len(src) <= 60 else src[:59] + "…", MediaLine.SKIPPED,
+                                    reason=_("only files embedded in the Moodle file and images on the web "
+                                             "are taken")))
+        return ""
+
+    def file(self, reference: str, own: list[ElementTree.Element]) -> tuple[str, str]:
+        """(name, package path) of the embedded file ``@@PLUGINFILE@@/…`` names; path "" if refused."""
+        wanted = unquote(re.split(r"[?#]", reference[len(PLUGINFILE):])[0]).strip("/")
+        name = wanted.rsplit("/", 1)[-1] or wanted
+        found = next((f for f in own + self.embedded if wanted in (_file_key(f), unquote(_file_key(f)))), None)
+        if found is None:
+            if wanted not in self.missing:
+                self.missing.add(wanted)
+                self.lines.append(MediaLine(self.where, name, MediaLine.SKIPPED,
+                                            reason=_("the question shows this file but the Moodle file does not "
+                                                     "contain it")))
+            return name, ""
+        if id(found) not in self.done:
+            self.done[id(found)] = self._import(found)
+        return found.get("name") or name, self.done[id(found)]
+
+    def _import(self, file: ElementTree.Element) -> str:
+        name = file.get("name") or ""
+        try:
+            media = self.files.add(name, _decoded(file))
+        except MediaProblem as exc:
+            self.lines.append(MediaLine(self.where, name, MediaLine.SKIPPED, reason=str(exc)))
+            return ""
+        self.lines.append(MediaLine(self.where, name, MediaLine.IMPORTED, path=media.path))
+        return media.path
+
+    def report(self) -> list[MediaLine]:
+        """Every line, the embedded files no imported text shows included."""
+        for file in self.embedded:
+            if id(file) not in self.done:
+                self.lines.append(MediaLine(self.where, file.get("name") or "—", MediaLine.SKIPPED,
+                                            reason=_("no imported text of the question shows it")))
+        return self.lines
 
 
 def _category(question: ElementTree.Element) -> str:
@@ -232,12 +371,13 @@ def _category(question: ElementTree.Element) -> str:
     return html.unescape(parts[-1]).strip() if parts else ""
 
 
-def _moodle_question(question: ElementTree.Element, qtype: str, competency: str) -> tuple[dict, list[str]]:
-    prompt, images = _rich_text(question.find("questiontext"))
-    notes = [_("embedded images or files were not imported")] if images else []
+def _moodle_question(question: ElementTree.Element, qtype: str, competency: str,
+                     media: _QuestionMedia) -> tuple[dict, list[str]]:
+    prompt = media.text(question.find("questiontext"))
+    notes = []
     if not prompt:
         raise SkipQuestion(_("the question text is empty"))
-    rationale, _images = _rich_text(question.find("generalfeedback"))
+    rationale = media.text(question.find("generalfeedback"))
     answers = question.findall("answer")
     if qtype in ("multichoice", "truefalse"):
         options = []
@@ -249,9 +389,7 @@ def _moodle_question(question: ElementTree.Element, qtype: str, competency: str)
                 raw = _text(answer).strip().lower()
                 text = {"true": _("True"), "false": _("False")}.get(raw, raw)
             else:
-                text, answer_images = html_to_text(_text(answer)) if answer.get("format", "html") == "html" else (_text(answer).strip(), 0)
-                if answer_images:
-                    notes.append(_("images in answers were not imported"))
+                text = media.text(answer)
             options.append((text, share / 100))
         single = qtype == "truefalse" or _text(question, "single").strip().lower() in ("true", "1", "")
         item, more = choice_item(prompt=prompt, options=options, single=single, rationale=rationale, competency=competency)
@@ -283,7 +421,7 @@ def _moodle_question(question: ElementTree.Element, qtype: str, competency: str)
             item["rationale"] = rationale
         return item, notes
     # essay
-    info, _images = _rich_text(question.find("graderinfo"))
+    info = media.text(question.find("graderinfo"))
     points = number(_text(question, "defaultgrade") or None) or 1
     if not info:
         notes.append(_("there was no grader information: one general criterion was made; write the rubric"))
@@ -321,6 +459,7 @@ def parse_moodle_xml(data: bytes, *, source_name: str, competency: str) -> Quest
     if root.tag != "quiz":
         raise PackageError([("", _("This is not a Moodle XML question file: the root element must be <quiz>."))])
     result = QuestionImport()
+    files = _Files()
     groups: dict[str, list[tuple[str, dict]]] = {}
     category = ""
     for index, question in enumerate(root.findall("question"), start=1):
@@ -334,13 +473,17 @@ def parse_moodle_xml(data: bytes, *, source_name: str, competency: str) -> Quest
             result.skipped.append(Skipped(where, _("questions of type %(type)s are not supported (supported: "
                                                   "multichoice, truefalse, numerical, essay)") % {"type": qtype or "—"}))
             continue
+        media = _QuestionMedia(question, where, files)
         try:
-            item, notes = _moodle_question(question, qtype, competency)
+            item, notes = _moodle_question(question, qtype, competency, media)
         except SkipQuestion as exc:
-            result.skipped.append(Skipped(where, str(exc)))
+            refused = "; ".join(f"{line.name}: {line.reason}" for line in media.lines if line.reason)
+            result.skipped.append(Skipped(where, f"{exc} ({refused})" if refused else str(exc)))
             continue
         item["name"] = name
         result.notes.extend(Skipped(where, note) for note in notes)
+        result.media.extend(media.report())
         groups.setdefault(category, []).append((where, item))
     group_cases(groups, source_name, result)
+    result.files = files.files
     return result

@@ -3,10 +3,11 @@
 Two layers: the JSON Schema (shape, types, closed field sets) and the checks it cannot
 express: slugs unique at each level, item → artifact references, codes present in the
 taxonomy tables (admins may edit them, so the schema cannot list them), media files that
-exist and are images, ground truths that agree with themselves, and each item's spec and
-key as judged by its own grader (``validate_key``). The graders are the authority on
-spec/key, so schema errors inside them are dropped in favour of the graders' messages:
-an author sees one message per mistake.
+exist and are images (those of image artifacts and those Markdown texts show), ground
+truths that agree with themselves, and each item's spec and key as judged by its own
+grader (``validate_key``). The graders are the authority on spec/key, so schema errors
+inside them are dropped in favour of the graders' messages: an author sees one message
+per mistake.
 
 Every check runs even when others failed, on whatever parts are well-formed, so an author
 sees all the problems of a file at once. Used by the importer (on the YAML) and by
@@ -22,6 +23,7 @@ from quizzes.graders import ITEM_TYPES, grader_for
 
 from ..models import Competency, Course, FailureMode, MediaAsset
 from .errors import Problem
+from .media import media_references
 from .paths import is_within, join, sort_key
 from .schema import load_schema, schema_problems
 from .serialize import version_to_package
@@ -105,13 +107,17 @@ class _Checker:
                 seen[slug] = path
 
     def module(self, module: dict, path: str) -> None:
-        self.unique_slugs(_dicts(module.get("lessons")), join(path, "lessons"))
+        lessons = _dicts(module.get("lessons"))
+        self.unique_slugs(lessons, join(path, "lessons"))
+        for i, lesson in lessons:
+            self.markdown(lesson, ("body",), join(join(path, "lessons"), i))
         cases = _dicts(module.get("cases"))
         self.unique_slugs(cases, join(path, "cases"))
         for i, case in cases:
             self.case(case, join(join(path, "cases"), i))
 
     def case(self, case: dict, path: str) -> None:
+        self.markdown(case, ("vignette",), path)
         artifacts = _dicts(case.get("artifacts"))
         self.unique_slugs(artifacts, join(path, "artifacts"))
         by_slug: dict[str, dict] = {}
@@ -124,6 +130,17 @@ class _Checker:
         for i, item in items:
             self.item(item, join(join(path, "items"), i), by_slug)
 
+    def markdown(self, owner: dict, names: tuple[str, ...], path: str) -> None:
+        """Check the media files the Markdown texts ``names`` of ``owner`` show or link to."""
+        for name in names:
+            value = owner.get(name)
+            if not isinstance(value, str):
+                continue
+            for reference in dict.fromkeys(media_references(value)):
+                problem = self.media_check(reference) if self.media_pattern.match(reference) else None
+                if problem:
+                    self.add(join(path, name), problem)
+
     def codes(self, value: Any, path: str, known: set[str], message: str) -> None:
         for i, code in _strings(value):
             if code not in known:
@@ -132,6 +149,7 @@ class _Checker:
     def artifact(self, artifact: dict, path: str) -> None:
         truth = artifact.get("ground_truth")
         if isinstance(truth, dict):
+            self.markdown(truth, ("explanation",), join(path, "ground_truth"))
             modes_path = join(join(path, "ground_truth"), "failure_modes")
             modes = truth.get("failure_modes")
             self.codes(modes, modes_path, self.failure_modes, _("unknown failure mode %(code)s"))
@@ -165,6 +183,11 @@ class _Checker:
                    _("unknown competency %(code)s"))
         self.codes(item.get("failure_modes"), join(path, "failure_modes"), self.failure_modes,
                    _("unknown failure mode %(code)s"))
+        self.markdown(item, ("prompt", "rationale"), path)
+        for part, field in (("spec", "options"), ("key", "criteria")):
+            owner = item.get(part)
+            for i, entry in _dicts(owner.get(field) if isinstance(owner, dict) else None):
+                self.markdown(entry, ("text",), join(join(join(path, part), field), i))
         reference = item.get("artifact")
         artifact = None
         if isinstance(reference, str):

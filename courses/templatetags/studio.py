@@ -23,8 +23,18 @@ def get(mapping, key):
 
 
 @register.filter
-def markdown(text):
-    return mark_safe(render_markdown(text or ""))  # noqa: S308 - sanitised by nh3
+def markdown(text, media=None):
+    """Authored Markdown as sanitised HTML; ``media`` (path → URL) shows the version's images."""
+    return mark_safe(render_markdown(text or "", media))  # noqa: S308 - sanitised by nh3
+
+
+@register.filter
+def markdown_inline(text, media=None):
+    """A short Markdown text (an option) without its paragraph, to sit inside a label."""
+    html = render_markdown(text or "", media)
+    if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+        html = html[3:-4]
+    return mark_safe(html)  # noqa: S308 - sanitised by nh3
 
 
 @register.filter

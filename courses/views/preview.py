@@ -128,7 +128,7 @@ def case_preview(request, pk: int):
     ]
     return render(request, "courses/studio/preview.html", {
         "case": case, "artifacts": artifacts, "rows": rows, "initials": initials,
-        "version": case.module.version, "scale": [-2, -1, 0, 1, 2], "certainties": [1, 2, 3],
+        "version": case.module.version, "scale": [-2, -1, 0, 1, 2], "certainties": [1, 2, 3], "media": media,
         "failure_codes": list(FailureMode.objects.values_list("code", flat=True)),
     }, status=status)
 

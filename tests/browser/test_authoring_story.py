@@ -173,3 +173,50 @@ def test_an_author_draws_the_ai_boxes_on_an_image(page, sign_in, tmp_path):
     assert overlay["label"] == "Consolidation"
     assert abs(overlay["x"] - 40) <= 2 and abs(overlay["y"] - 30) <= 2
     assert abs(overlay["w"] - 100) <= 3 and abs(overlay["h"] - 100) <= 3
+
+
+def test_an_author_imports_moodle_questions_and_previews_their_image(page, sign_in, tmp_path):
+    import base64
+
+    from courses.models import Case, MediaAsset
+    from courses.services import course_create
+    from tests.courses.test_moodle_gift import RED
+
+    faculty = _saved(MembershipFactory(role=Role.FACULTY).user)
+    course_create(slug="moodle-bank", title="Moodle bank", language="en", user=faculty)
+    bank = tmp_path / "bank.xml"
+    bank.write_text(f"""<?xml version="1.0" encoding="UTF-8"?><quiz>
+      <question type="multichoice"><name><text>Which lobe</text></name>
+        <questiontext format="html"><text><![CDATA[<p>Which lobe is consolidated?</p>
+          <p><img src="@@PLUGINFILE@@/chest%20film.png" alt="Frontal chest film"></p>
+          <p><img src="https://example.org/lateral.png" alt="Lateral film"></p>]]></text>
+          <file name="chest film.png" path="/" encoding="base64">{base64.b64encode(RED).decode()}</file>
+          <file name="scan.bmp" path="/" encoding="base64">Qk0=</file></questiontext>
+        <single>true</single>
+        <answer fraction="100"><text>Right lower lobe</text></answer>
+        <answer fraction="0"><text>Left upper lobe</text></answer>
+      </question></quiz>""", encoding="utf-8")
+    sign_in(page, faculty)
+    # The test server does not serve media files (DEBUG is off): the browser gets them here.
+    page.route("**/media/**", lambda route: route.fulfill(body=RED, content_type="image/png"))
+    page.goto("/studio/c/moodle-bank/questions/")
+    page.get_by_label("Moodle XML (.xml) or GIFT (.gift, .txt) file").set_input_files(str(bank))
+    page.get_by_label("Title of the new module").fill("Imaging bank")
+    page.get_by_role("button", name="Import the questions").click()
+    page.get_by_text("1 question was imported into the module “Imaging bank”.").wait_for()
+    report = page.locator("#imported-media")
+    assert "chest film.png: imported as media/chest-film.png" in report.inner_text()
+    assert "https://example.org/lateral.png: left as a link" in report.inner_text()
+    assert "scan.bmp: not imported: no imported text of the question shows it" in report.inner_text()
+    screenshot(page, "authoring-moodle-import-report-desktop")
+    assert_accessible(page)
+
+    case = Case.objects.get(module__title="Imaging bank")
+    page.goto(f"/studio/cases/{case.pk}/preview/")
+    image = page.get_by_role("img", name="Frontal chest film")
+    image.wait_for()
+    assert image.get_attribute("src") == MediaAsset.objects.get(version=case.module.version).file.url
+    assert page.evaluate("(img) => img.complete && img.naturalWidth", image.element_handle()) == 1
+    assert page.get_by_role("link", name="Lateral film").get_attribute("href") == "https://example.org/lateral.png"
+    screenshot(page, "authoring-moodle-import-preview-desktop")
+    assert_accessible(page)
