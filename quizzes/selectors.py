@@ -1,5 +1,6 @@
 """Reads of the quizzes app: what a trainee may see of an item, a response and its grade."""
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from statistics import quantiles
 
@@ -250,7 +251,9 @@ def trainee_module_page(*, trainee: User, module: Module) -> dict:
         graded=sum(1 for s, _ in states.values() if s == Response.State.GRADED),
         score_sum=sum(score or 0.0 for s, score in states.values() if s == Response.State.GRADED),
     )
-    return {"summary": summary, "attempt": attempt, "other_version_attempt": elsewhere, "lessons": lessons, "cases": rows}
+    media = version_media_urls(version_id=module.version_id, texts=[module.summary, *(lesson.body for lesson in lessons)])
+    return {"summary": summary, "attempt": attempt, "other_version_attempt": elsewhere, "lessons": lessons, "cases": rows,
+            "media": media}
 
 
 def case_status(*, item_ids: list[int], states: dict[int, tuple[str, float | None]]) -> dict:
@@ -272,6 +275,17 @@ def case_status(*, item_ids: list[int], states: dict[int, tuple[str, float | Non
         "status": status, "items": len(item_ids), "answered": len(final),
         "score": sum(graded) / len(graded) if graded and status == "graded" else None,
     }
+
+
+MEDIA_REFERENCE = "](media/"  # how authored Markdown shows one of the version's files
+
+
+def version_media_urls(*, version_id: int, texts: Iterable[str] = (), needed: bool = False) -> dict[str, str]:
+    """The URLs of a version's media files by package path (``media/scan.png``), read only
+    when an image artifact needs them or a Markdown text shows one (1 query, or none)."""
+    if not needed and not any(MEDIA_REFERENCE in (t or "") for t in texts):
+        return {}
+    return {m.path: m.file.url for m in MediaAsset.objects.filter(version_id=version_id)}
 
 
 def trainee_case_page(*, trainee: User, case: Case) -> dict:
@@ -298,9 +312,10 @@ def trainee_case_page(*, trainee: User, case: Case) -> dict:
             item.artifact = by_id[item.artifact_id]
     for r in responses.values():
         r.item = next(i for i in items if i.pk == r.item_id)
-    media = {}
-    if any(a.kind == Artifact.Kind.IMAGE for a in artifacts):
-        media = {m.path: m.file.url for m in MediaAsset.objects.filter(version_id=module.version_id)}
+    texts = [case.vignette, *(i.prompt for i in items), *(i.key.rationale for i in items if hasattr(i, "key")),
+             *(a.truth_explanation for a in artifacts)]
+    media = version_media_urls(version_id=module.version_id, texts=texts,
+                               needed=any(a.kind == Artifact.Kind.IMAGE for a in artifacts))
     siblings = list(module.cases.order_by("position").values_list("id", "title"))
     return {"attempt": attempt, "responses": responses, "artifacts": artifacts, "items": items, "media": media,
             "siblings": siblings}

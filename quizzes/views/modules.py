@@ -30,10 +30,10 @@ def module_page(request, module_id: int):
     for row in data["cases"]:
         row["score_text"] = percent(row["score"])
     for lesson in data["lessons"]:
-        lesson.body_html = markdown_html(lesson.body)
+        lesson.body_html = markdown_html(lesson.body, data["media"])
     return render(request, "quizzes/module.html", {
         **data, "module": module, "version": module.version, "resume": resume,
-        "summary_html": markdown_html(module.summary), "policy_text": feedback_policy_text(module.feedback_policy, due),
+        "summary_html": markdown_html(module.summary, data["media"]), "policy_text": feedback_policy_text(module.feedback_policy, due),
         "unanswered": data["summary"].items_total - data["summary"].answered,
         "mean_text": percent(data["summary"].mean_score),
     })

@@ -16,7 +16,9 @@ from courses.models import Case, Item
 from quizzes import forms, services
 from quizzes.access import trainee_attempt, trainee_case
 from quizzes.models import Attempt, Response
-from quizzes.selectors import ai_output_hidden, artifact_hidden_in_attempt, trainee_case_page, trainee_response
+from quizzes.selectors import (
+    ai_output_hidden, artifact_hidden_in_attempt, trainee_case_page, trainee_response, version_media_urls,
+)
 from training.api_errors import ApplicationError
 
 from .presenters import DueCache, artifact_view, feedback_view, item_views, markdown_html, player_strings
@@ -34,14 +36,14 @@ def render_case(request, case: Case, *, overrides: dict | None = None, status: i
         a.pk: artifact_view(a, media=data["media"], hidden=a.pk in hidden_ids) for a in data["artifacts"]
     }
     views = item_views(items=items, responses=responses, attempt=attempt, artifacts=artifacts,
-                       hidden_ids=hidden_ids, overrides=overrides)
+                       hidden_ids=hidden_ids, overrides=overrides, media=data["media"])
     siblings = data["siblings"]
     index = next(i for i, (cid, _t) in enumerate(siblings) if cid == case.pk)
     module = case.module
     context = {
         "case": case, "module": module, "version": module.version, "attempt": attempt,
         "open": attempt is not None and attempt.status == Attempt.Status.OPEN,
-        "vignette_html": markdown_html(case.vignette), "artifacts": list(artifacts.values()), "items": views,
+        "vignette_html": markdown_html(case.vignette, data["media"]), "artifacts": list(artifacts.values()), "items": views,
         "position": index + 1, "case_count": len(siblings),
         "previous": siblings[index - 1] if index > 0 else None,
         "next": siblings[index + 1] if index + 1 < len(siblings) else None,
@@ -116,7 +118,10 @@ def feedback_fragment(request, response_id: int):
         attempt=response.attempt, artifact_id=response.item.artifact_id,
     ):
         return HttpResponse(status=404)
-    view = feedback_view(response, due=DueCache()(response))
+    item = response.item
+    media = version_media_urls(version_id=item.case.module.version_id, texts=[
+        item.key.rationale, item.artifact.truth_explanation if item.artifact_id else ""])
+    view = feedback_view(response, due=DueCache()(response), media=media)
     html = render_to_string("quizzes/_feedback.html", {"feedback": view}, request=request)
     reply = HttpResponse(html)
     reply["X-Vigil-State"] = response.state

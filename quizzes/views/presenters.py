@@ -7,6 +7,7 @@ keys, rationales or ground truth before the feedback is due, so no template can 
 """
 import functools
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.urls import reverse
@@ -30,16 +31,17 @@ _AI_SPEC_FIELDS = ("ai_answer",)  # as quizzes.apis: part of the AI output, hidd
 
 
 @functools.lru_cache(maxsize=4096)
-def _rendered(text: str) -> str:
-    return render_markdown(text)
+def _rendered(text: str, media: tuple[tuple[str, str], ...]) -> str:
+    return render_markdown(text, dict(media))
 
 
-def markdown_html(text: str) -> SafeString:
-    """Authored Markdown as HTML, sanitised by courses.rendering (nh3), safe to insert.
+def markdown_html(text: str, media: Mapping[str, str] | None = None) -> SafeString:
+    """Authored Markdown as HTML, sanitised by courses.rendering (nh3), safe to insert;
+    ``media`` maps the version's media paths to their URLs, for the images a text shows.
 
-    Rendering is pure (same text, same HTML) and costs about a millisecond, and published
-    content never changes, so the results are kept (per process, bounded) and reused."""
-    return mark_safe(_rendered(text or ""))  # noqa: S308 - sanitised by render_markdown
+    Rendering is pure (same text and media, same HTML) and costs about a millisecond, and
+    published content never changes, so the results are kept (per process, bounded)."""
+    return mark_safe(_rendered(text or "", tuple(sorted((media or {}).items()))))  # noqa: S308 - sanitised
 
 
 # ---------------------------------------------------------------- taxonomy labels
@@ -223,7 +225,8 @@ def status_text(response: Response, score: str | None) -> str:
     return ""
 
 
-def feedback_view(response: Response, *, due: bool, number: int | None = None) -> dict:
+def feedback_view(response: Response, *, due: bool, number: int | None = None,
+                  media: Mapping[str, str] | None = None) -> dict:
     """What the feedback block of one answered item shows (see _feedback.html)."""
     item = response.item
     spec = item.spec or {}
@@ -311,13 +314,13 @@ def feedback_view(response: Response, *, due: bool, number: int | None = None) -
     elif t == Item.Type.ERROR_SPANS:
         view["spans"] = _spans_view(response, grade=grade, due=view["due"])
     if view["due"]:
-        view["rationale"] = markdown_html(item.key.rationale)
+        view["rationale"] = markdown_html(item.key.rationale, media)
         artifact = item.artifact if item.artifact_id else None
         if artifact is not None:
             view["truth"] = {
                 "correct": artifact.ai_correct, "title": artifact.title,
                 "failure_modes": [failure_mode_name(f.code) for f in artifact.failure_modes.all()],
-                "explanation": markdown_html(artifact.truth_explanation),
+                "explanation": markdown_html(artifact.truth_explanation, media),
             }
     return view
 
@@ -375,7 +378,8 @@ def _spec_for(item: Item, hidden: bool) -> dict:
 
 
 def item_views(*, items: list[Item], responses: dict[int, Response], attempt: Attempt | None,
-               artifacts: dict[int, ArtifactView], hidden_ids: set[int], overrides: dict | None = None) -> list[dict]:
+               artifacts: dict[int, ArtifactView], hidden_ids: set[int], overrides: dict | None = None,
+               media: Mapping[str, str] | None = None) -> list[dict]:
     """One view-model per item: which form it shows (or its feedback), with the values and
     errors of a form posted back."""
     overrides = overrides or {}
@@ -406,7 +410,7 @@ def item_views(*, items: list[Item], responses: dict[int, Response], attempt: At
         view = {
             "item": item, "number": number, "count": len(items), "type": item.type, "mode": mode, "spec": spec,
             # A question about an AI output still hidden is withheld with it: its wording may quote it.
-            "prompt_html": markdown_html(item.prompt) if mode != "blocked" else "", "options": options,
+            "prompt_html": markdown_html(item.prompt, media) if mode != "blocked" else "", "options": options,
             "competencies": [competency_name(c.code) for c in item.competencies.all()],
             "values": values, "errors": errors.fields, "general_errors": errors.general, "error_count": errors.count,
             "message": override.get("message", ""), "response": response,
@@ -415,7 +419,7 @@ def item_views(*, items: list[Item], responses: dict[int, Response], attempt: At
             "widget": f"quizzes/widgets/{item.type}.html",
         }
         if mode == "answered":
-            view["feedback"] = feedback_view(response, due=due(response), number=number)
+            view["feedback"] = feedback_view(response, due=due(response), number=number, media=media)
         if mode in ("unaided", "answer") and attempt is not None:
             name = "trainee-unaided" if mode == "unaided" else "trainee-answer"
             view["action"] = reverse(name, args=[attempt.pk, item.pk])

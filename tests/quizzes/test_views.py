@@ -253,6 +253,23 @@ def test_module_page_renders_lessons_as_sanitised_markdown(client, module):
     assert "<script>alert" not in page and "javascript:alert" not in page
 
 
+def _scan(module, path="media/scan.svg") -> MediaAsset:
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 8 8"><rect width="8" height="8"/></svg>'
+    return MediaAsset.objects.create(version=module.version, path=path, file=ContentFile(svg, name="scan.svg"),
+                                     content_type="image/svg+xml", size=len(svg), sha256=hashlib.sha256(svg).hexdigest())
+
+
+def test_images_of_the_version_show_in_lessons_and_prompts(client, attempt, module):
+    scan = _scan(module)
+    LessonFactory(module=module, body="Look: ![The scan in the lesson](media/scan.svg)")
+    case = CaseFactory(module=module)
+    ItemFactory(case=case, prompt="What does ![the scan](media/scan.svg) show? ![elsewhere](https://x.example/a.png)")
+    assert f'<img alt="The scan in the lesson" src="{scan.file.url}"' in html(client.get(f"/learn/modules/{module.pk}/"))
+    page = html(client.get(case_url(case)))
+    assert f'<img alt="the scan" src="{scan.file.url}"' in page
+    assert "https://x.example/a.png" not in page.split("<img")[-1].split(">")[0]  # a web image is never loaded
+
+
 def test_module_page_shows_each_case_status(client, attempt, module):
     not_started = ItemFactory(case=CaseFactory(module=module, title="Case not started")).case
     in_progress_case = CaseFactory(module=module, title="Case in progress")
