@@ -241,3 +241,10 @@ def test_the_jobs_of_a_key_fix_are_shown_to_the_course_authors_only(author):
     stranger.save(update_fields=["password"])
     assert _client(stranger).get(reverse("studio:key-fix-jobs", args=[fix.pk])).status_code == 404
     assert _client(author).get(reverse("studio:key-fix-jobs", args=[fix.pk])).status_code == 200
+
+
+def test_the_key_fix_page_says_a_withdrawn_version_is_withdrawn(author):
+    v1, _v2 = course_versions(author, [["a"], ["b"]])
+    CourseVersion.objects.filter(pk=v1.case.module.version_id).update(status=CourseVersion.Status.WITHDRAWN)
+    page = _client(author).get(reverse("studio:key-fix", args=[v1.pk])).content.decode()
+    assert "Version 1 is withdrawn and 1 answer was given" in page
