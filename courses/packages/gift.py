@@ -97,6 +97,9 @@ def _blocks(text: str) -> tuple[list[_Block], list[tuple[int, str]]]:
     return blocks, categories
 
 
+_IMAGE = re.compile(r"<img\b|@@PLUGINFILE@@", re.I)
+
+
 def _format(text: str) -> str:
     """The text of a question part, by its [format] marker; placeholders restored."""
     text = text.strip()
@@ -250,6 +253,8 @@ def parse_gift(data: bytes, *, source_name: str, competency: str) -> QuestionImp
             continue
         where = _("question at line %(line)s (%(name)s)") % {"line": block.line, "name": title or item["prompt"][:60]}
         item["name"] = title or item["prompt"][:60]
+        if _IMAGE.search(block.text):
+            notes = [*notes, _("its images were not imported: a GIFT file carries no image files")]
         result.notes.extend(Skipped(where, note) for note in notes)
         groups.setdefault(category, []).append((where, item))
     if not blocks:

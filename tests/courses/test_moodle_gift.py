@@ -183,6 +183,13 @@ def test_gift_says_what_was_not_imported_and_where():
     assert any("line 26 (Broken)" in r and "no closing }" in r for r in reasons)
 
 
+def test_gift_reports_the_images_of_html_texts_it_cannot_bring():
+    text = '::Scan::[html]<p>What does <img src="@@PLUGINFILE@@/cxr.png"> show?</p>{=Consolidation ~Nothing}\n'
+    parsed = parse_gift(text.encode(), source_name="bank.gift", competency="OVS")
+    assert len(parsed.cases[0]["items"]) == 1  # the question itself is imported
+    assert any("Scan" in n.where and "images were not imported" in n.reason for n in parsed.notes)
+
+
 def test_html_is_turned_into_markdown():
     text, images = html_to_text("<p>One <em>two</em></p><ul><li>a</li><li>b</li></ul><img src='x.png'><script>x</script>")
     assert text == "One *two*\n\n- a\n- b" and images == 1
