@@ -313,7 +313,8 @@ def trainee_case_page(*, trainee: User, case: Case) -> dict:
     for r in responses.values():
         r.item = next(i for i in items if i.pk == r.item_id)
     texts = [case.vignette, *(i.prompt for i in items), *(i.key.rationale for i in items if hasattr(i, "key")),
-             *(a.truth_explanation for a in artifacts)]
+             *(a.truth_explanation for a in artifacts),
+             *(str(o.get("text", "")) for i in items for o in (i.spec or {}).get("options") or [] if isinstance(o, dict))]
     media = version_media_urls(version_id=module.version_id, texts=texts,
                                needed=any(a.kind == Artifact.Kind.IMAGE for a in artifacts))
     siblings = list(module.cases.order_by("position").values_list("id", "title"))

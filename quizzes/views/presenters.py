@@ -44,6 +44,15 @@ def markdown_html(text: str, media: Mapping[str, str] | None = None) -> SafeStri
     return mark_safe(_rendered(text or "", tuple(sorted((media or {}).items()))))  # noqa: S308 - sanitised
 
 
+def option_html(text: str, media: Mapping[str, str] | None = None) -> SafeString:
+    """An option's Markdown inside its label (no paragraph around it), as the studio's
+    preview shows it: emphasis, a formula's symbols, an image of the version."""
+    html = _rendered(text, tuple(sorted((media or {}).items())))
+    if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+        html = html[3:-4]
+    return mark_safe(html)  # noqa: S308 - sanitised by render_markdown
+
+
 # ---------------------------------------------------------------- taxonomy labels
 
 def failure_mode_name(code: str | None) -> str:
@@ -406,7 +415,8 @@ def item_views(*, items: list[Item], responses: dict[int, Response], attempt: At
         override = overrides.get(item.pk) or {}
         errors: FieldErrors = override.get("errors") or FieldErrors()
         values = override.get("values") or {}
-        options = [o for o in spec.get("options") or [] if isinstance(o, dict)]
+        options = [{**o, "html": option_html(str(o.get("text", "")), media)}
+                   for o in spec.get("options") or [] if isinstance(o, dict)]
         view = {
             "item": item, "number": number, "count": len(items), "type": item.type, "mode": mode, "spec": spec,
             # A question about an AI output still hidden is withheld with it: its wording may quote it.

@@ -270,6 +270,16 @@ def test_images_of_the_version_show_in_lessons_and_prompts(client, attempt, modu
     assert "https://x.example/a.png" not in page.split("<img")[-1].split(">")[0]  # a web image is never loaded
 
 
+def test_options_show_their_markdown_and_the_version_s_images(client, attempt, module):
+    scan = _scan(module)
+    case = CaseFactory(module=module)
+    ItemFactory(case=case, spec={"options": [{"id": "a", "text": "![Film A](media/scan.svg)"},
+                                             {"id": "b", "text": "*Neither* <script>x()</script>"}]})
+    page = html(client.get(case_url(case)))
+    assert f'<img alt="Film A" src="{scan.file.url}"' in page
+    assert "<em>Neither</em>" in page and "<script>x()" not in page
+
+
 def test_module_page_shows_each_case_status(client, attempt, module):
     not_started = ItemFactory(case=CaseFactory(module=module, title="Case not started")).case
     in_progress_case = CaseFactory(module=module, title="Case in progress")
