@@ -8,7 +8,7 @@ mark and is written "—", never drawn as 0.
 """
 from collections.abc import Callable, Sequence
 from itertools import count
-from math import sqrt
+from math import ceil, sqrt
 
 from django.utils.formats import number_format
 from django.utils.html import escape
@@ -311,11 +311,21 @@ def line_chart(x_labels: Sequence[str], series: Sequence[tuple[str, Sequence[flo
         x = left + (i * step if n > 1 else plot_w / 2)
         return x, top + plot_h * (1 - max(0.0, min(v / max_value if max_value else 0, 1.0)))
 
-    every = max(1, n // 8)
-    for i, label in enumerate(x_labels):
-        if i % every == 0 or i == n - 1:
-            x, _y = xy(i, 0)
-            body.append(_text(x, top + plot_h + 18, label, anchor="middle", size=11, fill=MUTED))
+    # Label every k-th period, k so that labels (~6.2 px a character at 11 px) never overlap,
+    # always the last one (it replaces the one before when they would touch); labels near
+    # the edges slide inwards so they stay inside the figure.
+    label_w = max((len(label) for label in x_labels), default=0) * 6.2 + 10
+    every = max(1, ceil(label_w / step)) if n > 1 else 1
+    shown = list(range(0, n, every))
+    if shown and shown[-1] != n - 1:
+        if (n - 1 - shown[-1]) * step < 1.5 * label_w and shown[-1] != 0:
+            shown.pop()
+        shown.append(n - 1)
+    for i in shown:
+        x, _y = xy(i, 0)
+        half = len(x_labels[i]) * 3.1 + 2
+        x = min(max(x, half + 2), width - half - 2)
+        body.append(_text(x, top + plot_h + 18, x_labels[i], anchor="middle", size=11, fill=MUTED))
     for s, (_name, values) in enumerate(series):
         colour, dasharray = PALETTE[s % len(PALETTE)], DASHES[s % len(DASHES)]
         run: list[tuple[float, float]] = []
