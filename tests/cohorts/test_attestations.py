@@ -116,6 +116,7 @@ def test_reviewers_issue_from_the_page_and_faculty_cannot(w):
     response = client_for(w.reviewer).post(url, {"action": "issue", "course": w.course.pk}, follow=True)
     assert "1 attestation was issued." in response.content.decode()
     assert Attestation.objects.get().issued_by == w.reviewer
+    assert "Every one of them has an attestation." in response.content.decode()
     assert client_for(w.reviewer).post(url, {"action": "issue", "course": "0"}).status_code == 400
 
 
