@@ -7,11 +7,12 @@ or nothing; its errors come back at their paths and are shown beside the fields.
 """
 from __future__ import annotations
 
+from functools import partial
 from pathlib import PurePosixPath
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -42,6 +43,31 @@ def _status(form_or_errors) -> int:
     return 400 if form_or_errors else 200
 
 
+_NOT_SAVED = object()
+
+
+def _saved(request, form, save, *, message: str):
+    """What ``save(**form.cleaned_data)`` returned, its success message queued; ``_NOT_SAVED``
+    when the form or the service found errors (they are then on the form, at their fields)."""
+    if not form.is_valid():
+        return _NOT_SAVED
+    try:
+        result = save(**form.cleaned_data)
+    except ApplicationError as exc:
+        add_service_errors(form, exc.errors, exc.message)
+        return _NOT_SAVED
+    messages.success(request, message)
+    return result
+
+
+def _new_in_module(request, module: Module, *, form, template: str, name: str) -> HttpResponse:
+    """The page of a new lesson or case of a module (a form that was not saved yet)."""
+    return render(request, template, {
+        "module": module, name: None, "form": form, "editable": True,
+        "crumbs": _crumbs(module) + [(module.title, reverse("studio:module", args=[module.pk]))],
+    }, status=_status(form.errors))
+
+
 def _crumbs(obj) -> list[tuple[str, str]]:
     """Breadcrumbs from the course down to ``obj`` (label, url)."""
     out = []
@@ -68,13 +94,9 @@ def module_create(request, slug: str):
         messages.error(request, _("Create a draft first: published versions are immutable."))
         return redirect("studio:course", slug=slug)
     form = ModuleForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            module = authoring.module_create(version=draft, **form.cleaned_data)
-        except ApplicationError as exc:
-            add_service_errors(form, exc.errors, exc.message)
-        else:
-            messages.success(request, _("The module was added."))
+    if request.method == "POST":
+        module = _saved(request, form, partial(authoring.module_create, version=draft), message=_("The module was added."))
+        if module is not _NOT_SAVED:
             return redirect("studio:module", pk=module.pk)
     return render(request, "courses/studio/module.html", {
         "course": course, "version": draft, "form": form, "module": None, "editable": True,
@@ -93,14 +115,9 @@ def module_detail(request, pk: int):
     if request.method == "POST":
         if not editable:
             return _immutable(request, version)
-        if form.is_valid():
-            try:
-                authoring.module_update(module=module, **form.cleaned_data)
-            except ApplicationError as exc:
-                add_service_errors(form, exc.errors, exc.message)
-            else:
-                messages.success(request, _("The module was saved."))
-                return redirect("studio:module", pk=module.pk)
+        if _saved(request, form, partial(authoring.module_update, module=module),
+                  message=_("The module was saved.")) is not _NOT_SAVED:
+            return redirect("studio:module", pk=module.pk)
     return render(request, "courses/studio/module.html", {
         "course": version.course, "version": version, "form": form, "module": module, "editable": editable,
         "lessons": list(module.lessons.order_by("position")),
@@ -124,18 +141,11 @@ def lesson_create(request, module_pk: int):
     if not _editable(module.version):
         return _immutable(request, module.version)
     form = LessonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            lesson = authoring.lesson_create(module=module, **form.cleaned_data)
-        except ApplicationError as exc:
-            add_service_errors(form, exc.errors, exc.message)
-        else:
-            messages.success(request, _("The lesson was added."))
+    if request.method == "POST":
+        lesson = _saved(request, form, partial(authoring.lesson_create, module=module), message=_("The lesson was added."))
+        if lesson is not _NOT_SAVED:
             return redirect("studio:lesson", pk=lesson.pk)
-    return render(request, "courses/studio/lesson.html", {
-        "module": module, "lesson": None, "form": form, "editable": True,
-        "crumbs": _crumbs(module) + [(module.title, reverse("studio:module", args=[module.pk]))],
-    }, status=_status(form.errors))
+    return _new_in_module(request, module, form=form, template="courses/studio/lesson.html", name="lesson")
 
 
 @author_required
@@ -147,14 +157,9 @@ def lesson_detail(request, pk: int):
     if request.method == "POST":
         if not editable:
             return _immutable(request, version)
-        if form.is_valid():
-            try:
-                authoring.lesson_update(lesson=lesson, **form.cleaned_data)
-            except ApplicationError as exc:
-                add_service_errors(form, exc.errors, exc.message)
-            else:
-                messages.success(request, _("The lesson was saved."))
-                return redirect("studio:lesson", pk=lesson.pk)
+        if _saved(request, form, partial(authoring.lesson_update, lesson=lesson),
+                  message=_("The lesson was saved.")) is not _NOT_SAVED:
+            return redirect("studio:lesson", pk=lesson.pk)
     return render(request, "courses/studio/lesson.html", {
         "module": lesson.module, "lesson": lesson, "form": form, "editable": editable, "crumbs": _crumbs(lesson),
     }, status=_status(form.errors))
@@ -169,18 +174,12 @@ def case_create(request, module_pk: int):
     if not _editable(module.version):
         return _immutable(request, module.version)
     form = CaseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            case = authoring.case_create(module=module, **form.cleaned_data)
-        except ApplicationError as exc:
-            add_service_errors(form, exc.errors, exc.message)
-        else:
-            messages.success(request, _("The case was added; now add the AI output to critique and the items."))
+    if request.method == "POST":
+        case = _saved(request, form, partial(authoring.case_create, module=module),
+                      message=_("The case was added; now add the AI output to critique and the items."))
+        if case is not _NOT_SAVED:
             return redirect("studio:case", pk=case.pk)
-    return render(request, "courses/studio/case.html", {
-        "module": module, "case": None, "form": form, "editable": True,
-        "crumbs": _crumbs(module) + [(module.title, reverse("studio:module", args=[module.pk]))],
-    }, status=_status(form.errors))
+    return _new_in_module(request, module, form=form, template="courses/studio/case.html", name="case")
 
 
 @author_required
@@ -192,14 +191,9 @@ def case_detail(request, pk: int):
     if request.method == "POST":
         if not editable:
             return _immutable(request, version)
-        if form.is_valid():
-            try:
-                authoring.case_update(case=case, **form.cleaned_data)
-            except ApplicationError as exc:
-                add_service_errors(form, exc.errors, exc.message)
-            else:
-                messages.success(request, _("The case was saved."))
-                return redirect("studio:case", pk=case.pk)
+        if _saved(request, form, partial(authoring.case_update, case=case),
+                  message=_("The case was saved.")) is not _NOT_SAVED:
+            return redirect("studio:case", pk=case.pk)
     artifacts = list(case.artifacts.prefetch_related("failure_modes").order_by("position"))
     items = list(case.items.select_related("artifact").prefetch_related("competencies").order_by("position"))
     problems = authoring.case_problems(case=case) if editable else {}
