@@ -197,6 +197,15 @@ LOGGING = {
 if not DEBUG:
     SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    # HTTPS is the deployer's to switch on (the benchmarks run production settings over plain
+    # HTTP on 127.0.0.1): behind a TLS proxy that sets X-Forwarded-Proto, trust it, redirect
+    # plain HTTP, and send HSTS once the whole site is served over HTTPS.
+    if env.bool("DJANGO_TRUST_X_FORWARDED_PROTO", default=False):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env.bool("DJANGO_SSL_REDIRECT", default=False)
+    SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
+    SECURE_HSTS_PRELOAD = env.bool("DJANGO_HSTS_PRELOAD", default=False)
 
 # SQLite ignores deferrable unique constraints; PostgreSQL (production, CI) enforces them.
 SILENCED_SYSTEM_CHECKS = ["models.W038"]
