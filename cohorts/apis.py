@@ -5,6 +5,7 @@ cohort of another school answers 404. Reading per-trainee figures is audited.
 """
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, extend_schema_serializer, inline_serializer
@@ -18,8 +19,9 @@ from training.api_errors import ApplicationError
 from . import services
 from .models import Cohort, Enrollment, School
 from .selectors import (
-    cohort_course_ids, cohort_courses, cohort_measure_trend, cohort_progress, cohort_reliance,
-    cohort_reliance_overview, module_before_after, staff_cohorts, user_is_school_admin,
+    DASHBOARD_SHOW, DASHBOARD_SORT, cohort_course_ids, cohort_courses, cohort_dashboard, cohort_measure_trend,
+    cohort_progress, cohort_reliance, cohort_reliance_overview, dashboard_trainees_shown, dashboard_trainees_sorted,
+    module_before_after, staff_cohorts, user_is_school_admin,
 )
 
 
@@ -35,6 +37,21 @@ def _cohort_for_admin(request, cohort_id: int) -> Cohort:
     if not user_is_school_admin(user=request.user, school_id=cohort.school_id):
         raise Http404
     return cohort
+
+
+def _courses_and_module(courses: list, course_slug: str | None, module_slug: str | None):
+    """The cohort's courses narrowed to ``course_slug`` and the one course holding
+    ``module_slug`` (None without a module); 400 naming the field for an unknown one."""
+    chosen = [c for c in courses if c.course.slug == course_slug] if course_slug else courses
+    if course_slug and not chosen:
+        raise ApplicationError(_("This course is not assigned to the cohort."), {"course": [_("Unknown course.")]})
+    if not module_slug:
+        return chosen, None
+    holders = [c for c in chosen if any(m.slug == module_slug for m in c.modules)]
+    if len(holders) != 1:
+        raise ApplicationError(_("Name one module of the cohort's courses (add ?course= when several have it)."),
+                               {"module": [_("Unknown module.")]})
+    return chosen, holders[0].course
 
 
 class CohortListApi(APIView):
@@ -140,25 +157,13 @@ class CohortTrendsApi(APIView):
         query = self.Query(data=request.query_params)
         query.is_valid(raise_exception=True)
         q = query.validated_data
-        courses = cohort_courses(cohort=cohort)
-        chosen = courses
-        if q.get("course"):
-            chosen = [c for c in courses if c.course.slug == q["course"]]
-            if not chosen:
-                raise ApplicationError(_("This course is not assigned to the cohort."), {"course": [_("Unknown course.")]})
+        chosen, module_course = _courses_and_module(cohort_courses(cohort=cohort), q.get("course"), q.get("module"))
         course_ids = [c.course.pk for c in chosen]
         other = None
         if q.get("compare"):
             other = staff_cohorts(user=request.user).filter(pk=q["compare"]).first()
             if other is None or other.pk == cohort.pk:
                 raise ApplicationError(_("No such cohort to compare with."), {"compare": [_("Unknown cohort.")]})
-        module_course = None
-        if q.get("module"):
-            holders = [c for c in chosen if any(m.slug == q["module"] for m in c.modules)]
-            if len(holders) != 1:
-                raise ApplicationError(_("Name one module of the cohort's courses (add ?course= when several have it)."),
-                                       {"module": [_("Unknown module.")]})
-            module_course = holders[0].course
         services.audit_record(actor=request.user, action="cohort.trends.read", cohort=cohort,
                               detail={"course": q.get("course"), "compare": other.pk if other else None})
         periods = cohort_measure_trend(cohort=cohort, course_ids=course_ids, period=q["period"])
@@ -178,4 +183,52 @@ class CohortTrendsApi(APIView):
             "period": q["period"],
             "periods": [{"start": p["period"], "measures": p["measures"]} for p in periods],
             "comparison": comparison, "before_after": before_after,
+        })
+
+
+class CohortDashboardApi(APIView):
+    """The dashboard's figures: completion and scores by module, who has not started, who is
+    overdue, who is struggling (``?course&module&active_from&active_to&show&sort&limit&offset``)."""
+
+    @extend_schema_serializer(component_name="CohortDashboardQuery")
+    class Query(serializers.Serializer):
+        course = serializers.SlugField(required=False)
+        module = serializers.SlugField(required=False)
+        active_from = serializers.DateField(required=False, help_text="Last activity on or after this day.")
+        active_to = serializers.DateField(required=False, help_text="Last activity on or before this day.")
+        show = serializers.ChoiceField(choices=DASHBOARD_SHOW, default="all")
+        sort = serializers.ChoiceField(choices=DASHBOARD_SORT, default="name")
+        limit = serializers.IntegerField(min_value=1, max_value=1000, default=100)
+        offset = serializers.IntegerField(min_value=0, default=0)
+
+        def validate(self, data):
+            if data.get("active_from") and data.get("active_to") and data["active_from"] > data["active_to"]:
+                raise serializers.ValidationError(
+                    {"active_to": [_("The end of the date range must not be before its start.")]})
+            return data
+
+    @extend_schema(parameters=[Query], responses=inline_serializer("CohortDashboard", {
+        "counts": serializers.DictField(), "modules": serializers.ListField(), "score_bins": serializers.ListField(),
+        "thresholds": serializers.DictField(), "trainees": serializers.ListField(), "total": serializers.IntegerField(),
+    }))
+    def get(self, request, cohort_id: int):
+        cohort = _cohort_for_staff(request, cohort_id)
+        query = self.Query(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        q = query.validated_data
+        courses = cohort_courses(cohort=cohort)
+        chosen, module_course = _courses_and_module(courses, q.get("course"), q.get("module"))
+        course = module_course or (chosen[0].course if q.get("course") else None)
+        data = cohort_dashboard(
+            cohort=cohort, now=timezone.now(), courses=courses, course_id=course.pk if course else None,
+            module_slug=q.get("module"),
+            active_from=q.get("active_from"), active_to=q.get("active_to"),
+        )
+        services.audit_record(actor=request.user, action="cohort.dashboard.read", cohort=cohort,
+                              detail={"course": q.get("course"), "module": q.get("module")})
+        listed = dashboard_trainees_sorted(dashboard_trainees_shown(data["trainees"], q["show"]), q["sort"])
+        return ApiResponse({
+            "counts": data["counts"], "modules": data["modules"], "score_bins": data["score_bins"],
+            "thresholds": data["thresholds"], "total": len(listed),
+            "trainees": listed[q["offset"]:q["offset"] + q["limit"]],
         })

@@ -391,6 +391,33 @@ def cohort_dashboard(
     }
 
 
+DASHBOARD_SHOW = ("all", "not_started", "overdue", "struggling", "completed")
+DASHBOARD_SORT = ("name", "score", "activity")
+
+
+def dashboard_trainees_shown(trainees: list[dict], show: str) -> list[dict]:
+    """The dashboard's trainees of one group (``DASHBOARD_SHOW``); everyone for "all"."""
+    if show == "not_started":
+        return [t for t in trainees if t["status"] == "not_started"]
+    if show == "completed":
+        return [t for t in trainees if t["status"] == "completed"]
+    if show == "overdue":
+        return [t for t in trainees if t["overdue"]]
+    if show == "struggling":
+        return [t for t in trainees if t["struggling"]]
+    return trainees
+
+
+def dashboard_trainees_sorted(trainees: list[dict], sort: str) -> list[dict]:
+    """By name (as given), lowest mean score first (no score yet last), or longest inactive
+    first (never active first)."""
+    if sort == "score":
+        return sorted(trainees, key=lambda t: (t["mean_score"] is None, t["mean_score"] or 0, t["name"]))
+    if sort == "activity":
+        return sorted(trainees, key=lambda t: (t["last_activity"] is not None, t["last_activity"] or 0, t["name"]))
+    return trainees
+
+
 def cohort_course_ids(*, cohort: Cohort, course: Course | None = None) -> list[int]:
     """The courses a cohort page covers: the one asked for, or every assigned course (1 query)."""
     if course is not None:

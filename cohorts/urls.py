@@ -9,6 +9,7 @@ urlpatterns = [
     path("cohorts/<int:cohort_id>/progress/", apis.CohortProgressApi.as_view(), name="cohort-progress"),
     path("cohorts/<int:cohort_id>/reliance/", apis.CohortRelianceApi.as_view(), name="cohort-reliance"),
     path("cohorts/<int:cohort_id>/trends/", apis.CohortTrendsApi.as_view(), name="cohort-trends"),
+    path("cohorts/<int:cohort_id>/dashboard/", apis.CohortDashboardApi.as_view(), name="cohort-dashboard"),
     path("cohorts/<int:cohort_id>/exports/", record_apis.CohortExportsApi.as_view(), name="cohort-exports"),
     path("cohorts/<int:cohort_id>/attestations/", record_apis.CohortAttestationsApi.as_view(),
          name="cohort-attestations"),

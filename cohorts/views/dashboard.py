@@ -8,7 +8,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from ..models import Membership, Role
-from ..selectors import cohort_dashboard, staff_cohort_list, staff_cohorts
+from ..selectors import (
+    cohort_dashboard, dashboard_trainees_shown, dashboard_trainees_sorted, staff_cohort_list, staff_cohorts,
+)
 from ..services import audit_record
 from .. import charts
 from . import figures
@@ -38,26 +40,6 @@ def cohort_switch(request):
     return redirect(reverse(TABS.get(request.GET.get("tab"), "school:dashboard"), args=[int(cohort_id)]))
 
 
-def _sort(trainees: list[dict], sort: str) -> list[dict]:
-    if sort == "score":
-        return sorted(trainees, key=lambda t: (t["mean_score"] is None, t["mean_score"] or 0, t["name"]))
-    if sort == "activity":
-        return sorted(trainees, key=lambda t: (t["last_activity"] is not None, t["last_activity"] or 0, t["name"]))
-    return trainees
-
-
-def _shown(trainees: list[dict], show: str) -> list[dict]:
-    if show == "not_started":
-        return [t for t in trainees if t["status"] == "not_started"]
-    if show == "completed":
-        return [t for t in trainees if t["status"] == "completed"]
-    if show == "overdue":
-        return [t for t in trainees if t["overdue"]]
-    if show == "struggling":
-        return [t for t in trainees if t["struggling"]]
-    return trainees
-
-
 @login_required
 @require_GET
 def dashboard(request, cohort_id: int):
@@ -79,7 +61,7 @@ def dashboard(request, cohort_id: int):
     })
     trainees = dashboard_data["trainees"]
     show = data.get("show") or "all"
-    listed = _sort(_shown(trainees, show), data.get("sort") or "name")
+    listed = dashboard_trainees_sorted(dashboard_trainees_shown(trainees, show), data.get("sort") or "name")
     page = Paginator(listed, PAGE_SIZE).get_page(data.get("page") or 1)
     query = request.GET.copy()
     query.pop("page", None)

@@ -81,7 +81,7 @@ def test_reliance_gives_cohort_and_per_trainee_measures(cohort, reviewer):
     assert sorted(t["measures"]["mean_score"] for t in body["trainees"]) == [0, 1]
 
 
-@pytest.mark.parametrize("endpoint", ["progress", "reliance", "trends"])
+@pytest.mark.parametrize("endpoint", ["progress", "reliance", "trends", "dashboard"])
 def test_dashboard_queries_do_not_grow_with_the_cohort(cohort, reviewer, endpoint):
     cohort_with_graded_trainees(cohort, 2)
     c = client_for(reviewer)
