@@ -120,7 +120,8 @@ def feedback_fragment(request, response_id: int):
         return HttpResponse(status=404)
     item = response.item
     media = version_media_urls(version_id=item.case.module.version_id, texts=[
-        item.key.rationale, item.artifact.truth_explanation if item.artifact_id else ""])
+        item.key.rationale, item.artifact.truth_explanation if item.artifact_id else "",
+        *(str(o.get("text", "")) for o in (item.spec or {}).get("options") or [] if isinstance(o, dict))])
     view = feedback_view(response, due=DueCache()(response), media=media)
     html = render_to_string("quizzes/_feedback.html", {"feedback": view}, request=request)
     reply = HttpResponse(html)

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.urls import reverse
-from django.utils.html import escape
+from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -179,8 +179,14 @@ def artifact_view(artifact: Artifact, *, media: dict[str, str], hidden: bool) ->
 
 # ---------------------------------------------------------------- feedback
 
-def _options(spec: dict) -> dict[str, str]:
-    return {o["id"]: o["text"] for o in spec.get("options") or [] if isinstance(o, dict) and "id" in o}
+def _options(spec: dict, media: Mapping[str, str] | None = None) -> dict[str, SafeString]:
+    """Each option's label as HTML (its Markdown, as in the question), by option id."""
+    return {o["id"]: option_html(str(o.get("text", "")), media)
+            for o in spec.get("options") or [] if isinstance(o, dict) and "id" in o}
+
+
+def _html_list(values) -> SafeString:
+    return mark_safe(", ".join(conditional_escape(v) for v in values))  # noqa: S308 - each part escaped
 
 
 def _quote(text: str, start, end) -> str:
@@ -239,7 +245,7 @@ def feedback_view(response: Response, *, due: bool, number: int | None = None,
     """What the feedback block of one answered item shows (see _feedback.html)."""
     item = response.item
     spec = item.spec or {}
-    options = _options(spec)
+    options = _options(spec, media)
     answer = response.answer or {}
     graded = response.state == Response.State.GRADED
     grade = getattr(response, "grade", None) if graded else None
@@ -267,7 +273,7 @@ def feedback_view(response: Response, *, due: bool, number: int | None = None,
             view["key"] = {"answer": options.get(key.get("answer"), key.get("answer"))}
     elif t == Item.Type.MULTIPLE_CHOICE:
         ticked = answer.get("answers") or []
-        view["own"].append((_("You ticked"), ", ".join(options.get(a, a) for a in ticked) or _("nothing")))
+        view["own"].append((_("You ticked"), _html_list(options.get(a, a) for a in ticked) or _("nothing")))
         if key:
             correct = key.get("correct") or []
             view["key"] = {"rows": [
@@ -313,8 +319,9 @@ def feedback_view(response: Response, *, due: bool, number: int | None = None,
         if answer.get("decision") == "accept":
             view["own"].append((_("Your decision"), _("You accepted the AI's recommendation.")))
         else:
-            view["own"].append((_("Your decision"), _("You overrode the AI and answered: %(answer)s")
-                                % {"answer": options.get(answer.get("answer"), answer.get("answer"))}))
+            chosen = conditional_escape(options.get(answer.get("answer"), answer.get("answer")))
+            view["own"].append((_("Your decision"), mark_safe(  # noqa: S308 - the sentence and the answer escaped
+                escape(_("You overrode the AI and answered: %(answer)s")) % {"answer": chosen})))
         if answer.get("confidence") is not None:
             view["own"].append((_("Your confidence"), f"{answer['confidence']}%"))
         if key:

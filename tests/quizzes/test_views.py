@@ -280,6 +280,17 @@ def test_options_show_their_markdown_and_the_version_s_images(client, attempt, m
     assert "<em>Neither</em>" in page and "<script>x()" not in page
 
 
+def test_feedback_shows_options_as_the_question_did(client, attempt, module):
+    case = CaseFactory(module=module)
+    item = ItemFactory(case=case, spec={"options": [{"id": "a", "text": "**Start now** <b onclick=x()>"},
+                                                    {"id": "b", "text": "Wait"}]}, key={"answer": "a"})
+    response, _created = services.response_submit(attempt=attempt, item=item, answer={"answer": "a"})
+    services.response_grade(response_id=response.pk)
+    services.attempt_submit(attempt=attempt)  # feedback after the attempt: the key shows too
+    page = html(client.get(case_url(case)))
+    assert "<strong>Start now</strong>" in page and "**Start now**" not in page and "onclick" not in page
+
+
 def test_module_page_shows_each_case_status(client, attempt, module):
     not_started = ItemFactory(case=CaseFactory(module=module, title="Case not started")).case
     in_progress_case = CaseFactory(module=module, title="Case in progress")
