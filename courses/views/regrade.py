@@ -98,9 +98,11 @@ def _chosen_twin_ids(values: list[str], errors: dict) -> tuple[set[int], dict]:
 @author_required
 def key_fix_jobs(request, pk: int):
     """After a key fix applied to several versions: the regrade (dry run) of each fixed item."""
-    fix = KeyFix.objects.select_related("item__case__module__version__course").filter(pk=pk, origin=None).first()
+    fix = KeyFix.objects.select_related("item__case__module__version__course").filter(pk=pk).first()
     if fix is None or not authored_courses(request.user).filter(pk=fix.item.case.module.version.course_id).exists():
         raise Http404
+    if fix.origin_id is not None:  # a copy made for another version: the page is the original fix's
+        return redirect("studio:key-fix-jobs", pk=fix.origin_id)
     fixes = [fix, *fix.twin_fixes.all()]
     latest: dict[int, RegradeJob] = {}
     for job in (RegradeJob.objects.filter(key_fix__in=fixes).select_related("item__case__module__version")

@@ -248,3 +248,11 @@ def test_the_key_fix_page_says_a_withdrawn_version_is_withdrawn(author):
     CourseVersion.objects.filter(pk=v1.case.module.version_id).update(status=CourseVersion.Status.WITHDRAWN)
     page = _client(author).get(reverse("studio:key-fix", args=[v1.pk])).content.decode()
     assert "Version 1 is withdrawn and 1 answer was given" in page
+
+
+def test_the_page_of_a_twin_s_fix_leads_to_the_original_fix(author):
+    v1, v2 = course_versions(author, [["a"], ["b"]])
+    fix = regrade.item_key_fix(item=v2, new_answer=FIXED, reason="Swapped.", user=author, also_fix=[v1.pk])
+    twin_fix = fix.twin_fixes.get()
+    response = _client(author).get(reverse("studio:key-fix-jobs", args=[twin_fix.pk]))
+    assert response.status_code == 302 and response.url == reverse("studio:key-fix-jobs", args=[fix.pk])
