@@ -443,7 +443,8 @@ def item_detail(request, pk: int):
             return redirect("studio:item", pk=item.pk)
     context = item_page_context(request, case, item.type, item, errors, editable)
     if not editable:
-        context["key_fixes"] = list(KeyFix.objects.filter(item=item).select_related("fixed_by"))
+        context["key_fixes"] = list(KeyFix.objects.filter(item=item).select_related(
+            "fixed_by", "origin__item__case__module__version"))
         context["jobs"] = list(RegradeJob.objects.filter(item=item).select_related("created_by"))
         context["response_count"] = item.responses.count()
     return render(request, "courses/studio/item.html", context, status=_status(errors))

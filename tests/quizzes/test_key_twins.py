@@ -256,3 +256,10 @@ def test_the_page_of_a_twin_s_fix_leads_to_the_original_fix(author):
     twin_fix = fix.twin_fixes.get()
     response = _client(author).get(reverse("studio:key-fix-jobs", args=[twin_fix.pk]))
     assert response.status_code == 302 and response.url == reverse("studio:key-fix-jobs", args=[fix.pk])
+
+
+def test_the_item_page_of_a_twin_says_its_fix_repeats_another_version_s(author):
+    v1, v2 = course_versions(author, [["a"], ["b"]])
+    regrade.item_key_fix(item=v2, new_answer=FIXED, reason="Swapped.", user=author, also_fix=[v1.pk])
+    page = _client(author).get(reverse("studio:item", args=[v1.pk])).content.decode()
+    assert "The same fix as in version 2." in page
