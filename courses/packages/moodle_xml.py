@@ -47,7 +47,9 @@ from django.utils.translation import gettext as _
 from .errors import PackageError
 from .media import MediaFile, MediaProblem, free_media_path, media_file
 
-MAX_BYTES = 5 * 1024 * 1024
+# A Moodle export carries its images inside, base64-encoded: a bank of a few scans is tens of
+# MiB. Each image still meets the media limit of 5 MiB (courses.packages.media).
+MAX_BYTES = 50 * 1024 * 1024
 OPTION_IDS = "abcdefghijklmnopqrstuvwxyz"
 SUPPORTED = ("multichoice", "truefalse", "numerical", "essay")
 PLUGINFILE = "@@PLUGINFILE@@"
@@ -446,7 +448,7 @@ def parse_moodle_xml(data: bytes, *, source_name: str, competency: str) -> Quest
     Raises PackageError when the file itself cannot be read (not XML, not a quiz).
     """
     if len(data) > MAX_BYTES:
-        raise PackageError([("", _("The file is larger than 5 MiB."))])
+        raise PackageError([("", _("The file is larger than 50 MiB."))])
     if re.search(rb"<!\s*(DOCTYPE|ENTITY)", data, re.I):
         raise PackageError([("", _("DOCTYPE and entity declarations are not accepted in Moodle XML files."))])
     try:

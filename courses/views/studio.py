@@ -24,8 +24,9 @@ from courses.models import Course, CourseVersion, Module
 from courses.packages.archive import zip_folder
 from courses.packages.errors import PackageError
 from courses.packages.exporter import course_package_export
-from courses.packages.gift import parse_gift
+from courses.packages.gift import GIFT_MAX_BYTES, parse_gift
 from courses.packages.importer import course_package_import
+from courses.packages.moodle_xml import MAX_BYTES as MOODLE_MAX_BYTES
 from courses.packages.moodle_xml import parse_moodle_xml
 from courses.packages.validation import version_problems
 from courses.rendering import render_markdown
@@ -377,7 +378,7 @@ def questions_import(request, slug: str):
         status = 400
         if form.is_valid():
             upload = form.cleaned_data["file"]
-            data = upload.read(5 * 1024 * 1024 + 1)
+            data = upload.read(max(MOODLE_MAX_BYTES, GIFT_MAX_BYTES) + 1)
             name = Path(upload.name or "questions").name
             module = next((m for m in modules if str(m.pk) == form.cleaned_data["module"]), None)
             try:

@@ -492,3 +492,12 @@ def test_the_preview_shows_the_imported_image(draft, author):
     page = client.get(reverse("studio:preview", args=[Case.objects.get().pk])).content.decode()
     url = MediaAsset.objects.get().file.url
     assert f'<img alt="Chest film" src="{url}">' in page and f'<img alt="This film" src="{url}">' in page
+
+
+def test_a_moodle_file_may_exceed_5_mib_since_it_carries_its_images_but_not_50():
+    padding = b"<!--" + b"x" * (6 * 1024 * 1024) + b"-->"
+    big = MOODLE.replace(b"<quiz>", b"<quiz>" + padding, 1)
+    assert len(parse_moodle_xml(big, source_name="bank.xml", competency="APR").cases) > 0
+    with pytest.raises(PackageError) as error:
+        parse_moodle_xml(b" " * (50 * 1024 * 1024 + 1), source_name="huge.xml", competency="APR")
+    assert "50 MiB" in error.value.errors[0][1]
