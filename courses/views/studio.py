@@ -20,7 +20,7 @@ from courses.forms import (
     CoauthorForm, CourseCreateForm, CourseSettingsForm, PackageUploadForm, add_service_errors, questions_form_class,
 )
 from courses.item_analysis import version_item_analysis
-from courses.models import Course, CourseVersion, Module
+from courses.models import Course, CourseVersion, MediaAsset, Module
 from courses.packages.archive import zip_folder
 from courses.packages.errors import PackageError
 from courses.packages.exporter import course_package_export
@@ -422,6 +422,11 @@ def analysis(request, slug: str, number: int):
 @author_required
 @require_POST
 def markdown_preview(request):
-    """The sanitised HTML of posted Markdown (what trainees will see), for the live preview."""
+    """The sanitised HTML of posted Markdown (what trainees will see), for the live preview;
+    with ``version`` (one of the author's), its images show as they will."""
     text = request.POST.get("text", "")[:MARKDOWN_PREVIEW_LIMIT]
-    return HttpResponse(render_markdown(text), content_type="text/html; charset=utf-8")
+    version = request.POST.get("version", "")
+    media = {}
+    if version.isdigit() and authored_courses(request.user).filter(versions=int(version)).exists():
+        media = {m.path: m.file.url for m in MediaAsset.objects.filter(version_id=int(version))}
+    return HttpResponse(render_markdown(text, media), content_type="text/html; charset=utf-8")

@@ -34,8 +34,9 @@
   /* ------------------------------------------------------------ Markdown preview */
 
   function markdownPreviews() {
-    var url = document.body.querySelector("[data-markdown-url]");
-    url = url ? url.getAttribute("data-markdown-url") : null;
+    var holder = document.body.querySelector("[data-markdown-url]");
+    var url = holder ? holder.getAttribute("data-markdown-url") : null;
+    var version = holder ? holder.getAttribute("data-markdown-version") : "";
     if (!url) { return; }
     document.querySelectorAll("textarea[data-markdown]").forEach(function (area) {
       var box = document.createElement("div");
@@ -49,6 +50,7 @@
       function update() {
         var body = new URLSearchParams();
         body.set("text", area.value);
+        if (version) { body.set("version", version); } // so the version's images show
         fetch(url, {
           method: "POST", credentials: "same-origin", body: body,
           headers: { "X-CSRFToken": csrfToken(), "Content-Type": "application/x-www-form-urlencoded" }

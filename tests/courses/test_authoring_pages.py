@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from cohorts.models import Role
-from courses.models import Artifact, Case, Course, CourseVersion, Item, ItemKey, MediaAsset, Module
+from courses.models import Artifact, Case, Course, CourseVersion, Item, ItemKey, Lesson, MediaAsset, Module
 from courses.packages.importer import course_package_import
 from courses.packages.serialize import version_to_package
 from courses.services import course_version_create_draft
@@ -319,6 +319,21 @@ def test_the_markdown_preview_is_sanitised(studio):
     html = response.content.decode()
     assert response.status_code == 200 and "<strong>bold</strong>" in html
     assert "<script" not in html and "javascript:" not in html
+
+
+def test_the_markdown_preview_shows_the_version_s_images_to_its_authors_only(draft, studio):
+    asset = MediaAsset.objects.filter(version=draft).first()
+    text = f"![The film]({asset.path})"
+    shown = studio.post("/studio/markdown/", {"text": text, "version": draft.pk}).content.decode()
+    assert f'src="{asset.file.url}"' in shown
+    stranger = client_for(MembershipFactory(role=Role.FACULTY).user)
+    assert "<img" not in stranger.post("/studio/markdown/", {"text": text, "version": draft.pk}).content.decode()
+
+
+def test_studio_pages_name_the_version_for_the_live_preview(draft, studio):
+    lesson = Lesson.objects.filter(module__version=draft).first()
+    page = studio.get(reverse("studio:lesson", args=[lesson.pk])).content.decode()
+    assert f'data-markdown-version="{draft.pk}"' in page
 
 
 # --- checking and publishing -------------------------------------------------------------------
