@@ -13,8 +13,10 @@ write are the same, since none reads what another writes (the after-module upser
 completions of the other modules, which this grade does not change).
 """
 from datetime import datetime
+from importlib import import_module
 
-from django.db import connection
+from django.apps import apps
+from django.db import connection, transaction
 from django.utils import timezone
 
 from .models import (
@@ -145,3 +147,16 @@ def progress_touch(*, trainee_id: int, course_id: int, module_slug: str, items_t
     """Record that a trainee started (or resumed) a module, without a grade."""
     _execute([_progress(trainee_id=trainee_id, course_id=course_id, module_slug=module_slug, graded_delta=0,
                         score_delta=0.0, at=at, items_total=items_total)])
+
+
+def trend_rows_rebuild() -> tuple[int, int]:
+    """Recompute every trend row from the final grades, in one transaction, exactly as
+    migration ``cohorts 0006`` first built them; returns the (answer-day, after-module) counts.
+    For after a restore of grades or a change of the site's time zone (days are local days)."""
+    backfill = import_module("cohorts.migrations.0006_backfill_trend_counters").backfill
+    with transaction.atomic():
+        AnswerDay.objects.all().delete()
+        AnswerAfterModule.objects.all().delete()
+        backfill(apps, None)
+    return AnswerDay.objects.count(), AnswerAfterModule.objects.count()
+

@@ -16,7 +16,6 @@ calibration, so every measure has a spread.
 """
 import argparse
 import os
-from importlib import import_module
 import random
 import sys
 import time
@@ -33,12 +32,12 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.apps import apps as django_apps  # noqa: E402
 from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from accounts.models import User  # noqa: E402
+from cohorts.aggregates import trend_rows_rebuild  # noqa: E402
 from cohorts.contributions import grade_contribution  # noqa: E402
 from cohorts.models import (  # noqa: E402
     AnswerAfterModule, AnswerDay, Assignment, Cohort, Enrollment, MeasureCounter, Membership, ModuleProgress, Role, School,
@@ -262,8 +261,8 @@ def main() -> None:
     Assignment.objects.create(cohort=cohort_b, course=course, due_at=due)
     answer_all(rng, users_b, course, modules, items, start)
 
-    log("trend rows (AnswerDay, AnswerAfterModule) from the grades, as migration cohorts 0006 builds them")
-    import_module("cohorts.migrations.0006_backfill_trend_counters").backfill(django_apps, None)
+    log("trend rows (AnswerDay, AnswerAfterModule) from the grades (cohorts.aggregates.trend_rows_rebuild)")
+    trend_rows_rebuild()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     counts = {model.__name__: model.objects.count() for model in (User, Attempt, Response, Grade, ModuleProgress,

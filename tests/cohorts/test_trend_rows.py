@@ -1,8 +1,10 @@
 """The trend rows the grading task keeps, and the migration that builds them for old grades."""
 from importlib import import_module
+from io import StringIO
 
 import pytest
 from django.apps import apps
+from django.core.management import call_command
 
 from cohorts.models import AnswerAfterModule, AnswerDay
 from quizzes import services as quiz_services
@@ -44,3 +46,14 @@ def test_the_backfill_migration_rebuilds_what_grading_wrote():
     import_module("cohorts.migrations.0006_backfill_trend_counters").backfill(apps, None)
     assert (_rows(AnswerDay), _rows(AnswerAfterModule)) == by_grading
     assert by_grading[0] and by_grading[1]
+
+
+def test_the_rebuild_command_restores_rows_that_went_stale():
+    populate(world())
+    by_grading = (_rows(AnswerDay), _rows(AnswerAfterModule))
+    AnswerDay.objects.update(items_n=99)  # e.g. a restore of grades without their trend rows
+    AnswerAfterModule.objects.all().delete()
+    out = StringIO()
+    call_command("rebuild_trend_rows", stdout=out)
+    assert (_rows(AnswerDay), _rows(AnswerAfterModule)) == by_grading
+    assert f"{len(by_grading[0])} answer-day rows" in out.getvalue()

@@ -4,10 +4,8 @@ Safe to run twice: a school that already exists is left as it is.
 """
 import random
 from datetime import timedelta
-from importlib import import_module
 from pathlib import Path
 
-from django.apps import apps
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -16,7 +14,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from cohorts import services as cohort_services
-from cohorts.models import AnswerAfterModule, AnswerDay, Enrollment, ModuleProgress, Role, School
+from cohorts.aggregates import trend_rows_rebuild
+from cohorts.models import Enrollment, ModuleProgress, Role, School
 from courses.models import Course, Item
 from courses.packages.importer import course_package_import
 from courses.selectors import course_latest_published
@@ -145,7 +144,7 @@ class Command(BaseCommand):
         """Date each trainee's modules a week or so apart, the last one this week, so the
         trend pages show weeks, not one day. Every timestamp of a module moves by the same
         amount, so their order (answers, grades, completion) stays as it was; the trend rows
-        are then rebuilt from the grades, as migration cohorts 0006 builds them."""
+        are then rebuilt from the grades (``cohorts.aggregates.trend_rows_rebuild``)."""
         for trainee in trainees:
             attempts = list(Attempt.objects.filter(trainee=trainee).order_by("started_at", "pk"))
             for index, attempt in enumerate(attempts):
@@ -159,7 +158,5 @@ class Command(BaseCommand):
                     trainee=trainee, course_id=attempt.course_id, module_slug=attempt.module_slug,
                 ).update(started_at=F("started_at") - back, last_activity_at=F("last_activity_at") - back,
                          completed_at=F("completed_at") - back)
-        AnswerDay.objects.all().delete()
-        AnswerAfterModule.objects.all().delete()
-        import_module("cohorts.migrations.0006_backfill_trend_counters").backfill(apps, None)
+        trend_rows_rebuild()
 
