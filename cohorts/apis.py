@@ -3,8 +3,6 @@
 Reviewers and admins of a school see its cohorts, faculty the cohorts they teach; a
 cohort of another school answers 404. Reading per-trainee figures is audited.
 """
-from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,26 +15,13 @@ from courses.models import Course
 from training.api_errors import ApplicationError
 
 from . import services
-from .models import Cohort, Enrollment, School
+from .access import cohort_for_admin, cohort_for_staff
+from .models import Enrollment, School
 from .selectors import (
     DASHBOARD_SHOW, DASHBOARD_SORT, cohort_course_ids, cohort_courses, cohort_dashboard, cohort_measure_trend,
     cohort_progress, cohort_reliance, cohort_reliance_overview, dashboard_trainees_shown, dashboard_trainees_sorted,
     module_before_after, staff_cohorts, user_is_school_admin,
 )
-
-
-def _cohort_for_staff(request, cohort_id: int) -> Cohort:
-    cohort = staff_cohorts(user=request.user).filter(pk=cohort_id).select_related("school").first()
-    if cohort is None:
-        raise Http404
-    return cohort
-
-
-def _cohort_for_admin(request, cohort_id: int) -> Cohort:
-    cohort = get_object_or_404(Cohort.objects.select_related("school"), pk=cohort_id)
-    if not user_is_school_admin(user=request.user, school_id=cohort.school_id):
-        raise Http404
-    return cohort
 
 
 def _courses_and_module(courses: list, course_slug: str | None, module_slug: str | None):
@@ -87,7 +72,7 @@ class CohortEnrollApi(APIView):
 
     @extend_schema(request=Input, responses=inline_serializer("Enrolled", {"enrolled": serializers.IntegerField()}))
     def post(self, request, cohort_id: int):
-        cohort = _cohort_for_admin(request, cohort_id)
+        cohort = cohort_for_admin(request, cohort_id)
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
         enrollments = services.cohort_enroll(cohort=cohort, usernames=data.validated_data["usernames"], role=data.validated_data["role"])
@@ -102,7 +87,7 @@ class CohortAssignApi(APIView):
 
     @extend_schema(request=Input, responses=inline_serializer("Assigned", {"id": serializers.IntegerField()}))
     def post(self, request, cohort_id: int):
-        cohort = _cohort_for_admin(request, cohort_id)
+        cohort = cohort_for_admin(request, cohort_id)
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
         course = Course.objects.filter(slug=data.validated_data["course"]).first()
@@ -115,7 +100,7 @@ class CohortAssignApi(APIView):
 class CohortProgressApi(APIView):
     @extend_schema(responses=inline_serializer("CohortProgress", {"courses": serializers.ListField()}))
     def get(self, request, cohort_id: int):
-        cohort = _cohort_for_staff(request, cohort_id)
+        cohort = cohort_for_staff(request, cohort_id)
         services.audit_record(actor=request.user, action="cohort.progress.read", cohort=cohort)
         return ApiResponse(cohort_progress(cohort=cohort))
 
@@ -125,7 +110,7 @@ class CohortRelianceApi(APIView):
 
     @extend_schema(responses=inline_serializer("CohortReliance", {"cohort": serializers.DictField()}))
     def get(self, request, cohort_id: int):
-        cohort = _cohort_for_staff(request, cohort_id)
+        cohort = cohort_for_staff(request, cohort_id)
         course = None
         if slug := request.query_params.get("course"):
             course = Course.objects.filter(slug=slug).first()
@@ -153,7 +138,7 @@ class CohortTrendsApi(APIView):
         "before_after": serializers.DictField(allow_null=True),
     }))
     def get(self, request, cohort_id: int):
-        cohort = _cohort_for_staff(request, cohort_id)
+        cohort = cohort_for_staff(request, cohort_id)
         query = self.Query(data=request.query_params)
         query.is_valid(raise_exception=True)
         q = query.validated_data
@@ -212,7 +197,7 @@ class CohortDashboardApi(APIView):
         "thresholds": serializers.DictField(), "trainees": serializers.ListField(), "total": serializers.IntegerField(),
     }))
     def get(self, request, cohort_id: int):
-        cohort = _cohort_for_staff(request, cohort_id)
+        cohort = cohort_for_staff(request, cohort_id)
         query = self.Query(data=request.query_params)
         query.is_valid(raise_exception=True)
         q = query.validated_data

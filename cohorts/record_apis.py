@@ -30,7 +30,8 @@ from .selectors import (
     attestation_by_code, attestation_for_download, cohort_attestations_with_courses, course_completion_counts,
     export_job_for_download, holder_attestations, staff_export_jobs, user_is_school_admin, user_manages_school,
 )
-from .views.common import cohort_for_staff, courses_of
+from .access import cohort_for_staff
+from .views.common import courses_of
 
 PDF = {(200, "application/pdf"): OpenApiTypes.BINARY}
 ERROR = inline_serializer("ApiError", {

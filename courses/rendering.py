@@ -68,3 +68,12 @@ def render_markdown(text: str, media: Mapping[str, str] | None = None) -> str:
         tag_attribute_values={"img": {"src": urls}} if urls else None,
         url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer",
     )
+
+
+def render_markdown_inline(text: str, media: Mapping[str, str] | None = None) -> str:
+    """``render_markdown`` of a short text (an option) without its paragraph, to sit inside
+    a label."""
+    html = render_markdown(text, media)
+    if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+        html = html[3:-4]
+    return html

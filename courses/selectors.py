@@ -1,7 +1,13 @@
 """Reads of course content. Keyword-only; each costs a fixed number of queries."""
 from django.db.models import Prefetch
 
-from .models import Artifact, Case, Course, CourseVersion, Item, Lesson, Module
+from .models import Artifact, Case, Course, CourseVersion, Item, Lesson, MediaAsset, Module
+
+
+def version_media_urls(*, version_id: int) -> dict[str, str]:
+    """The URLs of a version's media files by package path (``media/scan.png``), as the
+    Markdown renderer and the image artifacts look them up (1 query)."""
+    return {m.path: m.file.url for m in MediaAsset.objects.filter(version_id=version_id)}
 
 
 def course_latest_published(*, course: Course) -> CourseVersion | None:

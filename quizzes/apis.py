@@ -15,9 +15,9 @@ from rest_framework.views import APIView
 
 from cohorts.models import ModuleProgress
 from cohorts.selectors import trainee_assignments, trainee_measures
-from courses.models import Artifact, Item, MediaAsset
+from courses.models import Artifact, Item
 from courses.rendering import render_markdown
-from courses.selectors import course_latest_published
+from courses.selectors import course_latest_published, version_media_urls
 from training.api_errors import Conflict
 
 from . import services
@@ -147,7 +147,7 @@ class CaseDetailApi(APIView):
         } if attempt else {}
         items = list(case.items.prefetch_related("competencies"))
         hidden_artifacts = {i.artifact_id for i in items if ai_output_hidden(item=i, response=responses.get(i.pk))}
-        media = {m.path: m.file.url for m in MediaAsset.objects.filter(version_id=case.module.version_id)}
+        media = version_media_urls(version_id=case.module.version_id)
         artifacts = []
         for a in case.artifacts.all():
             if a.pk in hidden_artifacts:
@@ -234,7 +234,7 @@ class AiOutputApi(APIView):
         response = Response.objects.filter(attempt=attempt, item=item).first()
         if ai_output_hidden(item=item, response=response):
             raise Conflict(_("Give your unaided answer first; the AI output is shown after it."))
-        media = {m.path: m.file.url for m in MediaAsset.objects.filter(version_id=attempt.module.version_id)}
+        media = version_media_urls(version_id=attempt.module.version_id)
         return ApiResponse({
             "artifact": artifact_data(item.artifact, media) if item.artifact else None,
             "ai_answer": item.spec.get("ai_answer"),

@@ -22,9 +22,9 @@ from courses.models import (
     Course,
     CourseVersion,
     Item,
-    MediaAsset,
     Module,
 )
+from courses.selectors import version_media_urls
 
 from .models import Attempt, Response
 
@@ -251,7 +251,7 @@ def trainee_module_page(*, trainee: User, module: Module) -> dict:
         graded=sum(1 for s, _ in states.values() if s == Response.State.GRADED),
         score_sum=sum(score or 0.0 for s, score in states.values() if s == Response.State.GRADED),
     )
-    media = version_media_urls(version_id=module.version_id, texts=[module.summary, *(lesson.body for lesson in lessons)])
+    media = media_urls_if_shown(version_id=module.version_id, texts=[module.summary, *(lesson.body for lesson in lessons)])
     return {"summary": summary, "attempt": attempt, "other_version_attempt": elsewhere, "lessons": lessons, "cases": rows,
             "media": media}
 
@@ -280,12 +280,12 @@ def case_status(*, item_ids: list[int], states: dict[int, tuple[str, float | Non
 MEDIA_REFERENCE = "](media/"  # how authored Markdown shows one of the version's files
 
 
-def version_media_urls(*, version_id: int, texts: Iterable[str] = (), needed: bool = False) -> dict[str, str]:
+def media_urls_if_shown(*, version_id: int, texts: Iterable[str] = (), needed: bool = False) -> dict[str, str]:
     """The URLs of a version's media files by package path (``media/scan.png``), read only
     when an image artifact needs them or a Markdown text shows one (1 query, or none)."""
     if not needed and not any(MEDIA_REFERENCE in (t or "") for t in texts):
         return {}
-    return {m.path: m.file.url for m in MediaAsset.objects.filter(version_id=version_id)}
+    return version_media_urls(version_id=version_id)
 
 
 def trainee_case_page(*, trainee: User, case: Case) -> dict:
@@ -315,7 +315,7 @@ def trainee_case_page(*, trainee: User, case: Case) -> dict:
     texts = [case.vignette, *(i.prompt for i in items), *(i.key.rationale for i in items if hasattr(i, "key")),
              *(a.truth_explanation for a in artifacts),
              *(str(o.get("text", "")) for i in items for o in (i.spec or {}).get("options") or [] if isinstance(o, dict))]
-    media = version_media_urls(version_id=module.version_id, texts=texts,
+    media = media_urls_if_shown(version_id=module.version_id, texts=texts,
                                needed=any(a.kind == Artifact.Kind.IMAGE for a in artifacts))
     siblings = list(module.cases.order_by("position").values_list("id", "title"))
     return {"attempt": attempt, "responses": responses, "artifacts": artifacts, "items": items, "media": media,

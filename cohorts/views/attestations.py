@@ -18,7 +18,8 @@ from ..selectors import (
     attestation_by_code, attestation_for_download, cohort_attestations, course_completion_counts, user_is_school_admin,
     user_manages_school,
 )
-from .common import cohort_for_staff, courses_of, page_context
+from ..access import cohort_for_staff
+from .common import courses_of, page_context
 
 
 class RevokeForm(forms.Form):

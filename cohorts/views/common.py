@@ -1,23 +1,15 @@
-"""Access checks, filter forms and the context every cohort page shares."""
+"""Filter forms and the context every cohort page shares (access checks: ``cohorts.access``)."""
 from django import forms
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from courses.models import Course
 
 from ..models import Cohort
-from ..selectors import CohortCourse, cohort_courses, staff_cohort_list, staff_cohorts, user_manages_school
+from ..selectors import CohortCourse, cohort_courses, staff_cohort_list, user_manages_school
 
 PAGE_SIZE = 50
-
-
-def cohort_for_staff(request: HttpRequest, cohort_id: int) -> Cohort:
-    """The cohort if the user may see its trainees' work; 404 otherwise (trainees, other schools)."""
-    cohort = staff_cohorts(user=request.user).filter(pk=cohort_id).select_related("school").first()
-    if cohort is None:
-        raise Http404
-    return cohort
 
 
 def page_context(request: HttpRequest, cohort: Cohort, tab: str, **extra) -> dict:

@@ -14,7 +14,8 @@ from ..selectors import (
 from ..services import audit_record
 from .. import charts
 from . import figures
-from .common import PAGE_SIZE, DashboardFilter, cohort_for_staff, courses_of, page_context
+from ..access import cohort_for_staff
+from .common import PAGE_SIZE, DashboardFilter, courses_of, page_context
 
 TABS = {"dashboard": "school:dashboard", "reliance": "school:reliance", "trends": "school:trends",
         "exports": "school:exports", "attestations": "school:attestations"}

@@ -15,7 +15,8 @@ from .. import services
 from ..downloads import export_file_response, export_job_status
 from ..models import ExportJob
 from ..selectors import export_job_for_download, staff_export_jobs, user_is_school_admin
-from .common import CourseFilter, cohort_for_staff, courses_of, page_context
+from ..access import cohort_for_staff
+from .common import CourseFilter, courses_of, page_context
 
 
 class ExportForm(CourseFilter):

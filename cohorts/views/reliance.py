@@ -13,7 +13,8 @@ from ..selectors import (
 )
 from ..services import audit_record
 from . import figures
-from .common import PAGE_SIZE, CourseFilter, cohort_for_staff, courses_of, page_context
+from ..access import cohort_for_staff
+from .common import PAGE_SIZE, CourseFilter, courses_of, page_context
 
 DRATSCH = {
     "inexperienced": {"ai_right": 0.797, "ai_wrong": 0.198},

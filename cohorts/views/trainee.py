@@ -11,7 +11,8 @@ from ..selectors import (
 )
 from ..services import audit_record
 from . import figures
-from .common import cohort_for_staff, courses_of, page_context
+from ..access import cohort_for_staff
+from .common import courses_of, page_context
 from .trends import _period_label
 
 LOOKED_AT = 10  # the latest audit events about the trainee shown to the school's admins

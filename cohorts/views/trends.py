@@ -10,7 +10,8 @@ from django.views.decorators.http import require_GET
 from ..selectors import cohort_measure_trend, cohort_reliance_overview, module_before_after, staff_cohorts
 from ..services import audit_record
 from . import figures
-from .common import CourseFilter, cohort_for_staff, courses_of, module_choices, page_context, split_module
+from ..access import cohort_for_staff
+from .common import CourseFilter, courses_of, module_choices, page_context, split_module
 
 
 class TrendFilter(CourseFilter):

@@ -4,7 +4,7 @@ import json
 from django import template
 from django.utils.safestring import mark_safe
 
-from courses.rendering import render_markdown
+from courses.rendering import render_markdown, render_markdown_inline
 
 register = template.Library()
 
@@ -31,10 +31,7 @@ def markdown(text, media=None):
 @register.filter
 def markdown_inline(text, media=None):
     """A short Markdown text (an option) without its paragraph, to sit inside a label."""
-    html = render_markdown(text or "", media)
-    if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
-        html = html[3:-4]
-    return mark_safe(html)  # noqa: S308 - sanitised by nh3
+    return mark_safe(render_markdown_inline(text or "", media))  # noqa: S308 - sanitised by nh3
 
 
 @register.filter

@@ -25,8 +25,8 @@ from courses.forms import (
     item_spec_key, taxonomy_choices,
 )
 from courses.packages.media import CONTENT_TYPES
-from courses.models import Artifact, Case, CourseVersion, Item, ItemKey, Lesson, MediaAsset, Module
-from courses.selectors import course_draft
+from courses.models import Artifact, Case, CourseVersion, Item, ItemKey, Lesson, Module
+from courses.selectors import course_draft, version_media_urls
 from quizzes.models import KeyFix, RegradeJob
 from training.api_errors import ApplicationError
 
@@ -60,8 +60,17 @@ def _saved(request, form, save, *, message: str):
     return result
 
 
-def _new_in_module(request, module: Module, *, form, template: str, name: str) -> HttpResponse:
-    """The page of a new lesson or case of a module (a form that was not saved yet)."""
+def _create_in_module(request, module_pk: int, *, form_class, create, message: str, detail: str, template: str,
+                      name: str) -> HttpResponse:
+    """A new lesson or case of a draft's module: its form, saved through ``create``."""
+    module = owned(request, Module, module_pk)
+    if not _editable(module.version):
+        return _immutable(request, module.version)
+    form = form_class(request.POST or None)
+    if request.method == "POST":
+        made = _saved(request, form, partial(create, module=module), message=message)
+        if made is not _NOT_SAVED:
+            return redirect(detail, pk=made.pk)
     return render(request, template, {
         "module": module, name: None, "form": form, "editable": True,
         "crumbs": _crumbs(module) + [(module.title, reverse("studio:module", args=[module.pk]))],
@@ -137,15 +146,9 @@ def _immutable(request, version: CourseVersion):
 
 @author_required
 def lesson_create(request, module_pk: int):
-    module = owned(request, Module, module_pk)
-    if not _editable(module.version):
-        return _immutable(request, module.version)
-    form = LessonForm(request.POST or None)
-    if request.method == "POST":
-        lesson = _saved(request, form, partial(authoring.lesson_create, module=module), message=_("The lesson was added."))
-        if lesson is not _NOT_SAVED:
-            return redirect("studio:lesson", pk=lesson.pk)
-    return _new_in_module(request, module, form=form, template="courses/studio/lesson.html", name="lesson")
+    return _create_in_module(request, module_pk, form_class=LessonForm, create=authoring.lesson_create,
+                             message=_("The lesson was added."), detail="studio:lesson",
+                             template="courses/studio/lesson.html", name="lesson")
 
 
 @author_required
@@ -170,16 +173,9 @@ def lesson_detail(request, pk: int):
 
 @author_required
 def case_create(request, module_pk: int):
-    module = owned(request, Module, module_pk)
-    if not _editable(module.version):
-        return _immutable(request, module.version)
-    form = CaseForm(request.POST or None)
-    if request.method == "POST":
-        case = _saved(request, form, partial(authoring.case_create, module=module),
-                      message=_("The case was added; now add the AI output to critique and the items."))
-        if case is not _NOT_SAVED:
-            return redirect("studio:case", pk=case.pk)
-    return _new_in_module(request, module, form=form, template="courses/studio/case.html", name="case")
+    return _create_in_module(request, module_pk, form_class=CaseForm, create=authoring.case_create,
+                             message=_("The case was added; now add the AI output to critique and the items."),
+                             detail="studio:case", template="courses/studio/case.html", name="case")
 
 
 @author_required
@@ -290,7 +286,7 @@ def _artifact_page(request, case: Case, kind: str, artifact: Artifact | None, er
             "failure_modes": [m.code for m in artifact.failure_modes.all()] if artifact else [],
             "explanation": artifact.truth_explanation if artifact else "",
         }
-    media = {m.path: m.file.url for m in MediaAsset.objects.filter(version_id=case.module.version_id)}
+    media = version_media_urls(version_id=case.module.version_id)
     return render(request, "courses/studio/artifact.html", {
         "case": case, "artifact": artifact, "kind": kind, "kind_label": dict(Artifact.Kind.choices)[kind],
         "editor": artifact_editor(kind, content, errors), "values": values, "errors": errors,

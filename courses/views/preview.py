@@ -13,7 +13,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from courses.forms import answer_from_post
-from courses.models import Artifact, Case, FailureMode, Item, MediaAsset
+from courses.models import Artifact, Case, FailureMode, Item
+from courses.selectors import version_media_urls
 from quizzes.apis import translate_feedback
 from quizzes.graders import grader_for
 from quizzes.services import artifact_payload
@@ -112,7 +113,7 @@ def case_preview(request, pk: int):
             if results[item.pk].get("errors"):
                 status = 400
     hidden = _hidden(items, initials)
-    media = {m.path: m.file.url for m in MediaAsset.objects.filter(version_id=case.module.version_id)}
+    media = version_media_urls(version_id=case.module.version_id)
     artifacts = []
     for artifact in case.artifacts.order_by("position"):
         artifact.hidden = artifact.pk in hidden

@@ -20,7 +20,7 @@ from courses.forms import (
     CoauthorForm, CourseCreateForm, CourseSettingsForm, PackageUploadForm, add_service_errors, questions_form_class,
 )
 from courses.item_analysis import version_item_analysis
-from courses.models import Course, CourseVersion, MediaAsset, Module
+from courses.models import Course, CourseVersion, Module
 from courses.packages.archive import zip_folder
 from courses.packages.errors import PackageError
 from courses.packages.exporter import course_package_export
@@ -30,7 +30,7 @@ from courses.packages.moodle_xml import MAX_BYTES as MOODLE_MAX_BYTES
 from courses.packages.moodle_xml import parse_moodle_xml
 from courses.packages.validation import version_problems
 from courses.rendering import render_markdown
-from courses.selectors import course_draft, version_tree
+from courses.selectors import course_draft, version_media_urls, version_tree
 from training.api_errors import ApplicationError
 
 from .access import author_required, course_for
@@ -428,5 +428,5 @@ def markdown_preview(request):
     version = request.POST.get("version", "")
     media = {}
     if version.isdigit() and authored_courses(request.user).filter(versions=int(version)).exists():
-        media = {m.path: m.file.url for m in MediaAsset.objects.filter(version_id=int(version))}
+        media = version_media_urls(version_id=int(version))
     return HttpResponse(render_markdown(text, media), content_type="text/html; charset=utf-8")

@@ -17,7 +17,7 @@ from quizzes import forms, services
 from quizzes.access import trainee_attempt, trainee_case
 from quizzes.models import Attempt, Response
 from quizzes.selectors import (
-    ai_output_hidden, artifact_hidden_in_attempt, trainee_case_page, trainee_response, version_media_urls,
+    ai_output_hidden, artifact_hidden_in_attempt, media_urls_if_shown, trainee_case_page, trainee_response,
 )
 from training.api_errors import ApplicationError
 
@@ -119,7 +119,7 @@ def feedback_fragment(request, response_id: int):
     ):
         return HttpResponse(status=404)
     item = response.item
-    media = version_media_urls(version_id=item.case.module.version_id, texts=[
+    media = media_urls_if_shown(version_id=item.case.module.version_id, texts=[
         item.key.rationale, item.artifact.truth_explanation if item.artifact_id else "",
         *(str(o.get("text", "")) for o in (item.spec or {}).get("options") or [] if isinstance(o, dict))])
     view = feedback_view(response, due=DueCache()(response), media=media)

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from courses.models import Artifact, Item, Module
-from courses.rendering import render_markdown
+from courses.rendering import render_markdown, render_markdown_inline
 from courses.taxonomy import COMPETENCIES, FAILURE_MODES
 from quizzes.apis import translate_feedback
 from quizzes.forms import FieldErrors
@@ -31,8 +31,12 @@ _AI_SPEC_FIELDS = ("ai_answer",)  # as quizzes.apis: part of the AI output, hidd
 
 
 @functools.lru_cache(maxsize=4096)
-def _rendered(text: str, media: tuple[tuple[str, str], ...]) -> str:
-    return render_markdown(text, dict(media))
+def _rendered(text: str, media: tuple[tuple[str, str], ...], inline: bool = False) -> str:
+    return (render_markdown_inline if inline else render_markdown)(text, dict(media))
+
+
+def _media_key(media: Mapping[str, str] | None) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted((media or {}).items()))
 
 
 def markdown_html(text: str, media: Mapping[str, str] | None = None) -> SafeString:
@@ -41,16 +45,13 @@ def markdown_html(text: str, media: Mapping[str, str] | None = None) -> SafeStri
 
     Rendering is pure (same text and media, same HTML) and costs about a millisecond, and
     published content never changes, so the results are kept (per process, bounded)."""
-    return mark_safe(_rendered(text or "", tuple(sorted((media or {}).items()))))  # noqa: S308 - sanitised
+    return mark_safe(_rendered(text or "", _media_key(media)))  # noqa: S308 - sanitised
 
 
 def option_html(text: str, media: Mapping[str, str] | None = None) -> SafeString:
     """An option's Markdown inside its label (no paragraph around it), as the studio's
     preview shows it: emphasis, a formula's symbols, an image of the version."""
-    html = _rendered(text, tuple(sorted((media or {}).items())))
-    if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
-        html = html[3:-4]
-    return mark_safe(html)  # noqa: S308 - sanitised by render_markdown
+    return mark_safe(_rendered(text, _media_key(media), inline=True))  # noqa: S308 - sanitised
 
 
 # ---------------------------------------------------------------- taxonomy labels
