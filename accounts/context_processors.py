@@ -3,7 +3,7 @@ from django.utils.functional import SimpleLazyObject
 
 
 def _roles(user) -> dict[str, bool | list[dict[str, str]]]:
-    from cohorts.models import Enrollment, Membership, Role
+    from schools.models import Enrollment, Membership, Role
 
     if not user.is_authenticated:
         return {"trainee": False, "staff": False, "author": False, "admin_schools": []}

@@ -32,7 +32,8 @@ from django.utils import timezone  # noqa: E402
 from rest_framework.authtoken.models import Token  # noqa: E402
 
 from accounts.models import User  # noqa: E402
-from cohorts.models import Assignment, Cohort, Enrollment, MeasureCounter, ModuleProgress, School  # noqa: E402
+from progress.models import MeasureCounter, ModuleProgress  # noqa: E402
+from schools.models import Assignment, Cohort, Enrollment, School  # noqa: E402
 from courses.models import Artifact, Case, Course, CourseVersion, Item, ItemKey, Module  # noqa: E402
 from quizzes.graders import grader_for  # noqa: E402
 from quizzes.models import Attempt, Grade, Response  # noqa: E402

@@ -2,7 +2,7 @@
 telling a stranger that a cohort exists)."""
 from django.http import Http404, HttpRequest
 
-from .models import Cohort
+from schools.models import Cohort
 from .selectors import staff_cohorts, user_is_school_admin
 
 

@@ -16,7 +16,7 @@ from training.api_errors import ApplicationError
 
 from . import services
 from .access import cohort_for_admin, cohort_for_staff
-from .models import Enrollment, School
+from schools.models import Enrollment, School
 from .selectors import (
     DASHBOARD_SHOW, DASHBOARD_SORT, cohort_course_ids, cohort_courses, cohort_dashboard, cohort_measure_trend,
     cohort_progress, cohort_reliance, cohort_reliance_overview, dashboard_trainees_shown, dashboard_trainees_sorted,

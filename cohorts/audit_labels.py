@@ -8,7 +8,7 @@ import json
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .models import Role
+from schools.models import Role
 
 ACTION_LABELS = {
     "cohort.dashboard.read": gettext_lazy("Viewed the progress of a cohort"),

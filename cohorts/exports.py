@@ -40,8 +40,9 @@ from courses.models import Competency, FailureMode
 from quizzes.models import Grade
 
 from .attestations import safe_cell
-from .measures import all_measures
-from .models import ExportJob, MeasureCounter, ModuleProgress
+from progress.measures import all_measures
+from .models import ExportJob
+from progress.models import MeasureCounter, ModuleProgress
 from .selectors import cohort_courses, cohort_reliance_overview, cohort_trainee_ids
 
 PROGRESS_EVERY = 1000

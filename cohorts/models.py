@@ -1,8 +1,4 @@
-"""Schools, their people and cohorts, course assignments, and per-trainee aggregates.
-
-ModuleProgress and MeasureCounter are maintained incrementally by the grading task (in
-the same transaction as the grade), so a dashboard reads sums, never raw responses.
-"""
+"""What a school takes out of Vigil about its cohorts: export jobs and attestations."""
 from django.conf import settings
 from django.core.files.storage import storages
 from django.db import models
@@ -13,153 +9,6 @@ from django.utils.translation import gettext_lazy as _
 def private_storage():
     """Where staff-only files go (``STORAGES["private"]``), out of the served media folder."""
     return storages["private"]
-
-
-class School(models.Model):
-    name = models.CharField(_("name"), max_length=200)
-    slug = models.SlugField(_("slug"), max_length=100, unique=True)
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = _("school")
-        verbose_name_plural = _("schools")
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class Role(models.TextChoices):
-    TRAINEE = "trainee", _("Trainee")
-    FACULTY = "faculty", _("Faculty")
-    REVIEWER = "reviewer", _("Reviewer")
-    ADMIN = "admin", _("School admin")
-
-
-class Membership(models.Model):
-    """A person's role in a school: every permission check is scoped through it."""
-
-    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="memberships")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
-    role = models.CharField(_("role"), max_length=12, choices=Role.choices)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["school", "user", "role"], name="membership_unique"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user} {self.role} @ {self.school}"
-
-
-class Cohort(models.Model):
-    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="cohorts")
-    name = models.CharField(_("name"), max_length=200)
-    slug = models.SlugField(_("slug"), max_length=100)
-    year = models.PositiveSmallIntegerField(_("academic year"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["school", "-year", "name"]
-        constraints = [
-            models.UniqueConstraint(fields=["school", "slug"], name="cohort_slug_unique"),
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class Enrollment(models.Model):
-    """A trainee taking, or a faculty member teaching, a cohort."""
-
-    class CohortRole(models.TextChoices):
-        TRAINEE = "trainee", _("Trainee")
-        FACULTY = "faculty", _("Faculty")
-
-    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="enrollments")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollments")
-    role = models.CharField(_("role"), max_length=12, choices=CohortRole.choices, default=CohortRole.TRAINEE)
-    enrolled_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["cohort", "user"], name="enrollment_unique"),
-        ]
-
-
-class Assignment(models.Model):
-    """A course assigned to a cohort; trainees take its latest published version."""
-
-    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="assignments")
-    course = models.ForeignKey("courses.Course", on_delete=models.PROTECT, related_name="assignments")
-    due_at = models.DateTimeField(_("due"), null=True, blank=True)
-    assigned_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["cohort", "course"], name="assignment_unique"),
-        ]
-
-
-class ModuleProgress(models.Model):
-    """How far one trainee is in one module of a course (across the course's versions)."""
-
-    trainee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="module_progress")
-    course = models.ForeignKey("courses.Course", on_delete=models.CASCADE, related_name="+")
-    module_slug = models.SlugField(max_length=100)
-    items_total = models.PositiveIntegerField(default=0)
-    items_graded = models.PositiveIntegerField(default=0)
-    score_sum = models.FloatField(default=0.0)
-    started_at = models.DateTimeField(null=True, blank=True)
-    last_activity_at = models.DateTimeField(null=True, blank=True)
-    completed_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["trainee", "course", "module_slug"], name="module_progress_unique"),
-            models.CheckConstraint(condition=Q(score_sum__gte=-1e-9), name="module_progress_score_nonnegative"),
-        ]
-
-    @property
-    def mean_score(self) -> float | None:
-        return self.score_sum / self.items_graded if self.items_graded else None
-
-
-class MeasureCounter(models.Model):
-    """One named running sum of a trainee in a course (e.g. ``rel.W.accepted``).
-
-    Counters are the additive parts of the reliance measures; measures are ratios of sums,
-    so a cohort's figures are one GROUP BY away whatever its size.
-    """
-
-    trainee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="measure_counters")
-    course = models.ForeignKey("courses.Course", on_delete=models.CASCADE, related_name="+")
-    name = models.CharField(max_length=64)
-    value = models.FloatField(default=0.0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["trainee", "course", "name"], name="measure_counter_unique"),
-        ]
-
-
-class AuditEvent(models.Model):
-    """A record of staff reading identifiable trainee data or changing grades (who, what, when)."""
-
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    action = models.CharField(max_length=64)
-    school = models.ForeignKey(School, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    cohort = models.ForeignKey(Cohort, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    subject = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-        help_text=_("The trainee whose data was read or changed, when there is one."),
-    )
-    detail = models.JSONField(default=dict, blank=True)
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    class Meta:
-        ordering = ["-at"]
-        # The school's audit log page and API: one school's events, newest first.
-        indexes = [models.Index(fields=["school", "at"], name="audit_event_school_at")]
 
 
 class ExportJob(models.Model):
@@ -186,8 +35,8 @@ class ExportJob(models.Model):
         DONE = "done", _("Ready")
         FAILED = "failed", _("Failed")
 
-    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
-    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="export_jobs")
+    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="+")
+    cohort = models.ForeignKey("schools.Cohort", on_delete=models.CASCADE, related_name="export_jobs")
     course = models.ForeignKey(
         "courses.Course", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         help_text=_("Only this course's data; empty for every course assigned to the cohort."),
@@ -231,8 +80,8 @@ class Attestation(models.Model):
 
     code = models.CharField(_("verification code"), max_length=24, unique=True)
     trainee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attestations")
-    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
-    cohort = models.ForeignKey(Cohort, null=True, blank=True, on_delete=models.SET_NULL, related_name="attestations")
+    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="+")
+    cohort = models.ForeignKey("schools.Cohort", null=True, blank=True, on_delete=models.SET_NULL, related_name="attestations")
     course = models.ForeignKey("courses.Course", on_delete=models.PROTECT, related_name="+")
     version = models.ForeignKey("courses.CourseVersion", on_delete=models.PROTECT, related_name="+")
     holder_name = models.CharField(_("holder"), max_length=300)
@@ -263,90 +112,3 @@ class Attestation(models.Model):
     @property
     def is_valid(self) -> bool:
         return self.revoked_at is None
-
-
-# ---------------------------------------------------------------- trends
-# The reliance counters of DESIGN.md that the trend pages plot, kept per day of answering
-# and per module completed beforehand, so a trend is a GROUP BY over a few rows per trainee
-# instead of a walk over every grade (10,000 trainees: 400,000 grades).
-
-TREND_COUNTERS = (
-    "items.n", "items.score", "rel.R.n", "rel.R.accepted", "rel.R.correct", "rel.W.n", "rel.W.accepted",
-    "rel.W.correct", "conf.n", "conf.brier", "rair.num", "rair.den", "rsr.num", "rsr.den",
-    "sw.right.right", "sw.right.wrong", "sw.wrong.right", "sw.wrong.wrong",
-)
-# The counters only a decision on an AI output adds (``cohorts.contributions._reliance``).
-RELIANCE_TREND_COUNTERS = tuple(name for name in TREND_COUNTERS if not name.startswith("items."))
-
-
-def trend_column(name: str) -> str:
-    """The column of a trend counter: ``rel.W.accepted`` → ``rel_w_accepted``."""
-    return name.replace(".", "_").lower()
-
-
-class TrendCounters(models.Model):
-    """One float column per name of ``TREND_COUNTERS``, each a running sum (0 in the database
-    by default, so an upsert names only the counters it moves)."""
-
-    items_n = models.FloatField(db_default=0.0)
-    items_score = models.FloatField(db_default=0.0)
-    rel_r_n = models.FloatField(db_default=0.0)
-    rel_r_accepted = models.FloatField(db_default=0.0)
-    rel_r_correct = models.FloatField(db_default=0.0)
-    rel_w_n = models.FloatField(db_default=0.0)
-    rel_w_accepted = models.FloatField(db_default=0.0)
-    rel_w_correct = models.FloatField(db_default=0.0)
-    conf_n = models.FloatField(db_default=0.0)
-    conf_brier = models.FloatField(db_default=0.0)
-    rair_num = models.FloatField(db_default=0.0)
-    rair_den = models.FloatField(db_default=0.0)
-    rsr_num = models.FloatField(db_default=0.0)
-    rsr_den = models.FloatField(db_default=0.0)
-    sw_right_right = models.FloatField(db_default=0.0)
-    sw_right_wrong = models.FloatField(db_default=0.0)
-    sw_wrong_right = models.FloatField(db_default=0.0)
-    sw_wrong_wrong = models.FloatField(db_default=0.0)
-
-    class Meta:
-        abstract = True
-
-
-class AnswerDay(TrendCounters):
-    """What a trainee's final grades added, by the day they answered, in one module.
-
-    The day is that of the answer (``Response.submitted_at``, in the site's time zone), so a
-    late manual grade or a regrade moves the figures of the week the trainee answered in.
-    """
-
-    trainee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    course = models.ForeignKey("courses.Course", on_delete=models.CASCADE, related_name="+")
-    module_slug = models.SlugField(max_length=100)
-    day = models.DateField()
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["trainee", "course", "module_slug", "day"], name="answer_day_unique"),
-        ]
-
-
-class AnswerAfterModule(TrendCounters):
-    """What a trainee's decisions on AI outputs added after they had completed a module.
-
-    Written when a decision is graded, for every module the trainee had completed before
-    answering it (other than the decision's own module). A module's completion time never
-    changes once set, so the split stays exact through regrades; "before" is the
-    trainee's total in the other modules minus this.
-    """
-
-    trainee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    course = models.ForeignKey("courses.Course", on_delete=models.CASCADE, related_name="+",
-                               help_text=_("The course of the decisions."))
-    module_course = models.ForeignKey("courses.Course", on_delete=models.CASCADE, related_name="+",
-                                      help_text=_("The course of the module completed before."))
-    module_slug = models.SlugField(max_length=100)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["trainee", "module_course", "module_slug", "course"],
-                                    name="answer_after_module_unique"),
-        ]

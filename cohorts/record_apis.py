@@ -25,7 +25,8 @@ from .downloads import (
     TRAINING_RECORD_FORMATS, attestation_pdf_response, export_file_response, export_job_status,
     training_record_response, training_record_rows,
 )
-from .models import Cohort, ExportJob
+from .models import ExportJob
+from schools.models import Cohort
 from .selectors import (
     attestation_by_code, attestation_for_download, cohort_attestations_with_courses, course_completion_counts,
     export_job_for_download, holder_attestations, staff_export_jobs, user_is_school_admin, user_manages_school,

@@ -29,25 +29,18 @@ from courses.models import Competency, Course, CourseVersion, FailureMode, Item,
 from quizzes.models import Grade
 
 from .audit_labels import action_label, detail_summary, role_label
-from .measures import all_measures, ratio
-from .models import (
+from progress.measures import all_measures, ratio
+from .models import Attestation, ExportJob
+from progress.models import (
     RELIANCE_TREND_COUNTERS,
     TREND_COUNTERS,
     AnswerAfterModule,
     AnswerDay,
-    Assignment,
-    Attestation,
-    AuditEvent,
-    Cohort,
-    Enrollment,
-    ExportJob,
     MeasureCounter,
-    Membership,
     ModuleProgress,
-    Role,
-    School,
     trend_column,
 )
+from schools.models import Assignment, AuditEvent, Cohort, Enrollment, Membership, Role, School
 
 
 def trainee_assignments(*, trainee: User) -> QuerySet[Assignment]:
@@ -187,7 +180,7 @@ def trainee_measures(*, trainee: User, course: Course | None = None) -> dict:
 # The page selectors below aggregate in SQL (GROUP BY, filtered sums) and select trainees
 # through a subquery rather than a list of ids, so a cohort of 10,000 trainees costs the
 # same few queries as a cohort of 2, and moves rows, not model instances. Measures are
-# always computed by cohorts.measures.all_measures from summed counters, as everywhere.
+# always computed by progress.measures.all_measures from summed counters, as everywhere.
 
 
 

@@ -1,5 +1,5 @@
 """Writes of the cohorts app: schools, enrolment, assignments, the audit log, export jobs
-and attestations. The running sums a grade moves are in ``cohorts.aggregates``."""
+and attestations. The running sums a grade moves are in ``progress.aggregates``."""
 import logging
 import secrets
 import uuid
@@ -20,17 +20,8 @@ from accounts.models import User
 from courses.models import Competency, Course
 from training.api_errors import ApplicationError, Conflict
 
-from .models import (
-    Assignment,
-    Attestation,
-    AuditEvent,
-    Cohort,
-    Enrollment,
-    ExportJob,
-    Membership,
-    Role,
-    School,
-)
+from .models import Attestation, ExportJob
+from schools.models import Assignment, AuditEvent, Cohort, Enrollment, Membership, Role, School
 
 
 def school_member_add(*, school: School, user: User, role: str) -> Membership:

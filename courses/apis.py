@@ -19,7 +19,7 @@ from rest_framework.response import Response as ApiResponse
 from rest_framework.views import APIView
 
 from accounts.models import User
-from cohorts.models import Membership, Role, School
+from schools.models import Membership, Role, School
 from training.api_errors import ApplicationError, Conflict
 from training.api_files import FileNegotiation
 

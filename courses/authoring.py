@@ -26,7 +26,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from cohorts.models import Membership, Role
+from schools.models import Membership, Role
 from training.api_errors import ApplicationError, Conflict
 
 from .models import Artifact, Case, Competency, Course, CourseVersion, FailureMode, Item, ItemKey, Lesson, MediaAsset, Module

@@ -47,7 +47,7 @@ class Course(models.Model):
 
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     school = models.ForeignKey(
-        "cohorts.School", null=True, blank=True, on_delete=models.PROTECT,
+        "schools.School", null=True, blank=True, on_delete=models.PROTECT,
         related_name="courses", verbose_name=_("school"),
         help_text=_("The school that owns the course; empty for platform-wide content."),
     )

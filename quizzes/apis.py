@@ -13,7 +13,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response as ApiResponse
 from rest_framework.views import APIView
 
-from cohorts.models import ModuleProgress
+from progress.models import ModuleProgress
 from cohorts.selectors import trainee_assignments, trainee_measures
 from courses.models import Artifact, Item
 from courses.rendering import render_markdown

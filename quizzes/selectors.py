@@ -1,15 +1,17 @@
 """Reads of the quizzes app: what a trainee may see of an item, a response and its grade."""
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from statistics import quantiles
 
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
 from accounts.models import User
-from cohorts.measures import ratio
-from cohorts.models import Assignment, Enrollment, MeasureCounter
+from progress.measures import ratio
+from progress.models import MeasureCounter
+from schools.models import Assignment, Enrollment
 from cohorts.selectors import (
     staff_cohorts,
     trainee_assignments,
@@ -26,7 +28,7 @@ from courses.models import (
 )
 from courses.selectors import version_media_urls
 
-from .models import Attempt, Response
+from .models import Attempt, Grade, Response
 
 
 def feedback_is_due(*, response: Response) -> bool:
@@ -334,7 +336,7 @@ def trainee_response(*, trainee: User, response_id: int) -> Response | None:
     )
 
 
-# Counters a cohort comparison needs (cohorts.measures names); nothing else is read.
+# Counters a cohort comparison needs (progress.measures names); nothing else is read.
 _COMPARISON_COUNTERS = (
     "items.n", "items.score", "rel.R.n", "rel.R.accepted", "rel.W.n", "rel.W.accepted", "conf.n", "conf.brier",
 )
@@ -387,7 +389,7 @@ def trainee_cohort_comparison(*, trainee: User) -> dict:
 
 
 def trainee_profile(*, trainee: User) -> dict:
-    """The trainee's own measures (cohorts.measures) and their cohort comparison (2 queries)."""
+    """The trainee's own measures (progress.measures) and their cohort comparison (2 queries)."""
     return {"measures": trainee_measures(trainee=trainee), "comparison": trainee_cohort_comparison(trainee=trainee)}
 
 
@@ -404,3 +406,14 @@ def artifact_hidden_in_attempt(*, attempt: Attempt, artifact_id: int | None) -> 
         return False
     answered = Response.objects.filter(attempt=attempt, item_id__in=decide_first, initial_answer__isnull=False).count()
     return answered < len(decide_first)
+
+
+def final_grade_contributions() -> Iterator[tuple[int, int, str, datetime, dict | None]]:
+    """What every final grade added, with the time it was answered (the trend rows' day):
+    the input of ``progress.aggregates.trend_rows_rebuild``, streamed in chunks."""
+    rows = Grade.objects.filter(is_final=True).values_list(
+        "response__attempt__trainee_id", "response__attempt__course_id", "response__attempt__module_slug",
+        "response__submitted_at", "graded_at", "contribution",
+    )
+    for trainee_id, course_id, slug, submitted_at, graded_at, contribution in rows.iterator(chunk_size=2000):
+        yield trainee_id, course_id, slug, submitted_at or graded_at, contribution

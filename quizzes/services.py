@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from cohorts import aggregates as cohort_aggregates
-from cohorts.contributions import difference, grade_contribution
+from progress import aggregates as cohort_aggregates
+from progress.contributions import difference, grade_contribution
 from cohorts.selectors import trainee_may_take_course
 from courses.models import CourseVersion, Item, Module
 from courses.selectors import course_latest_published

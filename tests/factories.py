@@ -3,7 +3,7 @@ import factory
 from django.utils import timezone
 
 from accounts.models import User
-from cohorts.models import Assignment, AuditEvent, Cohort, Enrollment, Membership, Role, School
+from schools.models import Assignment, AuditEvent, Cohort, Enrollment, Membership, Role, School
 from courses.models import Artifact, Case, Course, CourseVersion, Item, ItemKey, Lesson, Module
 
 

@@ -33,7 +33,8 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from cohorts import services  # noqa: E402
-from cohorts.models import Cohort, Enrollment, ExportJob  # noqa: E402
+from cohorts.models import ExportJob  # noqa: E402
+from schools.models import Cohort, Enrollment  # noqa: E402
 from courses.models import Course  # noqa: E402
 
 

@@ -37,11 +37,11 @@ from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from accounts.models import User  # noqa: E402
-from cohorts.aggregates import trend_rows_rebuild  # noqa: E402
-from cohorts.contributions import grade_contribution  # noqa: E402
-from cohorts.models import (  # noqa: E402
-    AnswerAfterModule, AnswerDay, Assignment, Cohort, Enrollment, MeasureCounter, Membership, ModuleProgress, Role, School,
-)
+from progress.aggregates import trend_rows_rebuild  # noqa: E402
+from quizzes.selectors import final_grade_contributions  # noqa: E402
+from progress.contributions import grade_contribution  # noqa: E402
+from progress.models import AnswerAfterModule, AnswerDay, MeasureCounter, ModuleProgress  # noqa: E402
+from schools.models import Assignment, Cohort, Enrollment, Membership, Role, School  # noqa: E402
 from courses.models import Artifact, Case, Course, CourseVersion, Item, ItemKey, Module  # noqa: E402
 from quizzes.models import Attempt, Grade, Response  # noqa: E402
 
@@ -261,8 +261,8 @@ def main() -> None:
     Assignment.objects.create(cohort=cohort_b, course=course, due_at=due)
     answer_all(rng, users_b, course, modules, items, start)
 
-    log("trend rows (AnswerDay, AnswerAfterModule) from the grades (cohorts.aggregates.trend_rows_rebuild)")
-    trend_rows_rebuild()
+    log("trend rows (AnswerDay, AnswerAfterModule) from the grades (progress.aggregates.trend_rows_rebuild)")
+    trend_rows_rebuild(final_grades=final_grade_contributions())
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     counts = {model.__name__: model.objects.count() for model in (User, Attempt, Response, Grade, ModuleProgress,

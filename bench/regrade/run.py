@@ -38,8 +38,9 @@ from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from accounts.models import User  # noqa: E402
-from cohorts.contributions import grade_contribution  # noqa: E402
-from cohorts.models import Assignment, Cohort, Enrollment, MeasureCounter, ModuleProgress, School  # noqa: E402
+from progress.contributions import grade_contribution  # noqa: E402
+from progress.models import MeasureCounter, ModuleProgress  # noqa: E402
+from schools.models import Assignment, Cohort, Enrollment, School  # noqa: E402
 from courses.models import Artifact, Case, Course, CourseVersion, Item, ItemKey, Module  # noqa: E402
 from quizzes import regrade  # noqa: E402
 from quizzes.graders import grader_for  # noqa: E402

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET
 from .. import services
 from ..attestations import safe_cell
 from ..audit_labels import ACTION_LABELS, action_choices, detail_json
-from ..models import AuditEvent, Cohort, School
+from schools.models import AuditEvent, Cohort, School
 from ..selectors import (
     audit_event_rows, school_administered, school_audit_events, school_audit_person, school_cohort_list, school_staff,
 )

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy
 
 from courses.models import Course
 
-from ..models import Cohort
+from schools.models import Cohort
 from ..selectors import CohortCourse, cohort_courses, staff_cohort_list, user_manages_school
 
 PAGE_SIZE = 50

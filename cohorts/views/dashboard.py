@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from ..models import Membership, Role
+from schools.models import Membership, Role
 from ..selectors import (
     cohort_dashboard, dashboard_trainees_shown, dashboard_trainees_sorted, staff_cohort_list, staff_cohorts,
 )

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from cohorts.models import Membership, Role
+from schools.models import Membership, Role
 from courses.apis import authored_courses
 from courses.models import Artifact, Case, Course, CourseVersion, Item, Lesson, Module
 

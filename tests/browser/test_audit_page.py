@@ -6,7 +6,7 @@ import re
 import pytest
 
 from cohorts import services
-from cohorts.models import Role
+from schools.models import Role
 from tests.browser.conftest import assert_accessible, screenshot
 from tests.factories import CohortFactory, EnrollmentFactory, MembershipFactory
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from cohorts.models import Enrollment, Role
+from schools.models import Enrollment, Role
 from courses import authoring
 from courses.models import Case, Course, CourseVersion, Item
 from courses.packages.importer import course_package_import

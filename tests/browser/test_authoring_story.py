@@ -2,7 +2,7 @@
 them with the mouse, publishes, and a trainee sees the case."""
 import pytest
 
-from cohorts.models import Role
+from schools.models import Role
 from courses.models import Artifact, CourseVersion, Item, ItemKey
 from tests.browser.conftest import assert_accessible, screenshot
 from tests.factories import AssignmentFactory, EnrollmentFactory, MembershipFactory, UserFactory

@@ -7,7 +7,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from cohorts.models import Assignment, MeasureCounter
+from progress.models import MeasureCounter
+from schools.models import Assignment
 from quizzes.models import Response
 from tests.browser.conftest import assert_accessible, screenshot
 from tests.factories import EnrollmentFactory, LessonFactory, MembershipFactory, UserFactory, assigned_module

@@ -4,7 +4,9 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from cohorts.models import AnswerDay, Attestation, AuditEvent, ExportJob, MeasureCounter, ModuleProgress
+from cohorts.models import Attestation, ExportJob
+from progress.models import AnswerDay, MeasureCounter, ModuleProgress
+from schools.models import AuditEvent
 from tests.cohorts.test_dashboard_selectors import populate, world
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from cohorts.models import AuditEvent, Enrollment, Role
+from schools.models import AuditEvent, Enrollment, Role
 from quizzes import services
 from tests.factories import (
     AssignmentFactory, CohortFactory, EnrollmentFactory, ItemFactory, MembershipFactory, ModuleFactory, UserFactory,

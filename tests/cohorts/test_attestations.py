@@ -13,7 +13,9 @@ from django.utils import timezone
 
 from cohorts import services
 from cohorts.attestations import initials, new_code, normalise_code
-from cohorts.models import Attestation, AuditEvent, Enrollment, ModuleProgress, Role
+from cohorts.models import Attestation
+from progress.models import ModuleProgress
+from schools.models import AuditEvent, Enrollment, Role
 from tests.cohorts.test_dashboard_selectors import answer, populate, world
 from tests.cohorts.test_views import client_for
 from tests.factories import CaseFactory, CourseVersionFactory, EnrollmentFactory, ItemFactory, MembershipFactory, ModuleFactory

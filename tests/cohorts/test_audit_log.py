@@ -16,7 +16,7 @@ from rest_framework.test import APIClient
 
 from cohorts import selectors
 from cohorts.audit_labels import ACTION_LABELS, action_label
-from cohorts.models import AuditEvent, Enrollment, Role
+from schools.models import AuditEvent, Enrollment, Role
 from tests.factories import (
     AuditEventFactory, CohortFactory, EnrollmentFactory, MembershipFactory, SchoolFactory, UserFactory,
 )

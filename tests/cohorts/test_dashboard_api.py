@@ -5,7 +5,7 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from cohorts.models import AuditEvent, Role
+from schools.models import AuditEvent, Role
 from tests.cohorts.test_dashboard_selectors import populate, world
 from tests.factories import MembershipFactory
 

@@ -15,7 +15,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from cohorts import selectors
-from cohorts.models import Cohort, Enrollment, ModuleProgress, Role
+from progress.models import ModuleProgress
+from schools.models import Cohort, Enrollment, Role
 from courses.models import Course, CourseVersion, Item, Module
 from quizzes import services as quiz_services
 from quizzes import regrade

@@ -14,7 +14,8 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from cohorts import exports, services
-from cohorts.models import AuditEvent, ExportJob, Role
+from cohorts.models import ExportJob
+from schools.models import AuditEvent, Role
 from tests.cohorts.test_dashboard_selectors import answer, populate, trainee, world
 from tests.cohorts.test_views import client_for
 from tests.factories import MembershipFactory

@@ -3,8 +3,8 @@ from collections import Counter
 
 import pytest
 
-from cohorts.contributions import difference, grade_contribution
-from cohorts.measures import all_measures, d_prime, reliance_measures
+from progress.contributions import difference, grade_contribution
+from progress.measures import all_measures, d_prime, reliance_measures
 
 
 def decision(*, ai_correct, accepted, final_correct, initial_correct=None, confidence=None):

@@ -13,7 +13,9 @@ from rest_framework.throttling import ScopedRateThrottle
 
 from cohorts import services
 from cohorts.attestations import new_code
-from cohorts.models import Attestation, AuditEvent, Enrollment, ExportJob, ModuleProgress, Role
+from cohorts.models import Attestation, ExportJob
+from progress.models import ModuleProgress
+from schools.models import AuditEvent, Enrollment, Role
 from cohorts.tasks import run_export
 from tests.cohorts.test_apis import client_for
 from tests.factories import (

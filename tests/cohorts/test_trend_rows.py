@@ -3,10 +3,11 @@ from importlib import import_module
 from io import StringIO
 
 import pytest
-from django.apps import apps
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.core.management import call_command
 
-from cohorts.models import AnswerAfterModule, AnswerDay
+from progress.models import AnswerAfterModule, AnswerDay
 from quizzes import services as quiz_services
 from quizzes.models import Attempt
 from tests.cohorts.test_dashboard_selectors import answer, populate, world
@@ -43,7 +44,9 @@ def test_the_backfill_migration_rebuilds_what_grading_wrote():
     by_grading = (_rows(AnswerDay), _rows(AnswerAfterModule))
     AnswerDay.objects.all().delete()
     AnswerAfterModule.objects.all().delete()
-    import_module("cohorts.migrations.0006_backfill_trend_counters").backfill(apps, None)
+    migration = ("cohorts", "0006_backfill_trend_counters")
+    historical = MigrationExecutor(connection).loader.project_state(migration).apps  # the models as it knew them
+    import_module("cohorts.migrations." + migration[1]).backfill(historical, None)
     assert (_rows(AnswerDay), _rows(AnswerAfterModule)) == by_grading
     assert by_grading[0] and by_grading[1]
 

@@ -2,7 +2,7 @@
 import pytest
 from rest_framework.test import APIClient
 
-from cohorts.models import AuditEvent, Role
+from schools.models import AuditEvent, Role
 from tests.cohorts.test_dashboard_selectors import populate, world
 from tests.factories import AssignmentFactory, CohortFactory, MembershipFactory
 

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from cohorts.models import AuditEvent, Enrollment, Role
+from schools.models import AuditEvent, Enrollment, Role
 from tests.cohorts.test_dashboard_selectors import answer, many_trainees, populate, trainee, world
 from tests.factories import CohortFactory, EnrollmentFactory, MembershipFactory, UserFactory
 

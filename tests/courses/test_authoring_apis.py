@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from rest_framework.test import APIClient
 
-from cohorts.models import Role
+from schools.models import Role
 from courses.models import Course, CourseVersion
 from courses.packages.importer import course_package_import
 from tests.factories import MembershipFactory, UserFactory

@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from cohorts.models import Role
+from schools.models import Role
 from courses.models import Artifact, Case, Course, CourseVersion, Item, ItemKey, Lesson, MediaAsset, Module
 from courses.packages.importer import course_package_import
 from courses.packages.serialize import version_to_package

@@ -2,7 +2,7 @@
 reports problems at their paths, writes all or nothing, and refuses published versions."""
 import pytest
 
-from cohorts.models import Role
+from schools.models import Role
 from courses import authoring
 from courses.authoring import ArtifactInput, ItemInput
 from courses.models import Artifact, Case, CourseVersion, Item, ItemKey, Lesson, MediaAsset, Module

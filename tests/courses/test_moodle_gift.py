@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from cohorts.models import Role
+from schools.models import Role
 from courses import authoring
 from courses.authoring import ArtifactInput
 from courses.models import Case, Item, ItemKey, MediaAsset, Module

@@ -4,7 +4,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from cohorts.models import Attestation, Cohort
+from cohorts.models import Attestation
+from schools.models import Cohort
 from cohorts.selectors import cohort_course_ids, cohort_measure_trend, cohort_reliance, module_before_after
 from courses.models import Artifact, Course, FailureMode, Item
 from courses.packages.importer import course_package_import

@@ -18,7 +18,7 @@ from django.db import connection, transaction
 from django.db.models import Sum
 from rest_framework.test import APIClient
 
-from cohorts.models import MeasureCounter, ModuleProgress
+from progress.models import MeasureCounter, ModuleProgress
 from quizzes import services
 from quizzes.models import Grade, Response
 from quizzes.tasks import grade_response, sweep_ungraded_responses

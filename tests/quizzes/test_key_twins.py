@@ -6,7 +6,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from cohorts.models import AuditEvent, Role
+from schools.models import AuditEvent, Role
 from courses.models import CourseVersion, Item, ItemKey
 from courses.services import course_version_create_draft, course_version_withdraw
 from quizzes import regrade, services

@@ -8,7 +8,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from cohorts.models import AuditEvent, MeasureCounter, ModuleProgress, Role
+from progress.models import MeasureCounter, ModuleProgress
+from schools.models import AuditEvent, Role
 from courses.models import CourseVersion, ItemKey
 from courses.services import course_version_create_draft
 from quizzes import regrade, services

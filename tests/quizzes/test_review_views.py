@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from cohorts.models import AuditEvent, Enrollment, Role
+from schools.models import AuditEvent, Enrollment, Role
 from quizzes import review, services
 from quizzes.models import Grade, RaterMark, Response
 from tests.factories import CaseFactory, EnrollmentFactory, ItemFactory, MembershipFactory, UserFactory, assigned_module

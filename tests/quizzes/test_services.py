@@ -4,7 +4,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from cohorts.models import MeasureCounter, ModuleProgress
+from progress.models import MeasureCounter, ModuleProgress
 from quizzes import services
 from quizzes.models import Attempt, Grade, Response
 from tests.factories import ItemFactory, ModuleFactory, UserFactory

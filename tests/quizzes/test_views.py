@@ -17,7 +17,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from cohorts.models import Assignment, MeasureCounter
+from progress.models import MeasureCounter
+from schools.models import Assignment
 from courses.models import MediaAsset, Module
 from quizzes import services
 from quizzes.models import Attempt, Response

@@ -14,8 +14,10 @@ from django.utils import timezone
 
 from accounts.models import User
 from cohorts import services as cohort_services
-from cohorts.aggregates import trend_rows_rebuild
-from cohorts.models import Enrollment, ModuleProgress, Role, School
+from progress.aggregates import trend_rows_rebuild
+from quizzes.selectors import final_grade_contributions
+from progress.models import ModuleProgress
+from schools.models import Enrollment, Role, School
 from courses.models import Course, Item
 from courses.packages.importer import course_package_import
 from courses.selectors import course_latest_published
@@ -144,7 +146,7 @@ class Command(BaseCommand):
         """Date each trainee's modules a week or so apart, the last one this week, so the
         trend pages show weeks, not one day. Every timestamp of a module moves by the same
         amount, so their order (answers, grades, completion) stays as it was; the trend rows
-        are then rebuilt from the grades (``cohorts.aggregates.trend_rows_rebuild``)."""
+        are then rebuilt from the grades (``progress.aggregates.trend_rows_rebuild``)."""
         for trainee in trainees:
             attempts = list(Attempt.objects.filter(trainee=trainee).order_by("started_at", "pk"))
             for index, attempt in enumerate(attempts):
@@ -158,5 +160,5 @@ class Command(BaseCommand):
                     trainee=trainee, course_id=attempt.course_id, module_slug=attempt.module_slug,
                 ).update(started_at=F("started_at") - back, last_activity_at=F("last_activity_at") - back,
                          completed_at=F("completed_at") - back)
-        trend_rows_rebuild()
+        trend_rows_rebuild(final_grades=final_grade_contributions())
 

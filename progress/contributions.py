@@ -25,7 +25,7 @@ def grade_contribution(
     cbm_mark: int | None,
     detail: dict,
 ) -> dict[str, float]:
-    """Counter deltas of one final grade; names are documented in ``cohorts.measures``."""
+    """Counter deltas of one final grade; names are documented in ``progress.measures``."""
     out: dict[str, float] = {"items.n": 1, "items.score": score}
     for code in competencies:
         out[f"comp.{code}.n"] = 1

@@ -12,11 +12,11 @@ of four, the larger part of their cost. SQLite runs them one after the other; th
 write are the same, since none reads what another writes (the after-module upsert reads the
 completions of the other modules, which this grade does not change).
 """
+from collections import defaultdict
+from collections.abc import Iterable
 from datetime import datetime
-from importlib import import_module
 
-from django.apps import apps
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 from .models import (
@@ -30,6 +30,8 @@ from .models import (
 )
 
 Statement = tuple[str, list]
+# (trainee id, course id, module slug, answered at, contribution) of one final grade.
+FinalGradeRow = tuple[int, int, str, datetime, dict | None]
 
 
 def _counters(*, trainee_id: int, course_id: int, deltas: dict[str, float]) -> Statement | None:
@@ -149,14 +151,44 @@ def progress_touch(*, trainee_id: int, course_id: int, module_slug: str, items_t
                         score_delta=0.0, at=at, items_total=items_total)])
 
 
-def trend_rows_rebuild() -> tuple[int, int]:
-    """Recompute every trend row from the final grades, in one transaction, exactly as
-    migration ``cohorts 0006`` first built them; returns the (answer-day, after-module) counts.
-    For after a restore of grades or a change of the site's time zone (days are local days)."""
-    backfill = import_module("cohorts.migrations.0006_backfill_trend_counters").backfill
-    with transaction.atomic():
-        AnswerDay.objects.all().delete()
-        AnswerAfterModule.objects.all().delete()
-        backfill(apps, None)
-    return AnswerDay.objects.count(), AnswerAfterModule.objects.count()
+def trend_rows_rebuild(*, final_grades: Iterable[FinalGradeRow]) -> tuple[int, int]:
+    """Recompute every trend row from the final grades given (the caller's transaction):
+    after a restore of grades or a change of the site's time zone, since days are local days.
 
+    ``final_grades`` yields (trainee id, course id, module slug, answered at, contribution):
+    progress does not read grades itself, so grading stays the only app that knows them.
+    Returns the (answer-day, after-module) row counts.
+    """
+    completed = defaultdict(list)
+    for trainee_id, course_id, slug, done in ModuleProgress.objects.filter(completed_at__isnull=False).values_list(
+            "trainee_id", "course_id", "module_slug", "completed_at"):
+        completed[trainee_id].append((course_id, slug, done))
+    days = defaultdict(lambda: defaultdict(float))
+    after = defaultdict(lambda: defaultdict(float))
+    reliance = set(RELIANCE_TREND_COUNTERS)
+    for trainee_id, course_id, slug, answered_at, contribution in final_grades:
+        moved = {n: v for n in TREND_COUNTERS if (v := (contribution or {}).get(n))}
+        if not moved:
+            continue
+        day = days[(trainee_id, course_id, slug, timezone.localdate(answered_at))]
+        for name, value in moved.items():
+            day[trend_column(name)] += value
+        if not reliance & moved.keys():
+            continue
+        for module_course_id, module_slug, done in completed.get(trainee_id, ()):
+            if done <= answered_at and not (module_course_id == course_id and module_slug == slug):
+                row = after[(trainee_id, course_id, module_course_id, module_slug)]
+                for name in reliance & moved.keys():
+                    row[trend_column(name)] += moved[name]
+    AnswerDay.objects.all().delete()
+    AnswerAfterModule.objects.all().delete()
+    AnswerDay.objects.bulk_create(
+        [AnswerDay(trainee_id=t, course_id=c, module_slug=s, day=d, **cols) for (t, c, s, d), cols in days.items()],
+        batch_size=2000,
+    )
+    AnswerAfterModule.objects.bulk_create(
+        [AnswerAfterModule(trainee_id=t, course_id=c, module_course_id=mc, module_slug=ms, **cols)
+         for (t, c, mc, ms), cols in after.items()],
+        batch_size=2000,
+    )
+    return len(days), len(after)
