@@ -1,11 +1,22 @@
 """Shared fixtures. With VIGIL_REQUIRE_SERVICES=1 (``make test``, CI) the run stops with an
-error, never a skip, when PostgreSQL or Redis is missing."""
+error, never a skip, when PostgreSQL or Redis is missing.
+
+Django is imported lazily, never at module level: the pure grader tests run without it
+(``pytest tests/quizzes/graders -p no:django``), and then the hooks and fixtures here that
+need Django do nothing."""
 import os
 
 import pytest
 
 
+def _django_enabled(config) -> bool:
+    """Whether pytest-django is loaded (it is not under ``-p no:django``: no settings then)."""
+    return config.pluginmanager.hasplugin("django")
+
+
 def pytest_configure(config):
+    if not _django_enabled(config):
+        return
     from django.conf import settings
 
     # Test users need a password, not a slow one: PBKDF2 would dominate fixtures of many users.
@@ -13,7 +24,7 @@ def pytest_configure(config):
 
 
 def pytest_sessionstart(session):
-    if os.environ.get("VIGIL_REQUIRE_SERVICES") != "1":
+    if os.environ.get("VIGIL_REQUIRE_SERVICES") != "1" or not _django_enabled(session.config):
         return
     from django.conf import settings
 
@@ -52,9 +63,11 @@ def _seeded_taxonomies(request):
 
 
 @pytest.fixture(autouse=True)
-def _english_by_default():
+def _english_by_default(request):
     """A request in French leaves its thread in French; every test starts and ends in English."""
     yield
+    if not _django_enabled(request.config):
+        return
     from django.utils import translation
 
     translation.activate("en")

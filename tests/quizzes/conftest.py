@@ -1,18 +1,21 @@
+"""Fixtures of the quizzes tests. The factories (hence Django's models) are imported inside
+the fixtures, not here: this conftest is also loaded for tests/quizzes/graders, which runs
+without Django (``pytest tests/quizzes/graders -p no:django``)."""
 import pytest
-
-from tests.factories import (
-    ArtifactFactory, AssignmentFactory, CaseFactory, EnrollmentFactory, ItemFactory, ModuleFactory, UserFactory,
-)
 
 
 @pytest.fixture
 def trainee(db):
+    from tests.factories import UserFactory
+
     return UserFactory()
 
 
 @pytest.fixture
 def module(db, trainee):
     """A published module of a course assigned to the trainee's cohort."""
+    from tests.factories import AssignmentFactory, EnrollmentFactory, ModuleFactory
+
     module = ModuleFactory()
     enrollment = EnrollmentFactory(user=trainee)
     AssignmentFactory(cohort=enrollment.cohort, course=module.version.course)
@@ -21,16 +24,22 @@ def module(db, trainee):
 
 @pytest.fixture
 def case(module):
+    from tests.factories import CaseFactory
+
     return CaseFactory(module=module)
 
 
 @pytest.fixture
 def single_choice(case):
+    from tests.factories import ItemFactory
+
     return ItemFactory(case=case)
 
 
 @pytest.fixture
 def decide_first(case):
+    from tests.factories import ArtifactFactory, ItemFactory
+
     artifact = ArtifactFactory(case=case, kind="prediction", ai_correct=False,
                                content={"model": "M", "target": "T", "output": "High", "probability": 0.8})
     return ItemFactory(

@@ -162,14 +162,26 @@ def test_a_submitted_attempt_takes_no_more_answers(attempt, single_choice):
         services.response_submit(attempt=attempt, item=single_choice, answer={"answer": "b"})
 
 
-def test_a_swept_response_waits_a_full_timeout_before_the_next_sweep(attempt, single_choice, case):
+def test_a_swept_response_waits_a_full_timeout_before_the_next_sweep(attempt, single_choice, case, monkeypatch):
+    timeout = timedelta(minutes=2)
     long_ago = timezone.now() - timedelta(minutes=10)
     first, _ = services.response_submit(attempt=attempt, item=single_choice, answer={"answer": "b"})
     second, _ = services.response_submit(attempt=attempt, item=ItemFactory(case=case), answer={"answer": "b"})
     Response.objects.filter(pk=first.pk).update(submitted_at=long_ago)
     Response.objects.filter(pk=second.pk).update(submitted_at=long_ago + timedelta(seconds=1))
-    assert services.sweep_ungraded(older_than=timedelta(minutes=2), limit=1) == [first.pk]
-    assert services.sweep_ungraded(older_than=timedelta(minutes=2), limit=1) == [second.pk]  # the next oldest
-    assert services.sweep_ungraded(older_than=timedelta(minutes=2), limit=1) == []
+    # Every grading message is lost, whether Celery is eager or not: both stay ungraded.
+    enqueued = []
+    monkeypatch.setattr(services, "enqueue_grading", enqueued.append)
+
+    before = timezone.now()
+    assert services.sweep_ungraded(older_than=timeout, limit=1) == [first.pk]
+    first.refresh_from_db()
+    assert before <= first.swept_at <= timezone.now()  # stamped
+    assert services.sweep_ungraded(older_than=timeout, limit=1) == [second.pk]  # the next oldest
+    assert services.sweep_ungraded(older_than=timeout, limit=1) == []
+    Response.objects.filter(pk=first.pk).update(swept_at=timezone.now() - timeout + timedelta(seconds=30))
+    assert services.sweep_ungraded(older_than=timeout, limit=1) == []  # not yet a full timeout
     Response.objects.filter(pk=first.pk).update(swept_at=long_ago)  # a timeout later, still ungraded
-    assert services.sweep_ungraded(older_than=timedelta(minutes=2), limit=1) == [first.pk]
+    assert services.sweep_ungraded(older_than=timeout, limit=1) == [first.pk]
+    assert enqueued == [first.pk, second.pk, first.pk]
+    assert set(Response.objects.values_list("state", flat=True)) == {Response.State.SUBMITTED}
