@@ -5,6 +5,8 @@ PY := $(VENV)/bin/python
 # Tests run against real services (PostgreSQL, Redis, a live Celery worker).
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/vigil
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+# The port `make demo` and `make serve` listen on (127.0.0.1): `make demo PORT=8001`.
+PORT ?= 8000
 # The French catalogue; django.mo is committed and rebuilt by demo and test when django.po is newer.
 FR_PO := locale/fr/LC_MESSAGES/django.po
 FR_MO := locale/fr/LC_MESSAGES/django.mo
@@ -35,11 +37,11 @@ browser:
 		echo "Installing Debian's chromium for the browser tests"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
-## Embedded demo: SQLite, grading in-process, demo content, http://127.0.0.1:8000/
+## Embedded demo: SQLite, grading in-process, demo content, http://127.0.0.1:$(PORT)/
 demo: install $(FR_MO)
 	env -u DATABASE_URL -u REDIS_URL $(PY) manage.py migrate --no-input
 	env -u DATABASE_URL -u REDIS_URL $(PY) manage.py seed_demo
-	env -u DATABASE_URL -u REDIS_URL $(PY) manage.py runserver 127.0.0.1:8000
+	env -u DATABASE_URL -u REDIS_URL $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 ## The whole suite on PostgreSQL + Redis + a live Celery worker
 test: install browser $(FR_MO)
@@ -49,7 +51,7 @@ test: install browser $(FR_MO)
 
 ## Services mode by hand: web, worker, beat (set DATABASE_URL and REDIS_URL first)
 serve: install
-	$(VENV)/bin/gunicorn training.wsgi --bind 127.0.0.1:8000 --workers 2
+	$(VENV)/bin/gunicorn training.wsgi --bind 127.0.0.1:$(PORT) --workers 2
 worker: install
 	$(VENV)/bin/celery -A training worker --loglevel=INFO
 beat: install
