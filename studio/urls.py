@@ -1,6 +1,6 @@
 """Pages of the faculty authoring studio, mounted at /studio/ (training/urls.py).
 
-The manual grading queue (quizzes.review_views) lives here too: it is a faculty page of
+The manual grading queue (studio.views.grading) lives here too: it is a faculty page of
 the same studio, behind the same access rule.
 """
 from django.urls import path

@@ -1,4 +1,4 @@
-"""The faculty authoring studio: server-rendered pages under /studio/ (see page_urls.py).
+"""The faculty authoring studio: server-rendered pages under /studio/ (see studio/urls.py).
 
 Views are thin: they check who may do what (``access``), call the services of
 ``courses.authoring``, ``courses.services`` and ``quizzes.regrade``, and render. Every
