@@ -4,7 +4,7 @@ from django.test import Client
 from django.urls import reverse
 
 from schools.models import Role
-from courses.item_analysis import _pearson, version_item_analysis
+from quizzes.item_analysis import _pearson, version_item_analysis
 from quizzes import services
 from tests.factories import ArtifactFactory, CaseFactory, ItemFactory, MembershipFactory, UserFactory, assigned_module
 

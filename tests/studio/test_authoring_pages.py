@@ -17,7 +17,7 @@ from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
-MINIMAL = Path(__file__).parent / "packages" / "minimal"
+MINIMAL = Path(__file__).parents[1] / "courses" / "packages" / "minimal"
 NOTE = "The patient has a penicillin allergy. Start amoxicillin."
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x40\x00\x00\x00\x20\x08\x02\x00\x00\x00" + b"\x00" * 40
 
