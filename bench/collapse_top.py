@@ -40,7 +40,7 @@ WORKER_PARTS = [
     ("        _bound_lock_wait (SET LOCAL lock_timeout)", ("_bound_lock_wait (",)),
     ("        SELECT ... FOR UPDATE + prefetches", ("QuerySet.first (quizzes", "response_grade (quizzes/services.py:18")),
     ("        graders (pure)", ("quizzes/graders",)),
-    ("        _store_grade", ("_store_grade (",)),
+    ("        grade_store", ("grade_store (",)),
     ("          grade upsert (update_or_create / create)", ("QuerySet.update_or_create (", "QuerySet.create (")),
     ("          counters, progress and trend rows (one statement)", ("grade_applied (",)),
     ("        transaction commit", ("Atomic.__exit__ (",)),

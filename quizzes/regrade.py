@@ -9,7 +9,7 @@ in line by a regrade job:
    would change and by how much, writing nothing but the figures on the job row;
 2. the **run**, once a person confirms it, regrades in batches on Celery. Each batch is one
    transaction that locks its responses, upserts their grades through
-   ``quizzes.services._store_grade`` (which moves the trainee's progress and measure
+   ``quizzes.grading.grade_store`` (which moves the trainee's progress and measure
    counters by the new minus the old contribution) and advances the job's cursor, so a
    killed worker resumes at the next batch and a response regraded twice ends with the
    same grade and the same aggregates. Re-running a finished job changes nothing.
@@ -38,9 +38,9 @@ from courses.models import CourseVersion, Item, ItemKey
 from training.api_errors import ApplicationError, Conflict
 
 from .graders import GradeResult, grader_for
+from .grading import answer_for_grading, artifact_payload, grade_store, item_key_errors
 from .key_twins import KeyTwin, item_key_twins, item_twins
 from .models import Grade, KeyFix, RegradeChange, RegradeJob, Response
-from .services import _store_grade, artifact_payload
 
 logger = logging.getLogger(__name__)
 
@@ -57,14 +57,6 @@ def _grading_item(item_id: int) -> Item:
         .prefetch_related("competencies", "artifact__failure_modes")
         .get(pk=item_id)
     )
-
-
-def _key_errors(item: Item, answer) -> dict[str, list[str]]:
-    errors: dict[str, list[str]] = {}
-    for error in grader_for(item.type).validate_key(item.spec, answer, artifact_payload(item)):
-        message = _(error.message)
-        errors.setdefault(error.path or "key", []).append(message % error.params if error.params else message)
-    return errors
 
 
 # ---------------------------------------------------------------- key fix
@@ -100,7 +92,7 @@ def item_key_fix(*, item: Item, new_answer, reason: str, user: User, also_fix: I
             raise ApplicationError(_("Say why the key is changed; the reason is kept with the fix."), {
                 "reason": [_("This field is required.")],
             })
-        errors = _key_errors(item, new_answer)
+        errors = item_key_errors(item=item, answer=new_answer)
         if errors:
             raise ApplicationError(_("The new key is not valid; nothing was changed."), errors)
         if new_answer == key.answer:
@@ -199,13 +191,6 @@ def _candidates(item: Item) -> QuerySet[Response]:
     return Response.objects.filter(item_id=item.pk, state__in=REGRADED_STATES)
 
 
-def _answer_for_grading(item: Item, answer: dict, initial_answer: dict | None) -> dict:
-    answer = dict(answer or {})
-    if item.type == Item.Type.RELIANCE_DECISION:
-        answer["initial_answer"] = (initial_answer or {}).get("answer")
-    return answer
-
-
 def _confirmed_manually(item: Item, state: str, graded_by_id: int | None, is_final: bool | None) -> bool:
     return (
         item.type == Item.Type.FREE_TEXT and state == Response.State.GRADED and bool(is_final)
@@ -218,7 +203,8 @@ def _outcome(item: Item, key, artifact, *, state: str, answer, initial_answer, o
     old_score = old["score"] if old else None
     if old and _confirmed_manually(item, state, old["graded_by_id"], old["is_final"]):
         return _Outcome(old_score, None, None, False)
-    result = grader_for(item.type).grade(item.spec, key, _answer_for_grading(item, answer, initial_answer), artifact)
+    graded = answer_for_grading(item=item, answer=answer, initial_answer=initial_answer)
+    result = grader_for(item.type).grade(item.spec, key, graded, artifact)
     rewrite = (
         old is None
         or abs(result.score - old["score"]) > EPSILON
@@ -442,7 +428,7 @@ def _regrade_batch(*, job_id: int, item: Item, artifact, batch_size: int) -> boo
                 continue
             response.item = item  # the prefetched item: no query per response for its tags
             final = not outcome.result.needs_review
-            _store_grade(response=response, result=outcome.result, final=final, competencies=codes)
+            grade_store(response=response, result=outcome.result, final=final, competencies=codes)
             response.state = Response.State.GRADED if final else Response.State.REVIEW
             fields = ["state", "updated_at"]
             if response.failure_reason:

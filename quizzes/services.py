@@ -2,10 +2,11 @@
 
 Submitting stores the Response and enqueues grading after commit; the Response row is
 the outbox (state ``submitted`` until a grade exists), so a broker outage only delays
-grading — the beat sweeper re-enqueues whatever is still pending.
+grading — the beat sweeper re-enqueues whatever is still pending. What grading shares with
+the regrade (storing a grade and its running sums, the artifact as graders see it) is in
+``quizzes.grading``.
 """
 import logging
-from datetime import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -15,13 +16,13 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from cohorts import aggregates as cohort_aggregates
-from cohorts.contributions import difference, grade_contribution
 from cohorts.selectors import trainee_may_take_course
 from courses.models import CourseVersion, Item, Module
 from courses.selectors import course_latest_published
 from training.api_errors import ApplicationError, Conflict
 
 from .graders import FieldError, GradeResult, grader_for
+from .grading import answer_for_grading, artifact_payload, grade_store
 from .models import Attempt, Grade, Response
 
 logger = logging.getLogger(__name__)
@@ -33,21 +34,6 @@ def _errors(field_errors: list[FieldError], prefix: str = "answer") -> dict[str,
         path = f"{prefix}.{e.path}" if e.path else prefix
         out.setdefault(path, []).append(_(e.message) % e.params if e.params else _(e.message))
     return out
-
-
-def artifact_payload(item: Item, *, failure_modes: bool = True) -> dict | None:
-    """The artifact as graders see it (content and ground truth).
-
-    Graders read the kind, the content and ``ground_truth.correct`` only; the hot paths
-    (submit, grade) pass ``failure_modes=False`` and save one query per artifact item.
-    """
-    a = item.artifact
-    if a is None:
-        return None
-    truth = {"correct": a.ai_correct}
-    if failure_modes:
-        truth["failure_modes"] = [f.code for f in a.failure_modes.all()]
-    return {"kind": a.kind, "content": a.content, "ground_truth": truth}
 
 
 # ---------------------------------------------------------------- attempts
@@ -184,13 +170,6 @@ def enqueue_grading(response_id: int) -> None:
 
 # ---------------------------------------------------------------- grading
 
-def _grade_answer(response: Response) -> dict:
-    answer = dict(response.answer)
-    if response.item.type == Item.Type.RELIANCE_DECISION:
-        answer["initial_answer"] = (response.initial_answer or {}).get("answer")
-    return answer
-
-
 def response_grade(*, response_id: int) -> Grade | None:
     """Grade a submitted response once; grading it again is a no-op returning the grade.
 
@@ -212,10 +191,11 @@ def response_grade(*, response_id: int) -> Grade | None:
         if response.state != Response.State.SUBMITTED:
             return old
         item = response.item
+        answer = answer_for_grading(item=item, answer=response.answer, initial_answer=response.initial_answer)
         result = grader_for(item.type).grade(
-            item.spec, item.key.answer, _grade_answer(response), artifact_payload(item, failure_modes=False),
+            item.spec, item.key.answer, answer, artifact_payload(item, failure_modes=False),
         )
-        grade = _store_grade(response=response, result=result, final=not result.needs_review, old=old)
+        grade = grade_store(response=response, result=result, final=not result.needs_review, old=old)
         response.state = Response.State.GRADED if grade.is_final else Response.State.REVIEW
         response.grading_tries += 1
         response.save(update_fields=["state", "grading_tries", "updated_at"])
@@ -234,59 +214,6 @@ def response_mark_failed(*, response_id: int, reason: str) -> None:
     """A permanent grading failure: keep the answer, say why, stop retrying."""
     Response.objects.filter(pk=response_id, state=Response.State.SUBMITTED).update(
         state=Response.State.FAILED, failure_reason=reason[:2000],
-    )
-
-
-_NO_GRADE = object()
-
-
-def _competency_codes(item_id: int) -> list[str]:
-    """One flat query: a prefetch of the item's tags costs several times as much per grade."""
-    return list(Item.competencies.through.objects.filter(item_id=item_id).values_list("competency__code", flat=True))
-
-
-def _store_grade(*, response: Response, result: GradeResult, final: bool, graded_by: User | None = None,
-                 comment: str = "", old=_NO_GRADE, competencies: list[str] | None = None) -> Grade:
-    """Upsert the grade and move the trainee's aggregates by the difference it makes.
-
-    The caller holds the response's row lock, so no other grading of it runs meanwhile: a
-    first grade is a plain INSERT, a regrade a plain UPDATE. ``old`` is the current grade
-    when the caller has already read it (None: there is none).
-    """
-    item = response.item
-    now = timezone.now()
-    if old is _NO_GRADE:
-        old = Grade.objects.filter(response=response).first()
-    contribution = {}
-    if final:
-        contribution = grade_contribution(
-            item_type=item.type,
-            competencies=competencies if competencies is not None else _competency_codes(item.pk),
-            ai_correct=item.artifact.ai_correct if item.artifact_id else None,
-            score=result.score, cbm_mark=result.cbm_mark, detail=result.detail,
-        )
-    values = {
-        "score": result.score, "cbm_mark": result.cbm_mark, "feedback": result.feedback,
-        "detail": result.detail, "grader_version": grader_for(item.type).VERSION, "is_final": final,
-        "graded_by": graded_by, "comment": comment, "contribution": contribution, "graded_at": now,
-    }
-    old_contribution = old.contribution if old and old.is_final else {}
-    if old is None:
-        grade = Grade.objects.create(response=response, **values)
-    else:
-        for field, value in values.items():
-            setattr(old, field, value)
-        old.save(update_fields=list(values))
-        grade = old
-    _apply_to_aggregates(response=response, new=contribution, old=old_contribution, at=now)
-    return grade
-
-
-def _apply_to_aggregates(*, response: Response, new: dict, old: dict, at: datetime) -> None:
-    attempt = response.attempt
-    cohort_aggregates.grade_applied(
-        trainee_id=attempt.trainee_id, course_id=attempt.course_id, module_slug=attempt.module_slug,
-        answered_at=response.submitted_at or at, deltas=difference(new, old), at=at,
     )
 
 
@@ -350,7 +277,7 @@ def response_review_confirm(
             score=min(max(awarded / total, 0.0), 1.0) if total else 0.0,
             feedback=grade.feedback, detail=detail, cbm_mark=None,
         )
-        grade = _store_grade(response=response, result=result, final=True, graded_by=reviewer, comment=comment)
+        grade = grade_store(response=response, result=result, final=True, graded_by=reviewer, comment=comment)
         response.state = Response.State.GRADED
         response.save(update_fields=["state", "updated_at"])
     return grade
