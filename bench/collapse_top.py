@@ -25,7 +25,7 @@ WEB_PARTS = [
     ("      response_submit", ("response_submit (",)),
     ("        artifact_payload (failure modes SELECT)", ("artifact_payload (",)),
     ("        transaction.atomic enter/exit (BEGIN/SAVEPOINT/COMMIT)", ("Atomic.__exit__ (", "Atomic.__enter__ (")),
-    ("          of it: enqueue on commit (Celery apply_async)", ("enqueue_grading (",)),
+    ("          of it: enqueue on commit (Celery apply_async)", ("enqueue_on_commit (", "publish_rollback_unsafe (")),
     ("        Response INSERT", ("QuerySet.create (",)),
     ("    BareInsertApi.post (one INSERT)", ("BareInsertApi.post (",)),
     ("  finalize/render the response", ("APIView.finalize_response (", "Response.rendered_content (")),

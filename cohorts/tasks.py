@@ -2,6 +2,8 @@
 
 ``cohorts.sweep_export_jobs`` is meant for Celery beat (every minute or so) beside the
 grading sweeper: it re-enqueues export jobs whose message was lost or whose worker died.
+Callers enqueue by name (``services.EXPORT_TASK``) through ``training.queue``, never
+importing this module.
 """
 import logging
 

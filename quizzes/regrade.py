@@ -17,10 +17,11 @@ in line by a regrade job:
 Responses still waiting for their first grade need nothing: the grading task reads the
 key when it runs. Free-text grades a faculty member confirmed are kept as they are (their
 points are a person's judgement, not the key's); pending suggestions are recomputed.
+
+The jobs' tasks are enqueued by name (``DRY_RUN_TASK``, ``RUN_TASK``), never imported.
 """
 from __future__ import annotations
 
-import logging
 import math
 import time
 from collections.abc import Iterable
@@ -36,13 +37,16 @@ from accounts.models import User
 from cohorts.services import audit_record
 from courses.models import CourseVersion, Item, ItemKey
 from training.api_errors import ApplicationError, Conflict
+from training.queue import enqueue_on_commit, publish_rollback_unsafe
 
 from .graders import GradeResult, grader_for
 from .grading import answer_for_grading, artifact_payload, grade_store, item_key_errors
 from .key_twins import KeyTwin, item_key_twins, item_twins
 from .models import Grade, KeyFix, RegradeChange, RegradeJob, Response
 
-logger = logging.getLogger(__name__)
+# The jobs' tasks (quizzes.tasks): a new name if their arguments ever change.
+DRY_RUN_TASK = "quizzes.regrade_dry_run"
+RUN_TASK = "quizzes.regrade_run"
 
 REGRADED_STATES = (Response.State.GRADED, Response.State.REVIEW, Response.State.FAILED)
 OPEN_STATUSES = (RegradeJob.Status.DRY_RUN, RegradeJob.Status.READY, RegradeJob.Status.RUNNING)
@@ -285,16 +289,6 @@ def grades_summary(*, item: Item) -> dict:
 # ---------------------------------------------------------------- jobs
 
 
-def enqueue_regrade(task_name: str, job_id: int) -> None:
-    """Publish a regrade task; a broker failure is logged (the job page offers to resume)."""
-    from . import tasks
-
-    try:
-        getattr(tasks, task_name).apply_async((job_id,), retry=False)
-    except Exception:  # noqa: BLE001 - any broker error: the job row keeps its state
-        logger.warning("Could not enqueue %s of regrade job %s.", task_name, job_id, exc_info=True)
-
-
 def regrade_job_create(*, item: Item, user: User, reason: str = "", key_fix: KeyFix | None = None) -> RegradeJob:
     """Open a regrade job for the item's current key and start its dry run (after commit)."""
     with transaction.atomic():
@@ -312,7 +306,7 @@ def regrade_job_create(*, item: Item, user: User, reason: str = "", key_fix: Key
             item_id=item.pk, key_fix=key_fix, reason=(reason or (key_fix.reason if key_fix else "")).strip(),
             key_answer=key.answer, created_by=user,
         )
-        transaction.on_commit(lambda: enqueue_regrade("regrade_dry_run", job.pk))
+        enqueue_on_commit(DRY_RUN_TASK, job.pk)  # a broker failure is logged; the sweeper resumes it
     return job
 
 
@@ -353,16 +347,20 @@ def regrade_job_start(*, job: RegradeJob, user: User) -> RegradeJob:
         job.total = _candidates(item).count()
         job.before = grades_summary(item=item)
         job.save(update_fields=["status", "started_by", "started_at", "total", "before", "updated_at"])
-        transaction.on_commit(lambda: enqueue_regrade("regrade_run", job.pk))
+        enqueue_on_commit(RUN_TASK, job.pk)
     return job
 
 
 def regrade_job_resume(*, job: RegradeJob) -> None:
     """Enqueue the next step of a running job again (after a lost message); harmless twice."""
-    if job.status == RegradeJob.Status.RUNNING:
-        enqueue_regrade("regrade_run", job.pk)
-    elif job.status == RegradeJob.Status.DRY_RUN:
-        enqueue_regrade("regrade_dry_run", job.pk)
+    task_name = _next_step_task(job)
+    if task_name:
+        enqueue_on_commit(task_name, job.pk)
+
+
+def _next_step_task(job: RegradeJob) -> str | None:
+    """The task that takes an open job further (None: nothing to do for it)."""
+    return {RegradeJob.Status.RUNNING: RUN_TASK, RegradeJob.Status.DRY_RUN: DRY_RUN_TASK}.get(job.status)
 
 
 def regrade_job_fail(*, job_id: int, reason: str) -> None:
@@ -462,7 +460,7 @@ def regrade_jobs_sweep(*, after_seconds: int = 120, limit: int = 100) -> list[in
             status__in=(RegradeJob.Status.DRY_RUN, RegradeJob.Status.RUNNING), updated_at__lt=cutoff,
         ).order_by("updated_at")[:limit]
     )
-    for job in jobs:
-        regrade_job_resume(job=job)
+    for job in jobs:  # outside any transaction of ours: published now
+        publish_rollback_unsafe(_next_step_task(job), job.pk)
     return [job.pk for job in jobs]
 

@@ -4,10 +4,8 @@ Submitting stores the Response and enqueues grading after commit; the Response r
 the outbox (state ``submitted`` until a grade exists), so a broker outage only delays
 grading — the beat sweeper re-enqueues whatever is still pending. What grading shares with
 the regrade (storing a grade and its running sums, the artifact as graders see it) is in
-``quizzes.grading``.
+``quizzes.grading``; the task is enqueued by name (``GRADE_TASK``), never imported.
 """
-import logging
-
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
@@ -20,12 +18,14 @@ from cohorts.selectors import trainee_may_take_course
 from courses.models import CourseVersion, Item, Module
 from courses.selectors import course_latest_published
 from training.api_errors import ApplicationError, Conflict
+from training.queue import enqueue_on_commit, publish_rollback_unsafe
 
 from .graders import FieldError, GradeResult, grader_for
 from .grading import answer_for_grading, artifact_payload, grade_store
 from .models import Attempt, Grade, Response
 
-logger = logging.getLogger(__name__)
+# The grading task (quizzes.tasks.grade_response): a new name if its arguments ever change.
+GRADE_TASK = "quizzes.grade_response"
 
 
 def _errors(field_errors: list[FieldError], prefix: str = "answer") -> dict[str, list[str]]:
@@ -120,7 +120,7 @@ def response_submit(*, attempt: Attempt, item: Item, answer: dict) -> tuple[Resp
     now = timezone.now()
     if not item.decide_first and connection.get_autocommit():
         # The common case: one INSERT, its own transaction (no BEGIN/SAVEPOINT/RELEASE/COMMIT);
-        # the row is committed when create() returns, so the task may be published at once.
+        # the row is committed when create() returns, so on_commit publishes the task at once.
         try:
             response = Response.objects.create(
                 attempt=attempt, item=item, state=Response.State.SUBMITTED, answer=answer, submitted_at=now,
@@ -130,7 +130,7 @@ def response_submit(*, attempt: Attempt, item: Item, answer: dict) -> tuple[Resp
             if response.answer != answer:
                 raise Conflict(_("This item was already answered; answers cannot be changed once submitted.")) from None
             return response, False
-        enqueue_grading(response.pk)
+        enqueue_on_commit(GRADE_TASK, response.pk)
         return response, True
     with transaction.atomic():
         if item.decide_first:
@@ -154,18 +154,8 @@ def response_submit(*, attempt: Attempt, item: Item, answer: dict) -> tuple[Resp
         if not created and response.answer != answer:
             raise Conflict(_("This item was already answered; answers cannot be changed once submitted."))
         if created:
-            transaction.on_commit(lambda: enqueue_grading(response.pk))
+            enqueue_on_commit(GRADE_TASK, response.pk)  # a broker failure is logged; the sweeper retries
     return response, created
-
-
-def enqueue_grading(response_id: int) -> None:
-    """Publish a grading task; a broker failure is logged, the sweeper will retry later."""
-    from .tasks import grade_response
-
-    try:
-        grade_response.apply_async((response_id,), retry=False)
-    except Exception:  # noqa: BLE001 - any broker error: the row stays pending, nothing is lost
-        logger.warning("Could not enqueue grading of response %s; the sweeper will retry.", response_id, exc_info=True)
 
 
 # ---------------------------------------------------------------- grading
@@ -234,8 +224,8 @@ def sweep_ungraded(*, older_than=None, limit: int = 1000) -> list[int]:
             .order_by("submitted_at").values_list("pk", flat=True)[:limit]
         )
         Response.objects.filter(pk__in=ids).update(swept_at=now)
-    for response_id in ids:
-        enqueue_grading(response_id)
+    for response_id in ids:  # the stamps are committed: publish now, whatever a caller's transaction does
+        publish_rollback_unsafe(GRADE_TASK, response_id)
     return ids
 
 

@@ -1,9 +1,15 @@
-"""Celery tasks of the quizzes app: thin wrappers that fetch by id and call a service."""
+"""Celery tasks of the quizzes app: thin wrappers that fetch by id and call a service.
+
+Nothing imports this module to enqueue: callers name the task (``quizzes.services.GRADE_TASK``,
+``quizzes.regrade.DRY_RUN_TASK``, ``RUN_TASK``) through ``training.queue``.
+"""
 import logging
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.db import InterfaceError, OperationalError
+
+from training.queue import publish_rollback_unsafe
 
 from . import regrade, services
 
@@ -76,4 +82,4 @@ def regrade_run(self, job_id: int) -> None:
         regrade.regrade_job_fail(job_id=job_id, reason=f"{type(exc).__name__}: {exc}")
         return
     if not finished:
-        regrade.enqueue_regrade("regrade_run", job_id)
+        publish_rollback_unsafe(regrade.RUN_TASK, job_id)  # the batches are committed: hand over now
