@@ -105,7 +105,7 @@ EXPORT_STALE_AFTER = timedelta(minutes=15)
 # A pending job whose message was lost (broker outage) is re-enqueued after this.
 EXPORT_PENDING_AFTER = timedelta(minutes=2)
 # Database errors on which export_run puts the job back to pending and raises, for the task's
-# retry (cohorts.tasks); any other error, a time limit included, marks the job failed.
+# retry (training.retry); any other error, a time limit included, marks the job failed.
 TRANSIENT_ERRORS = (OperationalError, InterfaceError)
 # The export task (cohorts.tasks.run_export): a new name if its arguments ever change.
 EXPORT_TASK = "cohorts.run_export"
