@@ -108,7 +108,7 @@ EXPORT_PENDING_AFTER = timedelta(minutes=2)
 # retry (training.retry); any other error, a time limit included, marks the job failed.
 TRANSIENT_ERRORS = (OperationalError, InterfaceError)
 # The export task (cohorts.tasks.run_export): a new name if its arguments ever change.
-EXPORT_TASK = "cohorts.run_export"
+EXPORT_TASK = "cohorts.run_export_v1"
 
 
 def export_request(*, user: User, cohort: Cohort, kind: str, fmt: str, course: Course | None = None) -> ExportJob:

@@ -33,3 +33,11 @@ def run_export(job_id: int) -> None:
 @shared_task(name="cohorts.sweep_export_jobs", acks_late=True, time_limit=120)
 def sweep_export_jobs() -> int:
     return len(services.exports_sweep())
+
+
+@shared_task(name="cohorts.run_export", base=ExportTask, soft_time_limit=600, time_limit=660)
+def run_export_unversioned(job_id: int) -> None:
+    """Alias of ``run_export`` under its name from before task names had a version
+    (``cohorts.run_export``): the same body, so the messages already queued under that name
+    by a running deployment are still built. Remove once no such message can be left."""
+    services.export_run(job_id=job_id)

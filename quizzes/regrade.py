@@ -45,8 +45,8 @@ from .key_twins import KeyTwin, item_key_twins, item_twins
 from .models import Grade, KeyFix, RegradeChange, RegradeJob, Response
 
 # The jobs' tasks (quizzes.tasks): a new name if their arguments ever change.
-DRY_RUN_TASK = "quizzes.regrade_dry_run"
-RUN_TASK = "quizzes.regrade_run"
+DRY_RUN_TASK = "quizzes.regrade_dry_run_v1"
+RUN_TASK = "quizzes.regrade_run_v1"
 
 REGRADED_STATES = (Response.State.GRADED, Response.State.REVIEW, Response.State.FAILED)
 OPEN_STATUSES = (RegradeJob.Status.DRY_RUN, RegradeJob.Status.READY, RegradeJob.Status.RUNNING)

@@ -25,7 +25,7 @@ from .grading import answer_for_grading, artifact_payload, grade_store
 from .models import Attempt, Grade, Response
 
 # The grading task (quizzes.tasks.grade_response): a new name if its arguments ever change.
-GRADE_TASK = "quizzes.grade_response"
+GRADE_TASK = "quizzes.grade_response_v1"
 
 
 def _errors(field_errors: list[FieldError], prefix: str = "answer") -> dict[str, list[str]]:

@@ -5,6 +5,10 @@ bounded backoff, anything else marks the response (or the regrade job) failed wi
 reason. Nothing imports this module to enqueue: callers name the task
 (``quizzes.services.GRADE_TASK``, ``quizzes.regrade.DRY_RUN_TASK``, ``RUN_TASK``) through
 ``training.queue``.
+
+Task names carry a version, so a change of arguments gets a new name and never meets a
+message of the old signature. The names from before the versions stay registered as
+aliases of the same bodies, for the messages a running deployment queued under them.
 """
 from celery import shared_task
 
@@ -60,5 +64,34 @@ def regrade_run(job_id: int) -> None:
     Each batch commits with the job's cursor, so a lost or repeated message costs at most a
     batch of work done twice, which the upsert makes harmless.
     """
+    _regrade_step(job_id)
+
+
+def _regrade_step(job_id: int) -> None:
     if not regrade.regrade_job_step(job_id=job_id, budget_seconds=20):
         publish_rollback_unsafe(regrade.RUN_TASK, job_id)  # the batches are committed: hand over now
+
+
+# ---------------------------------------------------------------- the names before versions
+
+@shared_task(name="quizzes.grade_response", base=GradingTask, soft_time_limit=30, time_limit=45)
+def grade_response_unversioned(response_id: int) -> None:
+    """Alias of ``grade_response`` under its name from before task names had a version
+    (``quizzes.grade_response``): the same body, so the messages already queued under that
+    name by a running deployment are still graded. Remove once no such message can be left."""
+    services.response_grade(response_id=response_id)
+
+
+@shared_task(name="quizzes.regrade_dry_run", base=RegradeJobTask, soft_time_limit=300, time_limit=330)
+def regrade_dry_run_unversioned(job_id: int) -> None:
+    """Alias of ``regrade_dry_run`` under its name from before task names had a version
+    (``quizzes.regrade_dry_run``): the same body, for the messages already queued under it."""
+    regrade.regrade_job_dry_run(job_id=job_id)
+
+
+@shared_task(name="quizzes.regrade_run", base=RegradeJobTask, soft_time_limit=45, time_limit=60)
+def regrade_run_unversioned(job_id: int) -> None:
+    """Alias of ``regrade_run`` under its name from before task names had a version
+    (``quizzes.regrade_run``): the same body, for the messages already queued under it; the
+    job's next step is published under the new name."""
+    _regrade_step(job_id)

@@ -11,7 +11,7 @@ from quizzes.models import Response
 from training import queue
 from training.celery import app as celery_app
 
-GRADE = "quizzes.grade_response"
+GRADE = "quizzes.grade_response_v1"
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
