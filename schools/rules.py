@@ -275,7 +275,7 @@ PERMISSION_SCOPES = {
 def allowed(user, perm: str, queryset: QuerySet, **lookup):
     """The row of ``queryset`` matching ``lookup`` if ``user`` holds ``perm`` on it, else None
     (missing and refused alike). One query for a permission of ``PERMISSION_SCOPES``: the
-    row comes with its answer."""
+    row comes with its answer. Asked with ``user.has_perm``, so not for ``quizzes.take_course``."""
     scope = PERMISSION_SCOPES.get(perm)
     annotated = scope is not None and user.is_authenticated and not user.is_superuser
     if annotated:
