@@ -7,7 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from ..selectors import cohort_dashboard, dashboard_trainees_shown, dashboard_trainees_sorted, staff_cohort_list
+from schools.selectors import staff_cohort_list
+from ..presenters import dashboard_trainees_shown, dashboard_trainees_sorted
+from ..selectors.dashboard import cohort_dashboard
 from ..services import audit_record
 from .. import charts
 from . import figures

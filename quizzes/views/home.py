@@ -1,7 +1,7 @@
 """The home page: the trainee's courses and where to continue; a short landing otherwise."""
 from django.shortcuts import render
 
-from cohorts.selectors import trainee_assignments
+from schools.selectors import trainee_assignments
 from quizzes.selectors import trainee_home
 
 from .charts import percent

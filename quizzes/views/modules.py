@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cohorts.selectors import trainee_due_date
+from schools.selectors import trainee_due_date
 from courses.models import Module
 from quizzes import services
 from quizzes.access import trainee_attempt, trainee_module
