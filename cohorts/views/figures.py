@@ -2,7 +2,7 @@
 are full sentences, translated; the numbers are also printed in tables on the pages)."""
 from django.utils.translation import gettext as _
 
-from .. import charts
+from progress import charts
 from ..selectors.dashboard import SCORE_BINS
 
 

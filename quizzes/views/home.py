@@ -4,7 +4,7 @@ from django.shortcuts import render
 from schools.selectors import trainee_assignments
 from quizzes.selectors import trainee_home
 
-from .charts import percent
+from progress.charts import percent
 
 
 def home(request):

@@ -14,7 +14,7 @@ from quizzes.models import Attempt
 from quizzes.selectors import next_case_to_answer, trainee_module_page
 from training.api_errors import ApplicationError
 
-from .charts import percent
+from progress.charts import percent
 from .presenters import feedback_policy_text, markdown_html
 
 
