@@ -14,10 +14,7 @@ relative to the row (``key.spans[1].end``, ``content.probability``).
 from __future__ import annotations
 
 import hashlib
-import re
-import struct
 from dataclasses import dataclass, field, replace
-from pathlib import PurePosixPath
 from typing import Any
 
 from django.db import transaction
@@ -30,7 +27,7 @@ from training.api_errors import ApplicationError, Conflict
 
 from .models import Artifact, Case, Competency, Course, CourseVersion, FailureMode, Item, ItemKey, Lesson, MediaAsset, Module
 from .packages.media import (
-    CONTENT_TYPES, MAX_BYTES, MediaFile, MediaProblem, check_content, free_media_path, rename_references, store,
+    MediaFile, MediaProblem, free_media_path, rename_references, store, upload_content_type,
 )
 from .packages.paths import is_within
 from .packages.schema import FORMAT
@@ -404,83 +401,14 @@ def artifact_update(*, artifact: Artifact, data: ArtifactInput) -> tuple[Artifac
 
 # --- uploaded images ------------------------------------------------------------------------
 
-def image_size(content: bytes, content_type: str) -> tuple[int, int] | None:
-    """The intrinsic size in pixels of a PNG, JPEG, WebP or SVG, when it can be read."""
-    try:
-        if content_type == "image/png" and content[12:16] == b"IHDR":
-            return struct.unpack(">II", content[16:24])
-        if content_type == "image/jpeg":
-            return _jpeg_size(content)
-        if content_type == "image/webp":
-            return _webp_size(content)
-        if content_type == "image/svg+xml":
-            return _svg_size(content)
-    except (struct.error, ValueError, IndexError):
-        return None
-    return None
-
-
-def _jpeg_size(content: bytes) -> tuple[int, int] | None:
-    i = 2
-    while i + 9 < len(content):
-        if content[i] != 0xFF:
-            return None
-        marker = content[i + 1]
-        length = struct.unpack(">H", content[i + 2:i + 4])[0]
-        if marker in (0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF):
-            height, width = struct.unpack(">HH", content[i + 5:i + 9])
-            return width, height
-        i += 2 + length
-    return None
-
-
-def _webp_size(content: bytes) -> tuple[int, int] | None:
-    chunk = content[12:16]
-    if chunk == b"VP8X":
-        return 1 + int.from_bytes(content[24:27], "little"), 1 + int.from_bytes(content[27:30], "little")
-    if chunk == b"VP8 ":
-        width, height = struct.unpack("<HH", content[26:30])
-        return width & 0x3FFF, height & 0x3FFF
-    if chunk == b"VP8L":
-        bits = int.from_bytes(content[21:25], "little")
-        return (bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1
-    return None
-
-
-def _svg_size(content: bytes) -> tuple[int, int] | None:
-    head = content[:4096].decode("utf-8", "ignore")
-    tag = re.search(r"<svg\b[^>]*>", head, re.S)
-    if not tag:
-        return None
-    attrs = dict(re.findall(r'([\w:-]+)\s*=\s*"([^"]*)"', tag.group(0)))
-    number = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(px)?\s*$")
-    width, height = number.match(attrs.get("width", "")), number.match(attrs.get("height", ""))
-    if width and height:
-        return round(float(width.group(1))), round(float(height.group(1)))
-    box = attrs.get("viewBox", "").replace(",", " ").split()
-    if len(box) == 4:
-        return round(float(box[2])), round(float(box[3]))
-    return None
-
-
 def media_upload(*, version: CourseVersion, name: str, content: bytes) -> MediaAsset:
     """Check an uploaded image (extension, first bytes, size) and attach it to the draft.
 
     Returns the version's media row for it: uploading the same bytes twice gives the same
     row; a new file gets a path under media/ that is not taken yet.
     """
-    suffix = PurePosixPath(name or "").suffix.lower()
-    content_type = CONTENT_TYPES.get(suffix)
-    if content_type is None:
-        raise ApplicationError(_("The file was not accepted."), {"file": [
-            _("Unsupported file type %(ext)s; upload a PNG, JPEG, SVG or WebP image.") % {"ext": suffix or _("(none)")},
-        ]})
-    if len(content) > MAX_BYTES:
-        raise ApplicationError(_("The file was not accepted."), {"file": [
-            _("The file is %(size)s bytes; at most %(max)s bytes (5 MiB) are accepted.") % {"size": len(content), "max": MAX_BYTES},
-        ]})
     try:
-        check_content(content, content_type)
+        content_type = upload_content_type(name, content)
     except MediaProblem as exc:
         raise ApplicationError(_("The file was not accepted."), {"file": [str(exc)]}) from None
     sha256 = hashlib.sha256(content).hexdigest()
