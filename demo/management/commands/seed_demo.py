@@ -19,7 +19,7 @@ from quizzes.selectors import final_grade_contributions
 from progress.models import ModuleProgress
 from schools.models import Enrollment, Role, School
 from courses.models import Course, Item
-from courses.packages.importer import course_package_import
+from courses.services import course_package_import
 from courses.selectors import course_latest_published
 from demo.simulation import PROFILES, final_answer, unaided_answer
 from quizzes import services as quiz_services
