@@ -30,11 +30,6 @@ def test_my_courses_lists_the_assigned_course_with_its_modules(client, module):
     assert body["courses"][0]["modules"][0]["id"] == module.pk
 
 
-def test_my_courses_costs_a_bounded_number_of_queries(client, trainee, module, django_assert_max_num_queries):
-    with django_assert_max_num_queries(8):
-        client.get("/api/v1/me/courses/")
-
-
 def test_case_never_shows_the_key(client, attempt, single_choice):
     body = client.get(f"/api/v1/cases/{single_choice.case_id}/").json()
     item = body["items"][0]

@@ -462,9 +462,9 @@ def test_the_preview_grades_selected_spans(published, studio):
     assert response.status_code == 200 and "Errors found: 1 of 2" in page and "missed" in page
 
 
-def test_the_course_page_costs_a_bounded_number_of_queries(published, studio, django_assert_max_num_queries):
+def test_the_course_page_costs_fifteen_queries(published, studio, django_assert_num_queries):
     url = reverse("studio:course", args=[published.course.slug])
-    with django_assert_max_num_queries(25):
+    with django_assert_num_queries(15):
         assert studio.get(url).status_code == 200
 
 
