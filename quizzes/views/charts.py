@@ -6,16 +6,7 @@ the numbers are printed as text beside the drawing.
 """
 from dataclasses import dataclass
 
-from django.utils.formats import number_format
-
-
-def percent(value: float | None) -> str:
-    """0.423 → "42%"; None (an undefined measure) → "—"."""
-    return "—" if value is None else f"{round(value * 100)}%"
-
-
-def decimal(value: float | None, places: int = 2) -> str:
-    return "—" if value is None else number_format(value, places)
+from quizzes.items.display import decimal, percent, short_label
 
 
 @dataclass
@@ -27,12 +18,6 @@ class Bar:
     short: str = ""
     y: float = 0
     width: float = 0
-
-
-def short_label(text: str, limit: int = 46) -> str:
-    """A chart label: the name without its parenthesis, cut to ``limit`` characters."""
-    head = text.split(" (")[0] if " (" in text else text
-    return head if len(head) <= limit else head[:limit - 1] + "…"
 
 
 def bar_chart(rows: list[Bar], *, width: float = 340, label_width: float = 0, row_height: float = 40) -> dict:
