@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 
 from cohorts.selectors import trainee_course_school_id
 from cohorts.services import audit_record
-from courses.forms import parse_number
 from courses.models import Item
 from courses.views.access import author_required
+from quizzes.items.formdata import number_field as parse_number
 from training.api_errors import ApplicationError
 
 from . import review
