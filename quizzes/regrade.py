@@ -38,6 +38,7 @@ from courses.models import CourseVersion, Item, ItemKey
 from training.api_errors import ApplicationError, Conflict
 
 from .graders import GradeResult, grader_for
+from .items import unit_for
 from .key_twins import KeyTwin, item_key_twins, item_twins
 from .models import Grade, KeyFix, RegradeChange, RegradeJob, Response
 from .services import _store_grade, artifact_payload
@@ -200,15 +201,12 @@ def _candidates(item: Item) -> QuerySet[Response]:
 
 
 def _answer_for_grading(item: Item, answer: dict, initial_answer: dict | None) -> dict:
-    answer = dict(answer or {})
-    if item.type == Item.Type.RELIANCE_DECISION:
-        answer["initial_answer"] = (initial_answer or {}).get("answer")
-    return answer
+    return unit_for(item.type).grading_answer(answer, (initial_answer or {}).get("answer"))
 
 
 def _confirmed_manually(item: Item, state: str, graded_by_id: int | None, is_final: bool | None) -> bool:
     return (
-        item.type == Item.Type.FREE_TEXT and state == Response.State.GRADED and bool(is_final)
+        unit_for(item.type).marked_by_faculty and state == Response.State.GRADED and bool(is_final)
         and graded_by_id is not None
     )
 

@@ -22,6 +22,7 @@ from courses.selectors import course_latest_published
 from training.api_errors import ApplicationError, Conflict
 
 from .graders import FieldError, GradeResult, grader_for
+from .items import unit_for
 from .models import Attempt, Grade, Response
 
 logger = logging.getLogger(__name__)
@@ -185,10 +186,8 @@ def enqueue_grading(response_id: int) -> None:
 # ---------------------------------------------------------------- grading
 
 def _grade_answer(response: Response) -> dict:
-    answer = dict(response.answer)
-    if response.item.type == Item.Type.RELIANCE_DECISION:
-        answer["initial_answer"] = (response.initial_answer or {}).get("answer")
-    return answer
+    initial = (response.initial_answer or {}).get("answer")
+    return unit_for(response.item.type).grading_answer(response.answer, initial)
 
 
 def response_grade(*, response_id: int) -> Grade | None:
