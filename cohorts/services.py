@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from courses.models import Competency, Course
 from training.api_errors import ApplicationError, Conflict
+from training.queue import enqueue_on_commit, publish_rollback_unsafe
 
 from .models import Attestation, ExportJob
 from schools.models import Assignment, AuditEvent, Cohort, Enrollment, Membership, Role, School
@@ -94,7 +95,11 @@ EXPORT_MAX_TRIES = 3
 EXPORT_STALE_AFTER = timedelta(minutes=15)
 # A pending job whose message was lost (broker outage) is re-enqueued after this.
 EXPORT_PENDING_AFTER = timedelta(minutes=2)
+# Database errors on which export_run puts the job back to pending and raises, for the task's
+# retry (training.retry); any other error, a time limit included, marks the job failed.
 TRANSIENT_ERRORS = (OperationalError, InterfaceError)
+# The export task (cohorts.tasks.run_export): a new name if its arguments ever change.
+EXPORT_TASK = "cohorts.run_export_v1"
 
 
 def export_request(*, user: User, cohort: Cohort, kind: str, fmt: str, course: Course | None = None) -> ExportJob:
@@ -119,18 +124,8 @@ def export_request(*, user: User, cohort: Cohort, kind: str, fmt: str, course: C
         )
         audit_record(actor=user, action="export.request", cohort=cohort,
                      detail={"job": job.pk, "kind": kind, "format": fmt, "course": course.slug if course else None})
-        transaction.on_commit(lambda: enqueue_export(job.pk))
+        enqueue_on_commit(EXPORT_TASK, job.pk)  # a broker failure is logged; the sweeper retries
     return job
-
-
-def enqueue_export(job_id: int) -> None:
-    """Publish the export task; a broker failure is logged and the sweeper retries later."""
-    from .tasks import run_export
-
-    try:
-        run_export.apply_async((job_id,), retry=False)
-    except Exception:  # noqa: BLE001 - any broker error: the job stays pending, nothing is lost
-        logger.warning("Could not enqueue export job %s; the sweeper will retry.", job_id, exc_info=True)
 
 
 def export_run(*, job_id: int) -> ExportJob | None:
@@ -195,8 +190,8 @@ def exports_sweep(*, now: datetime | None = None) -> list[int]:
             | Q(status=ExportJob.Status.RUNNING, started_at__lt=now - EXPORT_STALE_AFTER),
         ).order_by("created_at").values_list("pk", flat=True)[:100]
     )
-    for job_id in ids:
-        enqueue_export(job_id)
+    for job_id in ids:  # outside any transaction of ours: published now
+        publish_rollback_unsafe(EXPORT_TASK, job_id)
     return ids
 
 

@@ -20,6 +20,7 @@ from django.utils.translation import pgettext_lazy
 
 from courses.models import CourseVersion, Item
 
+from .grading import item_key_errors
 from .models import Grade, RegradeJob
 
 VERSION_STATUS_WORDS = {
@@ -81,8 +82,6 @@ def item_key_twins(*, item: Item, old_answer: Any = None, new_answer: Any = None
     (and one for the item's key when ``old_answer`` is not given), whatever the number of
     versions.
     """
-    from .regrade import _key_errors  # regrade fixes the twins this module lists
-
     if old_answer is None:
         old_answer = item.key.answer
     graded = (
@@ -104,7 +103,7 @@ def item_key_twins(*, item: Item, old_answer: Any = None, new_answer: Any = None
         KeyTwin(
             item=twin, version_number=twin.case.module.version.number, version_status=twin.case.module.version.status,
             same_old_key=twin.key.answer == old_answer,
-            key_errors=None if new_answer is None else _key_errors(twin, new_answer),
+            key_errors=None if new_answer is None else item_key_errors(item=twin, answer=new_answer),
             graded=twin.graded, regrade_running=twin.regrade_running,
         )
         for twin in twins

@@ -9,7 +9,7 @@ in line by a regrade job:
    would change and by how much, writing nothing but the figures on the job row;
 2. the **run**, once a person confirms it, regrades in batches on Celery. Each batch is one
    transaction that locks its responses, upserts their grades through
-   ``quizzes.services._store_grade`` (which moves the trainee's progress and measure
+   ``quizzes.grading.grade_store`` (which moves the trainee's progress and measure
    counters by the new minus the old contribution) and advances the job's cursor, so a
    killed worker resumes at the next batch and a response regraded twice ends with the
    same grade and the same aggregates. Re-running a finished job changes nothing.
@@ -17,10 +17,11 @@ in line by a regrade job:
 Responses still waiting for their first grade need nothing: the grading task reads the
 key when it runs. Free-text grades a faculty member confirmed are kept as they are (their
 points are a person's judgement, not the key's); pending suggestions are recomputed.
+
+The jobs' tasks are enqueued by name (``DRY_RUN_TASK``, ``RUN_TASK``), never imported.
 """
 from __future__ import annotations
 
-import logging
 import math
 import time
 from collections.abc import Iterable
@@ -36,14 +37,17 @@ from accounts.models import User
 from cohorts.services import audit_record
 from courses.models import CourseVersion, Item, ItemKey
 from training.api_errors import ApplicationError, Conflict
+from training.queue import enqueue_on_commit, publish_rollback_unsafe
 
 from .graders import GradeResult, grader_for
+from .grading import answer_for_grading, artifact_payload, grade_store, item_key_errors
 from .items import unit_for
 from .key_twins import KeyTwin, item_key_twins, item_twins
 from .models import Grade, KeyFix, RegradeChange, RegradeJob, Response
-from .services import _store_grade, artifact_payload
 
-logger = logging.getLogger(__name__)
+# The jobs' tasks (quizzes.tasks): a new name if their arguments ever change.
+DRY_RUN_TASK = "quizzes.regrade_dry_run_v1"
+RUN_TASK = "quizzes.regrade_run_v1"
 
 REGRADED_STATES = (Response.State.GRADED, Response.State.REVIEW, Response.State.FAILED)
 OPEN_STATUSES = (RegradeJob.Status.DRY_RUN, RegradeJob.Status.READY, RegradeJob.Status.RUNNING)
@@ -58,14 +62,6 @@ def _grading_item(item_id: int) -> Item:
         .prefetch_related("competencies", "artifact__failure_modes")
         .get(pk=item_id)
     )
-
-
-def _key_errors(item: Item, answer) -> dict[str, list[str]]:
-    errors: dict[str, list[str]] = {}
-    for error in grader_for(item.type).validate_key(item.spec, answer, artifact_payload(item)):
-        message = _(error.message)
-        errors.setdefault(error.path or "key", []).append(message % error.params if error.params else message)
-    return errors
 
 
 # ---------------------------------------------------------------- key fix
@@ -101,7 +97,7 @@ def item_key_fix(*, item: Item, new_answer, reason: str, user: User, also_fix: I
             raise ApplicationError(_("Say why the key is changed; the reason is kept with the fix."), {
                 "reason": [_("This field is required.")],
             })
-        errors = _key_errors(item, new_answer)
+        errors = item_key_errors(item=item, answer=new_answer)
         if errors:
             raise ApplicationError(_("The new key is not valid; nothing was changed."), errors)
         if new_answer == key.answer:
@@ -200,10 +196,6 @@ def _candidates(item: Item) -> QuerySet[Response]:
     return Response.objects.filter(item_id=item.pk, state__in=REGRADED_STATES)
 
 
-def _answer_for_grading(item: Item, answer: dict, initial_answer: dict | None) -> dict:
-    return unit_for(item.type).grading_answer(answer, (initial_answer or {}).get("answer"))
-
-
 def _confirmed_manually(item: Item, state: str, graded_by_id: int | None, is_final: bool | None) -> bool:
     return (
         unit_for(item.type).marked_by_faculty and state == Response.State.GRADED and bool(is_final)
@@ -216,7 +208,8 @@ def _outcome(item: Item, key, artifact, *, state: str, answer, initial_answer, o
     old_score = old["score"] if old else None
     if old and _confirmed_manually(item, state, old["graded_by_id"], old["is_final"]):
         return _Outcome(old_score, None, None, False)
-    result = grader_for(item.type).grade(item.spec, key, _answer_for_grading(item, answer, initial_answer), artifact)
+    graded = answer_for_grading(item=item, answer=answer, initial_answer=initial_answer)
+    result = grader_for(item.type).grade(item.spec, key, graded, artifact)
     rewrite = (
         old is None
         or abs(result.score - old["score"]) > EPSILON
@@ -297,16 +290,6 @@ def grades_summary(*, item: Item) -> dict:
 # ---------------------------------------------------------------- jobs
 
 
-def enqueue_regrade(task_name: str, job_id: int) -> None:
-    """Publish a regrade task; a broker failure is logged (the job page offers to resume)."""
-    from . import tasks
-
-    try:
-        getattr(tasks, task_name).apply_async((job_id,), retry=False)
-    except Exception:  # noqa: BLE001 - any broker error: the job row keeps its state
-        logger.warning("Could not enqueue %s of regrade job %s.", task_name, job_id, exc_info=True)
-
-
 def regrade_job_create(*, item: Item, user: User, reason: str = "", key_fix: KeyFix | None = None) -> RegradeJob:
     """Open a regrade job for the item's current key and start its dry run (after commit)."""
     with transaction.atomic():
@@ -324,7 +307,7 @@ def regrade_job_create(*, item: Item, user: User, reason: str = "", key_fix: Key
             item_id=item.pk, key_fix=key_fix, reason=(reason or (key_fix.reason if key_fix else "")).strip(),
             key_answer=key.answer, created_by=user,
         )
-        transaction.on_commit(lambda: enqueue_regrade("regrade_dry_run", job.pk))
+        enqueue_on_commit(DRY_RUN_TASK, job.pk)  # a broker failure is logged; the sweeper resumes it
     return job
 
 
@@ -365,16 +348,20 @@ def regrade_job_start(*, job: RegradeJob, user: User) -> RegradeJob:
         job.total = _candidates(item).count()
         job.before = grades_summary(item=item)
         job.save(update_fields=["status", "started_by", "started_at", "total", "before", "updated_at"])
-        transaction.on_commit(lambda: enqueue_regrade("regrade_run", job.pk))
+        enqueue_on_commit(RUN_TASK, job.pk)
     return job
 
 
 def regrade_job_resume(*, job: RegradeJob) -> None:
     """Enqueue the next step of a running job again (after a lost message); harmless twice."""
-    if job.status == RegradeJob.Status.RUNNING:
-        enqueue_regrade("regrade_run", job.pk)
-    elif job.status == RegradeJob.Status.DRY_RUN:
-        enqueue_regrade("regrade_dry_run", job.pk)
+    task_name = _next_step_task(job)
+    if task_name:
+        enqueue_on_commit(task_name, job.pk)
+
+
+def _next_step_task(job: RegradeJob) -> str | None:
+    """The task that takes an open job further (None: nothing to do for it)."""
+    return {RegradeJob.Status.RUNNING: RUN_TASK, RegradeJob.Status.DRY_RUN: DRY_RUN_TASK}.get(job.status)
 
 
 def regrade_job_fail(*, job_id: int, reason: str) -> None:
@@ -440,7 +427,7 @@ def _regrade_batch(*, job_id: int, item: Item, artifact, batch_size: int) -> boo
                 continue
             response.item = item  # the prefetched item: no query per response for its tags
             final = not outcome.result.needs_review
-            _store_grade(response=response, result=outcome.result, final=final, competencies=codes)
+            grade_store(response=response, result=outcome.result, final=final, competencies=codes)
             response.state = Response.State.GRADED if final else Response.State.REVIEW
             fields = ["state", "updated_at"]
             if response.failure_reason:
@@ -474,7 +461,7 @@ def regrade_jobs_sweep(*, after_seconds: int = 120, limit: int = 100) -> list[in
             status__in=(RegradeJob.Status.DRY_RUN, RegradeJob.Status.RUNNING), updated_at__lt=cutoff,
         ).order_by("updated_at")[:limit]
     )
-    for job in jobs:
-        regrade_job_resume(job=job)
+    for job in jobs:  # outside any transaction of ours: published now
+        publish_rollback_unsafe(_next_step_task(job), job.pk)
     return [job.pk for job in jobs]
 

@@ -2,11 +2,10 @@
 
 Submitting stores the Response and enqueues grading after commit; the Response row is
 the outbox (state ``submitted`` until a grade exists), so a broker outage only delays
-grading — the beat sweeper re-enqueues whatever is still pending.
+grading — the beat sweeper re-enqueues whatever is still pending. What grading shares with
+the regrade (storing a grade and its running sums, the artifact as graders see it) is in
+``quizzes.grading``; the task is enqueued by name (``GRADE_TASK``), never imported.
 """
-import logging
-from datetime import datetime
-
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
@@ -15,17 +14,18 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from progress import aggregates as cohort_aggregates
-from progress.contributions import difference, grade_contribution
 from cohorts.selectors import trainee_may_take_course
 from courses.models import CourseVersion, Item, Module
 from courses.selectors import course_latest_published
 from training.api_errors import ApplicationError, Conflict
+from training.queue import enqueue_on_commit, publish_rollback_unsafe
 
 from .graders import FieldError, GradeResult, grader_for
-from .items import unit_for
+from .grading import answer_for_grading, artifact_payload, grade_store
 from .models import Attempt, Grade, Response
 
-logger = logging.getLogger(__name__)
+# The grading task (quizzes.tasks.grade_response): a new name if its arguments ever change.
+GRADE_TASK = "quizzes.grade_response_v1"
 
 
 def _errors(field_errors: list[FieldError], prefix: str = "answer") -> dict[str, list[str]]:
@@ -34,21 +34,6 @@ def _errors(field_errors: list[FieldError], prefix: str = "answer") -> dict[str,
         path = f"{prefix}.{e.path}" if e.path else prefix
         out.setdefault(path, []).append(_(e.message) % e.params if e.params else _(e.message))
     return out
-
-
-def artifact_payload(item: Item, *, failure_modes: bool = True) -> dict | None:
-    """The artifact as graders see it (content and ground truth).
-
-    Graders read the kind, the content and ``ground_truth.correct`` only; the hot paths
-    (submit, grade) pass ``failure_modes=False`` and save one query per artifact item.
-    """
-    a = item.artifact
-    if a is None:
-        return None
-    truth = {"correct": a.ai_correct}
-    if failure_modes:
-        truth["failure_modes"] = [f.code for f in a.failure_modes.all()]
-    return {"kind": a.kind, "content": a.content, "ground_truth": truth}
 
 
 # ---------------------------------------------------------------- attempts
@@ -135,7 +120,7 @@ def response_submit(*, attempt: Attempt, item: Item, answer: dict) -> tuple[Resp
     now = timezone.now()
     if not item.decide_first and connection.get_autocommit():
         # The common case: one INSERT, its own transaction (no BEGIN/SAVEPOINT/RELEASE/COMMIT);
-        # the row is committed when create() returns, so the task may be published at once.
+        # the row is committed when create() returns, so on_commit publishes the task at once.
         try:
             response = Response.objects.create(
                 attempt=attempt, item=item, state=Response.State.SUBMITTED, answer=answer, submitted_at=now,
@@ -145,7 +130,7 @@ def response_submit(*, attempt: Attempt, item: Item, answer: dict) -> tuple[Resp
             if response.answer != answer:
                 raise Conflict(_("This item was already answered; answers cannot be changed once submitted.")) from None
             return response, False
-        enqueue_grading(response.pk)
+        enqueue_on_commit(GRADE_TASK, response.pk)
         return response, True
     with transaction.atomic():
         if item.decide_first:
@@ -169,26 +154,11 @@ def response_submit(*, attempt: Attempt, item: Item, answer: dict) -> tuple[Resp
         if not created and response.answer != answer:
             raise Conflict(_("This item was already answered; answers cannot be changed once submitted."))
         if created:
-            transaction.on_commit(lambda: enqueue_grading(response.pk))
+            enqueue_on_commit(GRADE_TASK, response.pk)  # a broker failure is logged; the sweeper retries
     return response, created
 
 
-def enqueue_grading(response_id: int) -> None:
-    """Publish a grading task; a broker failure is logged, the sweeper will retry later."""
-    from .tasks import grade_response
-
-    try:
-        grade_response.apply_async((response_id,), retry=False)
-    except Exception:  # noqa: BLE001 - any broker error: the row stays pending, nothing is lost
-        logger.warning("Could not enqueue grading of response %s; the sweeper will retry.", response_id, exc_info=True)
-
-
 # ---------------------------------------------------------------- grading
-
-def _grade_answer(response: Response) -> dict:
-    initial = (response.initial_answer or {}).get("answer")
-    return unit_for(response.item.type).grading_answer(response.answer, initial)
-
 
 def response_grade(*, response_id: int) -> Grade | None:
     """Grade a submitted response once; grading it again is a no-op returning the grade.
@@ -211,10 +181,11 @@ def response_grade(*, response_id: int) -> Grade | None:
         if response.state != Response.State.SUBMITTED:
             return old
         item = response.item
+        answer = answer_for_grading(item=item, answer=response.answer, initial_answer=response.initial_answer)
         result = grader_for(item.type).grade(
-            item.spec, item.key.answer, _grade_answer(response), artifact_payload(item, failure_modes=False),
+            item.spec, item.key.answer, answer, artifact_payload(item, failure_modes=False),
         )
-        grade = _store_grade(response=response, result=result, final=not result.needs_review, old=old)
+        grade = grade_store(response=response, result=result, final=not result.needs_review, old=old)
         response.state = Response.State.GRADED if grade.is_final else Response.State.REVIEW
         response.grading_tries += 1
         response.save(update_fields=["state", "grading_tries", "updated_at"])
@@ -236,59 +207,6 @@ def response_mark_failed(*, response_id: int, reason: str) -> None:
     )
 
 
-_NO_GRADE = object()
-
-
-def _competency_codes(item_id: int) -> list[str]:
-    """One flat query: a prefetch of the item's tags costs several times as much per grade."""
-    return list(Item.competencies.through.objects.filter(item_id=item_id).values_list("competency__code", flat=True))
-
-
-def _store_grade(*, response: Response, result: GradeResult, final: bool, graded_by: User | None = None,
-                 comment: str = "", old=_NO_GRADE, competencies: list[str] | None = None) -> Grade:
-    """Upsert the grade and move the trainee's aggregates by the difference it makes.
-
-    The caller holds the response's row lock, so no other grading of it runs meanwhile: a
-    first grade is a plain INSERT, a regrade a plain UPDATE. ``old`` is the current grade
-    when the caller has already read it (None: there is none).
-    """
-    item = response.item
-    now = timezone.now()
-    if old is _NO_GRADE:
-        old = Grade.objects.filter(response=response).first()
-    contribution = {}
-    if final:
-        contribution = grade_contribution(
-            item_type=item.type,
-            competencies=competencies if competencies is not None else _competency_codes(item.pk),
-            ai_correct=item.artifact.ai_correct if item.artifact_id else None,
-            score=result.score, cbm_mark=result.cbm_mark, detail=result.detail,
-        )
-    values = {
-        "score": result.score, "cbm_mark": result.cbm_mark, "feedback": result.feedback,
-        "detail": result.detail, "grader_version": grader_for(item.type).VERSION, "is_final": final,
-        "graded_by": graded_by, "comment": comment, "contribution": contribution, "graded_at": now,
-    }
-    old_contribution = old.contribution if old and old.is_final else {}
-    if old is None:
-        grade = Grade.objects.create(response=response, **values)
-    else:
-        for field, value in values.items():
-            setattr(old, field, value)
-        old.save(update_fields=list(values))
-        grade = old
-    _apply_to_aggregates(response=response, new=contribution, old=old_contribution, at=now)
-    return grade
-
-
-def _apply_to_aggregates(*, response: Response, new: dict, old: dict, at: datetime) -> None:
-    attempt = response.attempt
-    cohort_aggregates.grade_applied(
-        trainee_id=attempt.trainee_id, course_id=attempt.course_id, module_slug=attempt.module_slug,
-        answered_at=response.submitted_at or at, deltas=difference(new, old), at=at,
-    )
-
-
 def sweep_ungraded(*, older_than=None, limit: int = 1000) -> list[int]:
     """Ids of responses still waiting for a grade past the timeout, re-enqueued.
 
@@ -306,8 +224,8 @@ def sweep_ungraded(*, older_than=None, limit: int = 1000) -> list[int]:
             .order_by("submitted_at").values_list("pk", flat=True)[:limit]
         )
         Response.objects.filter(pk__in=ids).update(swept_at=now)
-    for response_id in ids:
-        enqueue_grading(response_id)
+    for response_id in ids:  # the stamps are committed: publish now, whatever a caller's transaction does
+        publish_rollback_unsafe(GRADE_TASK, response_id)
     return ids
 
 
@@ -349,7 +267,7 @@ def response_review_confirm(
             score=min(max(awarded / total, 0.0), 1.0) if total else 0.0,
             feedback=grade.feedback, detail=detail, cbm_mark=None,
         )
-        grade = _store_grade(response=response, result=result, final=True, graded_by=reviewer, comment=comment)
+        grade = grade_store(response=response, result=result, final=True, graded_by=reviewer, comment=comment)
         response.state = Response.State.GRADED
         response.save(update_fields=["state", "updated_at"])
     return grade

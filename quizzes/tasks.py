@@ -1,36 +1,41 @@
-"""Celery tasks of the quizzes app: thin wrappers that fetch by id and call a service."""
-import logging
+"""Celery tasks of the quizzes app: thin wrappers that fetch by id and call a service.
 
+Retries follow the one policy of ``training.retry``: transient errors are retried with a
+bounded backoff, anything else marks the response (or the regrade job) failed with the
+reason. Nothing imports this module to enqueue: callers name the task
+(``quizzes.services.GRADE_TASK``, ``quizzes.regrade.DRY_RUN_TASK``, ``RUN_TASK``) through
+``training.queue``.
+
+Task names carry a version, so a change of arguments gets a new name and never meets a
+message of the old signature. The names from before the versions stay registered as
+aliases of the same bodies, for the messages a running deployment queued under them.
+"""
 from celery import shared_task
-from celery.exceptions import SoftTimeLimitExceeded
-from django.db import InterfaceError, OperationalError
+
+from training.queue import publish_rollback_unsafe
+from training.retry import RetryingTask
 
 from . import regrade, services
 
-logger = logging.getLogger(__name__)
 
-# Errors that may succeed on a later try: the database restarting, a lock wait timing out,
-# a task running out of time behind a long-held row lock.
-TRANSIENT_ERRORS = (OperationalError, InterfaceError, SoftTimeLimitExceeded)
+class GradingTask(RetryingTask):
+    """Grading one response: a permanent failure marks it failed, keeping the answer."""
+
+    def on_permanent_failure(self, response_id: int, *, reason: str) -> None:
+        services.response_mark_failed(response_id=response_id, reason=reason)
 
 
-@shared_task(
-    name="quizzes.grade_response",
-    bind=True,
-    acks_late=True,
-    max_retries=6,
-    soft_time_limit=30,
-    time_limit=45,
-)
-def grade_response(self, response_id: int) -> None:
-    try:
-        services.response_grade(response_id=response_id)
-    except TRANSIENT_ERRORS as exc:
-        # Bounded exponential backoff; past the bound, the sweeper will enqueue it again.
-        raise self.retry(exc=exc, countdown=min(2 ** self.request.retries, 60)) from exc
-    except Exception as exc:  # noqa: BLE001 - a grader bug or a broken key never succeeds on retry
-        logger.exception("Grading response %s failed permanently", response_id)
-        services.response_mark_failed(response_id=response_id, reason=f"{type(exc).__name__}: {exc}")
+class RegradeJobTask(RetryingTask):
+    """A step of a regrade job: a permanent failure marks the job failed (its batches so far stay)."""
+
+    def on_permanent_failure(self, job_id: int, *, reason: str) -> None:
+        regrade.regrade_job_fail(job_id=job_id, reason=reason)
+
+
+@shared_task(name=services.GRADE_TASK, base=GradingTask, soft_time_limit=30, time_limit=45)
+def grade_response(response_id: int) -> None:
+    """Grade one submitted response (a second delivery finds it graded and writes nothing)."""
+    services.response_grade(response_id=response_id)
 
 
 @shared_task(name="quizzes.sweep_ungraded_responses", acks_late=True, time_limit=120)
@@ -46,34 +51,47 @@ def sweep_regrade_jobs() -> int:
     return len(regrade.regrade_jobs_sweep())
 
 
-@shared_task(name="quizzes.regrade_dry_run", bind=True, acks_late=True, max_retries=6,
-             soft_time_limit=300, time_limit=330)
-def regrade_dry_run(self, job_id: int) -> None:
+@shared_task(name=regrade.DRY_RUN_TASK, base=RegradeJobTask, soft_time_limit=300, time_limit=330)
+def regrade_dry_run(job_id: int) -> None:
     """Compute what a regrade would change (writes only the figures on the job)."""
-    try:
-        regrade.regrade_job_dry_run(job_id=job_id)
-    except TRANSIENT_ERRORS as exc:
-        raise self.retry(exc=exc, countdown=min(2 ** self.request.retries, 60)) from exc
-    except Exception as exc:  # noqa: BLE001 - a broken key or grader never succeeds on retry
-        logger.exception("Dry run of regrade job %s failed", job_id)
-        regrade.regrade_job_fail(job_id=job_id, reason=f"{type(exc).__name__}: {exc}")
+    regrade.regrade_job_dry_run(job_id=job_id)
 
 
-@shared_task(name="quizzes.regrade_run", bind=True, acks_late=True, max_retries=6,
-             soft_time_limit=45, time_limit=60)
-def regrade_run(self, job_id: int) -> None:
+@shared_task(name=regrade.RUN_TASK, base=RegradeJobTask, soft_time_limit=45, time_limit=60)
+def regrade_run(job_id: int) -> None:
     """Regrade batches for about 20 s, then hand over to a new message until the job is done.
 
     Each batch commits with the job's cursor, so a lost or repeated message costs at most a
     batch of work done twice, which the upsert makes harmless.
     """
-    try:
-        finished = regrade.regrade_job_step(job_id=job_id, budget_seconds=20)
-    except TRANSIENT_ERRORS as exc:
-        raise self.retry(exc=exc, countdown=min(2 ** self.request.retries, 60)) from exc
-    except Exception as exc:  # noqa: BLE001 - see above
-        logger.exception("Regrade job %s failed", job_id)
-        regrade.regrade_job_fail(job_id=job_id, reason=f"{type(exc).__name__}: {exc}")
-        return
-    if not finished:
-        regrade.enqueue_regrade("regrade_run", job_id)
+    _regrade_step(job_id)
+
+
+def _regrade_step(job_id: int) -> None:
+    if not regrade.regrade_job_step(job_id=job_id, budget_seconds=20):
+        publish_rollback_unsafe(regrade.RUN_TASK, job_id)  # the batches are committed: hand over now
+
+
+# ---------------------------------------------------------------- the names before versions
+
+@shared_task(name="quizzes.grade_response", base=GradingTask, soft_time_limit=30, time_limit=45)
+def grade_response_unversioned(response_id: int) -> None:
+    """Alias of ``grade_response`` under its name from before task names had a version
+    (``quizzes.grade_response``): the same body, so the messages already queued under that
+    name by a running deployment are still graded. Remove once no such message can be left."""
+    services.response_grade(response_id=response_id)
+
+
+@shared_task(name="quizzes.regrade_dry_run", base=RegradeJobTask, soft_time_limit=300, time_limit=330)
+def regrade_dry_run_unversioned(job_id: int) -> None:
+    """Alias of ``regrade_dry_run`` under its name from before task names had a version
+    (``quizzes.regrade_dry_run``): the same body, for the messages already queued under it."""
+    regrade.regrade_job_dry_run(job_id=job_id)
+
+
+@shared_task(name="quizzes.regrade_run", base=RegradeJobTask, soft_time_limit=45, time_limit=60)
+def regrade_run_unversioned(job_id: int) -> None:
+    """Alias of ``regrade_run`` under its name from before task names had a version
+    (``quizzes.regrade_run``): the same body, for the messages already queued under it; the
+    job's next step is published under the new name."""
+    _regrade_step(job_id)

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "progress",
     "quizzes",
     "cohorts",
+    "studio",
     "demo",
 ]
 # Benchmarks only (bench/README.md): a bare one-row endpoint beside the real ones.

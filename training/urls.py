@@ -13,7 +13,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/v1/", include("training.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("studio/", include("courses.page_urls")),  # the faculty authoring studio and grading queue
+    path("studio/", include("studio.urls")),  # the faculty authoring studio and grading queue
     path("", include("cohorts.page_urls")),  # /school/… staff pages, /verify/ public attestation check
 ]
 if settings.DEBUG:

@@ -262,7 +262,7 @@ def test_a_transient_error_puts_the_job_back_in_line_for_a_retry(w, monkeypatch)
 
 def test_the_sweeper_reenqueues_lost_and_stale_jobs_and_fails_hopeless_ones(w, monkeypatch):
     enqueued = []
-    monkeypatch.setattr(services, "enqueue_export", enqueued.append)
+    monkeypatch.setattr(services, "publish_rollback_unsafe", lambda task_name, job_id: enqueued.append(job_id))
     now = timezone.now()
     lost = services.export_request(user=w.reviewer, cohort=w.cohort, kind="progress", fmt="csv")
     fresh = services.export_request(user=w.reviewer, cohort=w.cohort, kind="progress", fmt="csv")

@@ -85,7 +85,7 @@ def test_an_answer_submitted_through_the_api_is_graded_by_a_worker(celery_proces
     wait_until(lambda: is_graded(response_id), what="the worker to grade the response", processes=[worker])
     assert Grade.objects.get(response_id=response_id).score == 1.0
     # The task commits before it logs its success.
-    wait_until(lambda: succeeded(worker, "quizzes.grade_response") == 1, what="the worker's log of the task",
+    wait_until(lambda: succeeded(worker, grade_response.name) == 1, what="the worker's log of the task",
                processes=[worker])
     detail = trainee_client.get(f"/api/v1/responses/{response_id}/")
     assert detail.status_code == 200
@@ -105,14 +105,14 @@ def test_an_answer_submitted_while_the_broker_is_down_is_graded_once_it_is_back(
     own_redis.stop()
 
     started = time.monotonic()
-    with caplog.at_level(logging.WARNING, logger="quizzes.services"):
+    with caplog.at_level(logging.WARNING, logger="training.queue"):
         reply = trainee_client.post(submit_url(attempt.pk, item.pk), {"answer": {"answer": "b"}}, format="json")
     elapsed = time.monotonic() - started
 
     assert reply.status_code == 201, reply.json()
     assert elapsed < 10, f"the submit took {elapsed:.1f} s with the broker down"
-    assert "Could not enqueue grading" in caplog.text
     response = Response.objects.get(pk=reply.json()["id"])
+    assert f"Could not enqueue {grade_response.name}({response.pk},)" in caplog.text
     assert response.state == Response.State.SUBMITTED
     assert not Grade.objects.filter(response=response).exists()
 
@@ -140,7 +140,7 @@ def test_a_grading_task_delivered_three_times_grades_once(celery_processes, brok
         worker = celery_processes.worker(concurrency=2)
         wait_until(lambda: backends_waiting_for_a_lock() == 2, what="both pool processes to wait on the row",
                    processes=[worker])
-    wait_until(lambda: succeeded(worker, "quizzes.grade_response") == 3, what="the three deliveries to finish",
+    wait_until(lambda: succeeded(worker, grade_response.name) == 3, what="the three deliveries to finish",
                processes=[worker])
 
     response.refresh_from_db()
@@ -245,7 +245,7 @@ def test_the_sweeper_task_regrades_a_response_whose_message_was_lost(celery_proc
     sweep_ungraded_responses.delay()
 
     wait_until(lambda: is_graded(lost_stale_response.pk), what="the swept response to be graded", processes=[worker])
-    wait_until(lambda: succeeded(worker, "quizzes.sweep_ungraded_responses") == 1, what="the worker's log of the sweep",
+    wait_until(lambda: succeeded(worker, sweep_ungraded_responses.name) == 1, what="the worker's log of the sweep",
                processes=[worker])
 
 

@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from cohorts.models import Role
+from schools.models import Role
 from quizzes import regrade
 from quizzes.models import RegradeJob
 from tests.factories import MembershipFactory

@@ -1,0 +1,287 @@
+"""Forms of the authoring studio: plain fields as Django forms, structured content as rows.
+
+Artifacts and items hold structured JSON (options, span keys, rubric criteria, overlay
+boxes…). Their editors post numbered rows (``options-0-text``, ``spans-2-end``…); the
+parsers turn a POST into the package form (``spec``, ``key``, ``content``) and report
+unreadable values at the very paths the package validation uses (``key.spans[2].end``), so
+one error report covers both. Blank rows are ignored, so the pages can always offer a few
+empty rows to fill in. An item's ``spec`` and ``key`` are parsed by its type's unit
+(``quizzes.items``); the row and number readers are shared with it (``quizzes.items.formdata``).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from courses.models import Competency, CourseVersion, FailureMode, Module
+from quizzes.items import unit_for
+from quizzes.items.formdata import checked as _checked
+from quizzes.items.formdata import lines as _lines
+from quizzes.items.formdata import number_field as _number
+from quizzes.items.formdata import rows
+from quizzes.items.script_concordance import SCALE
+
+Errors = dict[str, list[str]]
+BLANK_ROWS = 2
+
+
+# ---------------------------------------------------------------- plain forms
+
+
+class CourseCreateForm(forms.Form):
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
+    slug = forms.SlugField(
+        label=gettext_lazy("Short name in addresses (slug)"), max_length=100,
+        help_text=gettext_lazy("Lowercase letters, digits and hyphens, e.g. ai-literacy-clinicians."),
+    )
+    language = forms.ChoiceField(label=gettext_lazy("Language"), choices=CourseVersion._meta.get_field("language").choices)
+
+
+class CourseSettingsForm(forms.Form):
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
+    summary = forms.CharField(label=gettext_lazy("Summary"), required=False, strip=False,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+    hours = forms.DecimalField(label=gettext_lazy("Estimated learning hours"), max_digits=5, decimal_places=1,
+                               min_value=0)
+
+
+class ModuleForm(forms.Form):
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
+    slug = forms.CharField(label=gettext_lazy("Slug"), max_length=100, required=False,
+                           help_text=gettext_lazy("Leave empty to make one from the title."))
+    summary = forms.CharField(label=gettext_lazy("Summary (Markdown)"), required=False, strip=False,
+                              widget=forms.Textarea(attrs={"rows": 3, "data-markdown": "1"}))
+    feedback_policy = forms.ChoiceField(label=gettext_lazy("When trainees see keys and rationales"),
+                                        choices=Module.FeedbackPolicy.choices)
+
+
+class LessonForm(forms.Form):
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
+    slug = forms.CharField(label=gettext_lazy("Slug"), max_length=100, required=False,
+                           help_text=gettext_lazy("Leave empty to make one from the title."))
+    body = forms.CharField(label=gettext_lazy("Text (Markdown)"), required=False, strip=False,
+                           widget=forms.Textarea(attrs={"rows": 14, "data-markdown": "1"}))
+
+
+class CaseForm(forms.Form):
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
+    slug = forms.CharField(label=gettext_lazy("Slug"), max_length=100, required=False,
+                           help_text=gettext_lazy("Leave empty to make one from the title."))
+    vignette = forms.CharField(
+        label=gettext_lazy("Vignette (Markdown)"), required=False, strip=False,
+        help_text=gettext_lazy("A synthetic patient: never real patient data."),
+        widget=forms.Textarea(attrs={"rows": 8, "data-markdown": "1"}),
+    )
+
+
+class CoauthorForm(forms.Form):
+    username = forms.CharField(label=gettext_lazy("Username of the faculty member"), max_length=150)
+
+
+class PackageUploadForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("Course package (a .zip with course.yaml and media/, or course.yaml)"))
+    publish = forms.BooleanField(label=gettext_lazy("Publish it at once if it is complete"), required=False)
+
+
+class KeyFixReasonForm(forms.Form):
+    reason = forms.CharField(label=gettext_lazy("Why is the key changed?"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+def questions_form_class(modules: list[Module]):
+    """The Moodle XML / GIFT upload form, offering the draft's modules as targets."""
+
+    class QuestionsImportForm(forms.Form):
+        file = forms.FileField(label=gettext_lazy("Moodle XML (.xml) or GIFT (.gift, .txt) file"))
+        module = forms.ChoiceField(
+            label=gettext_lazy("Add the questions to"),
+            choices=[("", gettext_lazy("A new module"))] + [(str(m.pk), m.title) for m in modules], required=False,
+        )
+        module_title = forms.CharField(label=gettext_lazy("Title of the new module"), max_length=200, required=False)
+        competency = forms.ChoiceField(
+            label=gettext_lazy("Competency of the imported items"),
+            choices=[(c.code, f"{c.code} {c.name}") for c in Competency.objects.all()],
+        )
+
+    return QuestionsImportForm
+
+
+def add_service_errors(form: forms.Form, errors: Errors, message: str) -> None:
+    """Put an ApplicationError's field errors on the form's fields (others on the form)."""
+    for name, messages in errors.items():
+        for text in messages:
+            form.add_error(name if name in form.fields else None, text if name in form.fields else f"{name}: {text}")
+    if not errors:
+        form.add_error(None, message)
+
+
+# ---------------------------------------------------------------- items
+
+
+def item_spec_key(item_type: str, data) -> tuple[dict, Any, Errors]:
+    """The ``spec`` and ``key`` an item editor posted, with unreadable values at their paths."""
+    return unit_for(item_type).parse_editor(data)
+
+
+def _blank(fields: tuple[str, ...], start: int, count: int = BLANK_ROWS, **extra) -> list[dict]:
+    return [{**{f: "" for f in fields}, "index": start + i, "path": "", "errors": [], **extra} for i in range(count)]
+
+
+def _with_errors(row_list: list[dict], prefix: str, errors: Errors) -> list[dict]:
+    """Number the rows and attach the errors found inside each one."""
+    for i, row in enumerate(row_list):
+        row["index"] = i
+        row["path"] = f"{prefix}[{i}]"
+        row["errors"] = [
+            f"{path[len(row['path']):].lstrip('.') or _('this row')}: {message}"
+            for path, messages in errors.items() if path == row["path"] or path.startswith(row["path"] + ".")
+            for message in messages
+        ]
+    return row_list
+
+
+def item_editor(item_type: str, spec: Any, key: Any, errors: Errors | None = None) -> dict:
+    """What an item editor shows: the rows of ``spec`` and ``key`` plus blank ones."""
+    errors = errors or {}
+    spec = spec if isinstance(spec, dict) else {}
+    key = key if isinstance(key, dict) else {}
+    editor: dict[str, Any] = {"spec": spec, "key": key}
+    options = [o for o in spec.get("options") or [] if isinstance(o, dict)]
+    option_rows = _with_errors([{"id": str(o.get("id", "")), "text": str(o.get("text", ""))} for o in options],
+                               "spec.options", errors)
+    weights = key.get("weights") if isinstance(key.get("weights"), dict) else {}
+    correct = key.get("correct") if isinstance(key.get("correct"), list) else []
+    for row in option_rows:
+        row["is_answer"] = row["id"] == key.get("answer")
+        row["is_ai"] = row["id"] == spec.get("ai_answer")
+        row["correct"] = row["id"] in correct
+        row["weight"] = "" if weights.get(row["id"]) is None else weights[row["id"]]
+        row["errors"] += [f"{_('weight')}: {m}" for m in errors.get(f"key.weights.{row['id']}", [])]
+    editor["options"] = option_rows + _blank(("id", "text", "weight"), len(option_rows), 3 if not option_rows else BLANK_ROWS)
+    spans = [s for s in key.get("spans") or [] if isinstance(s, dict)]
+    editor["spans"] = _with_errors([
+        {"start": s.get("start", ""), "end": s.get("end", ""), "failure_mode": s.get("failure_mode", ""),
+         "severity": s.get("severity", "minor"), "corrections": "\n".join(s.get("corrections") or [])}
+        for s in spans
+    ], "key.spans", errors) + _blank(("start", "end", "failure_mode", "corrections"), len(spans), 1, severity="minor")
+    criteria = [c for c in key.get("criteria") or [] if isinstance(c, dict)]
+    editor["criteria"] = _with_errors([
+        {"id": c.get("id", ""), "text": c.get("text", ""), "points": c.get("points", ""),
+         "look_for": "\n".join(" | ".join(str(a) for a in group) for group in c.get("look_for") or [] if isinstance(group, list))}
+        for c in criteria
+    ], "key.criteria", errors) + _blank(("id", "text", "points", "look_for"), len(criteria), 3 if not criteria else BLANK_ROWS)
+    panel = key.get("panel") if isinstance(key.get("panel"), dict) else {}
+    panel = {str(k).lstrip("+"): v for k, v in panel.items()}
+    editor["panel"] = [
+        {"name": name, "value": value, "votes": panel.get(str(value), ""), "label": f"{value:+d}" if value else "0"}
+        for name, value in SCALE
+    ]
+    return editor
+
+
+def item_editor_from_post(item_type: str, data, errors: Errors) -> dict:
+    spec, key, _parse_errors = item_spec_key(item_type, data)
+    return item_editor(item_type, spec, key, errors)
+
+
+# ---------------------------------------------------------------- artifacts
+
+
+def artifact_content(kind: str, data, current: dict | None = None) -> tuple[dict, Errors]:
+    """The ``content`` an artifact editor posted (images: without the uploaded file yet)."""
+    errors: Errors = {}
+    current = current or {}
+    content: dict[str, Any] = {}
+    if kind == "text":
+        content["text"] = (data.get("text") or "").replace("\r\n", "\n").replace("\r", "\n")
+    elif kind == "prediction":
+        for name in ("model", "target", "output"):
+            content[name] = (data.get(name) or "").strip()
+        content["probability"] = _number(errors, data.get("probability", ""), "content.probability", required=True)
+        threshold = _number(errors, data.get("threshold", ""), "content.threshold")
+        if threshold is not None:
+            content["threshold"] = threshold
+        features = []
+        for i, row in enumerate(rows(data, "features", ("name", "contribution"))):
+            features.append({
+                "name": row["name"].strip(),
+                "contribution": _number(errors, row["contribution"], f"content.features[{i}].contribution", required=True),
+            })
+        if features:
+            content["features"] = features
+    elif kind == "image":
+        content["src"] = (data.get("src") or current.get("src") or "").strip()
+        content["alt"] = (data.get("alt") or "").strip()
+        content["width"] = _number(errors, data.get("width", ""), "content.width", integer=True, required=True)
+        content["height"] = _number(errors, data.get("height", ""), "content.height", integer=True, required=True)
+        overlays = []
+        for i, row in enumerate(rows(data, "overlays", ("x", "y", "w", "h", "label", "score"))):
+            path = f"content.overlays[{i}]"
+            box: dict[str, Any] = {name: _number(errors, row[name], f"{path}.{name}", required=True) for name in "xywh"}
+            if row["label"].strip():
+                box["label"] = row["label"].strip()
+            score = _number(errors, row["score"], f"{path}.score")
+            if score is not None:
+                box["score"] = score
+            overlays.append(box)
+        if overlays:
+            content["overlays"] = overlays
+        heatmap = (data.get("heatmap") or current.get("heatmap") or "").strip()
+        if heatmap and not _checked(data, "remove_heatmap"):
+            content["heatmap"] = heatmap
+    elif kind == "model_card":
+        for name in ("name", "version", "developer", "intended_use", "training_population"):
+            value = (data.get(name) or "").strip()
+            if value or name in ("name", "intended_use"):
+                content[name] = value
+        for name in ("out_of_scope", "limitations"):
+            values = _lines(data.get(name, ""))
+            if values:
+                content[name] = values
+        performance = []
+        for i, row in enumerate(rows(data, "performance", ("subgroup", "metric", "value"))):
+            performance.append({
+                "subgroup": row["subgroup"].strip(), "metric": row["metric"].strip(),
+                "value": _number(errors, row["value"], f"content.performance[{i}].value", required=True),
+            })
+        if performance:
+            content["performance"] = performance
+    elif kind == "chat":
+        content["messages"] = [
+            {"role": row["role"].strip(), "content": row["content"].replace("\r\n", "\n")}
+            for row in rows(data, "messages", ("role", "content"), ignore=("role",))
+        ]
+    return content, errors
+
+
+def artifact_editor(kind: str, content: Any, errors: Errors | None = None) -> dict:
+    """What an artifact editor shows: the content's fields and rows plus blank ones."""
+    errors = errors or {}
+    content = content if isinstance(content, dict) else {}
+    features = [f for f in content.get("features") or [] if isinstance(f, dict)]
+    overlays = [o for o in content.get("overlays") or [] if isinstance(o, dict)]
+    performance = [p for p in content.get("performance") or [] if isinstance(p, dict)]
+    messages = [m for m in content.get("messages") or [] if isinstance(m, dict)]
+    return {
+        "content": content,
+        "features": _with_errors([{"name": f.get("name", ""), "contribution": f.get("contribution", "")} for f in features],
+                                 "content.features", errors) + _blank(("name", "contribution"), len(features)),
+        "overlays": _with_errors([{k: o.get(k, "") for k in ("x", "y", "w", "h", "label", "score")} for o in overlays],
+                                 "content.overlays", errors) + _blank(("x", "y", "w", "h", "label", "score"), len(overlays)),
+        "performance": _with_errors([{k: p.get(k, "") for k in ("subgroup", "metric", "value")} for p in performance],
+                                    "content.performance", errors) + _blank(("subgroup", "metric", "value"), len(performance)),
+        "messages": _with_errors([{"role": m.get("role", ""), "content": m.get("content", "")} for m in messages],
+                                 "content.messages", errors) + _blank(("content",), len(messages), role="user"),
+        "out_of_scope": "\n".join(content.get("out_of_scope") or []),
+        "limitations": "\n".join(content.get("limitations") or []),
+    }
+
+
+def taxonomy_choices() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(competencies, failure modes) as (code, "CODE name") choices (2 queries)."""
+    return (
+        [(c.code, f"{c.code} {c.name}") for c in Competency.objects.all()],
+        [(m.code, f"{m.code} {m.name}") for m in FailureMode.objects.all()],
+    )

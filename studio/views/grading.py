@@ -1,0 +1,131 @@
+"""Manual grading queue pages for free-text answers (faculty).
+
+The list shows the free-text items with answers waiting for a first mark or open to a
+second, blind mark, and the agreement of raters per item (Cohen's kappa). The marking
+page shows one answer at a time with the rubric, the automatic suggestion per criterion
+(pre-filled, to accept or adjust), a comment, and previous/next. Trainees' names are
+hidden by default; showing them is recorded in the audit log.
+"""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from cohorts.selectors import trainee_course_school_id
+from cohorts.services import audit_record
+from courses.models import Item
+from quizzes.items.formdata import number_field as parse_number
+from studio.views.access import author_required
+from training.api_errors import ApplicationError
+
+from quizzes import review
+from quizzes.models import RaterMark
+
+
+def _mode(request) -> str:
+    return "second" if (request.GET.get("mode") or request.POST.get("mode")) == "second" else "first"
+
+
+@author_required
+def queue_list(request):
+    rows = review.queue_items(user=request.user)
+    items = list(Item.objects.filter(pk__in=[r["item"].pk for r in rows]).select_related("key"))
+    agreement = review.item_agreement(items=items)
+    for row in rows:
+        row["agreement"] = agreement.get(row["item"].pk)
+    return render(request, "studio/grading/queue.html", {"rows": rows})
+
+
+@author_required
+def queue_item(request, item_id: int):
+    """The first answer of the item still to mark in this mode, or back to the list."""
+    mode = _mode(request)
+    first = review.queue(user=request.user, item_id=item_id, mode=mode).values_list("pk", flat=True).first()
+    if first is None:
+        messages.info(request, _("No answer of this item is waiting for you."))
+        return redirect("studio:grading")
+    return redirect(reverse("studio:grading-response", args=[first]) + f"?mode={mode}")
+
+
+def _pseudonym(response) -> str:
+    return _("Trainee %(number)s") % {"number": response.attempt.trainee_id}
+
+
+@author_required
+def response_mark(request, response_id: int):
+    response = (
+        review.gradable_responses(user=request.user)
+        .select_related("item__key", "item__case__module__version__course", "item__artifact", "attempt__trainee", "grade")
+        .filter(pk=response_id).first()
+    )
+    if response is None:
+        raise Http404
+    mode = _mode(request)
+    item = response.item
+    criteria = response.item.key.answer.get("criteria", [])
+    suggestion = {c["id"]: c for c in (response.grade.detail.get("criteria", []) if hasattr(response, "grade") else [])}
+    mine = review.rater_mark(response=response, rater=request.user)
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        points = {}
+        for criterion in criteria:
+            value = parse_number(errors, request.POST.get(f"points-{criterion['id']}", ""), f"points.{criterion['id']}",
+                            required=True)
+            if value is not None:
+                points[criterion["id"]] = value
+        if not errors:
+            try:
+                role = review.review_mark(response=response, rater=request.user, points=points,
+                                          comment=request.POST.get("comment", "").strip())
+            except ApplicationError as exc:
+                errors = exc.errors or {"non_field_errors": [exc.message]}
+            else:
+                messages.success(request, {
+                    "first": _("The grade was confirmed and now counts for the trainee."),
+                    "correction": _("The grade was corrected."),
+                    "second": _("Your second marking was saved; it does not change the grade."),
+                }[role])
+                following = review.queue(user=request.user, item_id=item.pk, mode=mode).exclude(pk=response.pk)
+                following = following.values_list("pk", flat=True).first()
+                if following is not None and request.POST.get("then") != "stay":
+                    return redirect(reverse("studio:grading-response", args=[following]) + f"?mode={mode}")
+                return redirect("studio:grading")
+    show_names = request.GET.get("names") == "1"
+    if show_names:
+        audit_record(actor=request.user, action="review.names_shown", subject=response.attempt.trainee,
+                     detail={"response": response.pk}, school_id=trainee_course_school_id(
+                         trainee_id=response.attempt.trainee_id, course=response.attempt.course))
+    ids = list(review.gradable_responses(user=request.user).filter(item_id=item.pk)
+               .order_by("submitted_at", "pk").values_list("pk", flat=True))
+    position = ids.index(response.pk)
+    first_rater = None
+    if mode != "second" and hasattr(response, "grade") and response.grade.graded_by_id not in (None, request.user.pk):
+        first_rater = response.grade.graded_by_id
+    rows = []
+    for criterion in criteria:
+        cid = criterion["id"]
+        suggested = suggestion.get(cid, {})
+        if request.method == "POST":
+            value = request.POST.get(f"points-{cid}", "")
+        elif mine is not None:
+            value = mine["points"].get(cid, "")
+        else:
+            value = round(suggested.get("suggested", 0), 2)
+        rows.append({
+            "id": cid, "text": criterion.get("text", ""), "max": criterion.get("points"), "value": value,
+            "suggested": suggested.get("suggested"), "matched": suggested.get("matched_groups"),
+            "groups": suggested.get("groups"), "errors": errors.get(f"points.{cid}", []),
+        })
+    return render(request, "studio/grading/response.html", {
+        "response": response, "item": item, "rows": rows, "mode": mode, "mine": mine,
+        "comment": request.POST.get("comment", "") if request.method == "POST" else (mine or {}).get("comment", ""),
+        "errors": errors, "show_names": show_names,
+        "trainee_label": response.attempt.trainee.display_name if show_names else _pseudonym(response),
+        "previous": ids[position - 1] if position > 0 else None,
+        "next": ids[position + 1] if position + 1 < len(ids) else None,
+        "position": position + 1, "count": len(ids), "first_rater": first_rater,
+        "second_marks": RaterMark.objects.filter(response=response).exclude(rater=request.user).count(),
+    }, status=400 if errors else 200)
