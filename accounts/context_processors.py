@@ -1,22 +1,23 @@
-"""What the navigation needs to know about the signed-in person: which hats they wear."""
+"""What the navigation needs to know about the signed-in person: which hats they wear, as the
+rules (schools.rules) answer."""
 from django.utils.functional import SimpleLazyObject
 
 
 def _roles(user) -> dict[str, bool | list[dict[str, str]]]:
-    from schools.models import Enrollment, Membership, Role
+    import rules
+
+    from schools import rules as vigil_rules
+    from schools.models import Role
 
     if not user.is_authenticated:
         return {"trainee": False, "staff": False, "author": False, "admin_schools": []}
-    memberships = list(Membership.objects.filter(user=user).order_by("school__name")
-                       .values_list("role", "school__slug", "school__name"))
-    roles = {role for role, _slug, _name in memberships}
-    teaches = Enrollment.objects.filter(user=user, role=Enrollment.CohortRole.FACULTY).exists() if Role.FACULTY in roles else False
+    # rules.has_perm rather than user.has_perm: a refusal then costs no query of Django's
+    # permission tables, and the rules give superusers what they hold.
     return {
-        "trainee": Role.TRAINEE in roles,
-        "staff": user.is_superuser or bool(roles & {Role.REVIEWER, Role.ADMIN}) or teaches,
-        "author": user.is_superuser or bool(roles & {Role.FACULTY, Role.ADMIN}),
-        # Schools whose audit log the person may read (a superuser opens any from its address).
-        "admin_schools": [{"slug": slug, "name": name} for role, slug, name in memberships if role == Role.ADMIN],
+        "trainee": vigil_rules.has_role(user, Role.TRAINEE),
+        "staff": rules.has_perm("cohorts.list_cohorts", user),
+        "author": rules.has_perm("courses.author", user),
+        "admin_schools": vigil_rules.audit_log_schools(user),
     }
 
 

@@ -12,15 +12,16 @@ from rest_framework.response import Response as ApiResponse
 from rest_framework.views import APIView
 
 from courses.models import Course
+from schools.rules import allowed
 from training.api_errors import ApplicationError
 
 from . import services
 from .access import cohort_for_admin, cohort_for_staff
-from schools.models import Enrollment, School
+from schools.models import Cohort, Enrollment, School
 from .selectors import (
     DASHBOARD_SHOW, DASHBOARD_SORT, cohort_course_ids, cohort_courses, cohort_dashboard, cohort_measure_trend,
     cohort_progress, cohort_reliance, cohort_reliance_overview, dashboard_trainees_shown, dashboard_trainees_sorted,
-    module_before_after, staff_cohorts, user_is_school_admin,
+    module_before_after, staff_cohorts,
 )
 
 
@@ -58,7 +59,7 @@ class CohortListApi(APIView):
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
         school = School.objects.filter(slug=data.validated_data["school"]).first()
-        if school is None or not user_is_school_admin(user=request.user, school_id=school.pk):
+        if school is None or not request.user.has_perm("cohorts.create_cohort", school):
             raise ApplicationError(_("You are not an admin of this school."), {"school": [_("Unknown school.")]}, status_code=403)
         cohort = services.cohort_create(school=school, name=data.validated_data["name"], year=data.validated_data.get("year"))
         return ApiResponse({"id": cohort.pk, "slug": cohort.slug}, status=status.HTTP_201_CREATED)
@@ -146,7 +147,7 @@ class CohortTrendsApi(APIView):
         course_ids = [c.course.pk for c in chosen]
         other = None
         if q.get("compare"):
-            other = staff_cohorts(user=request.user).filter(pk=q["compare"]).first()
+            other = allowed(request.user, "cohorts.view_cohort", Cohort.objects.all(), pk=q["compare"])
             if other is None or other.pk == cohort.pk:
                 raise ApplicationError(_("No such cohort to compare with."), {"compare": [_("Unknown cohort.")]})
         services.audit_record(actor=request.user, action="cohort.trends.read", cohort=cohort,

@@ -1,8 +1,8 @@
 """The HTTP side of what school staff and trainees download, shared by the pages and the API:
 an export job's status and file, an attestation's PDF, the cohort's training record.
 
-Who may download is decided before (``selectors.export_job_for_download``,
-``selectors.attestation_for_download``, ``selectors.user_manages_school``); these functions
+Who may download is decided before (the rules ``cohorts.download_export``,
+``cohorts.download_attestation`` and ``cohorts.manage_records``); these functions
 record the download in the audit log and build the response.
 """
 from django.http import FileResponse, HttpRequest, HttpResponse

@@ -5,7 +5,6 @@ The rules are those of the pages (``cohorts.views.exports``, ``cohorts.views.att
 a cohort, job or attestation the caller may not see answers 404; one they may see but not
 act on answers 403. Reading per-trainee records and downloading files is audited.
 """
-from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -18,6 +17,7 @@ from rest_framework.views import APIView
 
 from training.api_errors import ApplicationError, Conflict
 from training.api_files import FileNegotiation
+from training.permissions import object_or_404
 
 from . import services
 from .attestations import MALFORMED_CODE, normalise_code
@@ -25,11 +25,11 @@ from .downloads import (
     TRAINING_RECORD_FORMATS, attestation_pdf_response, export_file_response, export_job_status,
     training_record_response, training_record_rows,
 )
-from .models import ExportJob
+from .models import Attestation, ExportJob
 from schools.models import Cohort
 from .selectors import (
-    attestation_by_code, attestation_for_download, cohort_attestations_with_courses, course_completion_counts,
-    export_job_for_download, holder_attestations, staff_export_jobs, user_is_school_admin, user_manages_school,
+    attestation_by_code, cohort_attestations_with_courses, course_completion_counts, holder_attestations,
+    staff_export_jobs,
 )
 from .access import cohort_for_staff
 from .views.common import courses_of
@@ -50,7 +50,7 @@ def _cohort_managed(request, cohort_id: int) -> Cohort:
     """The cohort for staff who manage its school: 404 if they may not see it, 403 if they
     see it without managing the school (faculty)."""
     cohort = cohort_for_staff(request, cohort_id)
-    if not user_manages_school(user=request.user, school_id=cohort.school_id):
+    if not request.user.has_perm("cohorts.manage_records", cohort):
         raise ApplicationError(_("Only reviewers and admins of the school may do this."), status_code=403)
     return cohort
 
@@ -90,10 +90,8 @@ def _job_status(job: ExportJob) -> dict:
 
 
 def _job(request, job_id: int) -> ExportJob:
-    job = export_job_for_download(user=request.user, job_id=job_id)
-    if job is None:
-        raise Http404
-    return job
+    return object_or_404(request.user, "cohorts.download_export", ExportJob.objects.select_related("cohort", "school"),
+                         pk=job_id)
 
 
 class CohortExportsApi(APIView):
@@ -221,10 +219,8 @@ class CohortAttestationsApi(APIView):
 
 
 def _attestation(request, attestation_id: int):
-    attestation = attestation_for_download(user=request.user, attestation_id=attestation_id)
-    if attestation is None:
-        raise Http404
-    return attestation
+    return object_or_404(request.user, "cohorts.download_attestation",
+                         Attestation.objects.select_related("school", "cohort", "course", "trainee"), pk=attestation_id)
 
 
 class AttestationRevokeApi(APIView):
@@ -237,7 +233,7 @@ class AttestationRevokeApi(APIView):
     @extend_schema(request=Input, responses={200: StaffAttestationSerializer, **error_responses(400, 403, 404, 409)})
     def post(self, request, attestation_id: int):
         attestation = _attestation(request, attestation_id)
-        if not user_is_school_admin(user=request.user, school_id=attestation.school_id):
+        if not request.user.has_perm("cohorts.revoke_attestation", attestation):
             raise ApplicationError(_("Only admins of the school may revoke an attestation."), status_code=403)
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)

@@ -75,10 +75,6 @@ def staff_cohorts(*, user: User) -> QuerySet[Cohort]:
     return Cohort.objects.filter(Q(school_id__in=schools) | Q(pk__in=taught)).distinct()
 
 
-def user_is_school_admin(*, user: User, school_id: int) -> bool:
-    return user.is_superuser or Membership.objects.filter(user=user, school_id=school_id, role=Role.ADMIN).exists()
-
-
 def cohort_trainees(*, cohort: Cohort) -> QuerySet[User]:
     return User.objects.filter(
         enrollments__cohort=cohort, enrollments__role=Enrollment.CohortRole.TRAINEE,
@@ -195,14 +191,6 @@ STRUGGLING_MIN_DECISIONS = 3  # … over at least this many wrong AI outputs
 def cohort_trainee_ids(*, cohort: Cohort) -> QuerySet:
     """The cohort's trainees as a subquery of user ids (never evaluated on its own)."""
     return Enrollment.objects.filter(cohort_id=cohort.pk, role=Enrollment.CohortRole.TRAINEE).values("user_id")
-
-
-def user_manages_school(*, user: User, school_id: int) -> bool:
-    """School reviewers and admins (and platform superusers): exports of research data
-    aside, they may do everything with the school's records."""
-    return user.is_superuser or Membership.objects.filter(
-        user=user, school_id=school_id, role__in=[Role.REVIEWER, Role.ADMIN],
-    ).exists()
 
 
 def staff_cohort_list(*, user: User) -> list[dict]:
@@ -623,19 +611,6 @@ def staff_export_jobs(*, user: User, cohort: Cohort, limit: int = 20) -> list[Ex
     return list(ExportJob.objects.filter(cohort=cohort, requested_by=user).select_related("course")[:limit])
 
 
-def export_job_for_download(*, user: User, job_id: int) -> ExportJob | None:
-    """The job if the user may download it: its requester while they may still see the
-    cohort, or an admin of its school."""
-    job = ExportJob.objects.select_related("cohort", "school").filter(pk=job_id).first()
-    if job is None:
-        return None
-    if user_is_school_admin(user=user, school_id=job.school_id):
-        return job
-    if job.requested_by_id == user.pk and staff_cohorts(user=user).filter(pk=job.cohort_id).exists():
-        return job
-    return None
-
-
 def course_completions(*, cohort: Cohort, course: CohortCourse) -> list[dict]:
     """Trainees of the cohort who completed every module of the course's latest published
     version, with their completion date and mean score over the course (2 queries)."""
@@ -672,20 +647,6 @@ def cohort_attestations_with_courses(*, cohort: Cohort) -> list[Attestation]:
     attestations = cohort_attestations(cohort=cohort)
     prefetch_related_objects(attestations, "course")
     return attestations
-
-
-def attestation_for_download(*, user: User, attestation_id: int) -> Attestation | None:
-    """The attestation if the user may download its PDF: its holder, staff who manage its
-    school, or staff who may see the holder's cohort; None otherwise (3 queries at most)."""
-    attestation = (Attestation.objects.select_related("school", "cohort", "course", "trainee")
-                   .filter(pk=attestation_id).first())
-    if attestation is None:
-        return None
-    if attestation.trainee_id == user.pk or user_manages_school(user=user, school_id=attestation.school_id):
-        return attestation
-    if attestation.cohort_id and staff_cohorts(user=user).filter(pk=attestation.cohort_id).exists():
-        return attestation
-    return None
 
 
 def holder_attestations(*, trainee: User) -> list[Attestation]:
@@ -764,15 +725,6 @@ def course_completion_counts(*, cohort: Cohort, course: CohortCourse) -> dict[st
 
 
 # -- the school's audit log (school admins only)
-
-def school_administered(*, user: User, slug: str) -> School | None:
-    """The school of that slug if the user is one of its admins (or a platform superuser);
-    None otherwise, whether the school exists or not (1 query)."""
-    schools = School.objects.filter(slug=slug)
-    if not user.is_superuser:
-        schools = schools.filter(memberships__user=user, memberships__role=Role.ADMIN)
-    return schools.first()
-
 
 def school_cohort_list(*, school: School) -> list[Cohort]:
     """The school's cohorts, latest year first (1 query)."""

@@ -105,8 +105,6 @@ EXPORT_TASK = "cohorts.run_export_v1"
 def export_request(*, user: User, cohort: Cohort, kind: str, fmt: str, course: Course | None = None) -> ExportJob:
     """Record an export job and enqueue it after commit; the caller checked that the user may
     see the cohort. A research extract is for school admins only."""
-    from .selectors import user_is_school_admin
-
     errors = {}
     if kind not in ExportJob.Kind.values:
         errors["kind"] = [_("Choose one of the export contents offered.")]
@@ -114,7 +112,7 @@ def export_request(*, user: User, cohort: Cohort, kind: str, fmt: str, course: C
         errors["format"] = [_("Choose CSV or XLSX.")]
     if errors:
         raise ApplicationError(_("The export request is not valid."), errors)
-    if kind == ExportJob.Kind.RESEARCH and not user_is_school_admin(user=user, school_id=cohort.school_id):
+    if kind == ExportJob.Kind.RESEARCH and not user.has_perm("cohorts.export_research", cohort):
         raise ApplicationError(_("Only school admins may request a research extract."),
                                {"kind": [_("Not allowed for your role.")]}, status_code=403)
     with transaction.atomic():

@@ -1,7 +1,8 @@
 """Faculty authoring API: courses, their versions, publishing, packages.
 
 Authors are the course's owner and co-authors (and platform superusers); everyone else
-gets 404 for a course and 403 for creating one in a school where they are not faculty.
+gets 404 for a course and 403 for creating one in a school where they are not faculty
+(``courses.edit_course``, ``courses.create_course``, ``courses.author``: schools.rules).
 """
 import tempfile
 from pathlib import Path
@@ -9,19 +10,21 @@ from pathlib import Path
 import yaml
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, extend_schema_serializer, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.parsers import MultiPartParser
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response as ApiResponse
 from rest_framework.views import APIView
 
-from accounts.models import User
-from schools.models import Membership, Role, School
+from schools.models import School
+from schools.rules import authored_courses
 from training.api_errors import ApplicationError, Conflict
 from training.api_files import FileNegotiation
+from training.permissions import object_or_404, permission
 
 from . import services
 from .models import Course, CourseVersion
@@ -31,21 +34,8 @@ from .packages.exporter import course_package_export
 from .packages.importer import course_package_import
 
 
-def authored_courses(user: User) -> QuerySet[Course]:
-    if user.is_superuser:
-        return Course.objects.all()
-    return Course.objects.filter(Q(owner=user) | Q(coauthors=user)).distinct()
-
-
 def _course(request, slug: str) -> Course:
-    course = authored_courses(request.user).filter(slug=slug).first()
-    if course is None:
-        raise Http404
-    return course
-
-
-def _is_author_somewhere(user: User) -> bool:
-    return user.is_superuser or Membership.objects.filter(user=user, role__in=[Role.FACULTY, Role.ADMIN]).exists()
+    return object_or_404(request.user, "courses.edit_course", Course.objects.all(), slug=slug)
 
 
 def _version_data(v: CourseVersion) -> dict:
@@ -86,10 +76,9 @@ class CourseListApi(APIView):
         school = None
         if slug := data.validated_data.get("school"):
             school = School.objects.filter(slug=slug).first()
-            if school is None or not (request.user.is_superuser or Membership.objects.filter(
-                user=request.user, school=school, role__in=[Role.FACULTY, Role.ADMIN]).exists()):
+            if school is None or not request.user.has_perm("courses.create_course", school):
                 raise ApplicationError(_("You are not faculty of this school."), {"school": [_("Not allowed.")]}, status_code=403)
-        elif not _is_author_somewhere(request.user):
+        elif not request.user.has_perm("courses.create_course"):
             raise ApplicationError(_("Only faculty may create courses."), status_code=403)
         if Course.objects.filter(slug=data.validated_data["slug"]).exists():
             raise ApplicationError(_("A course with this slug exists."), {"slug": [_("Already taken.")]})
@@ -167,6 +156,8 @@ class PackageImportApi(APIView):
     problem comes back with its path in the file; nothing is written when one is found."""
 
     parser_classes = [MultiPartParser]
+    permission_classes = [IsAuthenticated, permission("courses.author",
+                                                      message=gettext_lazy("Only faculty may import courses."))]
 
     @extend_schema_serializer(component_name="PackageImportRequest")
     class Input(serializers.Serializer):
@@ -175,8 +166,6 @@ class PackageImportApi(APIView):
 
     @extend_schema(request=Input, responses=inline_serializer("PackageImported", {"slug": serializers.CharField()}))
     def post(self, request):
-        if not _is_author_somewhere(request.user):
-            raise ApplicationError(_("Only faculty may import courses."), status_code=403)
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
         upload = data.validated_data["file"]
@@ -186,7 +175,7 @@ class PackageImportApi(APIView):
             try:
                 path = _unpack(upload.read(), Path(folder))
                 existing = Course.objects.filter(slug=_peek_slug(path / "course.yaml")).first()
-                if existing and not authored_courses(request.user).filter(pk=existing.pk).exists():
+                if existing and not request.user.has_perm("courses.edit_course", existing):
                     raise ApplicationError(_("This course belongs to other authors."), {"slug": [_("Not yours.")]}, status_code=403)
                 version = course_package_import(path=path, user=request.user, publish=data.validated_data["publish"])
             except PackageError as exc:

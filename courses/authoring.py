@@ -26,7 +26,6 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from schools.models import Membership, Role
 from training.api_errors import ApplicationError, Conflict
 
 from .models import Artifact, Case, Competency, Course, CourseVersion, FailureMode, Item, ItemKey, Lesson, MediaAsset, Module
@@ -670,15 +669,11 @@ def content_move(*, obj: Module | Lesson | Case | Artifact | Item, direction: st
 # --- co-authors ---------------------------------------------------------------------------------
 
 
-def may_manage_coauthors(*, course: Course, user: User) -> bool:
-    return user.is_superuser or course.owner_id == user.pk
-
-
 @transaction.atomic
 def course_coauthor_add(*, course: Course, username: str, by: User) -> User:
     """Share a course with another faculty member (the owner's decision)."""
     course = Course.objects.select_for_update().get(pk=course.pk)
-    if not may_manage_coauthors(course=course, user=by):
+    if not by.has_perm("courses.manage_coauthors", course):
         raise ApplicationError(_("Only the owner of the course can share it."), status_code=403)
     username = (username or "").strip()
     user = User.objects.filter(username=username).first()
@@ -688,7 +683,7 @@ def course_coauthor_add(*, course: Course, username: str, by: User) -> User:
         ]})
     if user.pk == course.owner_id:
         raise ApplicationError(_("The owner is already an author."), {"username": [_("This is the owner.")]})
-    if not (user.is_superuser or Membership.objects.filter(user=user, role__in=[Role.FACULTY, Role.ADMIN]).exists()):
+    if not user.has_perm("courses.author"):
         raise ApplicationError(_("Only faculty members can be co-authors."), {"username": [
             _("%(name)s is not a faculty member of any school.") % {"name": username},
         ]})
@@ -699,7 +694,7 @@ def course_coauthor_add(*, course: Course, username: str, by: User) -> User:
 @transaction.atomic
 def course_coauthor_remove(*, course: Course, user: User, by: User) -> None:
     course = Course.objects.select_for_update().get(pk=course.pk)
-    if not may_manage_coauthors(course=course, user=by):
+    if not by.has_perm("courses.manage_coauthors", course):
         raise ApplicationError(_("Only the owner of the course can change who shares it."), status_code=403)
     course.coauthors.remove(user)
 

@@ -19,13 +19,12 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from cohorts.selectors import staff_cohorts
 from courses.models import Item
 from training.api_errors import ApplicationError, Conflict
 
 from . import services
 from .models import Grade, RaterMark, Response
-from .selectors import _authored_or_taught_courses
+from .selectors import responses_markable_by
 
 PASS_SHARE = 0.5  # a free-text answer "passes" with at least half of the points
 
@@ -33,20 +32,10 @@ PASS_SHARE = 0.5  # a free-text answer "passes" with at least half of the points
 # ---------------------------------------------------------------- who may grade what
 
 
-def _scoped(qs: QuerySet[Response], user: User) -> QuerySet[Response]:
-    """Responses of trainees in cohorts the user teaches or reviews, in courses they author or teach."""
-    if user.is_superuser:
-        return qs
-    return qs.filter(
-        attempt__trainee__enrollments__cohort__in=staff_cohorts(user=user),
-        attempt__course__in=_authored_or_taught_courses(user),
-    )
-
-
 def gradable_responses(*, user: User) -> QuerySet[Response]:
     """Every free-text response the user may mark (first or second), whatever its state."""
     qs = Response.objects.filter(item__type=Item.Type.FREE_TEXT, state__in=[Response.State.REVIEW, Response.State.GRADED])
-    return Response.objects.filter(pk__in=_scoped(qs, user).values("pk"))
+    return Response.objects.filter(pk__in=responses_markable_by(qs, user=user).values("pk"))
 
 
 def first_marking(*, user: User) -> QuerySet[Response]:

@@ -53,14 +53,21 @@ def trainee_responses(*, attempt: Attempt) -> QuerySet[Response]:
     return attempt.responses.select_related("grade", "item")
 
 
+def responses_markable_by(qs: QuerySet[Response], *, user: User) -> QuerySet[Response]:
+    """The responses of ``qs`` the user may mark: of trainees in cohorts they may see, in
+    courses they author or that are assigned to those cohorts (every one for a superuser)."""
+    if user.is_superuser:
+        return qs
+    return qs.filter(
+        attempt__trainee__enrollments__cohort__in=staff_cohorts(user=user),
+        attempt__course__in=_authored_or_taught_courses(user),
+    )
+
+
 def review_queue(*, user: User) -> QuerySet[Response]:
     """Free-text answers waiting for a faculty grade in the cohorts the user may grade."""
     qs = Response.objects.filter(state=Response.State.REVIEW, item__type=Item.Type.FREE_TEXT)
-    if not user.is_superuser:
-        cohorts = staff_cohorts(user=user)
-        qs = qs.filter(attempt__trainee__enrollments__cohort__in=cohorts).filter(
-            attempt__course__in=_authored_or_taught_courses(user)
-        )
+    qs = responses_markable_by(qs, user=user)
     return qs.select_related("item__key", "grade", "attempt").order_by("submitted_at").distinct()
 
 

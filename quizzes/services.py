@@ -6,6 +6,7 @@ grading — the beat sweeper re-enqueues whatever is still pending. What grading
 the regrade (storing a grade and its running sums, the artifact as graders see it) is in
 ``quizzes.grading``; the task is enqueued by name (``GRADE_TASK``), never imported.
 """
+import rules
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
@@ -14,7 +15,6 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from progress import aggregates as cohort_aggregates
-from cohorts.selectors import trainee_may_take_course
 from courses.models import CourseVersion, Item, Module
 from courses.selectors import course_latest_published
 from training.api_errors import ApplicationError, Conflict
@@ -46,7 +46,7 @@ def attempt_start(*, trainee: User, module: Module) -> Attempt:
     ).first()
     if existing:
         return existing
-    if not trainee_may_take_course(trainee=trainee, course=course):
+    if not rules.has_perm("quizzes.take_course", trainee, course):
         raise ApplicationError(_("This course is not assigned to you."), status_code=403)
     latest = course_latest_published(course=course)
     if module.version.status != CourseVersion.Status.PUBLISHED or latest is None or latest.pk != module.version_id:

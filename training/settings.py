@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "training.permissions.RulesCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -64,6 +65,11 @@ MIDDLEWARE = [
 ROOT_URLCONF = "training.urls"
 WSGI_APPLICATION = "training.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
+# Who may do what: the rules of schools/rules.py (object permissions), then Django's own.
+AUTHENTICATION_BACKENDS = [
+    "rules.permissions.ObjectPermissionBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 TEMPLATES = [
     {

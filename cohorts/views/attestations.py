@@ -9,17 +9,18 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from training.api_errors import ApplicationError
+from training.permissions import object_or_404
 
 from .. import services
 from ..attestations import MALFORMED_CODE, normalise_code
 from ..downloads import TRAINING_RECORD_FORMATS, attestation_pdf_response, training_record_response
 from ..models import Attestation
-from ..selectors import (
-    attestation_by_code, attestation_for_download, cohort_attestations, course_completion_counts, user_is_school_admin,
-    user_manages_school,
-)
+from ..selectors import attestation_by_code, cohort_attestations, course_completion_counts
 from ..access import cohort_for_staff
 from .common import courses_of, page_context
+
+
+_ATTESTATIONS = Attestation.objects.select_related("school", "cohort", "course", "trainee")
 
 
 class RevokeForm(forms.Form):
@@ -31,8 +32,8 @@ class RevokeForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def attestations(request, cohort_id: int):
     cohort = cohort_for_staff(request, cohort_id)
-    manages = user_manages_school(user=request.user, school_id=cohort.school_id)
-    is_admin = user_is_school_admin(user=request.user, school_id=cohort.school_id)
+    manages = request.user.has_perm("cohorts.manage_records", cohort)
+    is_admin = request.user.has_perm("cohorts.administer_cohort", cohort)
     courses = courses_of(cohort)
     status = 200
     errors = []
@@ -75,8 +76,7 @@ def attestations(request, cohort_id: int):
     services.audit_record(actor=request.user, action="cohort.attestations.read", cohort=cohort)
     issued = cohort_attestations(cohort=cohort)
     course_rows = [{"course": c, **course_completion_counts(cohort=cohort, course=c)} for c in courses]
-    context = page_context(request, cohort, "attestations", course_rows=course_rows, issued=issued, errors=errors,
-                           manages=manages, is_admin=is_admin)
+    context = page_context(request, cohort, "attestations", course_rows=course_rows, issued=issued, errors=errors)
     return render(request, "cohorts/attestations.html", context, status=status)
 
 
@@ -84,9 +84,7 @@ def attestations(request, cohort_id: int):
 @require_GET
 def attestation_download(request, attestation_id: int):
     """The PDF, for its holder and for staff who may see the holder's cohort or manage the school."""
-    attestation = attestation_for_download(user=request.user, attestation_id=attestation_id)
-    if attestation is None:
-        raise Http404
+    attestation = object_or_404(request.user, "cohorts.download_attestation", _ATTESTATIONS, pk=attestation_id)
     return attestation_pdf_response(request=request, attestation=attestation)
 
 
@@ -96,7 +94,7 @@ def training_record(request, cohort_id: int, fmt: str):
     if fmt not in TRAINING_RECORD_FORMATS:
         raise Http404
     cohort = cohort_for_staff(request, cohort_id)
-    if not user_manages_school(user=request.user, school_id=cohort.school_id):
+    if not request.user.has_perm("cohorts.manage_records", cohort):
         raise Http404
     return training_record_response(user=request.user, cohort=cohort, fmt=fmt)
 

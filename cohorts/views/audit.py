@@ -11,7 +11,7 @@ from datetime import date
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, StreamingHttpResponse
+from django.http import HttpRequest, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -22,8 +22,9 @@ from .. import services
 from ..attestations import safe_cell
 from ..audit_labels import ACTION_LABELS, action_choices, detail_json
 from schools.models import AuditEvent, Cohort, School
+from training.permissions import object_or_404
 from ..selectors import (
-    audit_event_rows, school_administered, school_audit_events, school_audit_person, school_cohort_list, school_staff,
+    audit_event_rows, school_audit_events, school_audit_person, school_cohort_list, school_staff,
 )
 from .common import PAGE_SIZE
 
@@ -35,10 +36,7 @@ CSV_CHUNK = 1000
 def school_for_admin(request: HttpRequest, slug: str) -> School:
     """The school if the user administers it; 404 otherwise (reviewers, faculty, trainees,
     other schools' admins), so the page's existence is not given away."""
-    school = school_administered(user=request.user, slug=slug)
-    if school is None:
-        raise Http404
-    return school
+    return object_or_404(request.user, "schools.view_audit_log", School.objects.all(), slug=slug)
 
 
 def resolve_filters(

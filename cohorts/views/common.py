@@ -7,16 +7,13 @@ from django.utils.translation import gettext_lazy
 from courses.models import Course
 
 from schools.models import Cohort
-from ..selectors import CohortCourse, cohort_courses, staff_cohort_list, user_manages_school
+from ..selectors import CohortCourse, cohort_courses, staff_cohort_list
 
 PAGE_SIZE = 50
 
 
 def page_context(request: HttpRequest, cohort: Cohort, tab: str, **extra) -> dict:
-    return {
-        "cohort": cohort, "tab": tab, "cohort_choices": staff_cohort_list(user=request.user),
-        "manages_school": user_manages_school(user=request.user, school_id=cohort.school_id), **extra,
-    }
+    return {"cohort": cohort, "tab": tab, "cohort_choices": staff_cohort_list(user=request.user), **extra}
 
 
 def course_choices(courses: list[CohortCourse]) -> list[tuple[str, str]]:

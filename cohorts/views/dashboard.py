@@ -7,10 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from schools.models import Membership, Role
-from ..selectors import (
-    cohort_dashboard, dashboard_trainees_shown, dashboard_trainees_sorted, staff_cohort_list, staff_cohorts,
-)
+from ..selectors import cohort_dashboard, dashboard_trainees_shown, dashboard_trainees_sorted, staff_cohort_list
 from ..services import audit_record
 from .. import charts
 from . import figures
@@ -25,8 +22,7 @@ TABS = {"dashboard": "school:dashboard", "reliance": "school:reliance", "trends"
 @require_GET
 def cohort_index(request):
     cohorts = staff_cohort_list(user=request.user)
-    if not cohorts and not (request.user.is_superuser or Membership.objects.filter(
-            user=request.user, role__in=[Role.REVIEWER, Role.ADMIN]).exists()):
+    if not cohorts and not request.user.has_perm("cohorts.list_cohorts"):
         raise Http404
     return render(request, "cohorts/index.html", {"cohorts": cohorts})
 
@@ -36,8 +32,9 @@ def cohort_index(request):
 def cohort_switch(request):
     """The cohort picker of every page: the same tab of the cohort chosen."""
     cohort_id = request.GET.get("cohort", "")
-    if not cohort_id.isdigit() or not staff_cohorts(user=request.user).filter(pk=int(cohort_id)).exists():
+    if not cohort_id.isdigit():
         raise Http404
+    cohort_for_staff(request, int(cohort_id))
     return redirect(reverse(TABS.get(request.GET.get("tab"), "school:dashboard"), args=[int(cohort_id)]))
 
 

@@ -10,11 +10,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from training.api_errors import ApplicationError
+from training.permissions import object_or_404
 
 from .. import services
 from ..downloads import export_file_response, export_job_status
 from ..models import ExportJob
-from ..selectors import export_job_for_download, staff_export_jobs, user_is_school_admin
+from ..selectors import staff_export_jobs
 from ..access import cohort_for_staff
 from .common import CourseFilter, courses_of, page_context
 
@@ -39,7 +40,7 @@ class ExportForm(CourseFilter):
 def exports(request, cohort_id: int):
     cohort = cohort_for_staff(request, cohort_id)
     courses = courses_of(cohort)
-    allow_research = user_is_school_admin(user=request.user, school_id=cohort.school_id)
+    allow_research = request.user.has_perm("cohorts.export_research", cohort)
     form = ExportForm(request.POST or None, courses=courses, allow_research=allow_research)
     status = 200
     if request.method == "POST":
@@ -64,10 +65,8 @@ def exports(request, cohort_id: int):
 
 
 def _job(request, job_id: int) -> ExportJob:
-    job = export_job_for_download(user=request.user, job_id=job_id)
-    if job is None:
-        raise Http404
-    return job
+    return object_or_404(request.user, "cohorts.download_export", ExportJob.objects.select_related("cohort", "school"),
+                         pk=job_id)
 
 
 def _status(job: ExportJob) -> dict:

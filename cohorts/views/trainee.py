@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET
 
 from ..selectors import (
     audit_event_rows, cohort_measure_trend, cohort_trainee, school_audit_events, taxonomy_names, trainee_attestations,
-    trainee_course_progress, trainee_fooled_decisions, trainees_measures, user_is_school_admin,
+    trainee_course_progress, trainee_fooled_decisions, trainees_measures,
 )
 from ..services import audit_record
 from . import figures
@@ -56,7 +56,7 @@ def trainee_detail(request, cohort_id: int, trainee_id: int):
 def _looked_at(request, cohort, trainee) -> list[dict] | None:
     """For the school's admins, the latest audit events about the trainee (this view included);
     None for anyone else, who may not read the audit log."""
-    if not user_is_school_admin(user=request.user, school_id=cohort.school_id):
+    if not request.user.has_perm("schools.view_audit_log", cohort.school):
         return None
     events = school_audit_events(school=cohort.school, subject=trainee)[:LOOKED_AT]
     return audit_event_rows(school=cohort.school, events=list(events))

@@ -1,13 +1,9 @@
-"""Who may reach the studio, and the content rows a person may edit."""
-from functools import wraps
-
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+"""Who may reach the studio, and the content rows a person may edit: the rules
+``courses.author`` and ``courses.edit_course`` (schools.rules), asked here."""
 from django.http import Http404
 
-from schools.models import Membership, Role
-from courses.apis import authored_courses
 from courses.models import Artifact, Case, Course, CourseVersion, Item, Lesson, Module
+from training.permissions import object_or_404, permission_required
 
 _COURSE_PATH = {
     Module: "version__course",
@@ -19,38 +15,13 @@ _COURSE_PATH = {
 }
 
 
-def is_author(user) -> bool:
-    """Faculty or school admins anywhere, and platform superusers, may use the studio."""
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    cached = getattr(user, "_vigil_is_author", None)
-    if cached is None:
-        cached = Membership.objects.filter(user=user, role__in=[Role.FACULTY, Role.ADMIN]).exists()
-        user._vigil_is_author = cached
-    return cached
-
-
-def author_required(view):
-    """Signed in (else the sign-in page) and an author (else 403)."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not is_author(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
+# Signed in (else the sign-in page) and allowed to use the studio (else 403).
+author_required = permission_required("courses.author")
 
 
 def course_for(request, slug: str) -> Course:
-    """A course the user authors (owner, co-author, superuser), else 404."""
-    course = authored_courses(request.user).filter(slug=slug).select_related("owner").first()
-    if course is None:
-        raise Http404
-    return course
+    """A course the user may edit (owner, co-author, superuser), else 404."""
+    return object_or_404(request.user, "courses.edit_course", Course.objects.select_related("owner"), slug=slug)
 
 
 def owned(request, model, pk: int, *, related: tuple[str, ...] = ()):
@@ -62,7 +33,7 @@ def owned(request, model, pk: int, *, related: tuple[str, ...] = ()):
     course = obj
     for part in path.split("__"):
         course = getattr(course, part)
-    if not authored_courses(request.user).filter(pk=course.pk).exists():
+    if not request.user.has_perm("courses.edit_course", course):
         raise Http404
     return obj
 

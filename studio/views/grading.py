@@ -18,8 +18,8 @@ from cohorts.selectors import trainee_course_school_id
 from cohorts.services import audit_record
 from courses.models import Item
 from quizzes.items.formdata import number_field as parse_number
-from studio.views.access import author_required
 from training.api_errors import ApplicationError
+from training.permissions import permission_required
 
 from quizzes import review
 from quizzes.models import RaterMark
@@ -29,7 +29,7 @@ def _mode(request) -> str:
     return "second" if (request.GET.get("mode") or request.POST.get("mode")) == "second" else "first"
 
 
-@author_required
+@permission_required("quizzes.review_responses")
 def queue_list(request):
     rows = review.queue_items(user=request.user)
     items = list(Item.objects.filter(pk__in=[r["item"].pk for r in rows]).select_related("key"))
@@ -39,7 +39,7 @@ def queue_list(request):
     return render(request, "studio/grading/queue.html", {"rows": rows})
 
 
-@author_required
+@permission_required("quizzes.review_responses")
 def queue_item(request, item_id: int):
     """The first answer of the item still to mark in this mode, or back to the list."""
     mode = _mode(request)
@@ -54,7 +54,7 @@ def _pseudonym(response) -> str:
     return _("Trainee %(number)s") % {"number": response.attempt.trainee_id}
 
 
-@author_required
+@permission_required("quizzes.review_responses")
 def response_mark(request, response_id: int):
     response = (
         review.gradable_responses(user=request.user)

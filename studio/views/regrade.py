@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from courses.apis import authored_courses
 from studio.forms import KeyFixReasonForm, item_editor, item_spec_key
 from courses.models import CourseVersion, Item, ItemKey
 from quizzes import key_twins, regrade
@@ -33,7 +32,7 @@ def _job(request, pk: int) -> RegradeJob:
                                           "started_by")
         .filter(pk=pk).first()
     )
-    if job is None or not authored_courses(request.user).filter(pk=job.item.case.module.version.course_id).exists():
+    if job is None or not request.user.has_perm("courses.edit_course", job.item.case.module.version.course):
         raise Http404
     return job
 
@@ -99,7 +98,7 @@ def _chosen_twin_ids(values: list[str], errors: dict) -> tuple[set[int], dict]:
 def key_fix_jobs(request, pk: int):
     """After a key fix applied to several versions: the regrade (dry run) of each fixed item."""
     fix = KeyFix.objects.select_related("item__case__module__version__course").filter(pk=pk).first()
-    if fix is None or not authored_courses(request.user).filter(pk=fix.item.case.module.version.course_id).exists():
+    if fix is None or not request.user.has_perm("courses.edit_course", fix.item.case.module.version.course):
         raise Http404
     if fix.origin_id is not None:  # a copy made for another version: the page is the original fix's
         return redirect("studio:key-fix-jobs", pk=fix.origin_id)

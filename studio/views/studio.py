@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from courses import authoring, services
-from courses.apis import MAX_UPLOAD_BYTES, _peek_slug, _unpack, authored_courses
+from courses.apis import MAX_UPLOAD_BYTES, _peek_slug, _unpack
 from courses.diff import version_diff
 from studio.forms import (
     CoauthorForm, CourseCreateForm, CourseSettingsForm, PackageUploadForm, add_service_errors, questions_form_class,
@@ -31,6 +31,7 @@ from courses.packages.moodle_xml import parse_moodle_xml
 from courses.packages.validation import version_problems
 from courses.rendering import render_markdown
 from courses.selectors import course_draft, version_media_urls, version_tree
+from schools.rules import authored_courses
 from training.api_errors import ApplicationError
 
 from .access import author_required, course_for
@@ -113,7 +114,6 @@ def course_detail(request, slug: str):
         "latest_published": latest_published,
         "editable": version is not None and version.status == CourseVersion.Status.DRAFT,
         "coauthors": list(course.coauthors.order_by("username")),
-        "may_share": authoring.may_manage_coauthors(course=course, user=request.user),
         "coauthor_form": CoauthorForm(),
         "previous": _previous_number(versions, version),
     })
@@ -341,7 +341,7 @@ def package_import(request):
                     try:
                         path = _unpack(upload.read(), Path(folder))
                         existing = Course.objects.filter(slug=_peek_slug(path / "course.yaml")).first()
-                        if existing and not authored_courses(request.user).filter(pk=existing.pk).exists():
+                        if existing and not request.user.has_perm("courses.edit_course", existing):
                             form.add_error("file", _("A course with this slug belongs to other authors; change the "
                                                      "slug in course.yaml to import it as a new course."))
                             status = 403

@@ -29,8 +29,12 @@ def enqueued(monkeypatch):
     tests call the services and task bodies themselves and need no broker, whichever mode
     Celery is in."""
     published = []
-    monkeypatch.setattr(regrade, "enqueue_regrade", lambda name, job_id: published.append((name, job_id)))
-    monkeypatch.setattr(services, "enqueue_grading", lambda pk: published.append(("grade_response", pk)))
+    def record(name, *ids):
+        published.extend((name, pk) for pk in ids)
+
+    for module in (regrade, services):
+        monkeypatch.setattr(module, "enqueue_on_commit", record)
+        monkeypatch.setattr(module, "publish_rollback_unsafe", record)
     return published
 
 
@@ -321,7 +325,7 @@ def test_the_sweep_resumes_only_open_jobs_that_have_not_moved(author, enqueued):
                                                  updated_at=timezone.now() - timedelta(minutes=10))
     enqueued.clear()
     assert regrade.regrade_jobs_sweep() == [stalled.pk]
-    assert enqueued == [("regrade_dry_run", stalled.pk)]
+    assert enqueued == [(regrade.DRY_RUN_TASK, stalled.pk)]
 
 
 def test_a_key_fix_of_a_school_course_is_in_that_school_s_audit_log(author):

@@ -171,7 +171,7 @@ def test_a_swept_response_waits_a_full_timeout_before_the_next_sweep(attempt, si
     Response.objects.filter(pk=second.pk).update(submitted_at=long_ago + timedelta(seconds=1))
     # Every grading message is lost, whether Celery is eager or not: both stay ungraded.
     enqueued = []
-    monkeypatch.setattr(services, "enqueue_grading", enqueued.append)
+    monkeypatch.setattr(services, "publish_rollback_unsafe", lambda name, pk: enqueued.append(pk))
 
     before = timezone.now()
     assert services.sweep_ungraded(older_than=timeout, limit=1) == [first.pk]

@@ -1,0 +1,290 @@
+"""Who may do what in Vigil: every permission, as a rule over the person and the row.
+
+Pages, the API and templates ask ``user.has_perm("app.verb_noun", obj)``; the backend
+``rules.permissions.ObjectPermissionBackend`` answers from the rules below. A page or an
+endpoint that hides what a person may not see fetches its row through
+``training.permissions.object_or_404`` (the row, or 404 whether it is missing or refused).
+
+=============================  ============  ===============================================
+permission                     row           who holds it
+=============================  ============  ===============================================
+courses.author                 —             faculty or admins of any school (the studio)
+courses.create_course          School|None   faculty or admins of that school (None: any)
+courses.edit_course            Course        its owner and co-authors (edit, publish, regrade)
+courses.manage_coauthors       Course        its owner
+quizzes.review_responses       —             faculty or admins of any school (grading queue)
+quizzes.take_course            Course        trainees of a cohort it is assigned to (only)
+cohorts.list_cohorts           —             reviewers and admins of any school, faculty
+                                             teaching a cohort (the staff pages)
+cohorts.view_cohort            Cohort        reviewers and admins of its school, faculty
+                                             teaching it
+cohorts.manage_records         Cohort        reviewers and admins of its school (attest,
+                                             training record)
+cohorts.administer_cohort      Cohort        admins of its school (enrol, assign, revoke)
+cohorts.export_research        Cohort        admins of its school
+cohorts.create_cohort          School        its admins
+cohorts.download_export        ExportJob     admins of its school; its requester while they
+                                             may view its cohort
+cohorts.download_attestation   Attestation   its holder; reviewers and admins of its school;
+                                             staff who may view its cohort
+cohorts.revoke_attestation     Attestation   admins of its school
+schools.view_audit_log         School        its admins
+=============================  ============  ===============================================
+
+Platform superusers hold every permission but ``quizzes.take_course``: a course is taken by
+the trainees it is assigned to. Django's ``user.has_perm`` grants an active superuser
+everything without asking the rules, so that one is asked with ``rules.has_perm``.
+
+Which rows a person may see in a list are the scopes ``staff_cohorts`` (cohorts.selectors),
+``authored_courses`` and ``administered_schools``; the rules of ``cohorts.view_cohort``,
+``courses.edit_course`` and ``schools.view_audit_log`` are "the row is in the scope", so a
+rule and its list cannot disagree.
+
+What it costs. Within a request (``training.permissions.RulesCacheMiddleware``) the person's
+memberships are read once, in the query the navigation shares, and each question about a
+row in a scope once; a row fetched with ``allowed`` brings its answer along (an EXISTS on
+the scope), so asking about it costs no query. Outside a request nothing is kept.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
+
+import rules
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from .models import Enrollment, Membership, Role, School
+
+AUTHOR_ROLES = frozenset({Role.FACULTY, Role.ADMIN})  # use the studio, grade free-text answers
+RECORDS_ROLES = frozenset({Role.REVIEWER, Role.ADMIN})  # every cohort and record of the school
+ADMIN_ROLES = frozenset({Role.ADMIN})
+
+
+# ---------------------------------------------------------------- what is kept per request
+
+_kept: ContextVar[dict | None] = ContextVar("vigil_rules_kept", default=None)
+
+
+@contextmanager
+def request_cache() -> Iterator[None]:
+    """Keep what the rules read until the block ends (one request)."""
+    token = _kept.set({})
+    try:
+        yield
+    finally:
+        _kept.reset(token)
+
+
+def _keep(user, key: tuple, compute: Callable[[], Any]) -> Any:
+    kept = _kept.get()
+    if kept is None:
+        return compute()
+    key = (user.pk, *key)
+    if key not in kept:
+        kept[key] = compute()
+    return kept[key]
+
+
+def _remember(user, key: tuple, value: Any) -> None:
+    kept = _kept.get()
+    if kept is not None:
+        kept[(user.pk, *key)] = value
+
+
+# ---------------------------------------------------------------- the person's roles
+
+def memberships(user) -> list[tuple[int, str, str, str]]:
+    """The person's ``(school id, role, school slug, school name)``, by school name (one query
+    per request, shared by the rules and the navigation)."""
+    if not user.is_authenticated:
+        return []
+    return _keep(user, ("memberships",), lambda: list(
+        Membership.objects.filter(user=user).order_by("school__name")
+        .values_list("school_id", "role", "school__slug", "school__name")
+    ))
+
+
+def _roles(user, school_id: int | None = None) -> set[str]:
+    """The person's roles in that school (None: in any school)."""
+    return {role for sid, role, _slug, _name in memberships(user) if school_id is None or sid == school_id}
+
+
+def _teaches_a_cohort(user) -> bool:
+    return _keep(user, ("teaches",), lambda: Enrollment.objects.filter(
+        user=user, role=Enrollment.CohortRole.FACULTY).exists())
+
+
+def _school_id(obj) -> int | None:
+    """The school a row belongs to: a school itself, or anything with a ``school_id``."""
+    return obj.pk if isinstance(obj, School) else obj.school_id
+
+
+def has_role(user, role: str) -> bool:
+    """Whether the person has this role in some school (the navigation's trainee pages)."""
+    return role in _roles(user)
+
+
+def audit_log_schools(user) -> list[dict[str, str]]:
+    """The schools whose audit log the person may read, by name, from their memberships (a
+    superuser opens any from its address)."""
+    return [{"slug": slug, "name": name} for _sid, role, slug, name in memberships(user) if role in ADMIN_ROLES]
+
+
+# ---------------------------------------------------------------- scopes: the rows one may see
+
+def authored_courses(user) -> QuerySet:
+    """The courses the person owns or co-authors (every course for a platform superuser)."""
+    from courses.models import Course  # courses sits above schools
+
+    if user.is_superuser:
+        return Course.objects.all()
+    return Course.objects.filter(Q(owner=user) | Q(coauthors=user)).distinct()
+
+
+def staff_cohorts(user) -> QuerySet:
+    """The cohorts whose trainees' work the person may see (``cohorts.selectors.staff_cohorts``)."""
+    from cohorts.selectors import staff_cohorts as cohorts_of_staff
+
+    return cohorts_of_staff(user=user)
+
+
+def administered_schools(user) -> QuerySet[School]:
+    """The schools the person administers (every school for a platform superuser)."""
+    if user.is_superuser:
+        return School.objects.all()
+    return School.objects.filter(memberships__user=user, memberships__role__in=ADMIN_ROLES)
+
+
+_SCOPES: dict[str, Callable[[Any], QuerySet]] = {
+    "authored_courses": authored_courses, "staff_cohorts": staff_cohorts, "administered_schools": administered_schools,
+}
+
+
+def _in(user, scope: str, pk: int | None) -> bool:
+    """Whether the row ``pk`` is in the person's scope (one query per row and request, none
+    when the row was fetched with ``allowed``)."""
+    if pk is None or not user.is_authenticated:
+        return False
+    return _keep(user, ("in", scope, pk), lambda: _SCOPES[scope](user).filter(pk=pk).exists())
+
+
+# ---------------------------------------------------------------- predicates
+
+@rules.predicate
+def is_author(user) -> bool:
+    return bool(_roles(user) & AUTHOR_ROLES)
+
+
+@rules.predicate
+def is_author_of_school(user, school) -> bool:
+    return bool(_roles(user, None if school is None else _school_id(school)) & AUTHOR_ROLES)
+
+
+@rules.predicate
+def is_staff_somewhere(user) -> bool:
+    roles = _roles(user)
+    return bool(roles & RECORDS_ROLES) or (Role.FACULTY in roles and _teaches_a_cohort(user))
+
+
+@rules.predicate
+def is_records_staff(user, obj) -> bool:
+    return obj is not None and bool(_roles(user, _school_id(obj)) & RECORDS_ROLES)
+
+
+@rules.predicate
+def is_school_admin(user, obj) -> bool:
+    return obj is not None and bool(_roles(user, _school_id(obj)) & ADMIN_ROLES)
+
+
+@rules.predicate
+def is_course_owner(user, course) -> bool:
+    return course is not None and user.is_authenticated and course.owner_id == user.pk
+
+
+@rules.predicate
+def is_course_author(user, course) -> bool:
+    return course is not None and _in(user, "authored_courses", course.pk)
+
+
+@rules.predicate
+def is_cohort_staff(user, cohort) -> bool:
+    return cohort is not None and _in(user, "staff_cohorts", cohort.pk)
+
+
+@rules.predicate
+def reads_the_audit_log(user, school) -> bool:
+    return school is not None and _in(user, "administered_schools", school.pk)
+
+
+@rules.predicate
+def is_requester_who_sees_the_cohort(user, job) -> bool:
+    return (job is not None and user.is_authenticated and job.requested_by_id == user.pk
+            and _in(user, "staff_cohorts", job.cohort_id))
+
+
+@rules.predicate
+def is_holder(user, attestation) -> bool:
+    return attestation is not None and user.is_authenticated and attestation.trainee_id == user.pk
+
+
+@rules.predicate
+def sees_the_holders_cohort(user, attestation) -> bool:
+    return attestation is not None and _in(user, "staff_cohorts", attestation.cohort_id)
+
+
+@rules.predicate
+def is_assigned_the_course(user, course) -> bool:
+    from cohorts.selectors import trainee_may_take_course
+
+    if course is None or not user.is_authenticated:
+        return False
+    return _keep(user, ("takes", course.pk), lambda: trainee_may_take_course(trainee=user, course=course))
+
+
+is_superuser = rules.is_superuser
+
+rules.add_perm("courses.author", is_superuser | is_author)
+rules.add_perm("courses.create_course", is_superuser | is_author_of_school)
+rules.add_perm("courses.edit_course", is_superuser | is_course_owner | is_course_author)
+rules.add_perm("courses.manage_coauthors", is_superuser | is_course_owner)
+rules.add_perm("quizzes.review_responses", is_superuser | is_author)
+rules.add_perm("quizzes.take_course", is_assigned_the_course)
+rules.add_perm("cohorts.list_cohorts", is_superuser | is_staff_somewhere)
+rules.add_perm("cohorts.view_cohort", is_superuser | is_cohort_staff)
+rules.add_perm("cohorts.manage_records", is_superuser | is_records_staff)
+rules.add_perm("cohorts.administer_cohort", is_superuser | is_school_admin)
+rules.add_perm("cohorts.export_research", is_superuser | is_school_admin)
+rules.add_perm("cohorts.create_cohort", is_superuser | is_school_admin)
+rules.add_perm("cohorts.download_export", is_superuser | is_school_admin | is_requester_who_sees_the_cohort)
+rules.add_perm("cohorts.download_attestation",
+               is_holder | is_superuser | is_records_staff | sees_the_holders_cohort)
+rules.add_perm("cohorts.revoke_attestation", is_superuser | is_school_admin)
+rules.add_perm("schools.view_audit_log", is_superuser | reads_the_audit_log)
+
+# The permissions whose rule is "the row is in this scope": a row fetched for them brings
+# its answer along.
+PERMISSION_SCOPES = {
+    "courses.edit_course": "authored_courses",
+    "cohorts.view_cohort": "staff_cohorts",
+    "schools.view_audit_log": "administered_schools",
+}
+
+
+def allowed(user, perm: str, queryset: QuerySet, **lookup):
+    """The row of ``queryset`` matching ``lookup`` if ``user`` holds ``perm`` on it, else None
+    (missing and refused alike). One query for a permission of ``PERMISSION_SCOPES``: the
+    row comes with its answer. Asked with ``user.has_perm``, so not for ``quizzes.take_course``."""
+    scope = PERMISSION_SCOPES.get(perm)
+    annotated = scope is not None and user.is_authenticated and not user.is_superuser
+    if annotated:
+        queryset = queryset.annotate(
+            _rules_in_scope=Exists(_SCOPES[scope](user).filter(pk=OuterRef("pk"))),
+        )
+    obj = queryset.filter(**lookup).first()
+    if obj is None:
+        return None
+    if annotated:
+        _remember(user, ("in", scope, obj.pk), obj._rules_in_scope)
+    return obj if user.has_perm(perm, obj) else None
