@@ -18,11 +18,11 @@ from training.api_errors import ApplicationError
 from . import services
 from .access import cohort_for_admin, cohort_for_staff
 from schools.models import Cohort, Enrollment, School
-from .selectors import (
-    DASHBOARD_SHOW, DASHBOARD_SORT, cohort_course_ids, cohort_courses, cohort_dashboard, cohort_measure_trend,
-    cohort_progress, cohort_reliance, cohort_reliance_overview, dashboard_trainees_shown, dashboard_trainees_sorted,
-    module_before_after, staff_cohorts,
-)
+from schools.selectors import staff_cohorts
+from .presenters import DASHBOARD_SHOW, DASHBOARD_SORT, dashboard_trainees_shown, dashboard_trainees_sorted
+from .selectors.dashboard import cohort_course_ids, cohort_courses, cohort_dashboard, cohort_progress
+from .selectors.reliance import cohort_reliance, cohort_reliance_overview
+from .selectors.trends import cohort_measure_trend, module_before_after
 
 
 def _courses_and_module(courses: list, course_slug: str | None, module_slug: str | None):

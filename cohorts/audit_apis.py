@@ -17,7 +17,8 @@ from training.api_errors import ApplicationError
 from . import services
 from .audit_labels import ACTION_LABELS
 from .record_apis import error_responses
-from .selectors import audit_event_rows, school_audit_events, school_cohort_list
+from schools.selectors import school_cohort_list
+from .selectors.audit_log import audit_event_rows, school_audit_events
 from .views.audit import filters_detail, resolve_filters, school_for_admin
 
 DEFAULT_LIMIT = 50

@@ -15,7 +15,7 @@ from . import services
 from .attestations import attestation_pdf, training_record_csv, training_record_pdf
 from .models import Attestation, ExportJob
 from schools.models import Cohort
-from .selectors import cohort_training_record
+from .selectors.records import cohort_training_record
 
 TRAINING_RECORD_FORMATS = ("csv", "pdf")
 

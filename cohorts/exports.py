@@ -43,7 +43,9 @@ from .attestations import safe_cell
 from progress.measures import all_measures
 from .models import ExportJob
 from progress.models import MeasureCounter, ModuleProgress
-from .selectors import cohort_courses, cohort_reliance_overview, cohort_trainee_ids
+from schools.selectors import cohort_trainee_ids
+from .selectors.dashboard import cohort_courses
+from .selectors.reliance import cohort_reliance_overview
 
 PROGRESS_EVERY = 1000
 SMALL_CELL = 5

@@ -27,7 +27,7 @@ from .downloads import (
 )
 from .models import Attestation, ExportJob
 from schools.models import Cohort
-from .selectors import (
+from .selectors.records import (
     attestation_by_code, cohort_attestations_with_courses, course_completion_counts, holder_attestations,
     staff_export_jobs,
 )

@@ -203,7 +203,8 @@ def attestations_issue(*, cohort: Cohort, course: Course, issued_by: User) -> li
     """Issue an attestation to every trainee of the cohort who completed all modules of the
     course's latest published version and has none for that version yet."""
     from .attestations import initials, new_code
-    from .selectors import cohort_courses, course_completions
+    from .selectors.dashboard import cohort_courses
+    from .selectors.records import course_completions
 
     assigned = next((c for c in cohort_courses(cohort=cohort) if c.course.pk == course.pk), None)
     if assigned is None:

@@ -14,10 +14,7 @@ relative to the row (``key.spans[1].end``, ``content.probability``).
 from __future__ import annotations
 
 import hashlib
-import re
-import struct
-from dataclasses import dataclass, field, replace
-from pathlib import PurePosixPath
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -29,9 +26,7 @@ from accounts.models import User
 from training.api_errors import ApplicationError, Conflict
 
 from .models import Artifact, Case, Competency, Course, CourseVersion, FailureMode, Item, ItemKey, Lesson, MediaAsset, Module
-from .packages.media import (
-    CONTENT_TYPES, MAX_BYTES, MediaFile, MediaProblem, check_content, free_media_path, rename_references, store,
-)
+from .packages.media import MediaFile, MediaProblem, free_media_path, store, upload_content_type
 from .packages.paths import is_within
 from .packages.schema import FORMAT
 from .packages.serialize import CONTENT_SHAPES, canonical
@@ -56,7 +51,7 @@ def version_of(obj: Any) -> CourseVersion:
     raise TypeError(f"not course content: {obj!r}")
 
 
-def _lock_draft(version_id: int) -> CourseVersion:
+def lock_draft(version_id: int) -> CourseVersion:
     """Lock the version row and refuse unless it is a draft (409)."""
     version = CourseVersion.objects.select_for_update().select_related("course").get(pk=version_id)
     ensure_editable(version)
@@ -77,7 +72,7 @@ def _check_title(errors: Errors, value: Any, name: str = "title") -> str:
     return value.strip()
 
 
-def _unique_slug(wanted: str, title: str, taken: set[str], errors: Errors, *, fallback: str) -> str:
+def unique_slug(wanted: str, title: str, taken: set[str], errors: Errors, *, fallback: str) -> str:
     """The slug asked for (checked), or one made from the title that is not taken yet."""
     if wanted:
         if not SLUG_RE.match(wanted) or len(wanted) > 100:
@@ -94,7 +89,7 @@ def _unique_slug(wanted: str, title: str, taken: set[str], errors: Errors, *, fa
     return slug
 
 
-def _next_position(queryset) -> int:
+def next_position(queryset) -> int:
     top = queryset.aggregate(top=Max("position"))["top"]
     return 0 if top is None else top + 1
 
@@ -127,26 +122,26 @@ def _module_fields(errors: Errors, fields: dict) -> dict:
 @transaction.atomic
 def module_create(*, version: CourseVersion, title: str, slug: str = "", summary: str = "",
                   feedback_policy: str = Module.FeedbackPolicy.IMMEDIATE) -> Module:
-    version = _lock_draft(version.pk)
+    version = lock_draft(version.pk)
     errors: Errors = {}
     fields = _module_fields(errors, {"title": title, "summary": summary, "feedback_policy": feedback_policy})
     taken = set(Module.objects.filter(version=version).values_list("slug", flat=True))
-    slug = _unique_slug(slug, fields["title"], taken, errors, fallback="module")
+    slug = unique_slug(slug, fields["title"], taken, errors, fallback="module")
     _fail(_("The module was not saved; correct the fields named below."), errors)
     return Module.objects.create(
-        version=version, slug=slug, position=_next_position(Module.objects.filter(version=version)), **fields,
+        version=version, slug=slug, position=next_position(Module.objects.filter(version=version)), **fields,
     )
 
 
 @transaction.atomic
 def module_update(*, module: Module, **fields) -> Module:
-    _lock_draft(module.version_id)
+    lock_draft(module.version_id)
     errors: Errors = {}
     slug = fields.pop("slug", None)
     clean = _module_fields(errors, fields)
     if slug is not None and slug != module.slug:
         taken = set(Module.objects.filter(version_id=module.version_id).exclude(pk=module.pk).values_list("slug", flat=True))
-        clean["slug"] = _unique_slug(slug, "", taken, errors, fallback="module")
+        clean["slug"] = unique_slug(slug, "", taken, errors, fallback="module")
     _fail(_("The module was not saved; correct the fields named below."), errors)
     for name, value in clean.items():
         setattr(module, name, value)
@@ -159,20 +154,20 @@ def module_update(*, module: Module, **fields) -> Module:
 
 def _module_row_create(model, *, module: Module, title: str, slug: str, text_field: str, text: str,
                        fallback: str, refusal: str):
-    _lock_draft(module.version_id)
+    lock_draft(module.version_id)
     errors: Errors = {}
     title = _check_title(errors, title)
     taken = set(model.objects.filter(module=module).values_list("slug", flat=True))
-    slug = _unique_slug(slug, title, taken, errors, fallback=fallback)
+    slug = unique_slug(slug, title, taken, errors, fallback=fallback)
     _fail(refusal, errors)
     return model.objects.create(
         module=module, slug=slug, title=title, **{text_field: _text(text)},
-        position=_next_position(model.objects.filter(module=module)),
+        position=next_position(model.objects.filter(module=module)),
     )
 
 
 def _module_row_update(row, *, text_field: str, fallback: str, refusal: str, fields: dict):
-    _lock_draft(row.module.version_id)
+    lock_draft(row.module.version_id)
     errors: Errors = {}
     clean: dict[str, Any] = {}
     if "title" in fields:
@@ -181,8 +176,8 @@ def _module_row_update(row, *, text_field: str, fallback: str, refusal: str, fie
         clean[text_field] = _text(fields[text_field])
     if fields.get("slug") not in (None, row.slug):
         siblings = type(row).objects.filter(module_id=row.module_id).exclude(pk=row.pk)
-        clean["slug"] = _unique_slug(fields["slug"], "", set(siblings.values_list("slug", flat=True)), errors,
-                                     fallback=fallback)
+        clean["slug"] = unique_slug(fields["slug"], "", set(siblings.values_list("slug", flat=True)), errors,
+                                    fallback=fallback)
     _fail(refusal, errors)
     for name, value in clean.items():
         setattr(row, name, value)
@@ -313,6 +308,12 @@ def item_problems(*, item: Item) -> Errors:
     return _problems_within(document, ITEM_AT, _media_paths(item.case.module.version_id))
 
 
+def package_item_problems(*, item: dict, media_paths: set[str]) -> Errors:
+    """What is wrong with an item in the package form, alone in a one-case document (no AI
+    output), at paths relative to it; ``media_paths`` are the media files it may show."""
+    return _problems_within(_fragment([], [item]), ITEM_AT, media_paths)
+
+
 # --- artifacts ----------------------------------------------------------------------------
 
 ARTIFACT_KINDS = [value for value, _label in Artifact.Kind.choices]
@@ -344,7 +345,7 @@ def _validate_artifact(case: Case, data: ArtifactInput, *, exclude_pk: int | Non
     if not isinstance(data.ai_correct, bool):
         errors.setdefault("ground_truth.correct", []).append(_("Say whether the AI output is correct."))
     taken = set(Artifact.objects.filter(case=case).exclude(pk=exclude_pk).values_list("slug", flat=True))
-    slug = _unique_slug(data.slug, title, taken, errors, fallback=data.kind or "artifact")
+    slug = unique_slug(data.slug, title, taken, errors, fallback=data.kind or "artifact")
     if errors:
         return slug, errors
     document = _fragment([artifact_document(
@@ -367,13 +368,13 @@ def _dependent_item_warnings(artifact: Artifact) -> list[str]:
 
 @transaction.atomic
 def artifact_create(*, case: Case, data: ArtifactInput) -> Artifact:
-    _lock_draft(case.module.version_id)
+    lock_draft(case.module.version_id)
     data.content = _normalise_content(data.kind, data.content)
     data.source, data.explanation = _text(data.source), _text(data.explanation)
     slug, errors = _validate_artifact(case, data, exclude_pk=None)
     _fail(_("The AI output was not saved; correct the fields named below."), errors)
     artifact = Artifact.objects.create(
-        case=case, slug=slug, position=_next_position(Artifact.objects.filter(case=case)), kind=data.kind,
+        case=case, slug=slug, position=next_position(Artifact.objects.filter(case=case)), kind=data.kind,
         title=data.title.strip(), source=data.source, content=data.content, ai_correct=data.ai_correct,
         truth_explanation=data.explanation,
     )
@@ -384,7 +385,7 @@ def artifact_create(*, case: Case, data: ArtifactInput) -> Artifact:
 @transaction.atomic
 def artifact_update(*, artifact: Artifact, data: ArtifactInput) -> tuple[Artifact, list[str]]:
     """Save the artifact; returns it with warnings about items its change made invalid."""
-    _lock_draft(artifact.case.module.version_id)
+    lock_draft(artifact.case.module.version_id)
     if data.kind != artifact.kind and artifact.items.exists():
         raise ApplicationError(
             _("The kind of an AI output that items refer to cannot change."),
@@ -404,88 +405,19 @@ def artifact_update(*, artifact: Artifact, data: ArtifactInput) -> tuple[Artifac
 
 # --- uploaded images ------------------------------------------------------------------------
 
-def image_size(content: bytes, content_type: str) -> tuple[int, int] | None:
-    """The intrinsic size in pixels of a PNG, JPEG, WebP or SVG, when it can be read."""
-    try:
-        if content_type == "image/png" and content[12:16] == b"IHDR":
-            return struct.unpack(">II", content[16:24])
-        if content_type == "image/jpeg":
-            return _jpeg_size(content)
-        if content_type == "image/webp":
-            return _webp_size(content)
-        if content_type == "image/svg+xml":
-            return _svg_size(content)
-    except (struct.error, ValueError, IndexError):
-        return None
-    return None
-
-
-def _jpeg_size(content: bytes) -> tuple[int, int] | None:
-    i = 2
-    while i + 9 < len(content):
-        if content[i] != 0xFF:
-            return None
-        marker = content[i + 1]
-        length = struct.unpack(">H", content[i + 2:i + 4])[0]
-        if marker in (0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF):
-            height, width = struct.unpack(">HH", content[i + 5:i + 9])
-            return width, height
-        i += 2 + length
-    return None
-
-
-def _webp_size(content: bytes) -> tuple[int, int] | None:
-    chunk = content[12:16]
-    if chunk == b"VP8X":
-        return 1 + int.from_bytes(content[24:27], "little"), 1 + int.from_bytes(content[27:30], "little")
-    if chunk == b"VP8 ":
-        width, height = struct.unpack("<HH", content[26:30])
-        return width & 0x3FFF, height & 0x3FFF
-    if chunk == b"VP8L":
-        bits = int.from_bytes(content[21:25], "little")
-        return (bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1
-    return None
-
-
-def _svg_size(content: bytes) -> tuple[int, int] | None:
-    head = content[:4096].decode("utf-8", "ignore")
-    tag = re.search(r"<svg\b[^>]*>", head, re.S)
-    if not tag:
-        return None
-    attrs = dict(re.findall(r'([\w:-]+)\s*=\s*"([^"]*)"', tag.group(0)))
-    number = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(px)?\s*$")
-    width, height = number.match(attrs.get("width", "")), number.match(attrs.get("height", ""))
-    if width and height:
-        return round(float(width.group(1))), round(float(height.group(1)))
-    box = attrs.get("viewBox", "").replace(",", " ").split()
-    if len(box) == 4:
-        return round(float(box[2])), round(float(box[3]))
-    return None
-
-
 def media_upload(*, version: CourseVersion, name: str, content: bytes) -> MediaAsset:
     """Check an uploaded image (extension, first bytes, size) and attach it to the draft.
 
     Returns the version's media row for it: uploading the same bytes twice gives the same
     row; a new file gets a path under media/ that is not taken yet.
     """
-    suffix = PurePosixPath(name or "").suffix.lower()
-    content_type = CONTENT_TYPES.get(suffix)
-    if content_type is None:
-        raise ApplicationError(_("The file was not accepted."), {"file": [
-            _("Unsupported file type %(ext)s; upload a PNG, JPEG, SVG or WebP image.") % {"ext": suffix or _("(none)")},
-        ]})
-    if len(content) > MAX_BYTES:
-        raise ApplicationError(_("The file was not accepted."), {"file": [
-            _("The file is %(size)s bytes; at most %(max)s bytes (5 MiB) are accepted.") % {"size": len(content), "max": MAX_BYTES},
-        ]})
     try:
-        check_content(content, content_type)
+        content_type = upload_content_type(name, content)
     except MediaProblem as exc:
         raise ApplicationError(_("The file was not accepted."), {"file": [str(exc)]}) from None
     sha256 = hashlib.sha256(content).hexdigest()
     with transaction.atomic():
-        version = _lock_draft(version.pk)
+        version = lock_draft(version.pk)
         same = MediaAsset.objects.filter(version=version, sha256=sha256).first()
         if same is not None:
             return same
@@ -528,8 +460,8 @@ def _validate_item(case: Case, data: ItemInput, *, exclude_pk: int | None) -> tu
         if artifact is None:
             errors.setdefault("artifact", []).append(_("Choose an AI output of this case."))
     taken = set(Item.objects.filter(case=case).exclude(pk=exclude_pk).values_list("slug", flat=True))
-    slug = _unique_slug(data.slug, data.prompt[:60] if isinstance(data.prompt, str) else "", taken, errors,
-                        fallback=(data.item_type or "item").replace("_", "-"))
+    slug = unique_slug(data.slug, data.prompt[:60] if isinstance(data.prompt, str) else "", taken, errors,
+                       fallback=(data.item_type or "item").replace("_", "-"))
     if errors:
         return slug, artifact, errors
     document = _fragment(
@@ -552,12 +484,12 @@ def _clean_item_input(data: ItemInput) -> None:
 
 @transaction.atomic
 def item_create(*, case: Case, data: ItemInput) -> Item:
-    _lock_draft(case.module.version_id)
+    lock_draft(case.module.version_id)
     _clean_item_input(data)
     slug, artifact, errors = _validate_item(case, data, exclude_pk=None)
     _fail(_("The item was not saved; correct the fields named below."), errors)
     item = Item.objects.create(
-        case=case, slug=slug, position=_next_position(Item.objects.filter(case=case)), type=data.item_type,
+        case=case, slug=slug, position=next_position(Item.objects.filter(case=case)), type=data.item_type,
         artifact=artifact, prompt=data.prompt, spec=data.spec or {},
     )
     ItemKey.objects.create(item=item, answer=data.key, rationale=data.rationale)
@@ -568,7 +500,7 @@ def item_create(*, case: Case, data: ItemInput) -> Item:
 
 @transaction.atomic
 def item_update(*, item: Item, data: ItemInput) -> Item:
-    _lock_draft(item.case.module.version_id)
+    lock_draft(item.case.module.version_id)
     _clean_item_input(data)
     if data.item_type != item.type:
         raise ApplicationError(_("The type of an item cannot change."), {"type": [_("Create a new item instead.")]})
@@ -585,7 +517,7 @@ def item_update(*, item: Item, data: ItemInput) -> Item:
 @transaction.atomic
 def item_tags_set(*, item: Item, competencies: list[str], failure_modes: list[str]) -> Item:
     """Replace an item's competency and failure-mode tags (known codes, one competency at least)."""
-    _lock_draft(item.case.module.version_id)
+    lock_draft(item.case.module.version_id)
     errors: Errors = {}
     known = set(FailureMode.objects.values_list("code", flat=True))
     competency_codes = set(Competency.objects.values_list("code", flat=True))
@@ -609,7 +541,7 @@ def item_tags_set(*, item: Item, competencies: list[str], failure_modes: list[st
 @transaction.atomic
 def content_delete(*, obj: Module | Lesson | Case | Artifact | Item) -> None:
     """Delete a row of a draft and everything beneath it."""
-    _lock_draft(version_of(obj).pk)
+    lock_draft(version_of(obj).pk)
     if isinstance(obj, Artifact):
         used = list(Item.objects.filter(artifact=obj).values_list("slug", flat=True))
         if used:
@@ -649,7 +581,7 @@ def content_move(*, obj: Module | Lesson | Case | Artifact | Item, direction: st
     """
     if direction not in ("up", "down"):
         raise ApplicationError(_("Move up or down."), {"direction": [_("Must be up or down.")]})
-    _lock_draft(version_of(obj).pk)
+    lock_draft(version_of(obj).pk)
     siblings = _siblings(obj)
     obj = siblings.get(pk=obj.pk)
     if direction == "up":
@@ -658,7 +590,7 @@ def content_move(*, obj: Module | Lesson | Case | Artifact | Item, direction: st
         other = siblings.filter(position__gt=obj.position).order_by("position").first()
     if other is None:
         return False
-    free = _next_position(siblings)
+    free = next_position(siblings)
     mine, theirs = obj.position, other.position
     siblings.filter(pk=obj.pk).update(position=free)
     siblings.filter(pk=other.pk).update(position=mine)
@@ -699,133 +631,7 @@ def course_coauthor_remove(*, course: Course, user: User, by: User) -> None:
     course.coauthors.remove(user)
 
 
-# --- appending imported cases -------------------------------------------------------------------
-
-
-@transaction.atomic
-def draft_cases_append(*, version: CourseVersion, module: Module | None, module_title: str,
-                       cases: list[dict]) -> Module:
-    """Write validated package cases into the draft: into ``module``, or a new module.
-
-    ``cases`` are package dicts (already checked by the caller); their slugs are made
-    unique within the module here.
-    """
-    from .packages.writer import _write_artifacts, _write_items
-
-    version = _lock_draft(version.pk)
-    if module is None:
-        module = module_create(version=version, title=module_title)
-    elif module.version_id != version.pk:
-        raise ApplicationError(_("Choose a module of the draft."), {"module": [_("Not a module of this draft.")]})
-    taken = set(Case.objects.filter(module=module).values_list("slug", flat=True))
-    position = _next_position(Case.objects.filter(module=module))
-    rows = []
-    for offset, data in enumerate(cases):
-        slug = _unique_slug("", data["slug"], taken, {}, fallback="imported")
-        taken.add(slug)
-        data["slug"] = slug
-        rows.append(Case(module=module, slug=slug, position=position + offset, title=data["title"],
-                         vignette=data.get("vignette", "")))
-    rows = Case.objects.bulk_create(rows)
-    artifacts = _write_artifacts(rows, cases)
-    _write_items(rows, cases, artifacts)
-    return module
-
-
-def _draft_media_add(version: CourseVersion, files: list[MediaFile]) -> dict[str, str]:
-    """Attach imported media to the locked draft; returns {path given: path in the draft}
-    for the paths that changed.
-
-    A file whose bytes the draft already has is that media row; a file whose path the
-    draft uses for other bytes gets a free path.
-    """
-    from .packages.writer import write_media
-
-    if not files:
-        return {}
-    rows = dict(MediaAsset.objects.filter(version=version).values_list("path", "sha256"))
-    by_hash = {sha256: path for path, sha256 in rows.items()}
-    taken = set(rows) | {file.path for file in files}
-    renamed, new = {}, []
-    for file in files:
-        target = by_hash.get(file.sha256)
-        if target is None:
-            target = free_media_path(file.path, taken) if file.path in rows else file.path
-            taken.add(target)
-            new.append(replace(file, path=target))
-        if target != file.path:
-            renamed[file.path] = target
-    write_media(version, new, {file.path: file.storage_name for file in new})
-    return renamed
-
-
-@dataclass
-class QuestionsReport:
-    """What an import of Moodle XML or GIFT questions did: how many, into which module,
-    what was left out and why, and what was imported with something dropped."""
-
-    imported: int
-    module: Module | None
-    skipped: list  # of moodle_xml.Skipped
-    notes: list
-    media: list = field(default_factory=list)  # of moodle_xml.MediaLine, for the imported questions
-
-    @property
-    def media_imported(self) -> int:
-        """How many files joined the draft's media (a file several questions show counts once)."""
-        return len({line.path for line in self.media if line.path})
-
-    @property
-    def media_skipped(self) -> int:
-        return sum(1 for line in self.media if line.reason)
-
-
-def questions_import(*, version: CourseVersion, parsed, module: Module | None = None,
-                     module_title: str = "") -> QuestionsReport:
-    """Add the questions of a parsed Moodle XML or GIFT file to the draft, all or none.
-
-    Each converted question is checked by the package rules (its item type's
-    ``validate_key`` included); one that fails is left out and reported with the reason,
-    the others are written in one transaction. Nothing is written when none is left.
-    The media files the kept questions show are stored first (under their content hash,
-    as the package importer does) and join the draft's media in that transaction.
-    """
-    from .packages.moodle_xml import MediaLine, Skipped
-
-    skipped = list(parsed.skipped)
-    cases = []
-    kept_where = set()
-    for case_index, case in enumerate(parsed.cases):
-        kept = []
-        for item_index, item in enumerate(case["items"]):
-            errors = _problems_within(_fragment([], [item]), ITEM_AT, set(parsed.files))
-            where = parsed.sources.get((case_index, item_index), item.get("slug", ""))
-            if errors:
-                reasons = "; ".join(f"{path}: {message}" for path, messages in errors.items() for message in messages)
-                skipped.append(Skipped(where, reasons))
-            else:
-                kept.append(item)
-                kept_where.add(where)
-        if kept:
-            cases.append({**case, "items": kept})
-    if not cases:
-        raise ApplicationError(_("No question could be imported; nothing was changed."), {
-            "file": [f"{s.where}: {s.reason}" for s in skipped] or [_("The file holds no question.")],
-        })
-    media = [line for line in parsed.media if line.where in kept_where]
-    shown = {line.path for line in media if line.status == MediaLine.IMPORTED}
-    files = [file for path, file in parsed.files.items() if path in shown]
-    for file in files:
-        store(file)
-    with transaction.atomic():
-        renamed = _draft_media_add(_lock_draft(version.pk), files)
-        target = draft_cases_append(
-            version=version, module=module, module_title=module_title or _("Imported questions"),
-            cases=rename_references(cases, renamed) if renamed else cases,
-        )
-    media = [replace(line, path=renamed.get(line.path, line.path)) for line in media]
-    return QuestionsReport(imported=sum(len(c["items"]) for c in cases), module=target, skipped=skipped,
-                           notes=list(parsed.notes), media=media)
+# --- what is wrong, without writing ---------------------------------------------------------
 
 
 def item_errors(*, case: Case, data: ItemInput, item: Item | None = None) -> Errors:

@@ -1,7 +1,7 @@
 """Reads of course content. Keyword-only; each costs a fixed number of queries."""
 from django.db.models import Prefetch
 
-from .models import Artifact, Case, Course, CourseVersion, Item, Lesson, MediaAsset, Module
+from .models import Artifact, Case, Competency, Course, CourseVersion, FailureMode, Item, Lesson, MediaAsset, Module
 
 
 def version_media_urls(*, version_id: int) -> dict[str, str]:
@@ -59,3 +59,11 @@ def version_tree(*, version: CourseVersion) -> list[Module]:
                 if item.artifact_id in by_id:
                     item.artifact = by_id[item.artifact_id]  # no query per item
     return modules
+
+
+def taxonomy_names() -> dict[str, dict[str, str]]:
+    """Names of competencies and failure modes by code (2 queries)."""
+    return {
+        "competencies": dict(Competency.objects.values_list("code", "name")),
+        "failure_modes": dict(FailureMode.objects.values_list("code", "name")),
+    }

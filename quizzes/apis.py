@@ -14,7 +14,8 @@ from rest_framework.response import Response as ApiResponse
 from rest_framework.views import APIView
 
 from progress.models import ModuleProgress
-from cohorts.selectors import trainee_assignments, trainee_measures
+from progress.selectors import trainee_measures
+from schools.selectors import trainee_assignments
 from courses.models import Artifact, Item
 from courses.rendering import render_markdown
 from courses.selectors import course_latest_published, version_media_urls

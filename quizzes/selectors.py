@@ -12,12 +12,8 @@ from accounts.models import User
 from progress.measures import ratio
 from progress.models import MeasureCounter
 from schools.models import Assignment, Enrollment
-from cohorts.selectors import (
-    staff_cohorts,
-    trainee_assignments,
-    trainee_due_date,
-    trainee_measures,
-)
+from progress.selectors import trainee_measures
+from schools.selectors import staff_cohorts, trainee_assignments, trainee_due_date
 from courses.models import (
     Artifact,
     Case,

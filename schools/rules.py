@@ -35,7 +35,7 @@ Platform superusers hold every permission but ``quizzes.take_course``: a course 
 the trainees it is assigned to. Django's ``user.has_perm`` grants an active superuser
 everything without asking the rules, so that one is asked with ``rules.has_perm``.
 
-Which rows a person may see in a list are the scopes ``staff_cohorts`` (cohorts.selectors),
+Which rows a person may see in a list are the scopes ``staff_cohorts`` (schools.selectors),
 ``authored_courses`` and ``administered_schools``; the rules of ``cohorts.view_cohort``,
 ``courses.edit_course`` and ``schools.view_audit_log`` are "the row is in the scope", so a
 rule and its list cannot disagree.
@@ -144,8 +144,8 @@ def authored_courses(user) -> QuerySet:
 
 
 def staff_cohorts(user) -> QuerySet:
-    """The cohorts whose trainees' work the person may see (``cohorts.selectors.staff_cohorts``)."""
-    from cohorts.selectors import staff_cohorts as cohorts_of_staff
+    """The cohorts whose trainees' work the person may see (``schools.selectors.staff_cohorts``)."""
+    from .selectors import staff_cohorts as cohorts_of_staff
 
     return cohorts_of_staff(user=user)
 
@@ -236,7 +236,7 @@ def sees_the_holders_cohort(user, attestation) -> bool:
 
 @rules.predicate
 def is_assigned_the_course(user, course) -> bool:
-    from cohorts.selectors import trainee_may_take_course
+    from .selectors import trainee_may_take_course
 
     if course is None or not user.is_authenticated:
         return False

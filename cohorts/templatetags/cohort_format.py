@@ -1,7 +1,7 @@
 """Formatting of measures in cohort templates: undefined (None) is always "—", never 0."""
 from django import template
 
-from cohorts.charts import decimal, percent
+from progress.charts import decimal, percent
 
 register = template.Library()
 

@@ -15,7 +15,7 @@ from .. import services
 from ..attestations import MALFORMED_CODE, normalise_code
 from ..downloads import TRAINING_RECORD_FORMATS, attestation_pdf_response, training_record_response
 from ..models import Attestation
-from ..selectors import attestation_by_code, cohort_attestations, course_completion_counts
+from ..selectors.records import attestation_by_code, cohort_attestations, course_completion_counts
 from ..access import cohort_for_staff
 from .common import courses_of, page_context
 

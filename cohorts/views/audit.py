@@ -23,9 +23,8 @@ from ..attestations import safe_cell
 from ..audit_labels import ACTION_LABELS, action_choices, detail_json
 from schools.models import AuditEvent, Cohort, School
 from training.permissions import object_or_404
-from ..selectors import (
-    audit_event_rows, school_audit_events, school_audit_person, school_cohort_list, school_staff,
-)
+from schools.selectors import school_cohort_list, school_staff
+from ..selectors.audit_log import audit_event_rows, school_audit_events, school_audit_person
 from .common import PAGE_SIZE
 
 CSV_HEADER = ("at", "actor_username", "actor_name", "actor_role", "action", "action_label", "trainee_username",

@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy
 from courses.models import Course
 
 from schools.models import Cohort
-from ..selectors import CohortCourse, cohort_courses, staff_cohort_list
+from schools.selectors import staff_cohort_list
+from ..selectors.dashboard import CohortCourse, cohort_courses
 
 PAGE_SIZE = 50
 

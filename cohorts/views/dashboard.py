@@ -7,9 +7,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from ..selectors import cohort_dashboard, dashboard_trainees_shown, dashboard_trainees_sorted, staff_cohort_list
+from schools.selectors import staff_cohort_list
+from ..presenters import dashboard_trainees_shown, dashboard_trainees_sorted
+from ..selectors.dashboard import cohort_dashboard
 from ..services import audit_record
-from .. import charts
+from progress import charts
 from . import figures
 from ..access import cohort_for_staff
 from .common import PAGE_SIZE, DashboardFilter, courses_of, page_context

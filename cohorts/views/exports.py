@@ -15,7 +15,7 @@ from training.permissions import object_or_404
 from .. import services
 from ..downloads import export_file_response, export_job_status
 from ..models import ExportJob
-from ..selectors import staff_export_jobs
+from ..selectors.records import staff_export_jobs
 from ..access import cohort_for_staff
 from .common import CourseFilter, courses_of, page_context
 

@@ -2,8 +2,8 @@
 are full sentences, translated; the numbers are also printed in tables on the pages)."""
 from django.utils.translation import gettext as _
 
-from .. import charts
-from ..selectors import SCORE_BINS
+from progress import charts
+from ..selectors.dashboard import SCORE_BINS
 
 
 def score_histogram(bins: list[int], *, title: str | None = None) -> str:

@@ -8,9 +8,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from ..selectors import (
-    cohort_reliance_overview, cohort_trainee_key_figures, sort_key_figures, taxonomy_names, trainees_measures,
-)
+from courses.selectors import taxonomy_names
+from progress.selectors import trainees_measures
+from ..presenters import sort_key_figures
+from ..selectors.reliance import cohort_reliance_overview, cohort_trainee_key_figures
 from ..services import audit_record
 from . import figures
 from ..access import cohort_for_staff

@@ -5,10 +5,14 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from ..selectors import (
-    audit_event_rows, cohort_measure_trend, cohort_trainee, school_audit_events, taxonomy_names, trainee_attestations,
-    trainee_course_progress, trainee_fooled_decisions, trainees_measures,
-)
+from courses.selectors import taxonomy_names
+from progress.selectors import trainees_measures
+from schools.selectors import cohort_trainee
+from ..selectors.audit_log import audit_event_rows, school_audit_events
+from ..selectors.dashboard import trainee_course_progress
+from ..selectors.records import trainee_attestations
+from ..selectors.reliance import trainee_fooled_decisions
+from ..selectors.trends import cohort_measure_trend
 from ..services import audit_record
 from . import figures
 from ..access import cohort_for_staff

@@ -7,7 +7,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from ..selectors import cohort_measure_trend, cohort_reliance_overview, module_before_after, staff_cohorts
+from schools.selectors import staff_cohorts
+from ..selectors.reliance import cohort_reliance_overview
+from ..selectors.trends import cohort_measure_trend, module_before_after
 from ..services import audit_record
 from . import figures
 from ..access import cohort_for_staff

@@ -1,11 +1,14 @@
-"""Media files of a package: type and size checks, and their content-addressed storage.
+"""Media files of a course, from a package, a Moodle file or an upload: type and size
+checks, image sizes, and their content-addressed storage.
 
 Uploads are a classic way in, so a file is accepted only when its extension, its first
 bytes and its size all agree with an image type trainees' browsers render safely: PNG,
 JPEG, WebP, and SVG without scripts (an SVG is a document that can run JavaScript when
-opened directly). Files are stored under ``courses/<sha256>.<ext>``: the same image in
-ten versions is stored once, and a failed import leaves at most an unreferenced copy of
-a file, never a row pointing at nothing.
+opened directly). The same checks serve every way in; only the wording differs, a clause
+in a package's list of problems (``media_file``, ``read_media``) or a sentence to the
+author who uploaded the file (``upload_content_type``). Files are stored under
+``courses/<sha256>.<ext>``: the same image in ten versions is stored once, and a failed
+import leaves at most an unreferenced copy of a file, never a row pointing at nothing.
 
 Markdown texts (prompts, rationales, options, vignettes…) may show a media file as an
 image, ``![alt](media/scan.png)``; ``MEDIA_REFERENCE`` finds those references, so a
@@ -13,6 +16,7 @@ package carries the files its texts show and a file renamed on import is renamed
 """
 import hashlib
 import re
+import struct
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -144,6 +148,82 @@ def _is_svg(content: bytes) -> bool:
     except UnicodeDecodeError:
         return False
     return bool(_SVG_START.match(content))
+
+
+def upload_content_type(name: str, content: bytes) -> str:
+    """The content type of an image an author uploads as ``name``, once its extension, size
+    and first bytes are checked; MediaProblem, addressed to the author, if refused."""
+    suffix = PurePosixPath(name or "").suffix.lower()
+    content_type = CONTENT_TYPES.get(suffix)
+    if content_type is None:
+        raise MediaProblem(_("Unsupported file type %(ext)s; upload a PNG, JPEG, SVG or WebP image.") % {
+            "ext": suffix or _("(none)"),
+        })
+    if len(content) > MAX_BYTES:
+        raise MediaProblem(_("The file is %(size)s bytes; at most %(max)s bytes (5 MiB) are accepted.") % {
+            "size": len(content), "max": MAX_BYTES,
+        })
+    check_content(content, content_type)
+    return content_type
+
+
+def image_size(content: bytes, content_type: str) -> tuple[int, int] | None:
+    """The intrinsic size in pixels of a PNG, JPEG, WebP or SVG, when it can be read."""
+    try:
+        if content_type == "image/png" and content[12:16] == b"IHDR":
+            return struct.unpack(">II", content[16:24])
+        if content_type == "image/jpeg":
+            return _jpeg_size(content)
+        if content_type == "image/webp":
+            return _webp_size(content)
+        if content_type == "image/svg+xml":
+            return _svg_size(content)
+    except (struct.error, ValueError, IndexError):
+        return None
+    return None
+
+
+def _jpeg_size(content: bytes) -> tuple[int, int] | None:
+    i = 2
+    while i + 9 < len(content):
+        if content[i] != 0xFF:
+            return None
+        marker = content[i + 1]
+        length = struct.unpack(">H", content[i + 2:i + 4])[0]
+        if marker in (0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF):
+            height, width = struct.unpack(">HH", content[i + 5:i + 9])
+            return width, height
+        i += 2 + length
+    return None
+
+
+def _webp_size(content: bytes) -> tuple[int, int] | None:
+    chunk = content[12:16]
+    if chunk == b"VP8X":
+        return 1 + int.from_bytes(content[24:27], "little"), 1 + int.from_bytes(content[27:30], "little")
+    if chunk == b"VP8 ":
+        width, height = struct.unpack("<HH", content[26:30])
+        return width & 0x3FFF, height & 0x3FFF
+    if chunk == b"VP8L":
+        bits = int.from_bytes(content[21:25], "little")
+        return (bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1
+    return None
+
+
+def _svg_size(content: bytes) -> tuple[int, int] | None:
+    head = content[:4096].decode("utf-8", "ignore")
+    tag = re.search(r"<svg\b[^>]*>", head, re.S)
+    if not tag:
+        return None
+    attrs = dict(re.findall(r'([\w:-]+)\s*=\s*"([^"]*)"', tag.group(0)))
+    number = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(px)?\s*$")
+    width, height = number.match(attrs.get("width", "")), number.match(attrs.get("height", ""))
+    if width and height:
+        return round(float(width.group(1))), round(float(height.group(1)))
+    box = attrs.get("viewBox", "").replace(",", " ").split()
+    if len(box) == 4:
+        return round(float(box[2])), round(float(box[3]))
+    return None
 
 
 def store(media: MediaFile) -> str:

@@ -35,11 +35,11 @@ def write_tree(version: CourseVersion, data: dict) -> None:
             case_rows.append(Case(module=module, slug=c["slug"], position=i, title=c["title"], vignette=c["vignette"]))
             case_data.append(c)
     cases = Case.objects.bulk_create(case_rows)
-    artifacts = _write_artifacts(cases, case_data)
-    _write_items(cases, case_data, artifacts)
+    artifacts = write_artifacts(cases, case_data)
+    write_items(cases, case_data, artifacts)
 
 
-def _write_artifacts(cases: list[Case], case_data: list[dict]) -> dict[tuple[int, str], Artifact]:
+def write_artifacts(cases: list[Case], case_data: list[dict]) -> dict[tuple[int, str], Artifact]:
     rows, modes = [], []
     for case, c in zip(cases, case_data):
         for i, a in enumerate(c["artifacts"]):
@@ -59,7 +59,7 @@ def _write_artifacts(cases: list[Case], case_data: list[dict]) -> dict[tuple[int
     return {(artifact.case_id, artifact.slug): artifact for artifact in rows}
 
 
-def _write_items(cases: list[Case], case_data: list[dict], artifacts: dict[tuple[int, str], Artifact]) -> None:
+def write_items(cases: list[Case], case_data: list[dict], artifacts: dict[tuple[int, str], Artifact]) -> None:
     rows, sources = [], []
     for case, c in zip(cases, case_data):
         for i, it in enumerate(c["items"]):

@@ -1,5 +1,6 @@
-"""Display helpers shared by the units' presenters and the trainee pages: numbers, sanitised
-Markdown, option labels, quotes of an AI text, failure-mode names.
+"""Display helpers shared by the units' presenters and the trainee pages: sanitised Markdown,
+option labels, quotes of an AI text, failure-mode names (numbers are written by
+``progress.charts``' ``percent`` and ``decimal``, as on every page).
 
 They live here, below ``quizzes.views``, so that the units can use them and the pages can
 use the units without the two packages importing each other.
@@ -9,31 +10,13 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Mapping
 
-from django.utils.formats import number_format
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from courses.rendering import render_markdown, render_markdown_inline
 from courses.taxonomy import FAILURE_MODES
-
-# ---------------------------------------------------------------- numbers
-
-
-def percent(value: float | None) -> str:
-    """0.423 → "42%"; None (an undefined measure) → "—"."""
-    return "—" if value is None else f"{round(value * 100)}%"
-
-
-def decimal(value: float | None, places: int = 2) -> str:
-    return "—" if value is None else number_format(value, places)
-
-
-def short_label(text: str, limit: int = 46) -> str:
-    """A chart label: the name without its parenthesis, cut to ``limit`` characters."""
-    head = text.split(" (")[0] if " (" in text else text
-    return head if len(head) <= limit else head[:limit - 1] + "…"
-
+from progress.charts import short_label
 
 # ---------------------------------------------------------------- Markdown
 

@@ -6,10 +6,10 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from progress.charts import decimal
 from quizzes.graders import free_text as grader
 
 from .base import Errors, FeedbackContext, ItemUnit, ParsedAnswer
-from .display import decimal
 from .formdata import checked, lines, number_field, rows
 
 

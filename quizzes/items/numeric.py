@@ -5,10 +5,10 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from progress.charts import decimal, percent
 from quizzes.graders import numeric as grader
 
 from .base import Errors, FeedbackContext, ItemUnit, ParsedAnswer
-from .display import decimal, percent
 from .formdata import number_field
 from .numbers import parse_number
 

@@ -1,10 +1,10 @@
 """The home page: the trainee's courses and where to continue; a short landing otherwise."""
 from django.shortcuts import render
 
-from cohorts.selectors import trainee_assignments
+from schools.selectors import trainee_assignments
 from quizzes.selectors import trainee_home
 
-from .charts import percent
+from progress.charts import percent
 
 
 def home(request):

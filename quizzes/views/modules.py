@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cohorts.selectors import trainee_due_date
+from schools.selectors import trainee_due_date
 from courses.models import Module
 from quizzes import services
 from quizzes.access import trainee_attempt, trainee_module
@@ -14,7 +14,7 @@ from quizzes.models import Attempt
 from quizzes.selectors import next_case_to_answer, trainee_module_page
 from training.api_errors import ApplicationError
 
-from .charts import percent
+from progress.charts import percent
 from .presenters import feedback_policy_text, markdown_html
 
 

@@ -24,7 +24,7 @@ from quizzes.items.display import failure_mode_name, markdown_html, option_html,
 from quizzes.models import Attempt, Response
 from quizzes.selectors import ai_output_hidden, feedback_is_due
 
-from . import charts
+from progress import charts
 
 _WORD = re.compile(r"\S+")
 _AI_SPEC_FIELDS = ("ai_answer",)  # as quizzes.apis: part of the AI output, hidden with it

@@ -7,8 +7,8 @@ from django.views.decorators.http import require_GET
 
 from quizzes.selectors import COHORT_MIN_PEERS, trainee_profile
 
-from . import charts
-from .charts import Bar, percent
+from progress import charts
+from progress.charts import Bar, percent
 from .presenters import competency_name, failure_mode_name
 
 
@@ -74,7 +74,7 @@ def reliance_profile(request):
         },
         "reliance_chart": reliance, "accuracy_chart": accuracy, "recall_chart": recall_chart,
         "mastery_chart": mastery_chart, "switch": switch, "switch_total": switch_total,
-        "calibration": charts.calibration_plot(rel["calibration"]) if bins else None,
+        "calibration": charts.calibration_geometry(rel["calibration"]) if bins else None,
         "calibration_rows": [{**b, "conf": percent(b["mean_confidence"]), "acc": percent(b["accuracy"])} for b in bins],
         "strips": [(label, s) for label, s in strips if s], "min_peers": COHORT_MIN_PEERS,
     })

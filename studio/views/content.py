@@ -24,7 +24,7 @@ from studio.forms import (
     CaseForm, LessonForm, ModuleForm, add_service_errors, artifact_content, artifact_editor, item_editor,
     item_spec_key, taxonomy_choices,
 )
-from courses.packages.media import CONTENT_TYPES
+from courses.packages.media import CONTENT_TYPES, MAX_BYTES, image_size
 from courses.models import Artifact, Case, CourseVersion, Item, ItemKey, Lesson, Module
 from courses.selectors import course_draft, version_media_urls
 from quizzes.items import unit_for
@@ -220,7 +220,7 @@ def _artifact_input(request, kind: str, current: Artifact | None) -> tuple[autho
 def _fill_image_size(post, upload_bytes: bytes, name: str):
     """Width and height of a newly uploaded image, when the author left them empty."""
     content_type = CONTENT_TYPES.get(PurePosixPath(name).suffix.lower())
-    size = authoring.image_size(upload_bytes, content_type) if content_type else None
+    size = image_size(upload_bytes, content_type) if content_type else None
     if size and not (post.get("width") or "").strip() and not (post.get("height") or "").strip():
         post = post.copy()
         post["width"], post["height"] = str(size[0]), str(size[1])
@@ -231,8 +231,8 @@ def _save_artifact(request, case: Case, kind: str, artifact: Artifact | None):
     """Validate and save (uploads included) in one transaction; (artifact, warnings, errors)."""
     image = request.FILES.get("image_file")
     heatmap = request.FILES.get("heatmap_file")
-    image_bytes = image.read(authoring.MAX_BYTES + 1) if image else None
-    heatmap_bytes = heatmap.read(authoring.MAX_BYTES + 1) if heatmap else None
+    image_bytes = image.read(MAX_BYTES + 1) if image else None
+    heatmap_bytes = heatmap.read(MAX_BYTES + 1) if heatmap else None
     if image is not None:
         request.POST = _fill_image_size(request.POST, image_bytes, image.name)
     data, errors = _artifact_input(request, kind, artifact)

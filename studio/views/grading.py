@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from cohorts.selectors import trainee_course_school_id
+from schools.selectors import trainee_course_school_id
 from cohorts.services import audit_record
 from courses.models import Item
 from quizzes.items.formdata import number_field as parse_number

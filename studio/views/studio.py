@@ -28,6 +28,7 @@ from courses.packages.gift import GIFT_MAX_BYTES, parse_gift
 from courses.packages.importer import course_package_import
 from courses.packages.moodle_xml import MAX_BYTES as MOODLE_MAX_BYTES
 from courses.packages.moodle_xml import parse_moodle_xml
+from courses.packages import question_import
 from courses.packages.validation import version_problems
 from courses.rendering import render_markdown
 from courses.selectors import course_draft, version_media_urls, version_tree
@@ -386,7 +387,7 @@ def questions_import(request, slug: str):
                     parsed = parse_moodle_xml(data, source_name=name, competency=form.cleaned_data["competency"])
                 else:
                     parsed = parse_gift(data, source_name=name, competency=form.cleaned_data["competency"])
-                report = authoring.questions_import(
+                report = question_import.questions_import(
                     version=draft, parsed=parsed, module=module, module_title=form.cleaned_data["module_title"],
                 )
                 status = 200

@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from rest_framework.test import APIClient
 
-from cohorts import selectors
 from cohorts.audit_labels import ACTION_LABELS, action_label
+from cohorts.selectors.audit_log import audit_event_rows, school_audit_events
 from schools.models import AuditEvent, Enrollment, Role
 from tests.factories import (
     AuditEventFactory, CohortFactory, EnrollmentFactory, MembershipFactory, SchoolFactory, UserFactory,
@@ -355,9 +355,9 @@ def test_the_api_costs_the_same_queries_for_2_and_20_events(admin, cohort):
 
 def test_the_rows_of_a_page_cost_three_queries(cohort, django_assert_num_queries):
     events_about(cohort, 20)
-    events = list(selectors.school_audit_events(school=cohort.school))
+    events = list(school_audit_events(school=cohort.school))
     with django_assert_num_queries(3):
-        selectors.audit_event_rows(school=cohort.school, events=events)
+        audit_event_rows(school=cohort.school, events=events)
 
 
 # ---------------------------------------------------------------- labels

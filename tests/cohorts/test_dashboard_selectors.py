@@ -14,7 +14,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import User
-from cohorts import selectors
+from cohorts.presenters import sort_key_figures
+from cohorts.selectors.dashboard import cohort_courses, cohort_dashboard
+from cohorts.selectors.records import cohort_training_record, course_completions
+from cohorts.selectors.reliance import cohort_reliance, cohort_reliance_overview, cohort_trainee_key_figures
+from cohorts.selectors.trends import cohort_measure_trend, module_before_after
 from progress.models import ModuleProgress
 from schools.models import Cohort, Enrollment, Role
 from courses.models import Course, CourseVersion, Item, Module
@@ -137,7 +141,7 @@ pytestmark = pytest.mark.django_db
 
 def test_dashboard_completion_scores_and_lists_by_hand():
     w = populate(world(due_at=timezone.now() - timedelta(days=1)))
-    d = selectors.cohort_dashboard(cohort=w.cohort, now=timezone.now())
+    d = cohort_dashboard(cohort=w.cohort, now=timezone.now())
     a, b = d["modules"]
     assert (a["completed"], a["in_progress"], a["not_started"]) == (2, 0, 1)
     assert a["mean_score"] == pytest.approx(2 / 6)  # Alice 2 of 3, Bob 0 of 3
@@ -159,32 +163,32 @@ def test_dashboard_flags_high_automation_bias_over_enough_decisions():
     dana = trainee(w, "dana")
     answer(w, dana, "R1", initial="a", decision="accept", confidence=90)
     answer(w, dana, "R3", decision="accept", confidence=90)
-    d = selectors.cohort_dashboard(cohort=w.cohort, now=timezone.now(), min_decisions=2)
+    d = cohort_dashboard(cohort=w.cohort, now=timezone.now(), min_decisions=2)
     assert d["trainees"][0]["struggling"] == ["score", "bias"]
     assert d["trainees"][0]["automation_bias_rate"] == 1.0
 
 
 def test_dashboard_not_overdue_before_the_due_date_or_without_one():
     w = populate(world(due_at=timezone.now() + timedelta(days=3)))
-    assert selectors.cohort_dashboard(cohort=w.cohort, now=timezone.now())["counts"]["overdue"] == 0
+    assert cohort_dashboard(cohort=w.cohort, now=timezone.now())["counts"]["overdue"] == 0
 
 
 def test_dashboard_filters_by_module_and_by_last_activity():
     w = populate(world())
-    d = selectors.cohort_dashboard(cohort=w.cohort, now=timezone.now(), course_id=w.course.pk, module_slug="mod-b")
+    d = cohort_dashboard(cohort=w.cohort, now=timezone.now(), course_id=w.course.pk, module_slug="mod-b")
     assert [m["slug"] for m in d["modules"]] == ["mod-b"]
     assert {t["username"]: t["status"] for t in d["trainees"]} == {
         "alice": "in_progress", "bob": "not_started", "carol": "not_started"}
     ModuleProgress.objects.filter(trainee=w.people["bob"]).update(
         last_activity_at=datetime(2026, 1, 10, 12, tzinfo=dt_timezone.utc))
-    ranged = selectors.cohort_dashboard(cohort=w.cohort, now=timezone.now(), active_from=datetime(2026, 1, 10).date(),
+    ranged = cohort_dashboard(cohort=w.cohort, now=timezone.now(), active_from=datetime(2026, 1, 10).date(),
                                         active_to=datetime(2026, 1, 10).date())
     assert [t["username"] for t in ranged["trainees"]] == ["bob"]
 
 
 def test_dashboard_of_an_empty_cohort():
     w = world()
-    d = selectors.cohort_dashboard(cohort=w.cohort, now=timezone.now())
+    d = cohort_dashboard(cohort=w.cohort, now=timezone.now())
     assert d["trainees"] == [] and d["counts"]["trainees"] == 0
     assert all(m["mean_score"] is None and m["completed_share"] is None for m in d["modules"])
 
@@ -193,7 +197,7 @@ def test_dashboard_of_an_empty_cohort():
 
 def test_reliance_overview_matches_hand_computed_measures():
     w = populate(world())
-    o = selectors.cohort_reliance_overview(cohort=w.cohort, course_ids=[w.course.pk])
+    o = cohort_reliance_overview(cohort=w.cohort, course_ids=[w.course.pk])
     r = o["measures"]["reliance"]
     assert (r["ai_wrong"], r["ai_right"]) == (3, 2)
     assert r["automation_bias_rate"] == pytest.approx(2 / 3)
@@ -216,13 +220,13 @@ def test_reliance_overview_matches_hand_computed_measures():
 
 def test_reliance_overview_agrees_with_the_existing_cohort_selector():
     w = populate(world())
-    mine = selectors.cohort_reliance_overview(cohort=w.cohort, course_ids=[w.course.pk])["measures"]
-    assert mine == selectors.cohort_reliance(cohort=w.cohort, course=w.course)["cohort"]["measures"]
+    mine = cohort_reliance_overview(cohort=w.cohort, course_ids=[w.course.pk])["measures"]
+    assert mine == cohort_reliance(cohort=w.cohort, course=w.course)["cohort"]["measures"]
 
 
 def test_reliance_of_an_empty_cohort_is_undefined_not_zero():
     w = world()
-    r = selectors.cohort_reliance_overview(cohort=w.cohort, course_ids=[w.course.pk])["measures"]["reliance"]
+    r = cohort_reliance_overview(cohort=w.cohort, course_ids=[w.course.pk])["measures"]["reliance"]
     assert r["automation_bias_rate"] is None and r["aversion_rate"] is None and r["brier_score"] is None
 
 
@@ -230,7 +234,7 @@ def test_single_response_defines_only_its_own_side():
     w = world()
     solo = trainee(w, "solo")
     answer(w, solo, "R3", decision="accept", confidence=75)
-    r = selectors.cohort_reliance_overview(cohort=w.cohort, course_ids=[w.course.pk])["measures"]["reliance"]
+    r = cohort_reliance_overview(cohort=w.cohort, course_ids=[w.course.pk])["measures"]["reliance"]
     assert r["automation_bias_rate"] == 1.0 and r["accuracy_ai_wrong"] == 0
     assert r["aversion_rate"] is None and r["accuracy_ai_right"] is None and r["rair"] is None
     assert r["brier_score"] == pytest.approx(0.75 ** 2)
@@ -238,19 +242,11 @@ def test_single_response_defines_only_its_own_side():
 
 def test_key_figures_sort_highest_bias_first_and_undefined_last():
     w = populate(world())
-    rows = selectors.sort_key_figures(
-        selectors.cohort_trainee_key_figures(cohort=w.cohort, course_ids=[w.course.pk]), sort="automation_bias")
+    rows = sort_key_figures(
+        cohort_trainee_key_figures(cohort=w.cohort, course_ids=[w.course.pk]), sort="automation_bias")
     assert [(r["username"], r["automation_bias"]) for r in rows] == [("bob", 1.0), ("alice", 0.5), ("carol", None)]
-    by_score = selectors.sort_key_figures(rows, sort="mean_score")
+    by_score = sort_key_figures(rows, sort="mean_score")
     assert [r["username"] for r in by_score] == ["bob", "alice", "carol"]
-
-
-def test_trainees_measures_per_trainee():
-    w = populate(world())
-    m = selectors.trainees_measures(trainee_ids=[w.people["alice"].pk, w.people["carol"].pk], course_ids=[w.course.pk])
-    assert m[w.people["alice"].pk]["reliance"]["automation_bias_rate"] == pytest.approx(1 / 2)
-    assert m[w.people["alice"].pk]["mastery_by_competency"]["VER"]["mastery"] == 1.0
-    assert m[w.people["carol"].pk]["reliance"]["decisions"] == 0
 
 
 # ---------------------------------------------------------------- trends
@@ -267,7 +263,7 @@ def test_trend_sums_contributions_per_week_of_answering():
     answer(w, bob, "R1", initial="a", decision="accept", confidence=100, at=week2)  # AI wrong, fooled
     answer(w, bob, "R2", initial="b", decision="override", own="b", confidence=50, at=week2)  # AI right, overridden
     answer(w, bob, "S1", choice="a", at=week2)  # wrong
-    periods = selectors.cohort_measure_trend(cohort=w.cohort, course_ids=[w.course.pk])
+    periods = cohort_measure_trend(cohort=w.cohort, course_ids=[w.course.pk])
     assert [p["period"] for p in periods] == [week1.date(), week2.date()]
     first, second = (p["measures"]["reliance"] for p in periods)
     assert first["automation_bias_rate"] == 1.0 and first["aversion_rate"] == 0  # Alice R1 accepted, R2 accepted
@@ -275,7 +271,7 @@ def test_trend_sums_contributions_per_week_of_answering():
     assert second["aversion_rate"] == 1.0  # Bob R2 overridden
     assert periods[0]["measures"]["mean_score"] == pytest.approx(2 / 3)
     assert periods[1]["measures"]["mean_score"] == pytest.approx(1 / 4)
-    months = selectors.cohort_measure_trend(cohort=w.cohort, course_ids=[w.course.pk], period="month")
+    months = cohort_measure_trend(cohort=w.cohort, course_ids=[w.course.pk], period="month")
     assert len(months) == 1 and months[0]["measures"]["reliance"]["automation_bias_rate"] == pytest.approx(2 / 3)
 
 
@@ -291,15 +287,15 @@ def test_a_regrade_moves_the_figures_of_the_week_the_item_was_answered_in():
     regrade.regrade_job_start(job=RegradeJob.objects.get(pk=job.pk), user=w.reviewer)
     while not regrade.regrade_job_step(job_id=job.pk, budget_seconds=0):
         pass
-    periods = selectors.cohort_measure_trend(cohort=w.cohort, course_ids=[w.course.pk])
+    periods = cohort_measure_trend(cohort=w.cohort, course_ids=[w.course.pk])
     assert [(p["counters"]["items.n"], p["counters"]["items.score"]) for p in periods] == [(1, 0), (1, 1)]
 
 
 def test_trend_of_one_trainee_and_of_nobody():
     w = populate(world())
-    alone = selectors.cohort_measure_trend(cohort=w.cohort, course_ids=[w.course.pk], trainee_id=w.people["bob"].pk)
+    alone = cohort_measure_trend(cohort=w.cohort, course_ids=[w.course.pk], trainee_id=w.people["bob"].pk)
     assert len(alone) == 1 and alone[0]["measures"]["reliance"]["automation_bias_rate"] == 1.0
-    assert selectors.cohort_measure_trend(cohort=world().cohort, course_ids=[w.course.pk]) == []
+    assert cohort_measure_trend(cohort=world().cohort, course_ids=[w.course.pk]) == []
 
 
 def test_before_and_after_a_module_splits_decisions_at_its_completion():
@@ -313,7 +309,7 @@ def test_before_and_after_a_module_splits_decisions_at_its_completion():
     for key in ("R1", "R2"):
         answer(w, erin, key, initial="a", decision="accept", confidence=90)
     answer(w, erin, "S1", choice="b")
-    phases = selectors.module_before_after(cohort=w.cohort, course_ids=[w.course.pk], course=w.course,
+    phases = module_before_after(cohort=w.cohort, course_ids=[w.course.pk], course=w.course,
                                            module_slug="mod-a")
     assert phases["before"]["trainees"] == 1 and phases["before"]["measures"]["reliance"]["automation_bias_rate"] == 1.0
     assert phases["after"]["trainees"] == 1 and phases["after"]["measures"]["reliance"]["automation_bias_rate"] == 0
@@ -323,7 +319,7 @@ def test_before_and_after_a_module_splits_decisions_at_its_completion():
 
 def test_before_and_after_without_completions_is_empty():
     w = world()
-    phases = selectors.module_before_after(cohort=w.cohort, course_ids=[w.course.pk], course=w.course, module_slug="mod-b")
+    phases = module_before_after(cohort=w.cohort, course_ids=[w.course.pk], course=w.course, module_slug="mod-b")
     assert phases["before"]["trainees"] == 0 and phases["after"]["measures"]["reliance"]["automation_bias_rate"] is None
 
 
@@ -332,16 +328,16 @@ def test_before_and_after_without_completions_is_empty():
 def test_course_completions_need_every_module_of_the_latest_version():
     w = populate(world())
     alice = w.people["alice"]
-    assert selectors.course_completions(cohort=w.cohort, course=selectors.cohort_courses(cohort=w.cohort)[0]) == []
+    assert course_completions(cohort=w.cohort, course=cohort_courses(cohort=w.cohort)[0]) == []
     answer(w, alice, "R4", decision="accept", confidence=80)
-    rows = selectors.course_completions(cohort=w.cohort, course=selectors.cohort_courses(cohort=w.cohort)[0])
+    rows = course_completions(cohort=w.cohort, course=cohort_courses(cohort=w.cohort)[0])
     assert [r["trainee"] for r in rows] == [alice]
     assert rows[0]["score"] == pytest.approx(4 / 5)
 
 
 def test_training_record_has_one_row_per_trainee_and_course():
     w = populate(world())
-    rows = selectors.cohort_training_record(cohort=w.cohort)
+    rows = cohort_training_record(cohort=w.cohort)
     assert [(r["username"], r["status"], r["modules_completed"]) for r in rows] == [
         ("alice", "in_progress", 1), ("bob", "in_progress", 1), ("carol", "not_started", 0)]
     assert rows[0]["version"] == 1 and rows[2]["score"] is None
@@ -360,13 +356,13 @@ def test_selectors_cost_the_same_queries_for_2_and_20_trainees(name):
     w = world()
     many_trainees(w, 2)
     calls = {
-        "dashboard": lambda: selectors.cohort_dashboard(cohort=w.cohort, now=timezone.now()),
-        "overview": lambda: selectors.cohort_reliance_overview(cohort=w.cohort, course_ids=[w.course.pk]),
-        "key_figures": lambda: selectors.cohort_trainee_key_figures(cohort=w.cohort, course_ids=[w.course.pk]),
-        "trend": lambda: selectors.cohort_measure_trend(cohort=w.cohort, course_ids=[w.course.pk]),
-        "before_after": lambda: selectors.module_before_after(cohort=w.cohort, course_ids=[w.course.pk],
+        "dashboard": lambda: cohort_dashboard(cohort=w.cohort, now=timezone.now()),
+        "overview": lambda: cohort_reliance_overview(cohort=w.cohort, course_ids=[w.course.pk]),
+        "key_figures": lambda: cohort_trainee_key_figures(cohort=w.cohort, course_ids=[w.course.pk]),
+        "trend": lambda: cohort_measure_trend(cohort=w.cohort, course_ids=[w.course.pk]),
+        "before_after": lambda: module_before_after(cohort=w.cohort, course_ids=[w.course.pk],
                                                               course=w.course, module_slug="mod-a"),
-        "record": lambda: selectors.cohort_training_record(cohort=w.cohort),
+        "record": lambda: cohort_training_record(cohort=w.cohort),
     }
     small = _queries(calls[name])
     many_trainees(w, 18, prefix="u")
@@ -380,6 +376,6 @@ def test_no_cohort_sees_another_cohorts_trainees():
     other = world()
     stranger = trainee(other, "stranger")
     answer(other, stranger, "R3", decision="accept", confidence=90)
-    o = selectors.cohort_reliance_overview(cohort=w.cohort, course_ids=[w.course.pk, other.course.pk])
+    o = cohort_reliance_overview(cohort=w.cohort, course_ids=[w.course.pk, other.course.pk])
     assert o["trainees"] == 3 and o["measures"]["reliance"]["ai_wrong"] == 3
     assert Attempt.objects.filter(trainee=stranger).exists()

@@ -19,6 +19,7 @@ from courses.packages.exporter import course_package_export
 from courses.packages.gift import parse_gift
 from courses.packages.importer import course_package_import
 from courses.packages.moodle_xml import html_to_text, parse_moodle_xml
+from courses.packages.question_import import questions_import
 from courses.rendering import render_markdown
 from courses.services import course_create
 from tests.factories import MembershipFactory
@@ -197,7 +198,7 @@ def test_html_is_turned_into_markdown():
 
 def test_imported_questions_land_in_a_new_module_of_the_draft(draft):
     parsed = parse_moodle_xml(MOODLE, source_name="bank.xml", competency="APR")
-    report = authoring.questions_import(version=draft, parsed=parsed, module_title="From Moodle")
+    report = questions_import(version=draft, parsed=parsed, module_title="From Moodle")
     assert report.imported == 5 and report.module.title == "From Moodle"
     assert Item.objects.filter(case__module=report.module).count() == 5
     assert ItemKey.objects.filter(item__case__module=report.module, item__type="numeric").get().answer["value"] == 9.2
@@ -207,8 +208,8 @@ def test_imported_questions_land_in_a_new_module_of_the_draft(draft):
 def test_imported_questions_can_join_an_existing_module(draft):
     module = authoring.module_create(version=draft, title="Existing")
     authoring.case_create(module=module, title="Sepsis scores")
-    report = authoring.questions_import(version=draft, module=module,
-                                        parsed=parse_gift(GIFT.encode(), source_name="bank.gift", competency="OVS"))
+    report = questions_import(version=draft, module=module,
+                              parsed=parse_gift(GIFT.encode(), source_name="bank.gift", competency="OVS"))
     assert report.module == module
     assert sorted(Case.objects.filter(module=module).values_list("slug", flat=True)) == ["reliance", "sepsis-scores"]
 
@@ -216,7 +217,7 @@ def test_imported_questions_can_join_an_existing_module(draft):
 def test_a_file_with_nothing_importable_changes_nothing(draft):
     parsed = parse_gift(b"::Only::Match them {=a -> 1 =b -> 2}", source_name="x.gift", competency="OVS")
     with pytest.raises(ApplicationError):
-        authoring.questions_import(version=draft, parsed=parsed)
+        questions_import(version=draft, parsed=parsed)
     assert not Module.objects.filter(version=draft).exists()
 
 
@@ -284,8 +285,8 @@ def quiz(*questions: str) -> bytes:
 
 
 def imported(draft, data: bytes):
-    return authoring.questions_import(version=draft, parsed=parse_moodle_xml(data, source_name="bank.xml",
-                                                                          competency="VER"))
+    return questions_import(version=draft, parsed=parse_moodle_xml(data, source_name="bank.xml",
+                                                                competency="VER"))
 
 
 def item(slug: str) -> Item:

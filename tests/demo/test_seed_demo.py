@@ -6,7 +6,9 @@ from django.core.management import call_command
 
 from cohorts.models import Attestation
 from schools.models import Cohort
-from cohorts.selectors import cohort_course_ids, cohort_measure_trend, cohort_reliance, module_before_after
+from cohorts.selectors.dashboard import cohort_course_ids
+from cohorts.selectors.reliance import cohort_reliance
+from cohorts.selectors.trends import cohort_measure_trend, module_before_after
 from courses.models import Artifact, Course, FailureMode, Item
 from courses.packages.importer import course_package_import
 from courses.selectors import course_latest_published

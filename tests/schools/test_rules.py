@@ -9,7 +9,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from cohorts.models import Attestation, ExportJob
-from cohorts.selectors import staff_cohorts
+from schools.selectors import staff_cohorts
 from schools.models import Cohort, Enrollment, Role, School
 from schools.rules import administered_schools, allowed, authored_courses, request_cache
 from courses.models import Course

@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from cohorts.charts import line_chart
+from progress.charts import line_chart
 
 
 def _labels(svg: str) -> list[tuple[float, str]]:

@@ -1,0 +1,138 @@
+"""Questions from a Moodle XML or GIFT file into a draft (``moodle_xml``, ``gift`` parse them).
+
+Each converted question is checked by the package rules, as an authoring edit is
+(``courses.authoring.package_item_problems``); the kept ones are appended to a module of the
+draft as new cases, with the media files they show, all or none.
+"""
+from dataclasses import dataclass, field, replace
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from training.api_errors import ApplicationError
+
+from ..authoring import lock_draft, module_create, next_position, package_item_problems, unique_slug
+from ..models import Case, CourseVersion, MediaAsset, Module
+from .media import MediaFile, free_media_path, rename_references, store
+from .moodle_xml import MediaLine, Skipped
+from .writer import write_artifacts, write_items, write_media
+
+
+@transaction.atomic
+def draft_cases_append(*, version: CourseVersion, module: Module | None, module_title: str,
+                       cases: list[dict]) -> Module:
+    """Write validated package cases into the draft: into ``module``, or a new module.
+
+    ``cases`` are package dicts (already checked by the caller); their slugs are made
+    unique within the module here.
+    """
+    version = lock_draft(version.pk)
+    if module is None:
+        module = module_create(version=version, title=module_title)
+    elif module.version_id != version.pk:
+        raise ApplicationError(_("Choose a module of the draft."), {"module": [_("Not a module of this draft.")]})
+    taken = set(Case.objects.filter(module=module).values_list("slug", flat=True))
+    position = next_position(Case.objects.filter(module=module))
+    rows = []
+    for offset, data in enumerate(cases):
+        slug = unique_slug("", data["slug"], taken, {}, fallback="imported")
+        taken.add(slug)
+        data["slug"] = slug
+        rows.append(Case(module=module, slug=slug, position=position + offset, title=data["title"],
+                         vignette=data.get("vignette", "")))
+    rows = Case.objects.bulk_create(rows)
+    artifacts = write_artifacts(rows, cases)
+    write_items(rows, cases, artifacts)
+    return module
+
+
+def _draft_media_add(version: CourseVersion, files: list[MediaFile]) -> dict[str, str]:
+    """Attach imported media to the locked draft; returns {path given: path in the draft}
+    for the paths that changed.
+
+    A file whose bytes the draft already has is that media row; a file whose path the
+    draft uses for other bytes gets a free path.
+    """
+    if not files:
+        return {}
+    rows = dict(MediaAsset.objects.filter(version=version).values_list("path", "sha256"))
+    by_hash = {sha256: path for path, sha256 in rows.items()}
+    taken = set(rows) | {file.path for file in files}
+    renamed, new = {}, []
+    for file in files:
+        target = by_hash.get(file.sha256)
+        if target is None:
+            target = free_media_path(file.path, taken) if file.path in rows else file.path
+            taken.add(target)
+            new.append(replace(file, path=target))
+        if target != file.path:
+            renamed[file.path] = target
+    write_media(version, new, {file.path: file.storage_name for file in new})
+    return renamed
+
+
+@dataclass
+class QuestionsReport:
+    """What an import of Moodle XML or GIFT questions did: how many, into which module,
+    what was left out and why, and what was imported with something dropped."""
+
+    imported: int
+    module: Module | None
+    skipped: list  # of moodle_xml.Skipped
+    notes: list
+    media: list = field(default_factory=list)  # of moodle_xml.MediaLine, for the imported questions
+
+    @property
+    def media_imported(self) -> int:
+        """How many files joined the draft's media (a file several questions show counts once)."""
+        return len({line.path for line in self.media if line.path})
+
+    @property
+    def media_skipped(self) -> int:
+        return sum(1 for line in self.media if line.reason)
+
+
+def questions_import(*, version: CourseVersion, parsed, module: Module | None = None,
+                     module_title: str = "") -> QuestionsReport:
+    """Add the questions of a parsed Moodle XML or GIFT file to the draft, all or none.
+
+    Each converted question is checked by the package rules (its item type's
+    ``validate_key`` included); one that fails is left out and reported with the reason,
+    the others are written in one transaction. Nothing is written when none is left.
+    The media files the kept questions show are stored first (under their content hash,
+    as the package importer does) and join the draft's media in that transaction.
+    """
+    skipped = list(parsed.skipped)
+    cases = []
+    kept_where = set()
+    for case_index, case in enumerate(parsed.cases):
+        kept = []
+        for item_index, item in enumerate(case["items"]):
+            errors = package_item_problems(item=item, media_paths=set(parsed.files))
+            where = parsed.sources.get((case_index, item_index), item.get("slug", ""))
+            if errors:
+                reasons = "; ".join(f"{path}: {message}" for path, messages in errors.items() for message in messages)
+                skipped.append(Skipped(where, reasons))
+            else:
+                kept.append(item)
+                kept_where.add(where)
+        if kept:
+            cases.append({**case, "items": kept})
+    if not cases:
+        raise ApplicationError(_("No question could be imported; nothing was changed."), {
+            "file": [f"{s.where}: {s.reason}" for s in skipped] or [_("The file holds no question.")],
+        })
+    media = [line for line in parsed.media if line.where in kept_where]
+    shown = {line.path for line in media if line.status == MediaLine.IMPORTED}
+    files = [file for path, file in parsed.files.items() if path in shown]
+    for file in files:
+        store(file)
+    with transaction.atomic():
+        renamed = _draft_media_add(lock_draft(version.pk), files)
+        target = draft_cases_append(
+            version=version, module=module, module_title=module_title or _("Imported questions"),
+            cases=rename_references(cases, renamed) if renamed else cases,
+        )
+    media = [replace(line, path=renamed.get(line.path, line.path)) for line in media]
+    return QuestionsReport(imported=sum(len(c["items"]) for c in cases), module=target, skipped=skipped,
+                           notes=list(parsed.notes), media=media)

@@ -1,0 +1,104 @@
+"""Reads of the schools app: who belongs where, and what each person may see or take.
+
+Membership and scope only (roles, cohorts, enrolments, assignments); the analytics built
+on them live above, in ``cohorts.selectors``. Course arguments are typed as models: this
+app sits below ``courses`` and imports nothing of it.
+"""
+from datetime import datetime
+
+from django.db.models import Count, Model, Q, QuerySet
+
+from accounts.models import User
+
+from .models import Assignment, Cohort, Enrollment, Membership, Role, School
+
+
+def trainee_assignments(*, trainee: User) -> QuerySet[Assignment]:
+    return (
+        Assignment.objects.filter(
+            cohort__enrollments__user=trainee, cohort__enrollments__role=Enrollment.CohortRole.TRAINEE,
+        )
+        .select_related("course", "cohort")
+        .order_by("due_at", "course__slug")
+    )
+
+
+def trainee_may_take_course(*, trainee: User, course: Model) -> bool:
+    return trainee_assignments(trainee=trainee).filter(course=course).exists()
+
+
+def trainee_due_date(*, trainee: User, course: Model) -> datetime | None:
+    """The latest due date among the trainee's assignments of the course (None: no due date)."""
+    dues = [a.due_at for a in trainee_assignments(trainee=trainee).filter(course=course)]
+    if not dues or any(d is None for d in dues):
+        return None
+    return max(dues)
+
+
+def staff_cohorts(*, user: User) -> QuerySet[Cohort]:
+    """Cohorts whose trainees' work the user may see: school reviewers and admins see the
+    school's cohorts, faculty the cohorts they teach, platform superusers all."""
+    if user.is_superuser:
+        return Cohort.objects.all()
+    schools = Membership.objects.filter(user=user, role__in=[Role.REVIEWER, Role.ADMIN]).values("school_id")
+    taught = Enrollment.objects.filter(user=user, role=Enrollment.CohortRole.FACULTY).values("cohort_id")
+    return Cohort.objects.filter(Q(school_id__in=schools) | Q(pk__in=taught)).distinct()
+
+
+def staff_cohort_list(*, user: User) -> list[dict]:
+    """The cohorts the user may see, with their school and number of trainees (1 query)."""
+    cohorts = (
+        staff_cohorts(user=user).select_related("school")
+        .annotate(trainee_count=Count("enrollments", filter=Q(enrollments__role=Enrollment.CohortRole.TRAINEE),
+                                      distinct=True))
+        .order_by("school__name", "-year", "name")
+    )
+    return list(cohorts)
+
+
+def cohort_trainees(*, cohort: Cohort) -> QuerySet[User]:
+    return User.objects.filter(
+        enrollments__cohort=cohort, enrollments__role=Enrollment.CohortRole.TRAINEE,
+    ).order_by("last_name", "first_name", "username")
+
+
+def cohort_trainee_ids(*, cohort: Cohort) -> QuerySet:
+    """The cohort's trainees as a subquery of user ids (never evaluated on its own)."""
+    return Enrollment.objects.filter(cohort_id=cohort.pk, role=Enrollment.CohortRole.TRAINEE).values("user_id")
+
+
+def cohort_trainee(*, cohort: Cohort, trainee_id: int) -> User | None:
+    """The trainee if enrolled in the cohort as a trainee (1 query)."""
+    return User.objects.filter(
+        pk=trainee_id, enrollments__cohort=cohort, enrollments__role=Enrollment.CohortRole.TRAINEE,
+    ).first()
+
+
+def school_cohort_list(*, school: School) -> list[Cohort]:
+    """The school's cohorts, latest year first (1 query)."""
+    return list(Cohort.objects.filter(school=school).order_by("-year", "name"))
+
+
+def school_staff(*, school: School) -> list[User]:
+    """Faculty, reviewers and admins of the school, and faculty teaching one of its cohorts,
+    by name (1 query)."""
+    return list(
+        User.objects.filter(
+            Q(pk__in=Membership.objects.filter(
+                school=school, role__in=[Role.FACULTY, Role.REVIEWER, Role.ADMIN]).values("user_id"))
+            | Q(pk__in=Enrollment.objects.filter(
+                cohort__school=school, role=Enrollment.CohortRole.FACULTY).values("user_id"))
+        ).order_by("last_name", "first_name", "username")
+    )
+
+
+def trainee_course_school_id(*, trainee_id: int, course: Model) -> int | None:
+    """The school an answer to this course belongs to: the course's own school, else the
+    school of a cohort that has the trainee and is assigned the course (1 query at most)."""
+    if course.school_id is not None:
+        return course.school_id
+    return (
+        Enrollment.objects.filter(user_id=trainee_id, role=Enrollment.CohortRole.TRAINEE,
+                                  cohort__assignments__course=course)
+        .order_by("cohort_id").values_list("cohort__school_id", flat=True).first()
+    )
