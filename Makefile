@@ -13,7 +13,11 @@ FR_MO := locale/fr/LC_MESSAGES/django.mo
 # Folders makemessages must not read (matched by name at any depth).
 MESSAGES_IGNORE := .venv venv node_modules bench tests test-artifacts staticfiles media private htmlcov
 
-.PHONY: install browser demo test test-fast serve worker beat messages clean
+## The layers of the apps (.importlinter): a lower app never imports a higher one, no cycles
+lint: install
+	$(VENV)/bin/lint-imports --no-cache
+
+.PHONY: lint install browser demo test test-fast serve worker beat messages clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)

@@ -3,6 +3,7 @@
 Reviewers and admins of a school see its cohorts, faculty the cohorts they teach; a
 cohort of another school answers 404. Reading per-trainee figures is audited.
 """
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,6 +18,7 @@ from training.api_errors import ApplicationError
 
 from . import services
 from .access import cohort_for_admin, cohort_for_staff
+from schools import services as school_services
 from schools.models import Cohort, Enrollment, School
 from schools.selectors import staff_cohorts
 from .presenters import DASHBOARD_SHOW, DASHBOARD_SORT, dashboard_trainees_shown, dashboard_trainees_sorted
@@ -61,7 +63,9 @@ class CohortListApi(APIView):
         school = School.objects.filter(slug=data.validated_data["school"]).first()
         if school is None or not request.user.has_perm("cohorts.create_cohort", school):
             raise ApplicationError(_("You are not an admin of this school."), {"school": [_("Unknown school.")]}, status_code=403)
-        cohort = services.cohort_create(school=school, name=data.validated_data["name"], year=data.validated_data.get("year"))
+        with transaction.atomic():
+            cohort = school_services.cohort_create(school=school, name=data.validated_data["name"],
+                                                   year=data.validated_data.get("year"), actor=request.user)
         return ApiResponse({"id": cohort.pk, "slug": cohort.slug}, status=status.HTTP_201_CREATED)
 
 
@@ -76,7 +80,9 @@ class CohortEnrollApi(APIView):
         cohort = cohort_for_admin(request, cohort_id)
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
-        enrollments = services.cohort_enroll(cohort=cohort, usernames=data.validated_data["usernames"], role=data.validated_data["role"])
+        with transaction.atomic():  # all or nothing
+            enrollments = school_services.cohort_enroll(cohort=cohort, usernames=data.validated_data["usernames"],
+                                                        role=data.validated_data["role"], actor=request.user)
         return ApiResponse({"enrolled": len(enrollments)}, status=status.HTTP_201_CREATED)
 
 
@@ -94,7 +100,9 @@ class CohortAssignApi(APIView):
         course = Course.objects.filter(slug=data.validated_data["course"]).first()
         if course is None or (course.school_id not in (None, cohort.school_id)):
             raise ApplicationError(_("No such course."), {"course": [_("Unknown course.")]})
-        assignment = services.cohort_assign_course(cohort=cohort, course=course, due_at=data.validated_data.get("due_at"))
+        with transaction.atomic():
+            assignment = school_services.cohort_assign_course(cohort=cohort, course=course, actor=request.user,
+                                                              due_at=data.validated_data.get("due_at"))
         return ApiResponse({"id": assignment.pk, "course": course.slug, "due_at": assignment.due_at}, status=status.HTTP_201_CREATED)
 
 
@@ -102,7 +110,7 @@ class CohortProgressApi(APIView):
     @extend_schema(responses=inline_serializer("CohortProgress", {"courses": serializers.ListField()}))
     def get(self, request, cohort_id: int):
         cohort = cohort_for_staff(request, cohort_id)
-        services.audit_record(actor=request.user, action="cohort.progress.read", cohort=cohort)
+        school_services.audit_record(actor=request.user, action="cohort.progress.read", cohort=cohort)
         return ApiResponse(cohort_progress(cohort=cohort))
 
 
@@ -117,7 +125,7 @@ class CohortRelianceApi(APIView):
             course = Course.objects.filter(slug=slug).first()
             if course is None:
                 raise ApplicationError(_("No such course."), {"course": [_("Unknown course.")]})
-        services.audit_record(actor=request.user, action="cohort.reliance.read", cohort=cohort,
+        school_services.audit_record(actor=request.user, action="cohort.reliance.read", cohort=cohort,
                               detail={"course": course.slug if course else None})
         return ApiResponse(cohort_reliance(cohort=cohort, course=course))
 
@@ -150,7 +158,7 @@ class CohortTrendsApi(APIView):
             other = allowed(request.user, "cohorts.view_cohort", Cohort.objects.all(), pk=q["compare"])
             if other is None or other.pk == cohort.pk:
                 raise ApplicationError(_("No such cohort to compare with."), {"compare": [_("Unknown cohort.")]})
-        services.audit_record(actor=request.user, action="cohort.trends.read", cohort=cohort,
+        school_services.audit_record(actor=request.user, action="cohort.trends.read", cohort=cohort,
                               detail={"course": q.get("course"), "compare": other.pk if other else None})
         periods = cohort_measure_trend(cohort=cohort, course_ids=course_ids, period=q["period"])
         comparison = None
@@ -210,7 +218,7 @@ class CohortDashboardApi(APIView):
             module_slug=q.get("module"),
             active_from=q.get("active_from"), active_to=q.get("active_to"),
         )
-        services.audit_record(actor=request.user, action="cohort.dashboard.read", cohort=cohort,
+        school_services.audit_record(actor=request.user, action="cohort.dashboard.read", cohort=cohort,
                               detail={"course": q.get("course"), "module": q.get("module")})
         listed = dashboard_trainees_sorted(dashboard_trainees_shown(data["trainees"], q["show"]), q["sort"])
         return ApiResponse({

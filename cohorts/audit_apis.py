@@ -20,6 +20,7 @@ from .record_apis import error_responses
 from schools.selectors import school_cohort_list
 from .selectors.audit_log import audit_event_rows, school_audit_events
 from .views.audit import filters_detail, resolve_filters, school_for_admin
+from schools import services as school_services
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
@@ -99,7 +100,7 @@ class SchoolAuditEventsApi(APIView):
         paginator = AuditPagination()
         events = paginator.paginate_queryset(school_audit_events(school=school, **found), request, view=self)
         rows = audit_event_rows(school=school, events=events)
-        services.audit_record_school(actor=request.user, action="school.audit.read", school=school,
+        school_services.audit_record_school(actor=request.user, action="school.audit.read", school=school,
                                      subject=found.get("subject"), detail={
                                          "filters": filters_detail(found), "offset": data["offset"],
                                          "limit": data["limit"]})

@@ -28,6 +28,10 @@ ACTION_LABELS = {
     "item.regrade": gettext_lazy("Regraded the answers to an item"),
     "school.audit.read": gettext_lazy("Read the audit log"),
     "school.audit.download": gettext_lazy("Downloaded the audit log"),
+    "school.member.add": gettext_lazy("Gave a person a role in the school"),
+    "cohort.create": gettext_lazy("Created a cohort"),
+    "cohort.enroll": gettext_lazy("Enrolled people in a cohort"),
+    "cohort.assign": gettext_lazy("Assigned a course to a cohort or changed its due date"),
 }
 
 PLATFORM_ADMIN = gettext_lazy("Platform admin")
@@ -45,6 +49,10 @@ DETAIL_LABELS = {
     "code": gettext_lazy("attestation"),
     "version": gettext_lazy("version"),
     "issued": gettext_lazy("attestations issued"),
+    "enrolled": gettext_lazy("enrolled"),
+    "role": gettext_lazy("role"),
+    "due": gettext_lazy("due"),
+    "cohort": gettext_lazy("cohort"),
     "item": gettext_lazy("item"),
     "response": gettext_lazy("answer"),
     "reason": gettext_lazy("reason"),

@@ -16,6 +16,7 @@ from .attestations import attestation_pdf, training_record_csv, training_record_
 from .models import Attestation, ExportJob
 from schools.models import Cohort
 from .selectors.records import cohort_training_record
+from schools import services as school_services
 
 TRAINING_RECORD_FORMATS = ("csv", "pdf")
 
@@ -49,7 +50,7 @@ def attestation_pdf_response(*, request: HttpRequest, attestation: Attestation) 
     """The attestation's PDF, pointing at the public verification page; a download by
     anyone but the holder is audited."""
     if attestation.trainee_id != request.user.pk:
-        services.audit_record(actor=request.user, action="attestation.download", cohort=attestation.cohort,
+        school_services.audit_record(actor=request.user, action="attestation.download", cohort=attestation.cohort,
                               subject=attestation.trainee, detail={"code": attestation.code})
     verify_url = request.build_absolute_uri(reverse("school:verify")) + "?code=" + attestation.code
     pdf = attestation_pdf(attestation, school_name=attestation.school.name, verify_url=verify_url)
@@ -59,7 +60,7 @@ def attestation_pdf_response(*, request: HttpRequest, attestation: Attestation) 
 def training_record_rows(*, user: User, cohort: Cohort, fmt: str) -> list[dict]:
     """The cohort's training record (``selectors.cohort_training_record``), its reading audited."""
     rows = cohort_training_record(cohort=cohort)
-    services.audit_record(actor=user, action="cohort.training_record.download", cohort=cohort,
+    school_services.audit_record(actor=user, action="cohort.training_record.download", cohort=cohort,
                           detail={"format": fmt, "rows": len(rows)})
     return rows
 

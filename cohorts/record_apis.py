@@ -33,6 +33,7 @@ from .selectors.records import (
 )
 from .access import cohort_for_staff
 from .views.common import courses_of
+from schools import services as school_services
 
 PDF = {(200, "application/pdf"): OpenApiTypes.BINARY}
 ERROR = inline_serializer("ApiError", {
@@ -197,7 +198,7 @@ class CohortAttestationsApi(APIView):
     }), 404: ERROR})
     def get(self, request, cohort_id: int):
         cohort = cohort_for_staff(request, cohort_id)
-        services.audit_record(actor=request.user, action="cohort.attestations.read", cohort=cohort)
+        school_services.audit_record(actor=request.user, action="cohort.attestations.read", cohort=cohort)
         courses = [
             {"course": c.course.slug, "title": c.title, "version_number": c.version.number if c.version else None,
              **course_completion_counts(cohort=cohort, course=c)}

@@ -1,19 +1,15 @@
-"""Writes of the cohorts app: schools, enrolment, assignments, the audit log, export jobs
-and attestations. The running sums a grade moves are in ``progress.aggregates``."""
+"""Writes of the cohorts app: export jobs and attestations, each with its audit record.
+
+Schools, enrolment, assignments and the audit log itself are written by ``schools.services``;
+the running sums a grade moves by ``progress.aggregates``."""
 import logging
 import secrets
 import uuid
 from datetime import datetime, timedelta
 
-from django.db import (
-    IntegrityError,
-    InterfaceError,
-    OperationalError,
-    transaction,
-)
+from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -22,70 +18,8 @@ from training.api_errors import ApplicationError, Conflict
 from training.queue import enqueue_on_commit, publish_rollback_unsafe
 
 from .models import Attestation, ExportJob
-from schools.models import Assignment, AuditEvent, Cohort, Enrollment, Membership, Role, School
-
-
-def school_member_add(*, school: School, user: User, role: str) -> Membership:
-    membership, _created = Membership.objects.get_or_create(school=school, user=user, role=role)
-    return membership
-
-
-@transaction.atomic
-def cohort_create(*, school: School, name: str, year: int | None = None, slug: str = "") -> Cohort:
-    slug = slug or slugify(name)
-    if Cohort.objects.filter(school=school, slug=slug).exists():
-        raise ApplicationError(_("A cohort with this name already exists."), {"slug": [_("Already taken.")]})
-    return Cohort.objects.create(school=school, name=name, slug=slug, year=year)
-
-
-@transaction.atomic
-def cohort_enroll(*, cohort: Cohort, usernames: list[str], role: str = Enrollment.CohortRole.TRAINEE) -> list[Enrollment]:
-    """Enrol existing users by username; all or nothing, with every unknown name reported."""
-    users = {u.username: u for u in User.objects.filter(username__in=usernames)}
-    missing = {f"usernames[{i}]": [_("No user named %(name)s.") % {"name": n}]
-               for i, n in enumerate(usernames) if n not in users}
-    if missing:
-        raise ApplicationError(_("Some users do not exist; nobody was enrolled."), missing)
-    school_role = Role.TRAINEE if role == Enrollment.CohortRole.TRAINEE else Role.FACULTY
-    enrollments = []
-    for name in usernames:
-        user = users[name]
-        Membership.objects.get_or_create(school=cohort.school, user=user, role=school_role)
-        enrollment, _created = Enrollment.objects.get_or_create(cohort=cohort, user=user, defaults={"role": role})
-        enrollments.append(enrollment)
-    return enrollments
-
-
-def cohort_assign_course(*, cohort: Cohort, course: Course, due_at: datetime | None = None) -> Assignment:
-    try:
-        with transaction.atomic():
-            assignment, created = Assignment.objects.get_or_create(cohort=cohort, course=course, defaults={"due_at": due_at})
-    except IntegrityError:  # a concurrent assign of the same course won the race
-        assignment, created = Assignment.objects.get(cohort=cohort, course=course), False
-    if not created and assignment.due_at != due_at:
-        assignment.due_at = due_at
-        assignment.save(update_fields=["due_at"])
-    return assignment
-
-
-def audit_record(*, actor: User, action: str, cohort: Cohort | None = None, subject: User | None = None,
-                 detail: dict | None = None, school_id: int | None = None) -> None:
-    """Record a read or change of trainee data. The event belongs to the cohort's school, or
-    to ``school_id`` when there is no cohort: an event of no school is in no admin's log."""
-    AuditEvent.objects.create(
-        actor=actor, action=action, cohort=cohort, school_id=cohort.school_id if cohort else school_id,
-        subject=subject, detail=detail or {},
-    )
-
-
-def audit_record_school(*, actor: User, action: str, school: School, subject: User | None = None,
-                        detail: dict | None = None) -> AuditEvent:
-    """``audit_record`` for a read of the school as a whole rather than of one cohort (its audit
-    log): the event belongs to the school, so its admins see it."""
-    return AuditEvent.objects.create(actor=actor, action=action, school=school, subject=subject, detail=detail or {})
-
-
-# ---------------------------------------------------------------- exports and attestations (issue 5)
+from schools.models import Cohort
+from schools.services import audit_record
 
 
 logger = logging.getLogger(__name__)

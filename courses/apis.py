@@ -31,7 +31,7 @@ from .models import Course, CourseVersion
 from .packages.archive import extract_package, zip_folder
 from .packages.errors import PackageError
 from .packages.exporter import course_package_export
-from .packages.importer import course_package_import
+from .services import course_package_import
 
 
 def _course(request, slug: str) -> Course:

@@ -8,6 +8,7 @@ Functions that are a whole operation (creating a draft, publishing) own their
 transaction and lock the rows they change; the others run in the caller's.
 """
 import re
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
@@ -17,6 +18,8 @@ from django.utils.translation import gettext as _
 from training.api_errors import ApplicationError, Conflict
 
 from .models import Artifact, Case, Course, CourseVersion, Item, ItemKey, Lesson, MediaAsset, Module
+from .packages.errors import PackageError
+from .packages.importer import package_import_draft
 from .packages.validation import version_problems
 from .selectors import course_latest_version
 
@@ -179,3 +182,21 @@ def _copy_tree(source: CourseVersion, target: CourseVersion) -> None:
     _copy_links(Item.competencies.through, "item_id", items)
     _copy_links(Item.failure_modes.through, "item_id", items)
     _copy_rows(MediaAsset, list(MediaAsset.objects.filter(version=source)), "version_id", {source.pk: target.pk})
+
+
+def course_package_import(*, path: Path, user=None, publish: bool = False) -> CourseVersion:
+    """Import the package at ``path`` (course.yaml or its folder) as a draft version, and with
+    ``publish`` publish it at once; all or nothing.
+
+    Raises PackageError listing every problem, with its place in the file, when the package is
+    not valid or (with ``publish``) the draft cannot be published.
+    """
+    with transaction.atomic():  # the import and its publication are one change of the course
+        version = package_import_draft(path=path, user=user)
+        if publish:
+            try:
+                version = course_version_publish(version=version, user=user)
+            except ApplicationError as exc:
+                problems = [(where, message) for where, messages in exc.errors.items() for message in messages]
+                raise PackageError(problems or [("", exc.message)], exc.message) from exc
+    return version

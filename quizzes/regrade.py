@@ -34,7 +34,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from cohorts.services import audit_record
+from schools.services import audit_record
 from courses.models import CourseVersion, Item, ItemKey
 from training.api_errors import ApplicationError, Conflict
 from training.queue import enqueue_on_commit, publish_rollback_unsafe

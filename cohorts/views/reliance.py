@@ -12,7 +12,7 @@ from courses.selectors import taxonomy_names
 from progress.selectors import trainees_measures
 from ..presenters import sort_key_figures
 from ..selectors.reliance import cohort_reliance_overview, cohort_trainee_key_figures
-from ..services import audit_record
+from schools.services import audit_record
 from . import figures
 from ..access import cohort_for_staff
 from .common import PAGE_SIZE, CourseFilter, courses_of, page_context

@@ -13,7 +13,7 @@ from ..selectors.dashboard import trainee_course_progress
 from ..selectors.records import trainee_attestations
 from ..selectors.reliance import trainee_fooled_decisions
 from ..selectors.trends import cohort_measure_trend
-from ..services import audit_record
+from schools.services import audit_record
 from . import figures
 from ..access import cohort_for_staff
 from .common import courses_of, page_context

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 from schools.selectors import staff_cohorts
 from ..selectors.reliance import cohort_reliance_overview
 from ..selectors.trends import cohort_measure_trend, module_before_after
-from ..services import audit_record
+from schools.services import audit_record
 from . import figures
 from ..access import cohort_for_staff
 from .common import CourseFilter, courses_of, module_choices, page_context, split_module

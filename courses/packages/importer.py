@@ -11,14 +11,12 @@ existing draft is replaced, keeping its number and id.
 """
 from pathlib import Path
 
-from django.db import transaction
 from django.db.models import Max, ProtectedError
 from django.utils.translation import gettext as _
 
-from training.api_errors import ApplicationError, Conflict
+from training.api_errors import Conflict
 
 from ..models import Course, CourseVersion, Item
-from ..services import course_version_publish
 from .errors import PackageError
 from .loader import load_package
 from .media import MediaFile, MediaProblem, read_media, store
@@ -43,11 +41,11 @@ class _MediaReader:
         return self.problems.get(path)
 
 
-def course_package_import(*, path: Path, user=None, publish: bool = False) -> CourseVersion:
-    """Import the package at ``path`` (course.yaml or its folder) as a draft version.
+def package_import_draft(*, path: Path, user=None) -> CourseVersion:
+    """Write the package at ``path`` (course.yaml or its folder) as a draft version, in the
+    caller's transaction (``courses.services.course_package_import``, which may publish it).
 
-    Raises PackageError listing every problem when the package is not valid; with
-    ``publish`` the draft is published at once (and nothing is written if that fails).
+    Raises PackageError listing every problem when the package is not valid, before writing.
     """
     package = load_package(path)
     media = _MediaReader(package.root)
@@ -56,16 +54,9 @@ def course_package_import(*, path: Path, user=None, publish: bool = False) -> Co
         raise PackageError(problems)
     data = package.data
     names = {media_path: store(file) for media_path, file in media.files.items()}
-    with transaction.atomic():
-        version = _draft_for_import(data, user)
-        write_tree(version, data)
-        write_media(version, list(media.files.values()), names)
-        if publish:
-            try:
-                version = course_version_publish(version=version, user=user)
-            except ApplicationError as exc:
-                problems = [(where, message) for where, messages in exc.errors.items() for message in messages]
-                raise PackageError(problems or [("", exc.message)], exc.message) from exc
+    version = _draft_for_import(data, user)
+    write_tree(version, data)
+    write_media(version, list(media.files.values()), names)
     return version
 
 

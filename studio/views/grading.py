@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from schools.selectors import trainee_course_school_id
-from cohorts.services import audit_record
+from schools.services import audit_record
 from courses.models import Item
 from quizzes.items.formdata import number_field as parse_number
 from training.api_errors import ApplicationError

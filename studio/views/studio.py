@@ -25,10 +25,10 @@ from courses.packages.archive import zip_folder
 from courses.packages.errors import PackageError
 from courses.packages.exporter import course_package_export
 from courses.packages.gift import GIFT_MAX_BYTES, parse_gift
-from courses.packages.importer import course_package_import
+from courses.services import course_package_import
 from courses.packages.moodle_xml import MAX_BYTES as MOODLE_MAX_BYTES
 from courses.packages.moodle_xml import parse_moodle_xml
-from courses.packages import question_import
+from courses import question_import
 from courses.packages.validation import version_problems
 from courses.rendering import render_markdown
 from courses.selectors import course_draft, version_media_urls, version_tree

@@ -9,6 +9,7 @@ from cohorts import services
 from schools.models import Role
 from tests.browser.conftest import assert_accessible, screenshot
 from tests.factories import CohortFactory, EnrollmentFactory, MembershipFactory
+from schools import services as school_services
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,7 +24,7 @@ def log():
     for username in ("ann", "bob"):
         trainee = EnrollmentFactory(cohort=cohort, user__username=username, user__first_name=username.title(),
                                     user__last_name="Archer").user
-        services.audit_record(actor=reviewer, action="cohort.trainee.read", cohort=cohort, subject=trainee)
+        school_services.audit_record(actor=reviewer, action="cohort.trainee.read", cohort=cohort, subject=trainee)
     admin.refresh_from_db()  # the stored password hash, for the session
     return cohort.school, admin, cohort, trainee
 

@@ -7,7 +7,7 @@ import pytest
 from schools.models import Enrollment, Role
 from courses import authoring
 from courses.models import Case, Course, CourseVersion, Item
-from courses.packages.importer import course_package_import
+from courses.services import course_package_import
 from courses.services import course_version_create_draft
 from quizzes import regrade, services
 from tests.browser.conftest import assert_accessible, screenshot

@@ -33,6 +33,6 @@ def edit(package) -> Callable[[Callable[[dict], None]], None]:
 @pytest.fixture
 def published(package):
     """The minimal package imported and published (version 1 of course ``mini-course``)."""
-    from courses.packages.importer import course_package_import
+    from courses.services import course_package_import
 
     return course_package_import(path=package, publish=True)

@@ -8,7 +8,7 @@ from rest_framework.test import APIClient
 
 from schools.models import Role
 from courses.models import Course, CourseVersion
-from courses.packages.importer import course_package_import
+from courses.services import course_package_import
 from tests.factories import MembershipFactory, UserFactory
 
 MINIMAL = Path(__file__).parent / "packages" / "minimal"

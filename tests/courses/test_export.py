@@ -5,7 +5,7 @@ import pytest
 
 from courses.models import Course, CourseVersion, Item
 from courses.packages.exporter import course_package_export
-from courses.packages.importer import course_package_import
+from courses.services import course_package_import
 from courses.services import course_version_create_draft, course_version_update
 from tests.factories import UserFactory
 from training.api_errors import ApplicationError

@@ -6,7 +6,7 @@ from django.core.files.storage import default_storage
 from courses.models import Artifact, Case, Course, CourseVersion, Item, Lesson, MediaAsset, Module
 from courses.packages import importer
 from courses.packages.errors import PackageError
-from courses.packages.importer import course_package_import
+from courses.services import course_package_import
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -17,9 +17,9 @@ from courses.packages import media as package_media
 from courses.packages.errors import PackageError
 from courses.packages.exporter import course_package_export
 from courses.packages.gift import parse_gift
-from courses.packages.importer import course_package_import
+from courses.services import course_package_import
 from courses.packages.moodle_xml import html_to_text, parse_moodle_xml
-from courses.packages.question_import import questions_import
+from courses.question_import import questions_import
 from courses.rendering import render_markdown
 from courses.services import course_create
 from tests.factories import MembershipFactory

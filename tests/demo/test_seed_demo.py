@@ -10,7 +10,7 @@ from cohorts.selectors.dashboard import cohort_course_ids
 from cohorts.selectors.reliance import cohort_reliance
 from cohorts.selectors.trends import cohort_measure_trend, module_before_after
 from courses.models import Artifact, Course, FailureMode, Item
-from courses.packages.importer import course_package_import
+from courses.services import course_package_import
 from courses.selectors import course_latest_published
 from quizzes.models import Response
 from training.celery import app as celery_app

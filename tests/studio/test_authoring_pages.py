@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from schools.models import Role
 from courses.models import Artifact, Case, Course, CourseVersion, Item, ItemKey, Lesson, MediaAsset, Module
-from courses.packages.importer import course_package_import
+from courses.services import course_package_import
 from courses.packages.serialize import version_to_package
 from courses.services import course_version_create_draft
 from quizzes.models import Attempt, Grade, Response

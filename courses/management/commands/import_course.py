@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from courses.models import Case, Item, Lesson, MediaAsset
 from courses.packages.errors import PackageError
-from courses.packages.importer import course_package_import
+from courses.services import course_package_import
 from courses.packages.loader import package_file
 from training.api_errors import ApplicationError
 

@@ -19,11 +19,12 @@ from quizzes.selectors import final_grade_contributions
 from progress.models import ModuleProgress
 from schools.models import Enrollment, Role, School
 from courses.models import Course, Item
-from courses.packages.importer import course_package_import
+from courses.services import course_package_import
 from courses.selectors import course_latest_published
 from demo.simulation import PROFILES, final_answer, unaided_answer
 from quizzes import services as quiz_services
 from quizzes.models import Attempt, Grade, Response
+from schools import services as school_services
 
 COURSES_DIR = Path(__file__).resolve().parents[2] / "courses"
 DEMO_PASSWORD = "vigil-demo"
@@ -71,7 +72,7 @@ class Command(BaseCommand):
         def user(username, first, last, role, **extra):
             u = User.objects.create_user(username=username, password=DEMO_PASSWORD, first_name=first,
                                          last_name=last, email=f"{username}@demo.vigil.example", **extra)
-            cohort_services.school_member_add(school=school, user=u, role=role)
+            school_services.school_member_add(school=school, user=u, role=role)
             return u
 
         faculty = user("faculty", "Claire", "Martin", Role.FACULTY)
@@ -91,18 +92,18 @@ class Command(BaseCommand):
 
     def _cohorts(self, people: dict, courses: dict[str, Course]) -> list:
         school = people["school"]
-        english = cohort_services.cohort_create(school=school, name="Class of 2027", year=2026)
-        french = cohort_services.cohort_create(school=school, name="Promotion 2027 (FR)", year=2026)
+        english = school_services.cohort_create(school=school, name="Class of 2027", year=2026)
+        french = school_services.cohort_create(school=school, name="Promotion 2027 (FR)", year=2026)
         names = [t.username for t in people["trainees"]]
-        cohort_services.cohort_enroll(cohort=english, usernames=names)
-        cohort_services.cohort_enroll(cohort=french, usernames=names[:5])
+        school_services.cohort_enroll(cohort=english, usernames=names)
+        school_services.cohort_enroll(cohort=french, usernames=names[:5])
         for cohort in (english, french):
-            cohort_services.cohort_enroll(cohort=cohort, usernames=["faculty"], role=Enrollment.CohortRole.FACULTY)
+            school_services.cohort_enroll(cohort=cohort, usernames=["faculty"], role=Enrollment.CohortRole.FACULTY)
         due = timezone.now() + timedelta(days=30)
-        cohort_services.cohort_assign_course(cohort=english, course=courses["ai-literacy-clinicians"], due_at=due)
+        school_services.cohort_assign_course(cohort=english, course=courses["ai-literacy-clinicians"], due_at=due)
         for slug, course in courses.items():
             if slug != "ai-literacy-clinicians":
-                cohort_services.cohort_assign_course(cohort=french, course=course, due_at=due)
+                school_services.cohort_assign_course(cohort=french, course=course, due_at=due)
         return [english, french]
 
     def _simulate(self, rng: random.Random, trainees: list[User], course: Course) -> int:

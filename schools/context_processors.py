@@ -1,14 +1,13 @@
 """What the navigation needs to know about the signed-in person: which hats they wear, as the
 rules (schools.rules) answer."""
+import rules
 from django.utils.functional import SimpleLazyObject
+
+from . import rules as vigil_rules
+from .models import Role
 
 
 def _roles(user) -> dict[str, bool | list[dict[str, str]]]:
-    import rules
-
-    from schools import rules as vigil_rules
-    from schools.models import Role
-
     if not user.is_authenticated:
         return {"trainee": False, "staff": False, "author": False, "admin_schools": []}
     # rules.has_perm rather than user.has_perm: a refusal then costs no query of Django's

@@ -11,11 +11,11 @@ from django.utils.translation import gettext as _
 
 from training.api_errors import ApplicationError
 
-from ..authoring import lock_draft, module_create, next_position, package_item_problems, unique_slug
-from ..models import Case, CourseVersion, MediaAsset, Module
-from .media import MediaFile, free_media_path, rename_references, store
-from .moodle_xml import MediaLine, Skipped
-from .writer import write_artifacts, write_items, write_media
+from .authoring import lock_draft, module_create, next_position, package_item_problems, unique_slug
+from .models import Case, CourseVersion, MediaAsset, Module
+from .packages.media import MediaFile, free_media_path, rename_references, store
+from .packages.moodle_xml import MediaLine, Skipped
+from .packages.writer import write_artifacts, write_items, write_media
 
 
 @transaction.atomic
