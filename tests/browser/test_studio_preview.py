@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from courses.models import Case, Course
-from courses.packages.importer import course_package_import
+from courses.services import course_package_import
 from schools.models import Role
 from tests.browser.test_authoring_story import select_by_mouse
 from tests.factories import MembershipFactory
