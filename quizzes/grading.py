@@ -17,6 +17,7 @@ from progress.contributions import difference, grade_contribution
 from courses.models import Item
 
 from .graders import GradeResult, grader_for
+from .items import unit_for
 from .models import Grade, Response
 
 
@@ -37,10 +38,7 @@ def artifact_payload(item: Item, *, failure_modes: bool = True) -> dict | None:
 
 def answer_for_grading(*, item: Item, answer: dict | None, initial_answer: dict | None) -> dict:
     """The final answer as graders read it: a reliance decision carries the unaided first answer."""
-    answer = dict(answer or {})
-    if item.type == Item.Type.RELIANCE_DECISION:
-        answer["initial_answer"] = (initial_answer or {}).get("answer")
-    return answer
+    return unit_for(item.type).grading_answer(answer, (initial_answer or {}).get("answer"))
 
 
 def item_key_errors(*, item: Item, answer) -> dict[str, list[str]]:

@@ -25,13 +25,13 @@ from dataclasses import dataclass, field
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
+from quizzes.items import unit_for
 from quizzes.models import Grade, Response
 
 from courses.models import CourseVersion, Item
 
 GROUP_SHARE = 0.27
 MIN_RESPONSES = 5  # below this, discrimination is not shown
-CHOICE_TYPES = (Item.Type.SINGLE_CHOICE, Item.Type.MULTIPLE_CHOICE, Item.Type.RELIANCE_DECISION)
 
 
 @dataclass
@@ -107,52 +107,22 @@ def _chosen(item: Item, answer: dict) -> list[str]:
     """The option ids an answer chose (the final answer of a reliance decision)."""
     if not isinstance(answer, dict):
         return []
-    if item.type == Item.Type.SINGLE_CHOICE:
-        return [answer.get("answer")] if answer.get("answer") is not None else []
-    if item.type == Item.Type.MULTIPLE_CHOICE:
-        return [a for a in answer.get("answers") or [] if isinstance(a, str)]
-    if item.type == Item.Type.RELIANCE_DECISION:
-        if answer.get("decision") == "override":
-            return [answer.get("answer")] if answer.get("answer") is not None else []
-        return [item.spec.get("ai_answer")]
-    if item.type == Item.Type.SCRIPT_CONCORDANCE:
-        value = answer.get("value")
-        return [f"{value:+d}" if value else "0"] if isinstance(value, int) else []
-    return []
+    return unit_for(item.type).chosen(item.spec, answer)
 
 
 def _options(item: Item) -> list[OptionCount]:
     key = item.key.answer if hasattr(item, "key") else {}
-    if item.type == Item.Type.SCRIPT_CONCORDANCE:
-        panel = {str(k).lstrip("+"): v for k, v in (key.get("panel") or {}).items()}
-        top = max(panel.values(), default=0)
-        return [
-            OptionCount(id=f"{v:+d}" if v else "0", text=_("panel votes: %(votes)s") % {"votes": panel.get(str(v), 0)},
-                        is_key=bool(top) and panel.get(str(v), 0) == top)
-            for v in (-2, -1, 0, 1, 2)
-        ]
-    if item.type not in CHOICE_TYPES:
-        return []
-    right = set(key.get("correct") or []) if item.type == Item.Type.MULTIPLE_CHOICE else {key.get("answer")}
-    return [
-        OptionCount(id=o.get("id"), text=o.get("text", ""), is_key=o.get("id") in right)
-        for o in item.spec.get("options") or [] if isinstance(o, dict)
-    ]
+    return [OptionCount(id=option_id, text=text, is_key=is_key)
+            for option_id, text, is_key in unit_for(item.type).analysis_options(item.spec, key)]
 
 
-def _spans(item: Item) -> list[SpanDetection]:
+def _spans(item: Item) -> list[SpanDetection] | None:
+    """The seeded error spans of the item's key; None for a type without spans."""
     text = ""
     if item.artifact is not None and isinstance(item.artifact.content, dict):
         text = item.artifact.content.get("text") or ""
-    out = []
-    for span in (item.key.answer.get("spans") or []) if hasattr(item, "key") else []:
-        if not isinstance(span, dict):
-            continue
-        start, end = span.get("start"), span.get("end")
-        excerpt = text[start:end] if isinstance(start, int) and isinstance(end, int) else ""
-        out.append(SpanDetection(start=start, end=end, failure_mode=span.get("failure_mode", ""),
-                                 severity=span.get("severity", "minor"), excerpt=excerpt))
-    return out
+    spans = unit_for(item.type).analysis_spans(item.key.answer if hasattr(item, "key") else {}, text)
+    return None if spans is None else [SpanDetection(**span) for span in spans]
 
 
 def version_items(*, version: CourseVersion) -> list[Item]:
@@ -167,9 +137,8 @@ def version_items(*, version: CourseVersion) -> list[Item]:
 def version_item_analysis(*, version: CourseVersion) -> list[ItemStats]:
     """The statistics of every item of ``version`` (four queries)."""
     items = version_items(version=version)
-    stats = {item.pk: ItemStats(item=item, options=_options(item),
-                                spans=_spans(item) if item.type == Item.Type.ERROR_SPANS else [])
-             for item in items}
+    seeded = {item.pk: _spans(item) for item in items}
+    stats = {item.pk: ItemStats(item=item, options=_options(item), spans=seeded[item.pk] or []) for item in items}
     rows = list(
         Grade.objects.filter(is_final=True, response__item__case__module__version=version)
         .values_list("response__attempt_id", "response__item_id", "score", "response__answer")
@@ -178,7 +147,7 @@ def version_item_analysis(*, version: CourseVersion) -> list[ItemStats]:
         Response.objects.filter(item__case__module__version=version)
         .exclude(state=Response.State.GRADED).values("item_id").annotate(n=Count("id")).values_list("item_id", "n")
     )
-    span_items = [item.pk for item in items if item.type == Item.Type.ERROR_SPANS]
+    span_items = [item.pk for item in items if seeded[item.pk] is not None]
     detections = (
         Grade.objects.filter(is_final=True, response__item_id__in=span_items)
         .values_list("response__item_id", "detail__key_spans")
@@ -220,11 +189,11 @@ def version_item_analysis(*, version: CourseVersion) -> list[ItemStats]:
 def _count_options(item: Item, s: ItemStats, answers: dict[int, dict], upper: set[int], lower: set[int]) -> None:
     if not s.options:
         return
+    unit = unit_for(item.type)
     by_id = {o.id: o for o in s.options}
-    accepted = 0
+    accepted = []
     for attempt_id, answer in answers.items():
-        if item.type == Item.Type.RELIANCE_DECISION and isinstance(answer, dict):
-            accepted += answer.get("decision") == "accept"
+        accepted.append(unit.accepted_ai(answer))
         for chosen in Counter(_chosen(item, answer)):
             option = by_id.get(chosen)
             if option is None:
@@ -234,8 +203,8 @@ def _count_options(item: Item, s: ItemStats, answers: dict[int, dict], upper: se
             option.lower += attempt_id in lower
     for option in s.options:
         option.share = option.count / len(answers) if answers else None
-    if item.type == Item.Type.RELIANCE_DECISION and answers:
-        s.accept_rate = accepted / len(answers)
+    if answers and None not in accepted:
+        s.accept_rate = sum(accepted) / len(answers)
 
 
 def _flags(s: ItemStats) -> list[str]:
@@ -252,7 +221,7 @@ def _flags(s: ItemStats) -> list[str]:
             flags.append(_("Stronger trainees do worse on this item than weaker ones; check the key."))
         elif s.discrimination < 0.2 and not (s.facility is not None and s.facility > 0.95):
             flags.append(_("It discriminates poorly between stronger and weaker trainees (D below 0.2)."))
-    if s.item.type in CHOICE_TYPES:
+    if unit_for(s.item.type).distractors:
         for option in s.options:
             if option.is_key:
                 continue

@@ -41,6 +41,7 @@ from training.queue import enqueue_on_commit, publish_rollback_unsafe
 
 from .graders import GradeResult, grader_for
 from .grading import answer_for_grading, artifact_payload, grade_store, item_key_errors
+from .items import unit_for
 from .key_twins import KeyTwin, item_key_twins, item_twins
 from .models import Grade, KeyFix, RegradeChange, RegradeJob, Response
 
@@ -197,7 +198,7 @@ def _candidates(item: Item) -> QuerySet[Response]:
 
 def _confirmed_manually(item: Item, state: str, graded_by_id: int | None, is_final: bool | None) -> bool:
     return (
-        item.type == Item.Type.FREE_TEXT and state == Response.State.GRADED and bool(is_final)
+        unit_for(item.type).marked_by_faculty and state == Response.State.GRADED and bool(is_final)
         and graded_by_id is not None
     )
 

@@ -2,26 +2,30 @@
 
 Artifacts and items hold structured JSON (options, span keys, rubric criteria, overlay
 boxes…). Their editors post numbered rows (``options-0-text``, ``spans-2-end``…); the
-parsers below turn a POST into the package form (``spec``, ``key``, ``content``) and
-report unreadable values at the very paths the package validation uses
-(``key.spans[2].end``), so one error report covers both. Blank rows are ignored, so the
-pages can always offer a few empty rows to fill in.
+parsers turn a POST into the package form (``spec``, ``key``, ``content``) and report
+unreadable values at the very paths the package validation uses (``key.spans[2].end``), so
+one error report covers both. Blank rows are ignored, so the pages can always offer a few
+empty rows to fill in. An item's ``spec`` and ``key`` are parsed by its type's unit
+(``quizzes.items``); the row and number readers are shared with it (``quizzes.items.formdata``).
 """
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from courses.models import Competency, CourseVersion, FailureMode, Item, Module
+from courses.models import Competency, CourseVersion, FailureMode, Module
+from quizzes.items import unit_for
+from quizzes.items.formdata import checked as _checked
+from quizzes.items.formdata import lines as _lines
+from quizzes.items.formdata import number_field as _number
+from quizzes.items.formdata import rows
+from quizzes.items.script_concordance import SCALE
 
 Errors = dict[str, list[str]]
 BLANK_ROWS = 2
-OPTION_IDS = "abcdefghijklmnopqrstuvwxyz"
-SCALE = (("m2", -2), ("m1", -1), ("0", 0), ("p1", 1), ("p2", 2))
 
 
 # ---------------------------------------------------------------- plain forms
@@ -113,171 +117,12 @@ def add_service_errors(form: forms.Form, errors: Errors, message: str) -> None:
         form.add_error(None, message)
 
 
-# ---------------------------------------------------------------- rows
-
-
-def rows(data, prefix: str, fields: tuple[str, ...], *, ignore: tuple[str, ...] = ()) -> list[dict[str, str]]:
-    """The non-blank numbered rows ``prefix-N-field`` of a POST, in the order of N."""
-    pattern = re.compile(rf"^{re.escape(prefix)}-(\d+)-")
-    indices = sorted({int(m.group(1)) for name in data.keys() if (m := pattern.match(name))})
-    out = []
-    for i in indices:
-        row = {f: (data.get(f"{prefix}-{i}-{f}") or "") for f in fields}
-        if any(row[f].strip() for f in fields if f not in ignore):
-            row["_posted"] = str(i)
-            out.append(row)
-    return out
-
-
-def _number(errors: Errors, value: str, path: str, *, integer: bool = False, required: bool = False):
-    value = (value or "").strip().replace(",", ".").replace("\u2212", "-")
-    if not value:
-        if required:
-            errors.setdefault(path, []).append(_("this field is required"))
-        return None
-    try:
-        number = float(value)
-    except ValueError:
-        errors.setdefault(path, []).append(_("must be a number") if not integer else _("must be a whole number"))
-        return None
-    if integer:
-        if not number.is_integer():
-            errors.setdefault(path, []).append(_("must be a whole number"))
-            return None
-        return int(number)
-    return int(number) if number.is_integer() and "." not in value and "e" not in value.lower() else number
-
-
-parse_number = _number  # public name, for the grading queue's points
-
-
-def _lines(value: str) -> list[str]:
-    return [line.strip() for line in (value or "").replace("\r\n", "\n").split("\n") if line.strip()]
-
-
-def _checked(data, name: str) -> bool:
-    return data.get(name) in ("on", "1", "true", "yes")
-
-
-def _posted_index(data, name: str, kept: list[dict]) -> int | None:
-    """The row (in the kept order) a radio button named ``name`` points at."""
-    value = data.get(name)
-    for i, row in enumerate(kept):
-        if row["_posted"] == value:
-            return i
-    return None
-
-
-def _options(data, errors: Errors, path: str = "spec.options") -> list[dict]:
-    kept = rows(data, "options", ("id", "text"))
-    used = {row["id"].strip() for row in kept if row["id"].strip()}
-    free = (c for c in OPTION_IDS if c not in used)
-    for row in kept:
-        if not row["id"].strip():
-            row["id"] = next(free, "")
-    return kept
-
-
 # ---------------------------------------------------------------- items
 
 
 def item_spec_key(item_type: str, data) -> tuple[dict, Any, Errors]:
     """The ``spec`` and ``key`` an item editor posted, with unreadable values at their paths."""
-    errors: Errors = {}
-    spec: dict[str, Any] = {}
-    key: Any = {}
-    if item_type == Item.Type.ERROR_SPANS:
-        if _checked(data, "labels_required"):
-            spec["labels_required"] = True
-        spans = []
-        for i, row in enumerate(rows(data, "spans", ("start", "end", "failure_mode", "severity", "corrections"),
-                                     ignore=("severity",))):
-            path = f"key.spans[{i}]"
-            span: dict[str, Any] = {
-                "start": _number(errors, row["start"], f"{path}.start", integer=True, required=True),
-                "end": _number(errors, row["end"], f"{path}.end", integer=True, required=True),
-                "failure_mode": row["failure_mode"].strip(),
-            }
-            if not span["failure_mode"]:
-                errors.setdefault(f"{path}.failure_mode", []).append(_("choose a failure mode"))
-            if row["severity"].strip():
-                span["severity"] = row["severity"].strip()
-            corrections = _lines(row["corrections"])
-            if corrections:
-                span["corrections"] = corrections
-            spans.append(span)
-        key = {"spans": spans}
-    elif item_type in (Item.Type.SINGLE_CHOICE, Item.Type.MULTIPLE_CHOICE, Item.Type.RELIANCE_DECISION):
-        kept = _options(data, errors)
-        spec["options"] = [{"id": row["id"].strip(), "text": row["text"].strip()} for row in kept]
-        ids = [o["id"] for o in spec["options"]]
-        if item_type == Item.Type.SINGLE_CHOICE:
-            if _checked(data, "certainty"):
-                spec["certainty"] = True
-            right = _posted_index(data, "answer", kept)
-            key = {"answer": ids[right]} if right is not None else {}
-            if right is None:
-                errors.setdefault("key.answer", []).append(_("mark the right option"))
-        elif item_type == Item.Type.MULTIPLE_CHOICE:
-            correct, weights = [], {}
-            for i, row in enumerate(kept):
-                if _checked(data, f"options-{row['_posted']}-correct"):
-                    correct.append(ids[i])
-                weight = _number(errors, data.get(f"options-{row['_posted']}-weight", ""), f"key.weights.{ids[i]}")
-                if weight is not None:
-                    weights[ids[i]] = weight
-            key = {"correct": correct}
-            if weights:
-                key["weights"] = weights
-        else:
-            spec = {"question": (data.get("question") or "").strip(), **spec}
-            ai = _posted_index(data, "ai_answer", kept)
-            right = _posted_index(data, "answer", kept)
-            if ai is not None:
-                spec["ai_answer"] = ids[ai]
-            else:
-                errors.setdefault("spec.ai_answer", []).append(_("mark the option the AI recommends"))
-            spec["decide_first"] = _checked(data, "decide_first")
-            spec["ask_confidence"] = _checked(data, "ask_confidence")
-            key = {"answer": ids[right]} if right is not None else {}
-            if right is None:
-                errors.setdefault("key.answer", []).append(_("mark the right option"))
-    elif item_type == Item.Type.NUMERIC:
-        if (data.get("unit") or "").strip():
-            spec["unit"] = data.get("unit").strip()
-        key = {"value": _number(errors, data.get("value", ""), "key.value", required=True)}
-        for name in ("tolerance_abs", "tolerance_rel"):
-            value = _number(errors, data.get(name, ""), f"key.{name}")
-            if value is not None:
-                key[name] = value
-    elif item_type == Item.Type.SCRIPT_CONCORDANCE:
-        spec = {"hypothesis": (data.get("hypothesis") or "").strip(),
-                "new_information": (data.get("new_information") or "").strip()}
-        panel = {}
-        for name, value in SCALE:
-            votes = _number(errors, data.get(f"panel_{name}", ""), f'key.panel.{value}', integer=True)
-            panel[str(value)] = votes if votes is not None else 0
-        key = {"panel": panel}
-    elif item_type == Item.Type.FREE_TEXT:
-        words = _number(errors, data.get("max_words", ""), "spec.max_words", integer=True)
-        if words is not None:
-            spec["max_words"] = words
-        if _checked(data, "auto"):
-            spec["auto"] = True
-        criteria = []
-        for i, row in enumerate(rows(data, "criteria", ("id", "text", "points", "look_for"))):
-            path = f"key.criteria[{i}]"
-            criterion: dict[str, Any] = {
-                "id": row["id"].strip() or f"criterion-{i + 1}",
-                "text": row["text"].strip(),
-                "points": _number(errors, row["points"], f"{path}.points", required=True),
-            }
-            groups = [[alt.strip() for alt in line.split("|") if alt.strip()] for line in _lines(row["look_for"])]
-            if groups:
-                criterion["look_for"] = groups
-            criteria.append(criterion)
-        key = {"criteria": criteria}
-    return spec, key, errors
+    return unit_for(item_type).parse_editor(data)
 
 
 def _blank(fields: tuple[str, ...], start: int, count: int = BLANK_ROWS, **extra) -> list[dict]:
@@ -432,54 +277,6 @@ def artifact_editor(kind: str, content: Any, errors: Errors | None = None) -> di
         "out_of_scope": "\n".join(content.get("out_of_scope") or []),
         "limitations": "\n".join(content.get("limitations") or []),
     }
-
-
-# ---------------------------------------------------------------- answers (preview)
-
-
-def answer_from_post(item: Item, data) -> tuple[dict, Errors]:
-    """The answer payload a trainee form posted (the API's shape), for the in-memory preview."""
-    errors: Errors = {}
-    answer: dict[str, Any] = {}
-    if item.type == Item.Type.ERROR_SPANS:
-        spans = []
-        for i, row in enumerate(rows(data, "answer-spans", ("start", "end", "label", "correction"), ignore=("label",))):
-            span: dict[str, Any] = {
-                "start": _number(errors, row["start"], f"answer.spans[{i}].start", integer=True, required=True),
-                "end": _number(errors, row["end"], f"answer.spans[{i}].end", integer=True, required=True),
-            }
-            if row["label"].strip():
-                span["label"] = row["label"].strip()
-            if row["correction"].strip():
-                span["correction"] = row["correction"].strip()
-            spans.append(span)
-        answer["spans"] = spans
-    elif item.type == Item.Type.RELIANCE_DECISION:
-        answer["decision"] = data.get("decision") or None
-        if data.get("own_answer"):
-            answer["answer"] = data.get("own_answer")
-        confidence = _number(errors, data.get("confidence", ""), "answer.confidence", integer=True)
-        if confidence is not None:
-            answer["confidence"] = confidence
-        if answer["decision"] is None:
-            errors.setdefault("answer.decision", []).append(_("accept or override the AI output"))
-    elif item.type == Item.Type.SINGLE_CHOICE:
-        if data.get("choice"):
-            answer["answer"] = data.get("choice")
-        else:
-            errors.setdefault("answer.answer", []).append(_("choose an option"))
-        certainty = _number(errors, data.get("certainty", ""), "answer.certainty", integer=True)
-        if certainty is not None:
-            answer["certainty"] = certainty
-    elif item.type == Item.Type.MULTIPLE_CHOICE:
-        answer["answers"] = data.getlist("choices") if hasattr(data, "getlist") else list(data.get("choices", []))
-    elif item.type == Item.Type.NUMERIC:
-        answer["value"] = _number(errors, data.get("value", ""), "answer.value", required=True)
-    elif item.type == Item.Type.SCRIPT_CONCORDANCE:
-        answer["value"] = _number(errors, data.get("scale", ""), "answer.value", integer=True, required=True)
-    elif item.type == Item.Type.FREE_TEXT:
-        answer["text"] = (data.get("text") or "").replace("\r\n", "\n")
-    return answer, errors
 
 
 def taxonomy_choices() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:

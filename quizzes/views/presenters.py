@@ -5,22 +5,22 @@ The rules about what a trainee may see are the selectors' (``ai_output_hidden``,
 AI output and the AI's answer are never put into a template's context, and neither are
 keys, rationales or ground truth before the feedback is due, so no template can leak them.
 """
-import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.urls import reverse
-from django.utils.html import conditional_escape, escape
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from courses.models import Artifact, Item, Module
-from courses.rendering import render_markdown, render_markdown_inline
-from courses.taxonomy import COMPETENCIES, FAILURE_MODES
+from courses.taxonomy import COMPETENCIES
 from quizzes.apis import translate_feedback
 from quizzes.forms import FieldErrors
+from quizzes.items import FeedbackContext, FormContext, unit_for
+from quizzes.items.display import failure_mode_name, markdown_html, option_html, option_labels
 from quizzes.models import Attempt, Response
 from quizzes.selectors import ai_output_hidden, feedback_is_due
 
@@ -30,69 +30,11 @@ _WORD = re.compile(r"\S+")
 _AI_SPEC_FIELDS = ("ai_answer",)  # as quizzes.apis: part of the AI output, hidden with it
 
 
-@functools.lru_cache(maxsize=4096)
-def _rendered(text: str, media: tuple[tuple[str, str], ...], inline: bool = False) -> str:
-    return (render_markdown_inline if inline else render_markdown)(text, dict(media))
-
-
-def _media_key(media: Mapping[str, str] | None) -> tuple[tuple[str, str], ...]:
-    return tuple(sorted((media or {}).items()))
-
-
-def markdown_html(text: str, media: Mapping[str, str] | None = None) -> SafeString:
-    """Authored Markdown as HTML, sanitised by courses.rendering (nh3), safe to insert;
-    ``media`` maps the version's media paths to their URLs, for the images a text shows.
-
-    Rendering is pure (same text and media, same HTML) and costs about a millisecond, and
-    published content never changes, so the results are kept (per process, bounded)."""
-    return mark_safe(_rendered(text or "", _media_key(media)))  # noqa: S308 - sanitised
-
-
-def option_html(text: str, media: Mapping[str, str] | None = None) -> SafeString:
-    """An option's Markdown inside its label (no paragraph around it), as the studio's
-    preview shows it: emphasis, a formula's symbols, an image of the version."""
-    return mark_safe(_rendered(text, _media_key(media), inline=True))  # noqa: S308 - sanitised
-
-
 # ---------------------------------------------------------------- taxonomy labels
-
-def failure_mode_name(code: str | None) -> str:
-    if not code:
-        return ""
-    name = FAILURE_MODES.get(code)
-    return _(name) if name else code
-
-
-def failure_mode_short(code: str | None) -> str:
-    """The failure mode's name without its parenthesis (for tables on a phone)."""
-    return charts.short_label(failure_mode_name(code), 80)
-
-
-def failure_mode_choices() -> list[tuple[str, str]]:
-    return [(code, _(name)) for code, name in FAILURE_MODES.items()]
-
 
 def competency_name(code: str) -> str:
     name = COMPETENCIES.get(code)
     return _(name) if name else code
-
-
-def certainty_choices() -> list[dict]:
-    return [
-        {"value": "1", "label": _("Not sure"), "marks": _("right +1, wrong 0")},
-        {"value": "2", "label": _("Fairly sure"), "marks": _("right +2, wrong −2")},
-        {"value": "3", "label": _("Very sure"), "marks": _("right +3, wrong −6")},
-    ]
-
-
-def scale_choices() -> list[dict]:
-    return [
-        {"value": "-2", "sign": "−2", "label": _("Much less likely")},
-        {"value": "-1", "sign": "−1", "label": _("Less likely")},
-        {"value": "0", "sign": "0", "label": _("Neither more nor less likely")},
-        {"value": "1", "sign": "+1", "label": _("More likely")},
-        {"value": "2", "sign": "+2", "label": _("Much more likely")},
-    ]
 
 
 def role_label(role: str) -> str:
@@ -180,39 +122,6 @@ def artifact_view(artifact: Artifact, *, media: dict[str, str], hidden: bool) ->
 
 # ---------------------------------------------------------------- feedback
 
-def _options(spec: dict, media: Mapping[str, str] | None = None) -> dict[str, SafeString]:
-    """Each option's label as HTML (its Markdown, as in the question), by option id."""
-    return {o["id"]: option_html(str(o.get("text", "")), media)
-            for o in spec.get("options") or [] if isinstance(o, dict) and "id" in o}
-
-
-def _html_list(values) -> SafeString:
-    return mark_safe(", ".join(conditional_escape(v) for v in values))  # noqa: S308 - each part escaped
-
-
-def _quote(text: str, start, end) -> str:
-    if not isinstance(start, int) or not isinstance(end, int) or not 0 <= start < end <= len(text):
-        return _("(a passage outside the text)")
-    quote = text[start:end]
-    return quote if len(quote) <= 240 else quote[:239] + "…"
-
-
-def _highlighted(text: str, key_spans: list[dict], own_spans: list[dict]) -> SafeString:
-    """The AI text with the key's spans and the trainee's spans marked (classes k and t)."""
-    cuts = {0, len(text)}
-    for s in key_spans + own_spans:
-        cuts.update((max(0, min(len(text), s["start"])), max(0, min(len(text), s["end"]))))
-    edges = sorted(cuts)
-    out = []
-    for a, b in zip(edges, edges[1:]):
-        piece = escape(text[a:b])
-        in_key = any(s["start"] < b and a < s["end"] for s in key_spans)
-        in_own = any(s["start"] < b and a < s["end"] for s in own_spans)
-        classes = " ".join(c for c, on in (("k", in_key), ("t", in_own)) if on)
-        out.append(f'<mark class="{classes}">{piece}</mark>' if classes else piece)
-    return mark_safe("".join(out))  # noqa: S308 - text escaped above
-
-
 def feedback_policy_text(policy: str, due_at=None) -> str:
     if policy == Module.FeedbackPolicy.IMMEDIATE:
         return _("You see the answer key and the expert's rationale as soon as an answer is graded.")
@@ -246,7 +155,7 @@ def feedback_view(response: Response, *, due: bool, number: int | None = None,
     """What the feedback block of one answered item shows (see _feedback.html)."""
     item = response.item
     spec = item.spec or {}
-    options = _options(spec, media)
+    options = option_labels(spec, media)
     answer = response.answer or {}
     graded = response.state == Response.State.GRADED
     grade = getattr(response, "grade", None) if graded else None
@@ -263,73 +172,12 @@ def feedback_view(response: Response, *, due: bool, number: int | None = None,
     }
     if graded and not due:
         view["later"] = feedback_policy_text(response.attempt.module.feedback_policy)
-    t = item.type
-    key = item.key.answer if view["due"] else None
-    if t == Item.Type.SINGLE_CHOICE:
-        view["own"].append((_("Your answer"), options.get(answer.get("answer"), answer.get("answer"))))
-        if answer.get("certainty") is not None:
-            labels = {c["value"]: c["label"] for c in certainty_choices()}
-            view["own"].append((_("Your certainty"), labels.get(str(answer["certainty"]), answer["certainty"])))
-        if key:
-            view["key"] = {"answer": options.get(key.get("answer"), key.get("answer"))}
-    elif t == Item.Type.MULTIPLE_CHOICE:
-        ticked = answer.get("answers") or []
-        view["own"].append((_("You ticked"), _html_list(options.get(a, a) for a in ticked) or _("nothing")))
-        if key:
-            correct = key.get("correct") or []
-            view["key"] = {"rows": [
-                {"text": text, "right": oid in correct, "ticked": oid in ticked} for oid, text in options.items()
-            ]}
-    elif t == Item.Type.NUMERIC:
-        unit = spec.get("unit") or ""
-        view["own"].append((_("Your answer"), f"{charts.decimal(answer.get('value'), 4).rstrip('0').rstrip(',.')} {unit}".strip()))
-        if key:
-            view["key"] = {
-                "value": f"{key.get('value')} {unit}".strip(),
-                "tolerance_abs": key.get("tolerance_abs"), "tolerance_rel": charts.percent(key["tolerance_rel"]) if key.get("tolerance_rel") is not None else None,
-            }
-    elif t == Item.Type.SCRIPT_CONCORDANCE:
-        scale = {int(c["value"]): c for c in scale_choices()}
-        chosen = scale.get(answer.get("value"))
-        view["own"].append((_("Your answer"), f"{chosen['sign']} — {chosen['label']}" if chosen else answer.get("value")))
-        if key:
-            panel = {int(k): v for k, v in (key.get("panel") or {}).items()}
-            modal = max(panel.values(), default=0)
-            view["key"] = {"rows": [
-                {"sign": c["sign"], "label": c["label"], "votes": panel.get(v, 0), "modal": panel.get(v, 0) == modal and modal > 0,
-                 "yours": answer.get("value") == v}
-                for v, c in sorted(scale.items())
-            ]}
-    elif t == Item.Type.FREE_TEXT:
-        view["own"].append((_("Your answer"), answer.get("text", "")))
-        view["free_text"] = True
-        if key and grade:
-            confirmed = grade.detail.get("confirmed_points") or {}
-            suggested = {c["id"]: c for c in grade.detail.get("criteria") or []}
-            view["key"] = {"rows": [
-                {"text": c.get("text", ""), "max": c.get("points"),
-                 "awarded": charts.decimal(confirmed.get(c["id"], suggested.get(c["id"], {}).get("suggested", 0)), 1)}
-                for c in key.get("criteria") or []
-            ]}
-    elif t == Item.Type.RELIANCE_DECISION:
-        initial = (response.initial_answer or {}).get("answer")
-        ai = spec.get("ai_answer")
-        if initial:
-            view["own"].append((_("Your unaided answer"), options.get(initial, initial)))
-        view["own"].append((_("The AI recommended"), options.get(ai, ai)))
-        if answer.get("decision") == "accept":
-            view["own"].append((_("Your decision"), _("You accepted the AI's recommendation.")))
-        else:
-            chosen = conditional_escape(options.get(answer.get("answer"), answer.get("answer")))
-            view["own"].append((_("Your decision"), mark_safe(  # noqa: S308 - the sentence and the answer escaped
-                escape(_("You overrode the AI and answered: %(answer)s")) % {"answer": chosen})))
-        if answer.get("confidence") is not None:
-            view["own"].append((_("Your confidence"), f"{answer['confidence']}%"))
-        if key:
-            view["key"] = {"answer": options.get(key.get("answer"), key.get("answer")),
-                           "ai_right": key.get("answer") == ai}
-    elif t == Item.Type.ERROR_SPANS:
-        view["spans"] = _spans_view(response, grade=grade, due=view["due"])
+    unit = unit_for(item.type)
+    view["key_template"] = unit.key_template
+    view.update(unit.feedback_view(FeedbackContext(
+        response=response, spec=spec, answer=answer, options=options,
+        key=item.key.answer if view["due"] else None, grade=grade, due=view["due"],
+    )))
     if view["due"]:
         view["rationale"] = markdown_html(item.key.rationale, media)
         artifact = item.artifact if item.artifact_id else None
@@ -340,37 +188,6 @@ def feedback_view(response: Response, *, due: bool, number: int | None = None,
                 "explanation": markdown_html(artifact.truth_explanation, media),
             }
     return view
-
-
-def _spans_view(response: Response, *, grade, due: bool) -> dict:
-    item = response.item
-    text = (item.artifact.content or {}).get("text", "") if item.artifact_id else ""
-    own = [s for s in (response.answer or {}).get("spans") or [] if isinstance(s, dict)]
-    out = {"own": [
-        {"quote": _quote(text, s.get("start"), s.get("end")), "label": failure_mode_short(s.get("label")),
-         "correction": s.get("correction", "")}
-        for s in own
-    ]}
-    if not (due and grade):
-        return out
-    detail = grade.detail or {}
-    keys = detail.get("key_spans") or []
-    marks = detail.get("trainee_spans") or []
-    out["compared"] = True
-    out["key_rows"] = [
-        {"quote": _quote(text, k["start"], k["end"]), "failure_mode": failure_mode_short(k.get("failure_mode")),
-         "major": k.get("severity") == "major", "found": k.get("found"),
-         "your_label": failure_mode_short(own[k["matched"]].get("label")) if k.get("found") and k.get("matched") is not None and k["matched"] < len(own) else "",
-         "label_right": k.get("label_right"), "correction_ok": k.get("correction_ok")}
-        for k in keys
-    ]
-    out["mark_rows"] = [
-        {"quote": _quote(text, t["start"], t["end"]), "label": failure_mode_short(t.get("label")), "hit": t.get("hit")}
-        for t in marks
-    ]
-    out["highlighted"] = _highlighted(text, [k for k in keys if "start" in k], [t for t in marks if "start" in t])
-    out["no_errors"] = not keys
-    return out
 
 
 class DueCache:
@@ -420,6 +237,7 @@ def item_views(*, items: list[Item], responses: dict[int, Response], attempt: At
             mode = "unaided"
         else:
             mode = "answer"
+        unit = unit_for(item.type)
         override = overrides.get(item.pk) or {}
         errors: FieldErrors = override.get("errors") or FieldErrors()
         values = override.get("values") or {}
@@ -434,41 +252,17 @@ def item_views(*, items: list[Item], responses: dict[int, Response], attempt: At
             "message": override.get("message", ""), "response": response,
             "draft_key": f"{attempt.pk}:{item.pk}" if attempt else "",
             "blocked_by": decide_first_numbers.get(item.artifact_id),
-            "widget": f"quizzes/widgets/{item.type}.html",
+            "widget": unit.widget_template,
         }
         if mode == "answered":
             view["feedback"] = feedback_view(response, due=due(response), number=number, media=media)
         if mode in ("unaided", "answer") and attempt is not None:
             name = "trainee-unaided" if mode == "unaided" else "trainee-answer"
             view["action"] = reverse(name, args=[attempt.pk, item.pk])
-        if mode == "answer" and item.type == Item.Type.RELIANCE_DECISION:
-            ai = spec.get("ai_answer")  # present: the item's AI output is not hidden in this mode
-            view["ai_answer_text"] = next((o["text"] for o in options if o["id"] == ai), "")
-            view["override_options"] = [o for o in options if o["id"] != ai]
-            initial = (response.initial_answer or {}).get("answer") if response else None
-            view["initial_text"] = next((o["text"] for o in options if o["id"] == initial), "") if initial else ""
-            view["confidence"] = values.get("confidence") or "50"
-            if item.decide_first and item.artifact_id in artifacts:
-                artifacts[item.artifact_id].revealed_for = {"id": item.pk, "number": number}
-        if mode == "answer" and item.type == Item.Type.ERROR_SPANS and item.artifact_id in artifacts:
-            artifact = artifacts[item.artifact_id]
-            if artifact.selectable_for is None:
-                artifact.selectable_for = item.pk
-            text = artifact.data.get("text", "")
-            view["span_rows"] = [
-                {**row, "quote": _quote(text, row.get("start"), row.get("end")),
-                 "errors": errors.spans.get(i, {})}
-                for i, row in enumerate(values.get("spans") or [])
-            ]
-            view["failure_modes"] = failure_mode_choices()
-            view["labels_required"] = spec.get("labels_required") is True
-            view["artifact_number"] = list(artifacts).index(item.artifact_id) + 1
-        if item.type == Item.Type.SINGLE_CHOICE:
-            view["certainty_choices"] = certainty_choices()
-        if item.type == Item.Type.SCRIPT_CONCORDANCE:
-            view["scale"] = scale_choices()
-        if item.type == Item.Type.MULTIPLE_CHOICE:
-            view["ticked"] = set(values.get("answers") or [])
+        view.update(unit.form_view(FormContext(
+            item=item, number=number, mode=mode, spec=spec, options=options, values=values,
+            span_errors=errors.spans, response=response, artifacts=artifacts,
+        )))
         views.append(view)
     return views
 

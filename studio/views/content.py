@@ -27,6 +27,7 @@ from studio.forms import (
 from courses.packages.media import CONTENT_TYPES, MAX_BYTES, image_size
 from courses.models import Artifact, Case, CourseVersion, Item, ItemKey, Lesson, Module
 from courses.selectors import course_draft, version_media_urls
+from quizzes.items import unit_for
 from quizzes.models import KeyFix, RegradeJob
 from training.api_errors import ApplicationError
 
@@ -366,6 +367,7 @@ def _save_item(request, case: Case, item_type: str, item: Item | None):
 
 def item_page_context(request, case: Case, item_type: str, item: Item | None, errors: dict, editable: bool) -> dict:
     competencies, failure_modes = taxonomy_choices()
+    unit = unit_for(item_type)
     artifacts = list(case.artifacts.order_by("position"))
     if request.method == "POST" and errors:
         post = request.POST
@@ -380,8 +382,8 @@ def item_page_context(request, case: Case, item_type: str, item: Item | None, er
         spec = item.spec if item else {}
         key = stored_key.answer if stored_key else {}
         default_artifact = request.GET.get("artifact", "")
-        if not default_artifact and item is None and item_type == Item.Type.ERROR_SPANS:
-            first_text = next((a for a in artifacts if a.kind == Artifact.Kind.TEXT), None)
+        if not default_artifact and item is None and unit.artifact_kinds:
+            first_text = next((a for a in artifacts if a.kind in unit.artifact_kinds), None)
             default_artifact = str(first_text.pk) if first_text else ""
         values = {
             "slug": item.slug if item else "", "artifact": str(item.artifact_id or "") if item else default_artifact,
@@ -389,8 +391,8 @@ def item_page_context(request, case: Case, item_type: str, item: Item | None, er
             "competencies": [c.code for c in item.competencies.all()] if item else [],
             "failure_modes": [m.code for m in item.failure_modes.all()] if item else [],
         }
-    if item_type == Item.Type.ERROR_SPANS:
-        choices = [a for a in artifacts if a.kind == Artifact.Kind.TEXT]
+    if unit.artifact_kinds:
+        choices = [a for a in artifacts if a.kind in unit.artifact_kinds]
     else:
         choices = artifacts
     return {
@@ -398,7 +400,7 @@ def item_page_context(request, case: Case, item_type: str, item: Item | None, er
         "editor": item_editor(item_type, spec, key, errors), "values": values, "errors": errors,
         "artifact_choices": choices,
         "artifact_texts": {str(a.pk): a.content.get("text", "") for a in artifacts if a.kind == Artifact.Kind.TEXT},
-        "needs_artifact": item_type in (Item.Type.ERROR_SPANS, Item.Type.RELIANCE_DECISION, Item.Type.SCRIPT_CONCORDANCE),
+        "needs_artifact": unit.needs_artifact,
         "competency_choices": competencies, "failure_mode_choices": failure_modes, "editable": editable,
         "severities": [("minor", _("minor")), ("major", _("major"))],
         "crumbs": _crumbs(case) + [(case.title, reverse("studio:case", args=[case.pk]))],

@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 
 from schools.selectors import trainee_course_school_id
 from schools.services import audit_record
-from studio.forms import parse_number
 from courses.models import Item
+from quizzes.items.formdata import number_field as parse_number
 from training.api_errors import ApplicationError
 from training.permissions import permission_required
 

@@ -1,22 +1,22 @@
 """Preview a case as a trainee sees it, answering and getting feedback, storing nothing.
 
 The page renders the case read-only with each item's answer form; an answer is posted
-back here, checked with the item type's ``validate_answer`` and graded in memory by the
-pure grader, and the feedback, score, key and rationale are shown beside the item. No
-attempt, response or grade is created. Decide-first items work as for trainees: the AI
-output the item is about stays hidden until the unaided answer is given; that answer is
-carried in the page's forms (``initial-<item id>``), not stored.
+back here, read by the item type's unit (the trainee page's parser, with the same field
+names), checked with its ``validate_answer`` and graded in memory by the pure grader, and
+the feedback, score, key and rationale are shown beside the item. No attempt, response or
+grade is created. Decide-first items work as for trainees: the AI output the item is about
+stays hidden until the unaided answer is given; that answer is carried in the page's forms
+(``initial-<item id>``), not stored.
 """
 from __future__ import annotations
 
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from studio.forms import answer_from_post
 from courses.models import Artifact, Case, FailureMode, Item
 from courses.selectors import version_media_urls
 from quizzes.apis import translate_feedback
-from quizzes.graders import grader_for
+from quizzes.items import unit_for
 from quizzes.services import artifact_payload
 
 from .access import author_required, owned
@@ -31,7 +31,7 @@ def _initials(data, items: dict[int, Item]) -> dict[int, str]:
             except ValueError:
                 continue
             item = items.get(item_id)
-            if item is not None and item.decide_first and not grader_for(item.type).validate_initial_answer(
+            if item is not None and item.decide_first and not unit_for(item.type).grader.validate_initial_answer(
                 item.spec, {"answer": value},
             ):
                 out[item_id] = value
@@ -58,37 +58,16 @@ def _messages(field_errors) -> list[str]:
     return out
 
 
+def _parse_messages(parsed) -> list[str]:
+    """The refusals of the answer parser, as the trainee page words them."""
+    return [message for messages in parsed.errors.values() for message in messages]
+
+
 def key_summary(item: Item) -> list[str]:
     """The key of an item in sentences, for the preview's feedback."""
     key = item.key.answer if hasattr(item, "key") else {}
-    options = {o.get("id"): o.get("text") for o in item.spec.get("options") or [] if isinstance(o, dict)}
-    if item.type in (Item.Type.SINGLE_CHOICE, Item.Type.RELIANCE_DECISION):
-        return [_("Right answer: %(option)s") % {"option": options.get(key.get("answer"), key.get("answer"))}]
-    if item.type == Item.Type.MULTIPLE_CHOICE:
-        return [_("Right options: %(options)s") % {
-            "options": "; ".join(str(options.get(o, o)) for o in key.get("correct") or []),
-        }]
-    if item.type == Item.Type.NUMERIC:
-        tolerance = key.get("tolerance_abs")
-        if tolerance is None and key.get("tolerance_rel") is not None:
-            tolerance = abs(key["value"]) * key["tolerance_rel"]
-        return [_("Right value: %(value)s ± %(tolerance)s %(unit)s") % {
-            "value": key.get("value"), "tolerance": tolerance or 0, "unit": item.spec.get("unit", ""),
-        }]
-    if item.type == Item.Type.SCRIPT_CONCORDANCE:
-        panel = key.get("panel") or {}
-        return [_("Panel votes: %(votes)s") % {"votes": ", ".join(f"{k}: {v}" for k, v in panel.items())}]
-    if item.type == Item.Type.FREE_TEXT:
-        return [f"{c.get('text')} ({c.get('points')})" for c in key.get("criteria") or []]
-    if item.type == Item.Type.ERROR_SPANS:
-        text = (item.artifact.content or {}).get("text", "") if item.artifact else ""
-        return [
-            _("“%(excerpt)s” (%(mode)s, %(severity)s)") % {
-                "excerpt": text[s["start"]:s["end"]], "mode": s.get("failure_mode"), "severity": s.get("severity", "minor"),
-            }
-            for s in key.get("spans") or [] if isinstance(s, dict)
-        ] or [_("This text contains no error.")]
-    return []
+    text = (item.artifact.content or {}).get("text", "") if item.artifact else ""
+    return unit_for(item.type).key_summary(item.spec, key, text)
 
 
 @author_required
@@ -136,31 +115,32 @@ def case_preview(request, pk: int):
 
 def _answer(item: Item, post, initials: dict[int, str]) -> dict:
     """Check and grade one posted answer in memory; nothing is stored."""
-    grader = grader_for(item.type)
+    unit = unit_for(item.type)
     if post.get("step") == "unaided":
-        value = post.get("initial_answer") or ""
-        errors = grader.validate_initial_answer(item.spec, {"answer": value})
+        parsed = unit.parse_unaided(item.spec, post)
+        if parsed.payload is None:
+            return {"errors": _parse_messages(parsed)}
+        errors = unit.grader.validate_initial_answer(item.spec, parsed.payload)
         if errors:
             return {"errors": _messages(errors)}
-        initials[item.pk] = value
+        initials[item.pk] = parsed.payload["answer"]
         return {"unaided": True}
     if item.decide_first and item.pk not in initials:
         return {"errors": [_("Give your unaided answer first; the AI output is shown after it.")]}
-    answer, parse_errors = answer_from_post(item, post)
-    if parse_errors:
-        return {"errors": [f"{path}: {m}" for path, ms in parse_errors.items() for m in ms], "answer": answer}
-    errors = grader.validate_answer(item.spec, answer, artifact_payload(item))
+    parsed = unit.parse_answer(item.spec, post)
+    answer = parsed.payload
+    if answer is None:
+        return {"errors": _parse_messages(parsed), "answer": parsed.values}
+    errors = unit.validate_answer(item.spec, answer, artifact_payload(item))
     if errors:
         return {"errors": _messages(errors), "answer": answer}
-    graded = dict(answer)
-    if item.type == Item.Type.RELIANCE_DECISION:
-        graded["initial_answer"] = initials.get(item.pk)
-    result = grader.grade(item.spec, item.key.answer, graded, artifact_payload(item))
+    graded = unit.grading_answer(answer, initials.get(item.pk))
+    result = unit.grade(item.spec, item.key.answer, graded, artifact_payload(item))
     text = _text(item)
     spans = [
         {**span, "excerpt": text[span["start"]:span["end"]]}
         for span in result.detail.get("key_spans", [])
-    ] if item.type == Item.Type.ERROR_SPANS else []
+    ]
     return {
         "score": result.score, "cbm_mark": result.cbm_mark, "feedback": translate_feedback(result.feedback),
         "needs_review": result.needs_review, "key": key_summary(item), "rationale": item.key.rationale,

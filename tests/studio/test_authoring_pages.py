@@ -420,7 +420,7 @@ def test_the_preview_grades_in_memory_and_stores_nothing(published, studio):
     item = case.items.get(slug="which-lobe")
     url = reverse("studio:preview", args=[case.pk])
     assert studio.get(url).status_code == 200
-    response = studio.post(url, {"item": item.pk, "choice": "rll", "certainty": "3"})
+    response = studio.post(url, {"item": item.pk, "answer": "rll", "certainty": "3"})
     page = response.content.decode()
     assert response.status_code == 200 and "Score: 100%" in page and "certainty mark 3" in page
     assert not (Attempt.objects.exists() or Response.objects.exists() or Grade.objects.exists())
@@ -429,7 +429,7 @@ def test_the_preview_grades_in_memory_and_stores_nothing(published, studio):
 def test_the_preview_reports_an_invalid_answer(published, studio):
     case = Case.objects.get(module__version=published, slug="portable-film")
     item = case.items.get(slug="which-lobe")
-    response = studio.post(reverse("studio:preview", args=[case.pk]), {"item": item.pk, "choice": "zz"})
+    response = studio.post(reverse("studio:preview", args=[case.pk]), {"item": item.pk, "answer": "zz", "certainty": "2"})
     assert response.status_code == 400 and "not an option" in response.content.decode()
 
 
@@ -441,10 +441,10 @@ def test_the_preview_keeps_the_ai_output_hidden_until_the_unaided_answer(publish
     assert "shown after you give your own answer" in first and "documented penicillin allergy" not in first
     early = studio.post(url, {"item": item.pk, "decision": "accept", "confidence": "50"})
     assert "Give your unaided answer first" in early.content.decode()
-    unaided = studio.post(url, {"item": item.pk, "step": "unaided", "initial_answer": "correct"}).content.decode()
+    unaided = studio.post(url, {"item": item.pk, "step": "unaided", "answer": "correct"}).content.decode()
     assert "documented penicillin allergy" in unaided and f'name="initial-{item.pk}" value="correct"' in unaided
     final = studio.post(url, {"item": item.pk, f"initial-{item.pk}": "correct", "decision": "override",
-                              "own_answer": "correct", "confidence": "80"}).content.decode()
+                              "answer": "correct", "confidence": "80"}).content.decode()
     assert "Score: 100%" in final
     assert not Response.objects.exists()
 
@@ -453,7 +453,7 @@ def test_the_preview_grades_selected_spans(published, studio):
     case = Case.objects.get(module__version=published, slug="fabricated-allergy")
     item = case.items.get(slug="find-the-errors")
     decide_first = case.items.get(slug="accept-the-plan")
-    answer = {"item": item.pk, "answer-spans-0-start": "72", "answer-spans-0-end": "116", "answer-spans-0-label": "HAL"}
+    answer = {"item": item.pk, "span_start": "72", "span_end": "116", "span_label": "HAL", "span_correction": ""}
     # The text is the AI output of a decide-first item too: it stays hidden until that answer.
     blocked = studio.post(reverse("studio:preview", args=[case.pk]), answer)
     assert blocked.status_code == 400 and "Errors found" not in blocked.content.decode()

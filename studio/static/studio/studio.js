@@ -160,7 +160,12 @@
     if (!this.table) { return []; }
     var prefix = this.prefix;
     return Array.prototype.map.call(this.table.tBodies[0].querySelectorAll("tr"), function (row) {
-      var get = function (name) { return row.querySelector("[name$='-" + name + "'][name^='" + prefix + "-']"); };
+      // Numbered rows (spans-0-start) in the editors; repeated names (span_start) in the preview,
+      // which posts the trainee page's fields.
+      var get = function (name) {
+        return row.querySelector("[name$='-" + name + "'][name^='" + prefix + "-']") ||
+          row.querySelector("[name='" + prefix + "_" + name + "']");
+      };
       return { row: row, start: get("start"), end: get("end"), severity: get("severity") };
     });
   };

@@ -1,0 +1,72 @@
+"""``multiple_choice``: several options; right ticks add, wrong ticks subtract (weights in the key)."""
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from quizzes.graders import multiple_choice as grader
+
+from .base import Errors, FeedbackContext, FormContext, ItemUnit, ParsedAnswer, option_choices
+from .display import html_list
+from .formdata import checked, number_field, option_rows, options_spec
+
+
+class MultipleChoice(ItemUnit):
+    type = "multiple_choice"
+    grader = grader
+    answer_fields = ("answers",)
+    widget_template = "quizzes/widgets/multiple_choice.html"
+    key_template = "quizzes/items/multiple_choice_key.html"
+    distractors = True
+
+    def read_answer(self, spec: dict, post, parsed: ParsedAnswer) -> None:
+        answers = post.getlist("answers")
+        parsed.values["answers"] = answers
+        parsed.payload["answers"] = answers
+
+    def parse_editor(self, data) -> tuple[dict, Any, Errors]:
+        errors: Errors = {}
+        kept = option_rows(data)
+        spec = {"options": options_spec(kept)}
+        ids = [o["id"] for o in spec["options"]]
+        correct, weights = [], {}
+        for i, row in enumerate(kept):
+            if checked(data, f"options-{row['_posted']}-correct"):
+                correct.append(ids[i])
+            weight = number_field(errors, data.get(f"options-{row['_posted']}-weight", ""), f"key.weights.{ids[i]}")
+            if weight is not None:
+                weights[ids[i]] = weight
+        key: dict[str, Any] = {"correct": correct}
+        if weights:
+            key["weights"] = weights
+        return spec, key, errors
+
+    def key_summary(self, spec: dict, key: dict, text: str) -> list[str]:
+        options = {o.get("id"): o.get("text") for o in spec.get("options") or [] if isinstance(o, dict)}
+        return [_("Right options: %(options)s") % {
+            "options": "; ".join(str(options.get(o, o)) for o in key.get("correct") or []),
+        }]
+
+    def form_view(self, ctx: FormContext) -> dict:
+        return {"ticked": set(ctx.values.get("answers") or [])}
+
+    def feedback_view(self, ctx: FeedbackContext) -> dict:
+        options = ctx.options
+        ticked = ctx.answer.get("answers") or []
+        view: dict[str, Any] = {"own": [(_("You ticked"), html_list(options.get(a, a) for a in ticked) or _("nothing"))]}
+        if ctx.key:
+            correct = ctx.key.get("correct") or []
+            view["key"] = {"rows": [
+                {"text": text, "right": oid in correct, "ticked": oid in ticked} for oid, text in options.items()
+            ]}
+        return view
+
+    def analysis_options(self, spec: dict, key: dict) -> list[tuple[str, str, bool]]:
+        return option_choices(spec, set(key.get("correct") or []))
+
+    def chosen(self, spec: dict, answer: dict) -> list[str]:
+        return [a for a in answer.get("answers") or [] if isinstance(a, str)]
+
+
+unit = MultipleChoice()

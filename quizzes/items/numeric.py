@@ -1,0 +1,69 @@
+"""``numeric``: a number (e.g. a PPV), right within an absolute or relative tolerance."""
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from progress.charts import decimal, percent
+from quizzes.graders import numeric as grader
+
+from .base import Errors, FeedbackContext, ItemUnit, ParsedAnswer
+from .formdata import number_field
+from .numbers import parse_number
+
+
+class Numeric(ItemUnit):
+    type = "numeric"
+    grader = grader
+    answer_fields = ("value",)
+    widget_template = "quizzes/widgets/numeric.html"
+    key_template = "quizzes/items/numeric_key.html"
+
+    def read_answer(self, spec: dict, post, parsed: ParsedAnswer) -> None:
+        raw = post.get("value", "")
+        parsed.values["value"] = raw
+        if not raw.strip():
+            parsed.errors["value"] = [_("Enter a number.")]
+            return
+        number = parse_number(raw)
+        if number is None:
+            parsed.errors["value"] = [_("Enter a number, such as 9.2 (digits, with a decimal point or comma).")]
+            return
+        parsed.payload["value"] = number
+
+    def parse_editor(self, data) -> tuple[dict, Any, Errors]:
+        errors: Errors = {}
+        spec = {}
+        if (data.get("unit") or "").strip():
+            spec["unit"] = data.get("unit").strip()
+        key = {"value": number_field(errors, data.get("value", ""), "key.value", required=True)}
+        for name in ("tolerance_abs", "tolerance_rel"):
+            value = number_field(errors, data.get(name, ""), f"key.{name}")
+            if value is not None:
+                key[name] = value
+        return spec, key, errors
+
+    def key_summary(self, spec: dict, key: dict, text: str) -> list[str]:
+        tolerance = key.get("tolerance_abs")
+        if tolerance is None and key.get("tolerance_rel") is not None:
+            tolerance = abs(key["value"]) * key["tolerance_rel"]
+        return [_("Right value: %(value)s ± %(tolerance)s %(unit)s") % {
+            "value": key.get("value"), "tolerance": tolerance or 0, "unit": spec.get("unit", ""),
+        }]
+
+    def feedback_view(self, ctx: FeedbackContext) -> dict:
+        unit = ctx.spec.get("unit") or ""
+        value = decimal(ctx.answer.get("value"), 4).rstrip("0").rstrip(",.")
+        view: dict[str, Any] = {"own": [(_("Your answer"), f"{value} {unit}".strip())]}
+        if ctx.key:
+            key = ctx.key
+            view["key"] = {
+                "value": f"{key.get('value')} {unit}".strip(),
+                "tolerance_abs": key.get("tolerance_abs"),
+                "tolerance_rel": percent(key["tolerance_rel"]) if key.get("tolerance_rel") is not None else None,
+            }
+        return view
+
+
+unit = Numeric()

@@ -1,0 +1,82 @@
+"""The single_choice unit: its answer parser, its editor parsing, its feedback and analysis."""
+from quizzes.items.base import FeedbackContext
+from quizzes.items.single_choice import unit
+
+from .helpers import form
+
+CBM = {"options": [{"id": "a", "text": "A"}, {"id": "b", "text": "B"}], "certainty": True}
+
+
+def test_an_answer_is_the_chosen_option():
+    assert unit.parse_answer({}, form(answer="b")).payload == {"answer": "b"}
+
+
+def test_a_certainty_is_read_as_a_whole_number():
+    assert unit.parse_answer(CBM, form(answer="b", certainty="3")).payload == {"answer": "b", "certainty": 3}
+
+
+def test_a_certainty_posted_for_an_item_without_cbm_is_passed_on_for_the_grader_to_judge():
+    assert unit.parse_answer({}, form(answer="a", certainty="2")).payload == {"answer": "a", "certainty": 2}
+
+
+def test_no_option_chosen_is_refused_at_the_answer():
+    parsed = unit.parse_answer({}, form())
+    assert parsed.payload is None and parsed.errors == {"answer": ["Choose an answer."]}
+
+
+def test_a_missing_certainty_is_refused_when_the_item_asks_for_one():
+    parsed = unit.parse_answer(CBM, form(answer="a"))
+    assert parsed.payload is None and parsed.errors == {"certainty": ["Say how sure you are of your answer."]}
+
+
+def test_a_certainty_that_is_not_a_number_is_refused():
+    parsed = unit.parse_answer(CBM, form(answer="a", certainty="very"))
+    assert parsed.errors == {"certainty": ["Choose a certainty of 1, 2 or 3."]}
+
+
+def test_a_refused_form_keeps_what_was_posted():
+    assert unit.parse_answer(CBM, form(answer="a", certainty="very")).values == {"answer": "a", "certainty": "very"}
+
+
+def test_the_editor_gives_blank_option_ids_the_first_free_letters():
+    spec, key, errors = unit.parse_editor(form(**{
+        "options-0-id": "", "options-0-text": "Yes", "options-1-id": "a", "options-1-text": "No", "answer": "0",
+    }))
+    assert spec == {"options": [{"id": "b", "text": "Yes"}, {"id": "a", "text": "No"}]}
+    assert key == {"answer": "b"} and errors == {}
+
+
+def test_the_editor_reads_certainty_based_marking():
+    spec, _key, _errors = unit.parse_editor(form(**{
+        "options-0-text": "Yes", "options-1-text": "No", "answer": "1", "certainty": "on",
+    }))
+    assert spec["certainty"] is True
+
+
+def test_the_editor_ignores_blank_option_rows():
+    spec, key, _errors = unit.parse_editor(form(**{
+        "options-0-text": "Yes", "options-1-text": " ", "options-2-text": "No", "answer": "2",
+    }))
+    assert [o["text"] for o in spec["options"]] == ["Yes", "No"] and key == {"answer": "b"}
+
+
+def test_the_editor_refuses_a_key_without_the_right_option():
+    _spec, key, errors = unit.parse_editor(form(**{"options-0-text": "Yes", "options-1-text": "No"}))
+    assert key == {} and errors == {"key.answer": ["mark the right option"]}
+
+
+def test_the_feedback_shows_the_chosen_option_s_label():
+    ctx = FeedbackContext(response=None, spec={}, answer={"answer": "b"}, options={"b": "Bee"}, key=None, grade=None,
+                          due=False)
+    assert unit.feedback_view(ctx) == {"own": [("Your answer", "Bee")]}
+
+
+def test_the_feedback_shows_the_key_once_due():
+    ctx = FeedbackContext(response=None, spec={}, answer={"answer": "a"}, options={"a": "A", "b": "Bee"},
+                          key={"answer": "b"}, grade=None, due=True)
+    assert unit.feedback_view(ctx)["key"] == {"answer": "Bee"}
+
+
+def test_the_analysis_counts_the_chosen_option_against_the_key():
+    assert unit.analysis_options(CBM, {"answer": "b"}) == [("a", "A", False), ("b", "B", True)]
+    assert unit.chosen(CBM, {"answer": "b"}) == ["b"]
