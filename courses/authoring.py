@@ -17,7 +17,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from training.transactions import in_callers_transaction
 from django.db.models import Max, ProtectedError
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from training.api_errors import ApplicationError, Conflict
 
-from .models import Artifact, Case, Competency, Course, CourseVersion, FailureMode, Item, ItemKey, Lesson, MediaAsset, Module
+from .models import Artifact, Case, Course, CourseVersion, Item, ItemKey, Lesson, MediaAsset, Module
 from .packages.media import MediaFile, MediaProblem, free_media_path, store, upload_content_type
 from .packages.paths import is_within
 from .packages.schema import FORMAT
@@ -119,7 +119,7 @@ def _module_fields(errors: Errors, fields: dict) -> dict:
     return clean
 
 
-@transaction.atomic
+@in_callers_transaction
 def module_create(*, version: CourseVersion, title: str, slug: str = "", summary: str = "",
                   feedback_policy: str = Module.FeedbackPolicy.IMMEDIATE) -> Module:
     version = lock_draft(version.pk)
@@ -133,7 +133,7 @@ def module_create(*, version: CourseVersion, title: str, slug: str = "", summary
     )
 
 
-@transaction.atomic
+@in_callers_transaction
 def module_update(*, module: Module, **fields) -> Module:
     lock_draft(module.version_id)
     errors: Errors = {}
@@ -185,7 +185,7 @@ def _module_row_update(row, *, text_field: str, fallback: str, refusal: str, fie
     return row
 
 
-@transaction.atomic
+@in_callers_transaction
 def lesson_create(*, module: Module, title: str, slug: str = "", body: str = "") -> Lesson:
     return _module_row_create(
         Lesson, module=module, title=title, slug=slug, text_field="body", text=body, fallback="lesson",
@@ -193,13 +193,13 @@ def lesson_create(*, module: Module, title: str, slug: str = "", body: str = "")
     )
 
 
-@transaction.atomic
+@in_callers_transaction
 def lesson_update(*, lesson: Lesson, **fields) -> Lesson:
     return _module_row_update(lesson, text_field="body", fallback="lesson", fields=fields,
                               refusal=_("The lesson was not saved; correct the fields named below."))
 
 
-@transaction.atomic
+@in_callers_transaction
 def case_create(*, module: Module, title: str, slug: str = "", vignette: str = "") -> Case:
     return _module_row_create(
         Case, module=module, title=title, slug=slug, text_field="vignette", text=vignette, fallback="case",
@@ -207,7 +207,7 @@ def case_create(*, module: Module, title: str, slug: str = "", vignette: str = "
     )
 
 
-@transaction.atomic
+@in_callers_transaction
 def case_update(*, case: Case, **fields) -> Case:
     return _module_row_update(case, text_field="vignette", fallback="case", fields=fields,
                               refusal=_("The case was not saved; correct the fields named below."))
@@ -366,7 +366,7 @@ def _dependent_item_warnings(artifact: Artifact) -> list[str]:
     return warnings
 
 
-@transaction.atomic
+@in_callers_transaction
 def artifact_create(*, case: Case, data: ArtifactInput) -> Artifact:
     lock_draft(case.module.version_id)
     data.content = _normalise_content(data.kind, data.content)
@@ -382,7 +382,7 @@ def artifact_create(*, case: Case, data: ArtifactInput) -> Artifact:
     return artifact
 
 
-@transaction.atomic
+@in_callers_transaction
 def artifact_update(*, artifact: Artifact, data: ArtifactInput) -> tuple[Artifact, list[str]]:
     """Save the artifact; returns it with warnings about items its change made invalid."""
     lock_draft(artifact.case.module.version_id)
@@ -405,6 +405,7 @@ def artifact_update(*, artifact: Artifact, data: ArtifactInput) -> tuple[Artifac
 
 # --- uploaded images ------------------------------------------------------------------------
 
+@in_callers_transaction
 def media_upload(*, version: CourseVersion, name: str, content: bytes) -> MediaAsset:
     """Check an uploaded image (extension, first bytes, size) and attach it to the draft.
 
@@ -416,18 +417,17 @@ def media_upload(*, version: CourseVersion, name: str, content: bytes) -> MediaA
     except MediaProblem as exc:
         raise ApplicationError(_("The file was not accepted."), {"file": [str(exc)]}) from None
     sha256 = hashlib.sha256(content).hexdigest()
-    with transaction.atomic():
-        version = lock_draft(version.pk)
-        same = MediaAsset.objects.filter(version=version, sha256=sha256).first()
-        if same is not None:
-            return same
-        taken = set(MediaAsset.objects.filter(version=version).values_list("path", flat=True))
-        path = free_media_path(name, taken)
-        media = MediaFile(path, content, content_type, sha256)
-        stored = store(media)
-        return MediaAsset.objects.create(
-            version=version, path=path, file=stored, content_type=content_type, size=len(content), sha256=sha256,
-        )
+    version = lock_draft(version.pk)
+    same = MediaAsset.objects.filter(version=version, sha256=sha256).first()
+    if same is not None:
+        return same
+    taken = set(MediaAsset.objects.filter(version=version).values_list("path", flat=True))
+    path = free_media_path(name, taken)
+    media = MediaFile(path, content, content_type, sha256)
+    stored = store(media)
+    return MediaAsset.objects.create(
+        version=version, path=path, file=stored, content_type=content_type, size=len(content), sha256=sha256,
+    )
 
 
 # --- items ------------------------------------------------------------------------------------
@@ -482,7 +482,7 @@ def _clean_item_input(data: ItemInput) -> None:
     data.failure_modes = sorted(set(data.failure_modes))
 
 
-@transaction.atomic
+@in_callers_transaction
 def item_create(*, case: Case, data: ItemInput) -> Item:
     lock_draft(case.module.version_id)
     _clean_item_input(data)
@@ -498,7 +498,7 @@ def item_create(*, case: Case, data: ItemInput) -> Item:
     return item
 
 
-@transaction.atomic
+@in_callers_transaction
 def item_update(*, item: Item, data: ItemInput) -> Item:
     lock_draft(item.case.module.version_id)
     _clean_item_input(data)
@@ -514,31 +514,10 @@ def item_update(*, item: Item, data: ItemInput) -> Item:
     return item
 
 
-@transaction.atomic
-def item_tags_set(*, item: Item, competencies: list[str], failure_modes: list[str]) -> Item:
-    """Replace an item's competency and failure-mode tags (known codes, one competency at least)."""
-    lock_draft(item.case.module.version_id)
-    errors: Errors = {}
-    known = set(FailureMode.objects.values_list("code", flat=True))
-    competency_codes = set(Competency.objects.values_list("code", flat=True))
-    if not competencies:
-        errors["competencies"] = [_("Choose at least one competency.")]
-    for code in competencies:
-        if code not in competency_codes:
-            errors.setdefault("competencies", []).append(_("Unknown competency %(code)s.") % {"code": code})
-    for code in failure_modes:
-        if code not in known:
-            errors.setdefault("failure_modes", []).append(_("Unknown failure mode %(code)s.") % {"code": code})
-    _fail(_("The tags were not saved; correct the fields named below."), errors)
-    item.competencies.set(sorted(set(competencies)))
-    item.failure_modes.set(sorted(set(failure_modes)))
-    return item
-
-
 # --- deleting and reordering ------------------------------------------------------------------
 
 
-@transaction.atomic
+@in_callers_transaction
 def content_delete(*, obj: Module | Lesson | Case | Artifact | Item) -> None:
     """Delete a row of a draft and everything beneath it."""
     lock_draft(version_of(obj).pk)
@@ -572,7 +551,7 @@ def _siblings(obj) -> Any:
     raise TypeError(f"cannot reorder {obj!r}")
 
 
-@transaction.atomic
+@in_callers_transaction
 def content_move(*, obj: Module | Lesson | Case | Artifact | Item, direction: str) -> bool:
     """Swap a row with its previous ("up") or next ("down") sibling; False at either end.
 
@@ -601,7 +580,7 @@ def content_move(*, obj: Module | Lesson | Case | Artifact | Item, direction: st
 # --- co-authors ---------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@in_callers_transaction
 def course_coauthor_add(*, course: Course, username: str, by: User) -> User:
     """Share a course with another faculty member (the owner's decision)."""
     course = Course.objects.select_for_update().get(pk=course.pk)
@@ -623,7 +602,7 @@ def course_coauthor_add(*, course: Course, username: str, by: User) -> User:
     return user
 
 
-@transaction.atomic
+@in_callers_transaction
 def course_coauthor_remove(*, course: Course, user: User, by: User) -> None:
     course = Course.objects.select_for_update().get(pk=course.pk)
     if not by.has_perm("courses.manage_coauthors", course):

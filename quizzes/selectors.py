@@ -45,10 +45,6 @@ def ai_output_hidden(*, item: Item, response: Response | None) -> bool:
     return item.decide_first and (response is None or response.initial_answer is None)
 
 
-def trainee_responses(*, attempt: Attempt) -> QuerySet[Response]:
-    return attempt.responses.select_related("grade", "item")
-
-
 def responses_markable_by(qs: QuerySet[Response], *, user: User) -> QuerySet[Response]:
     """The responses of ``qs`` the user may mark: of trainees in cohorts they may see, in
     courses they author or that are assigned to those cohorts (every one for a superuser)."""

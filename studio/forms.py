@@ -181,11 +181,6 @@ def item_editor(item_type: str, spec: Any, key: Any, errors: Errors | None = Non
     return editor
 
 
-def item_editor_from_post(item_type: str, data, errors: Errors) -> dict:
-    spec, key, _parse_errors = item_spec_key(item_type, data)
-    return item_editor(item_type, spec, key, errors)
-
-
 # ---------------------------------------------------------------- artifacts
 
 

@@ -53,7 +53,8 @@ def _saved(request, form, save, *, message: str):
     if not form.is_valid():
         return _NOT_SAVED
     try:
-        result = save(**form.cleaned_data)
+        with transaction.atomic():  # the page owns the transaction; a refusal rolls it back
+            result = save(**form.cleaned_data)
     except ApplicationError as exc:
         add_service_errors(form, exc.errors, exc.message)
         return _NOT_SAVED
@@ -358,9 +359,10 @@ def _save_item(request, case: Case, item_type: str, item: Item | None):
         more = authoring.item_errors(case=case, data=data, item=item)
         return None, {**{p: m for p, m in more.items() if p not in errors}, **errors}
     try:
-        if item is None:
-            return authoring.item_create(case=case, data=data), {}
-        return authoring.item_update(item=item, data=data), {}
+        with transaction.atomic():
+            if item is None:
+                return authoring.item_create(case=case, data=data), {}
+            return authoring.item_update(item=item, data=data), {}
     except ApplicationError as exc:
         return None, exc.errors or {"non_field_errors": [exc.message]}
 
@@ -467,7 +469,8 @@ def move(request, kind: str, pk: int):
         raise Http404
     obj = owned(request, model, pk)
     try:
-        moved = authoring.content_move(obj=obj, direction=request.POST.get("direction", ""))
+        with transaction.atomic():
+            moved = authoring.content_move(obj=obj, direction=request.POST.get("direction", ""))
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
@@ -493,7 +496,8 @@ def delete(request, kind: str, pk: int):
     if request.method == "POST":
         back = _parent_url(obj)
         try:
-            authoring.content_delete(obj=obj)
+            with transaction.atomic():
+                authoring.content_delete(obj=obj)
         except ApplicationError as exc:
             messages.error(request, exc.message)
         else:

@@ -6,6 +6,7 @@ import tempfile
 from pathlib import Path
 
 from django.contrib import messages
+from django.db import transaction
 from django.db.models import Count
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
@@ -170,12 +171,15 @@ def coauthors(request, slug: str):
         if request.POST.get("remove"):
             user = course.coauthors.filter(pk=request.POST.get("remove")).first()
             if user is not None:
-                authoring.course_coauthor_remove(course=course, user=user, by=request.user)
+                with transaction.atomic():
+                    authoring.course_coauthor_remove(course=course, user=user, by=request.user)
                 messages.success(request, _("%(name)s no longer shares this course.") % {"name": user.username})
         else:
             form = CoauthorForm(request.POST)
             if form.is_valid():
-                user = authoring.course_coauthor_add(course=course, username=form.cleaned_data["username"], by=request.user)
+                with transaction.atomic():
+                    user = authoring.course_coauthor_add(course=course, username=form.cleaned_data["username"],
+                                                         by=request.user)
                 messages.success(request, _("%(name)s can now edit this course.") % {"name": user.username})
             else:
                 messages.error(request, _("Give the username of a faculty member."))

@@ -230,15 +230,6 @@ def test_a_type_cannot_change(case, note):
         ))
 
 
-def test_tags_are_replaced_and_unknown_codes_refused(case, note):
-    item = spans_item(case, note, [])
-    authoring.item_tags_set(item=item, competencies=["VER", "OVS"], failure_modes=["CLIN"])
-    assert sorted(item.competencies.values_list("code", flat=True)) == ["OVS", "VER"]
-    with pytest.raises(ApplicationError) as error:
-        authoring.item_tags_set(item=item, competencies=["NOPE"], failure_modes=[])
-    assert "competencies" in error.value.errors
-
-
 def test_a_complete_case_made_row_by_row_publishes(case, note, author):
     spans_item(case, note, [{"start": S, "end": E, "failure_mode": "HAL"}])
     assert version_problems(version=case.module.version) == []
