@@ -3,6 +3,7 @@ photographed at desktop and phone width (test-artifacts/screenshots/studio-*.png
 from pathlib import Path
 
 import pytest
+from django.db import transaction
 
 from schools.models import Enrollment, Role
 from courses import authoring
@@ -49,7 +50,8 @@ def _world() -> dict:
     job = regrade.regrade_job_dry_run(job_id=regrade.regrade_job_create(item=choice, user=faculty, key_fix=fix).pk)
     draft = course_version_create_draft(course=course, user=faculty)
     draft_module = draft.modules.get(slug="verifying-text")
-    authoring.case_create(module=draft_module, title="Unfinished case")
+    with transaction.atomic():
+        authoring.case_create(module=draft_module, title="Unfinished case")
     return {"faculty": faculty, "course": course, "version": version, "draft": draft, "job": job,
             "critique": critique, "choice": choice}
 

@@ -1,6 +1,7 @@
 """In Chromium: a faculty member writes a case, marks the errors of an AI text by selecting
 them with the mouse, publishes, and a trainee sees the case."""
 import pytest
+from django.db import transaction
 
 from schools.models import Role
 from courses.models import Artifact, CourseVersion, Item, ItemKey
@@ -140,7 +141,8 @@ def test_an_author_draws_the_ai_boxes_on_an_image(page, sign_in, tmp_path):
 
     faculty = _saved(MembershipFactory(role=Role.FACULTY).user)
     draft = course_create(slug="images", title="Images", language="en", user=faculty).versions.get()
-    case = authoring.case_create(module=authoring.module_create(version=draft, title="Films"), title="A film")
+    with transaction.atomic():
+        case = authoring.case_create(module=authoring.module_create(version=draft, title="Films"), title="A film")
     svg = tmp_path / "film.svg"
     svg.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="400" height="300">'
                    '<rect width="400" height="300" fill="#333"/></svg>')
