@@ -290,7 +290,7 @@ class ResponseDetailApi(APIView):
 
 
 class MyRelianceApi(APIView):
-    """My own reliance and calibration measures (DESIGN.md); None means undefined."""
+    """My own reliance and calibration measures (docs/measures.md); None means undefined."""
 
     @extend_schema(responses=inline_serializer("MyReliance", {"measures": serializers.DictField()}))
     def get(self, request):

@@ -14,7 +14,7 @@ from schools.selectors import cohort_trainee_ids, cohort_trainees
 
 
 def cohort_reliance(*, cohort: Cohort, course: Course | None = None) -> dict:
-    """The measures of DESIGN.md for the cohort as a whole and for each trainee (3 queries)."""
+    """The measures of docs/measures.md for the cohort as a whole and for each trainee (3 queries)."""
     trainees = list(cohort_trainees(cohort=cohort))
     counters = MeasureCounter.objects.filter(trainee__in=[t.pk for t in trainees])
     if course is not None:
@@ -35,7 +35,7 @@ def cohort_reliance(*, cohort: Cohort, course: Course | None = None) -> dict:
 
 
 def cohort_reliance_overview(*, cohort: Cohort, course_ids: list[int]) -> dict:
-    """The DESIGN.md measures of the cohort as a whole and by training year (2 queries).
+    """The measures of docs/measures.md of the cohort as a whole and by training year (2 queries).
 
     One GROUP BY (training year, counter name) gives both: the cohort's counters are the
     sum over the years, so the two views always agree.
