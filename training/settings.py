@@ -144,8 +144,13 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 100,
     "EXCEPTION_HANDLER": "training.api_errors.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
-    # Scoped throttles only: a view opts in with throttle_scope (the public attestation check).
+    # Scoped throttles only: a view opts in with throttle_scope (the public attestation check,
+    # API and page alike); the pages count with training.throttles on the same machinery.
     "DEFAULT_THROTTLE_RATES": {"attestation_verify": env("VIGIL_VERIFY_RATE", default="60/minute")},
+    # Who the client is, for every throttle and the sign-in lockout (training.throttles.client_ip):
+    # X-Forwarded-For is believed only behind this many proxies of our own, each appending the
+    # address it saw; 0 (the default) counts REMOTE_ADDR, so a forged header changes nothing.
+    "NUM_PROXIES": env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0),
 }
 # The cache holds the throttles' counters. Local memory (per process) unless DJANGO_CACHE_URL
 # is set; with several web processes, point it at Redis (redis://host:6379/1) to share them.
