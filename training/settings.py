@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "rules.apps.AutodiscoverRulesConfig",
+    "axes",
     "accounts",
     "schools",
     "courses",
@@ -60,13 +61,16 @@ MIDDLEWARE = [
     "training.permissions.RulesCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out sign-in into the lockout page
 ]
 
 ROOT_URLCONF = "training.urls"
 WSGI_APPLICATION = "training.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
-# Who may do what: the rules of schools/rules.py (object permissions), then Django's own.
+# First django-axes, which refuses any sign-in during a lockout (the right password too); then
+# who may do what: the rules of schools/rules.py (object permissions), then Django's own.
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -146,7 +150,12 @@ REST_FRAMEWORK = {
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     # Scoped throttles only: a view opts in with throttle_scope (the public attestation check,
     # API and page alike); the pages count with training.throttles on the same machinery.
-    "DEFAULT_THROTTLE_RATES": {"attestation_verify": env("VIGIL_VERIFY_RATE", default="60/minute")},
+    "DEFAULT_THROTTLE_RATES": {
+        "attestation_verify": env("VIGIL_VERIFY_RATE", default="60/minute"),
+        # Password reset requests (accounts.views): per e-mail address, per client address.
+        "password_reset_email": env("VIGIL_PASSWORD_RESET_RATE", default="5/hour"),
+        "password_reset_ip": env("VIGIL_PASSWORD_RESET_IP_RATE", default="20/hour"),
+    },
     # Who the client is, for every throttle and the sign-in lockout (training.throttles.client_ip):
     # X-Forwarded-For is believed only behind this many proxies of our own, each appending the
     # address it saw; 0 (the default) counts REMOTE_ADDR, so a forged header changes nothing.
@@ -161,6 +170,20 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
 }
+
+# Sign-in lockout (django-axes, in the database so every web process sees it): after
+# VIGIL_SIGNIN_FAILURE_LIMIT wrong passwords for one username from one client address, every
+# sign-in page (the site's, the browsable API's, the admin's) refuses that username from that
+# address, the right password included, for VIGIL_SIGNIN_COOLOFF_MINUTES after the last
+# failure. A success below the limit clears the count. An admin lifts a lockout early in the
+# Django admin (Axes > Access attempts) or with `manage.py axes_reset_username USERNAME`.
+AXES_FAILURE_LIMIT = env.int("VIGIL_SIGNIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("VIGIL_SIGNIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # not username alone: no locking others out
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "training.throttles.client_ip"  # the throttles' rule (NUM_PROXIES)
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+AXES_DISABLE_ACCESS_LOG = True  # failures are kept; no row of address and browser per sign-in
 
 # Celery. Without REDIS_URL, grading runs in-process (eager): the embedded default.
 REDIS_URL = env("REDIS_URL", default="")

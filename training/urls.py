@@ -8,7 +8,7 @@ urlpatterns = [
     path("", include("quizzes.page_urls")),  # the trainee's pages, home included
     path("admin/", admin.site.urls),
     path("api-auth/", include("rest_framework.urls")),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include("accounts.urls")),  # Django's sign-in pages, the reset request throttled
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/v1/", include("training.api_urls")),
