@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -35,6 +36,8 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served by the site (no CDN)
+    "csp",
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
     "accounts",
@@ -53,6 +56,7 @@ if VIGIL_BENCH:
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -169,7 +173,34 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "AI-literacy training for clinicians: courses, cases, grading, cohort reliance.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from the pinned package drf-spectacular-sidecar, never a CDN (works offline).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # No badge image from swagger.io (it would send the schema's address to a third party).
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
 }
+
+# Content-Security-Policy (django-csp) on every response: scripts and styles only from the
+# site's own files, so an injected inline script, handler or style attribute does not run;
+# nothing from another site; no plugins; forms post to the site only. Per-view relaxations
+# with csp.decorators (the API docs allow data: images). VIGIL_CSP_FRAME_ANCESTORS lists who
+# may frame the pages (an LMS, for LTI: "'self',https://lms.example"; browsers then ignore
+# X-Frame-Options); VIGIL_CSP_REPORT_URI, if set, receives the browsers' violation reports.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": env.list("VIGIL_CSP_FRAME_ANCESTORS", default=[NONE]),
+    },
+}
+if env("VIGIL_CSP_REPORT_URI", default=""):
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["report-uri"] = [env("VIGIL_CSP_REPORT_URI")]
 
 # Sign-in lockout (django-axes, in the database so every web process sees it): after
 # VIGIL_SIGNIN_FAILURE_LIMIT wrong passwords for one username from one client address, every
