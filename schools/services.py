@@ -55,12 +55,26 @@ def cohort_create(*, school: School, name: str, year: int | None = None, slug: s
 def cohort_enroll(*, cohort: Cohort, usernames: list[str], role: str = Enrollment.CohortRole.TRAINEE,
                   actor: User | None = None) -> list[Enrollment]:
     """Enrol existing users by username; all or nothing (in the caller's transaction), with
-    every unknown name reported."""
+    every refused name reported.
+
+    Only people of the cohort's school, or of no school yet (they become its members), may
+    be enrolled: a member of another school only is refused, so no school can draw another
+    school's trainee or teacher into its cohorts (2 queries before writing)."""
     users = {u.username: u for u in User.objects.filter(username__in=usernames)}
     missing = {f"usernames[{i}]": [_("No user named %(name)s.") % {"name": n}]
                for i, n in enumerate(usernames) if n not in users}
     if missing:
         raise ApplicationError(_("Some users do not exist; nobody was enrolled."), missing)
+    schools_of: dict[int, set[int]] = {}
+    for user_id, school_id in Membership.objects.filter(user__in=users.values()).values_list("user_id", "school_id"):
+        schools_of.setdefault(user_id, set()).add(school_id)
+    strangers = {
+        f"usernames[{i}]": [_("%(name)s is a member of another school.") % {"name": n}]
+        for i, n in enumerate(usernames)
+        if schools_of.get(users[n].pk) and cohort.school_id not in schools_of[users[n].pk]
+    }
+    if strangers:
+        raise ApplicationError(_("Some users belong to another school; nobody was enrolled."), strangers)
     school_role = Role.TRAINEE if role == Enrollment.CohortRole.TRAINEE else Role.FACULTY
     enrollments, added = [], 0
     for name in usernames:
