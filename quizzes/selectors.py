@@ -363,12 +363,16 @@ def trainee_cohort_comparison(*, trainee: User) -> dict:
     """Where the trainee stands among the trainees of their cohorts, without any other
     trainee's identity or value: per measure, how many have one, the quartiles and the
     trainee's percentile rank (share of the others below, ties counted half). Withheld
-    (None) when fewer than COHORT_MIN_PEERS trainees have a value (1 query)."""
+    (None) when fewer than COHORT_MIN_PEERS trainees have a value (1 query).
+
+    Everyone's values, the trainee's own included, are over the courses assigned to the
+    trainee's cohorts: what a peer did in another school's course stays there."""
     cohorts = Enrollment.objects.filter(user=trainee, role=Enrollment.CohortRole.TRAINEE).values("cohort_id")
     peers = Enrollment.objects.filter(cohort_id__in=cohorts, role=Enrollment.CohortRole.TRAINEE).values("user_id")
+    courses = Assignment.objects.filter(cohort_id__in=cohorts).values("course_id")
     per_trainee: dict[int, dict[str, float]] = defaultdict(dict)
     rows = (
-        MeasureCounter.objects.filter(trainee_id__in=peers, name__in=_COMPARISON_COUNTERS)
+        MeasureCounter.objects.filter(trainee_id__in=peers, course_id__in=courses, name__in=_COMPARISON_COUNTERS)
         .values("trainee_id", "name").annotate(total=Sum("value")).values_list("trainee_id", "name", "total")
     )
     for trainee_id, name, total in rows:
