@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from statistics import quantiles
 
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Count, Max, QuerySet, Sum
 from django.utils import timezone
 
 from accounts.models import User
@@ -13,11 +13,11 @@ from progress.measures import ratio
 from progress.models import MeasureCounter
 from schools.models import Assignment, Enrollment
 from progress.selectors import trainee_measures
-from schools.selectors import staff_cohorts, trainee_assignments, trainee_due_date
+from schools.rules import gradable_responses
+from schools.selectors import trainee_assignments, trainee_due_date
 from courses.models import (
     Artifact,
     Case,
-    Course,
     CourseVersion,
     Item,
     Module,
@@ -49,27 +49,17 @@ def trainee_responses(*, attempt: Attempt) -> QuerySet[Response]:
     return attempt.responses.select_related("grade", "item")
 
 
-def responses_markable_by(qs: QuerySet[Response], *, user: User) -> QuerySet[Response]:
-    """The responses of ``qs`` the user may mark: of trainees in cohorts they may see, in
-    courses they author or that are assigned to those cohorts (every one for a superuser)."""
-    if user.is_superuser:
-        return qs
-    return qs.filter(
-        attempt__trainee__enrollments__cohort__in=staff_cohorts(user=user),
-        attempt__course__in=_authored_or_taught_courses(user),
-    )
+def awaiting_review() -> QuerySet[Response]:
+    """Free-text answers waiting for their first faculty grade (anyone's)."""
+    return Response.objects.filter(state=Response.State.REVIEW, item__type=Item.Type.FREE_TEXT)
 
 
 def review_queue(*, user: User) -> QuerySet[Response]:
-    """Free-text answers waiting for a faculty grade in the cohorts the user may grade."""
-    qs = Response.objects.filter(state=Response.State.REVIEW, item__type=Item.Type.FREE_TEXT)
-    qs = responses_markable_by(qs, user=user)
-    return qs.select_related("item__key", "grade", "attempt").order_by("submitted_at").distinct()
-
-
-def _authored_or_taught_courses(user: User) -> QuerySet[Course]:
-    taught = Assignment.objects.filter(cohort__in=staff_cohorts(user=user)).values("course_id")
-    return Course.objects.filter(Q(owner=user) | Q(coauthors=user) | Q(pk__in=taught))
+    """Free-text answers waiting for a grade that the user may give, oldest first: the scope
+    of ``quizzes.grade_response`` (``schools.rules.gradable_responses``), so the queue and
+    the rule asked on each answer cannot disagree."""
+    return gradable_responses(user, awaiting_review()).select_related("item__key", "grade", "attempt").order_by(
+        "submitted_at", "pk")
 
 
 # ---------------------------------------------------------------- trainee pages

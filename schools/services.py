@@ -26,6 +26,17 @@ def audit_record(*, actor: User | None, action: str, cohort: Cohort | None = Non
     )
 
 
+def audit_records(*, actor: User, action: str, events: list[dict]) -> list[AuditEvent]:
+    """``audit_record`` for many subjects at once, in one query: each of ``events`` gives the
+    ``subject_id``, the ``school_id`` it belongs to and its ``detail`` (a list of trainees
+    whose names were shown, each in their school's log)."""
+    return AuditEvent.objects.bulk_create([
+        AuditEvent(actor=actor, action=action, school_id=e.get("school_id"), subject_id=e.get("subject_id"),
+                   detail=e.get("detail") or {})
+        for e in events
+    ])
+
+
 def audit_record_school(*, actor: User, action: str, school: School, subject: User | None = None,
                         detail: dict | None = None) -> AuditEvent:
     """``audit_record`` for a read of the school as a whole rather than of one cohort (its audit
