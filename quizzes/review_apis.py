@@ -33,11 +33,11 @@ class ReviewQueueApi(APIView):
     def get(self, request):
         show_names = request.query_params.get("show_names") == "1"
         queue = list(review_queue(user=request.user).select_related("attempt__trainee", "item__key")
-                     .annotate(school_id=answer_school_id())[:200])
+                     .annotate(trainee_school_id=answer_school_id())[:200])
         if show_names:  # who saw whose name, in each trainee's school's log (one query)
             shown: dict[tuple[int, int | None], list[int]] = {}
             for r in queue:
-                shown.setdefault((r.attempt.trainee_id, r.school_id), []).append(r.pk)
+                shown.setdefault((r.attempt.trainee_id, r.trainee_school_id), []).append(r.pk)
             audit_records(actor=request.user, action="review.queue.names_shown", events=[
                 {"subject_id": trainee_id, "school_id": school_id, "detail": {"responses": ids}}
                 for (trainee_id, school_id), ids in shown.items()
