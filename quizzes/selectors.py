@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from statistics import quantiles
 
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Count, Max, QuerySet, Sum
 from django.utils import timezone
 
 from accounts.models import User
@@ -13,11 +13,11 @@ from progress.measures import ratio
 from progress.models import MeasureCounter
 from schools.models import Assignment, Enrollment
 from progress.selectors import trainee_measures
-from schools.selectors import staff_cohorts, trainee_assignments, trainee_due_date
+from schools.rules import gradable_responses
+from schools.selectors import trainee_assignments, trainee_due_date
 from courses.models import (
     Artifact,
     Case,
-    Course,
     CourseVersion,
     Item,
     Module,
@@ -45,27 +45,17 @@ def ai_output_hidden(*, item: Item, response: Response | None) -> bool:
     return item.decide_first and (response is None or response.initial_answer is None)
 
 
-def responses_markable_by(qs: QuerySet[Response], *, user: User) -> QuerySet[Response]:
-    """The responses of ``qs`` the user may mark: of trainees in cohorts they may see, in
-    courses they author or that are assigned to those cohorts (every one for a superuser)."""
-    if user.is_superuser:
-        return qs
-    return qs.filter(
-        attempt__trainee__enrollments__cohort__in=staff_cohorts(user=user),
-        attempt__course__in=_authored_or_taught_courses(user),
-    )
+def awaiting_review() -> QuerySet[Response]:
+    """Free-text answers waiting for their first faculty grade (anyone's)."""
+    return Response.objects.filter(state=Response.State.REVIEW, item__type=Item.Type.FREE_TEXT)
 
 
 def review_queue(*, user: User) -> QuerySet[Response]:
-    """Free-text answers waiting for a faculty grade in the cohorts the user may grade."""
-    qs = Response.objects.filter(state=Response.State.REVIEW, item__type=Item.Type.FREE_TEXT)
-    qs = responses_markable_by(qs, user=user)
-    return qs.select_related("item__key", "grade", "attempt").order_by("submitted_at").distinct()
-
-
-def _authored_or_taught_courses(user: User) -> QuerySet[Course]:
-    taught = Assignment.objects.filter(cohort__in=staff_cohorts(user=user)).values("course_id")
-    return Course.objects.filter(Q(owner=user) | Q(coauthors=user) | Q(pk__in=taught))
+    """Free-text answers waiting for a grade that the user may give, oldest first: the scope
+    of ``quizzes.grade_response`` (``schools.rules.gradable_responses``), so the queue and
+    the rule asked on each answer cannot disagree."""
+    return gradable_responses(user, awaiting_review()).select_related("item__key", "grade", "attempt").order_by(
+        "submitted_at", "pk")
 
 
 # ---------------------------------------------------------------- trainee pages
@@ -359,12 +349,16 @@ def trainee_cohort_comparison(*, trainee: User) -> dict:
     """Where the trainee stands among the trainees of their cohorts, without any other
     trainee's identity or value: per measure, how many have one, the quartiles and the
     trainee's percentile rank (share of the others below, ties counted half). Withheld
-    (None) when fewer than COHORT_MIN_PEERS trainees have a value (1 query)."""
+    (None) when fewer than COHORT_MIN_PEERS trainees have a value (1 query).
+
+    Everyone's values, the trainee's own included, are over the courses assigned to the
+    trainee's cohorts: what a peer did in another school's course stays there."""
     cohorts = Enrollment.objects.filter(user=trainee, role=Enrollment.CohortRole.TRAINEE).values("cohort_id")
     peers = Enrollment.objects.filter(cohort_id__in=cohorts, role=Enrollment.CohortRole.TRAINEE).values("user_id")
+    courses = Assignment.objects.filter(cohort_id__in=cohorts).values("course_id")
     per_trainee: dict[int, dict[str, float]] = defaultdict(dict)
     rows = (
-        MeasureCounter.objects.filter(trainee_id__in=peers, name__in=_COMPARISON_COUNTERS)
+        MeasureCounter.objects.filter(trainee_id__in=peers, course_id__in=courses, name__in=_COMPARISON_COUNTERS)
         .values("trainee_id", "name").annotate(total=Sum("value")).values_list("trainee_id", "name", "total")
     )
     for trainee_id, name, total in rows:
