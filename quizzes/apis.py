@@ -41,6 +41,14 @@ def translate_feedback(lines: list[dict]) -> list[str]:
     return out
 
 
+def grade_feedback(grade, *, due: bool) -> list[str]:
+    """The grader's sentences about an answer, shown when the feedback is due: they say how
+    the answer compares with the key and with the ground truth ("you overrode the AI output,
+    but it was right"), so they wait for the module's feedback policy as the key does. The
+    score does not wait. The API and the trainee pages both ask this."""
+    return translate_feedback(grade.feedback) if due else []
+
+
 def artifact_data(artifact: Artifact, media: dict[str, str] | None = None) -> dict:
     content = dict(artifact.content)
     if artifact.kind == Artifact.Kind.IMAGE and media is not None:
@@ -71,11 +79,12 @@ def response_data(response: Response) -> dict:
     }
     grade = getattr(response, "grade", None) if response.state in (Response.State.GRADED, Response.State.REVIEW) else None
     if grade is not None and response.state == Response.State.GRADED:
+        due = feedback_is_due(response=response)
         data["grade"] = {
-            "score": grade.score, "cbm_mark": grade.cbm_mark, "feedback": translate_feedback(grade.feedback),
+            "score": grade.score, "cbm_mark": grade.cbm_mark, "feedback": grade_feedback(grade, due=due),
             "graded_at": grade.graded_at, "comment": grade.comment,
         }
-        if feedback_is_due(response=response):
+        if due:
             data["key"] = response.item.key.answer
             data["rationale"] = render_markdown(response.item.key.rationale)
             data["detail"] = grade.detail

@@ -17,7 +17,7 @@ from django.utils.translation import pgettext
 
 from courses.models import Artifact, Item, Module
 from courses.taxonomy import COMPETENCIES
-from quizzes.apis import translate_feedback
+from quizzes.apis import grade_feedback
 from quizzes.forms import FieldErrors
 from quizzes.items import FeedbackContext, FormContext, unit_for
 from quizzes.items.display import failure_mode_name, markdown_html, option_html, option_labels
@@ -166,7 +166,7 @@ def feedback_view(response: Response, *, due: bool, number: int | None = None,
         "poll_url": reverse("trainee-feedback", args=[response.pk]),
         "status": status_text(response, score), "score": score,
         "cbm_mark": f"{grade.cbm_mark:+d}" if grade and grade.cbm_mark is not None else None,
-        "lines": translate_feedback(grade.feedback) if grade else [], "comment": grade.comment if grade else "",
+        "lines": grade_feedback(grade, due=due) if grade else [], "comment": grade.comment if grade else "",
         "due": due and graded, "later": "", "type": item.type, "own": [], "rationale": "", "truth": None,
         "key": {},
     }

@@ -15,6 +15,7 @@ import json
 import pytest
 from rest_framework.test import APIClient
 
+from courses.models import Module
 from quizzes import services
 from quizzes.models import Response
 from tests.factories import ArtifactFactory, ItemFactory
@@ -27,6 +28,8 @@ RATIONALE, TRUTH = "MkRationale7f3a", "MkTruth7f3a"
 MARKERS = (AI_MODEL, AI_OUTPUT, AI_SOURCE, SIBLING_PROMPT, SIBLING_KEY, RATIONALE, TRUTH)
 # What says which answer the AI gave: the API's field and the page's sentence.
 AI_ANSWER_SIGNS = ('"ai_answer"', "The AI recommends")
+# Sentences of the feedback that say whether the AI was right (the ground truth).
+AI_VERDICTS = ("it was right", "it was wrong", "which was wrong", "was correct.", "was wrong.", '"ai_correct"')
 
 
 def leaks(body: str, signs=MARKERS + AI_ANSWER_SIGNS) -> list[str]:
@@ -205,3 +208,48 @@ def test_nothing_derived_from_a_withheld_ai_output_is_in_any_body(api, page, att
         bodies[f"fragment {r.pk}"] = page.get(f"/learn/responses/{r.pk}/feedback/")
     found = {name: leaks(text(reply)) for name, reply in bodies.items()}
     assert {name: signs for name, signs in found.items() if signs} == {}
+
+
+# ---------------------------------------------------------------- the feedback policy
+
+@pytest.fixture
+def ai_right_after_attempt(attempt, withheld):
+    """In a module whose feedback is due after the attempt, the trainee overrode an AI
+    output that was right; the answer is graded, the attempt still open."""
+    first, _sibling = withheld
+    Module.objects.filter(pk=attempt.module_id).update(feedback_policy=Module.FeedbackPolicy.AFTER_ATTEMPT)
+    artifact = first.artifact
+    artifact.ai_correct = True
+    artifact.save()
+    first.key.answer = {"answer": "start"}
+    first.key.save()
+    services.response_answer_unaided(attempt=attempt, item=first, answer={"answer": "wait"})
+    response, _created = services.response_submit(attempt=attempt, item=first, answer={"decision": "override", "answer": "wait"})
+    services.response_grade(response_id=response.pk)
+    return response
+
+
+def test_after_attempt_the_api_says_nothing_of_the_ai_being_right_until_the_attempt_is_submitted(
+        api, attempt, ai_right_after_attempt):
+    response = ai_right_after_attempt
+    bodies = [api.get(f"/api/v1/responses/{response.pk}/"), api.get(f"/api/v1/attempts/{attempt.pk}/"),
+              api.get(f"/api/v1/cases/{response.item.case_id}/")]
+    assert bodies[0].json()["grade"]["score"] == 0
+    assert [leaks(text(b), AI_VERDICTS + (RATIONALE, TRUTH)) for b in bodies] == [[], [], []]
+    services.attempt_submit(attempt=attempt)
+    released = api.get(f"/api/v1/responses/{response.pk}/").json()
+    assert "You overrode the AI output, but it was right." in released["grade"]["feedback"]
+    assert released["detail"]["ai_correct"] is True
+
+
+def test_after_attempt_the_pages_say_nothing_of_the_ai_being_right_until_the_attempt_is_submitted(
+        page, attempt, ai_right_after_attempt):
+    response = ai_right_after_attempt
+    case_url, fragment_url = f"/learn/cases/{response.item.case_id}/", f"/learn/responses/{response.pk}/feedback/"
+    bodies = [page.get(case_url), page.get(fragment_url)]
+    assert all("your score is 0%" in text(b) for b in bodies)
+    assert [leaks(text(b), AI_VERDICTS + (RATIONALE, TRUTH)) for b in bodies] == [[], []]
+    services.attempt_submit(attempt=attempt)
+    for url in (case_url, fragment_url):
+        released = text(page.get(url))
+        assert "You overrode the AI output, but it was right." in released and TRUTH in released
