@@ -122,7 +122,8 @@ def question_number(item: Item) -> int:
 
 
 def feedback_is_due(*, response: Response) -> bool:
-    """May the trainee see the key and rationale of this graded response yet?"""
+    """May the trainee see the feedback of this graded response yet: the key, the rationale,
+    the ground truth and the grader's sentences (``quizzes.apis.grade_feedback``)?"""
     if response.state != Response.State.GRADED:
         return False
     policy = response.attempt.module.feedback_policy
