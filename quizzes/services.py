@@ -25,6 +25,7 @@ from training.queue import enqueue_on_commit, publish_rollback_unsafe
 from .graders import FieldError, GradeResult, grader_for
 from .grading import answer_for_grading, artifact_payload, grade_store
 from .models import Attempt, Grade, Response
+from .selectors import refuse_if_withheld
 
 # The grading task (quizzes.tasks.grade_response): a new name if its arguments ever change.
 GRADE_TASK = "quizzes.grade_response_v1"
@@ -113,9 +114,13 @@ def response_submit(*, attempt: Attempt, item: Item, answer: dict) -> tuple[Resp
     """Store a final answer and enqueue its grading; returns (response, created).
 
     Submitting the same answer twice (a double click, a retried request) returns the stored
-    response; a different answer to an already answered item is refused.
+    response; a different answer to an already answered item is refused. An item that
+    decide-first withholds (``quizzes.selectors.Withheld``) is refused before the answer is
+    looked at, with the same message whatever it says: checking it first would tell whether
+    it is the AI's answer.
     """
     _check_open_item(attempt, item)
+    refuse_if_withheld(attempt=attempt, item=item)
     errors = grader_for(item.type).validate_answer(item.spec, answer, artifact_payload(item, failure_modes=False))
     if errors:
         raise ApplicationError(_("The answer is not valid."), _errors(errors))
