@@ -7,6 +7,7 @@ a secret key.
 """
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlparse
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -175,6 +176,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Socket timeouts: a frozen broker must not hang a submit (the sweeper covers the miss).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 600, "socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# kombu's Redis transport with the repairs that keep a worker alive when the broker goes away
+# while a message is unacknowledged (training/broker.py); other schemes keep kombu's own.
+CELERY_BROKER_TRANSPORT = "training.broker:Transport" if urlparse(REDIS_URL).scheme in ("redis", "rediss") else None
 CELERY_BEAT_SCHEDULE = {
     "sweep-ungraded-responses": {
         "task": "quizzes.sweep_ungraded_responses",
