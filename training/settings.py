@@ -173,6 +173,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = env.int("CELERY_WORKER_PREFETCH_MULTIPLIER",
 CELERY_TASK_TIME_LIMIT = 60
 CELERY_TASK_SOFT_TIME_LIMIT = 45
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A worker that lost the broker waits for it however long it is away (Celery gives up after
+# 100 attempts, about 50 minutes, by default); the supervisor (deploy/) restarts it if it stops.
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 # Socket timeouts: a frozen broker must not hang a submit (the sweeper covers the miss).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 600, "socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
