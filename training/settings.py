@@ -7,6 +7,7 @@ a secret key.
 """
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlparse
 
 import environ
 from csp.constants import NONE, SELF
@@ -231,9 +232,15 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = env.int("CELERY_WORKER_PREFETCH_MULTIPLIER",
 CELERY_TASK_TIME_LIMIT = 60
 CELERY_TASK_SOFT_TIME_LIMIT = 45
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A worker that lost the broker waits for it however long it is away (Celery gives up after
+# 100 attempts, about 50 minutes, by default); the supervisor (deploy/) restarts it if it stops.
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 # Socket timeouts: a frozen broker must not hang a submit (the sweeper covers the miss).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 600, "socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# kombu's Redis transport with the repairs that keep a worker alive when the broker goes away
+# while a message is unacknowledged (training/broker.py); other schemes keep kombu's own.
+CELERY_BROKER_TRANSPORT = "training.broker:Transport" if urlparse(REDIS_URL).scheme in ("redis", "rediss") else None
 CELERY_BEAT_SCHEDULE = {
     "sweep-ungraded-responses": {
         "task": "quizzes.sweep_ungraded_responses",

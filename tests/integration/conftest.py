@@ -136,11 +136,14 @@ class CeleryLauncher:
         return started
 
     def worker(self, *, concurrency: int = 1, broker_url: str | None = None,
-               env: dict[str, str] | None = None) -> CeleryProcess:
-        """A prefork worker, returned once it logged "ready." (it consumes from then on)."""
+               env: dict[str, str] | None = None, as_deployed: bool = False) -> CeleryProcess:
+        """A prefork worker, returned once it logged "ready." (it consumes from then on).
+
+        Without gossip, mingle and heartbeat unless ``as_deployed`` (the README's command)."""
+        quiet = [] if as_deployed else ["--without-gossip", "--without-mingle", "--without-heartbeat"]
         return self._start(
             ["worker", "--loglevel=INFO", "--pool=prefork", f"--concurrency={concurrency}",
-             "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", f"it-{uuid.uuid4().hex[:8]}@%h"],
+             *quiet, "-n", f"it-{uuid.uuid4().hex[:8]}@%h"],
             broker_url=broker_url, env=env, ready="ready.", name="worker",
         )
 
@@ -208,9 +211,23 @@ class RedisServer:
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGCONT)  # a frozen server cannot act on SIGTERM
             self.process.terminate()
             self.process.wait(timeout=10)
         self.process = None
+
+    def freeze(self) -> None:
+        """Hang the server (SIGSTOP): connections stay open, nothing answers, new ones queue up."""
+        self.process.send_signal(signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        self.process.send_signal(signal.SIGCONT)
+
+    def drop_clients(self) -> None:
+        """Close every client connection, as a failover or a healed partition leaves them."""
+        client = self.client()
+        for kind in ("normal", "pubsub"):
+            client.client_kill_filter(_type=kind, skipme=True)
 
     def client(self) -> redis.Redis:
         return redis.Redis(port=self.port, socket_timeout=5)
