@@ -14,14 +14,19 @@ from .measures import all_measures
 from .models import MeasureCounter
 
 
-def trainee_measures(*, trainee: User, course: Model | None = None) -> dict:
-    """The trainee's measures, over one course (a ``courses.Course``) or all (1 query)."""
+def trainee_measures(*, trainee: User, course: Model | None = None, held_back: dict[str, float] | None = None) -> dict:
+    """The trainee's measures, over one course (a ``courses.Course``) or all, less the
+    counters ``held_back`` (what grades whose feedback is not due yet added) (1 query)."""
     counters = MeasureCounter.objects.filter(trainee=trainee)
     if course is not None:
         counters = counters.filter(course=course)
     totals: dict[str, float] = defaultdict(float)
     for name, value in counters.values_list("name", "value"):
         totals[name] += value
+    for name, value in (held_back or {}).items():
+        totals[name] -= value
+        if abs(totals[name]) < 1e-9:  # nothing left of it: as if never counted
+            del totals[name]
     return all_measures(totals)
 
 

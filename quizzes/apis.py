@@ -15,7 +15,6 @@ from rest_framework.response import Response as ApiResponse
 from rest_framework.views import APIView
 
 from progress.models import ModuleProgress
-from progress.selectors import trainee_measures
 from schools.selectors import trainee_assignments
 from courses.models import Artifact, Item
 from courses.rendering import render_markdown
@@ -25,7 +24,14 @@ from . import services
 from .access import trainee_attempt, trainee_case, trainee_module
 from .models import Attempt, Response
 from .selectors import (
-    Withheld, feedback_is_due, refuse_if_withheld, trainee_response, unaided_given, withheld_among, withheld_in_attempt,
+    Withheld,
+    feedback_is_due,
+    refuse_if_withheld,
+    trainee_released_measures,
+    trainee_response,
+    unaided_given,
+    withheld_among,
+    withheld_in_attempt,
 )
 
 # Spec fields that belong to the AI output and hide with it on decide-first items.
@@ -311,4 +317,4 @@ class MyRelianceApi(APIView):
 
     @extend_schema(responses=inline_serializer("MyReliance", {"measures": serializers.DictField()}))
     def get(self, request):
-        return ApiResponse({"measures": trainee_measures(trainee=request.user)})
+        return ApiResponse({"measures": trainee_released_measures(trainee=request.user)})

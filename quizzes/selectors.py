@@ -19,6 +19,7 @@ from schools.selectors import trainee_assignments, trainee_due_date
 from courses.models import (
     Artifact,
     Case,
+    Course,
     CourseVersion,
     Item,
     Module,
@@ -443,7 +444,7 @@ def _comparison_values(counters: dict[str, float]) -> dict[str, float | None]:
     }
 
 
-def trainee_cohort_comparison(*, trainee: User) -> dict:
+def trainee_cohort_comparison(*, trainee: User, held_back: dict[str, float] | None = None) -> dict:
     """Where the trainee stands among the trainees of their cohorts, without any other
     trainee's identity or value: per measure, how many have one, the quartiles and the
     trainee's percentile rank (share of the others below, ties counted half). Withheld
@@ -461,6 +462,9 @@ def trainee_cohort_comparison(*, trainee: User) -> dict:
     )
     for trainee_id, name, total in rows:
         per_trainee[trainee_id][name] = total
+    for name, value in (held_back or {}).items():  # the trainee's own, as their feedback shows it
+        if name in per_trainee.get(trainee.pk, {}):
+            per_trainee[trainee.pk][name] -= value
     values = {tid: _comparison_values(c) for tid, c in per_trainee.items()}
     mine = values.get(trainee.pk) or _comparison_values({})
     out: dict[str, dict | None] = {}
@@ -479,9 +483,46 @@ def trainee_cohort_comparison(*, trainee: User) -> dict:
     return out
 
 
+def feedback_held_back(*, trainee: User) -> dict[str, float]:
+    """What the trainee's final grades added that their feedback does not show yet (an open
+    attempt in a module whose feedback comes after it, or before the due date): a measure of
+    reliance says whether the AI was right, which is feedback too, so the trainee's own
+    figures leave these out until the feedback is due (1 query, one more per course with a
+    due-date policy)."""
+    rows = (
+        Grade.objects.filter(is_final=True, response__attempt__trainee=trainee)
+        .exclude(response__attempt__module__feedback_policy=Module.FeedbackPolicy.IMMEDIATE)
+        .filter(~Q(response__attempt__status=Attempt.Status.SUBMITTED)
+                | Q(response__attempt__module__feedback_policy=Module.FeedbackPolicy.AFTER_DUE))
+        .values_list("response__attempt__course_id", "response__attempt__module__feedback_policy",
+                     "response__attempt__status", "contribution")
+    )
+    held: dict[str, float] = defaultdict(float)
+    due_passed: dict[int, bool] = {}
+    now = timezone.now()
+    for course_id, policy, status, contribution in rows:
+        if status == Attempt.Status.SUBMITTED:  # the due-date policy: held until the date
+            if course_id not in due_passed:
+                due = trainee_due_date(trainee=trainee, course=Course(pk=course_id))
+                due_passed[course_id] = due is None or due <= now
+            if due_passed[course_id]:
+                continue
+        for name, value in (contribution or {}).items():
+            held[name] += value
+    return dict(held)
+
+
+def trainee_released_measures(*, trainee: User) -> dict:
+    """The trainee's own measures over the grades whose feedback they may see (2 queries)."""
+    return trainee_measures(trainee=trainee, held_back=feedback_held_back(trainee=trainee))
+
+
 def trainee_profile(*, trainee: User) -> dict:
-    """The trainee's own measures (progress.measures) and their cohort comparison (2 queries)."""
-    return {"measures": trainee_measures(trainee=trainee), "comparison": trainee_cohort_comparison(trainee=trainee)}
+    """The trainee's own measures (progress.measures) and their cohort comparison, both
+    without what their feedback does not show yet (3 queries)."""
+    held = feedback_held_back(trainee=trainee)
+    return {"measures": trainee_measures(trainee=trainee, held_back=held),
+            "comparison": trainee_cohort_comparison(trainee=trainee, held_back=held)}
 
 
 def final_grade_contributions() -> Iterator[tuple[int, int, str, datetime, dict | None]]:

@@ -679,7 +679,7 @@ def test_profile_shows_my_measures_charts_and_position_without_anyone_else(clien
             "cbm.n": 2, "cbm.sum": 4, "fm.HAL.keys": 2, "fm.HAL.found": 1, "comp.VER.n": 3, "comp.VER.score": 2}
     for name, value in mine.items():
         MeasureCounter.objects.create(trainee=trainee, course=course, name=name, value=value)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):  # with what feedback does not show yet, held back
         response = client.get("/learn/me/reliance/")
     assert response.status_code == 200
     page = html(response)
