@@ -5,7 +5,9 @@ from rest_framework.test import APIClient
 from courses.models import Module
 from quizzes import services
 from quizzes.models import Response
-from tests.factories import ItemFactory, ModuleFactory, UserFactory
+from tests.factories import ArtifactFactory, ItemFactory, ModuleFactory, UserFactory
+
+NOTE = "Patient is allergic to penicillin. Start amoxicillin 500 mg three times daily."
 
 
 @pytest.fixture
@@ -18,6 +20,19 @@ def client(trainee):
 @pytest.fixture
 def attempt(trainee, module):
     return services.attempt_start(trainee=trainee, module=module)
+
+
+@pytest.fixture
+def error_spans(case):
+    text = ArtifactFactory(case=case, kind="text", content={"text": NOTE})
+    return ItemFactory(case=case, type="error_spans", artifact=text, spec={},
+                       key={"spans": [{"start": 11, "end": 33, "failure_mode": "HAL"}]})
+
+
+@pytest.fixture
+def free_text(case):
+    return ItemFactory(case=case, type="free_text", spec={"max_words": 50},
+                       key={"criteria": [{"id": "c", "text": "Says why", "points": 1, "look_for": [["why"]]}]})
 
 
 def submit(client, attempt, item, answer):
@@ -140,3 +155,13 @@ def test_other_questions_about_a_hidden_ai_output_are_withheld(client, attempt, 
     body = client.get(f"/api/v1/cases/{decide_first.case_id}/").json()
     assert "The AI says High" not in str(body)
     assert [i.get("withheld", False) for i in body["items"]] == [False, True]
+
+
+def test_overlapping_spans_are_refused_naming_both(client, attempt, error_spans):
+    spans = [{"start": 35, "end": 46}, {"start": 11, "end": 33}, {"start": 50, "end": 60}, {"start": 11, "end": 33}]
+    response = submit(client, attempt, error_spans, {"spans": spans})
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "answer.spans[3]": ["overlaps span 1 (“allergic to penicillin”); mark each passage once"],
+    }
+    assert not Response.objects.exists()

@@ -462,6 +462,17 @@ def test_the_preview_grades_selected_spans(published, studio):
     assert response.status_code == 200 and "Errors found: 1 of 2" in page and "missed" in page
 
 
+def test_the_preview_refuses_overlapping_spans_naming_both(published, studio):
+    case = Case.objects.get(module__version=published, slug="fabricated-allergy")
+    item = case.items.get(slug="find-the-errors")
+    decide_first = case.items.get(slug="accept-the-plan")
+    answer = {"item": item.pk, "span_start": ["72", "80"], "span_end": ["116", "116"], "span_label": ["HAL", "HAL"],
+              "span_correction": ["", ""], f"initial-{decide_first.pk}": "sign"}
+    response = studio.post(reverse("studio:preview", args=[case.pk]), answer)
+    page = response.content.decode()
+    assert response.status_code == 400 and "spans[1]: overlaps span 0" in page and "Errors found" not in page
+
+
 def test_the_course_page_costs_fifteen_queries(published, studio, django_assert_num_queries):
     url = reverse("studio:course", args=[published.course.slug])
     with django_assert_num_queries(15):
