@@ -19,6 +19,7 @@ from courses.models import CourseVersion, Item, Module
 from courses.selectors import course_latest_published
 from training.api_errors import ApplicationError, Conflict
 from training.queue import enqueue_on_commit, publish_rollback_unsafe
+from training.text import unstorable_errors
 
 from .graders import FieldError, GradeResult, grader_for
 from .grading import answer_for_grading, artifact_payload, grade_store
@@ -77,6 +78,14 @@ def attempt_submit(*, attempt: Attempt) -> Attempt:
     return attempt
 
 
+def _check_storable(answer) -> None:
+    """Refuse an answer holding text the database cannot store (a NUL character, a lone
+    surrogate), at its path: the API's parser refuses it in JSON, the pages post forms."""
+    errors = unstorable_errors(answer, "answer")
+    if errors:
+        raise ApplicationError(_("The answer is not valid."), errors)
+
+
 def _check_open_item(attempt: Attempt, item: Item) -> None:
     if attempt.status != Attempt.Status.OPEN:
         raise Conflict(_("This attempt is submitted; start a new one to answer again."))
@@ -91,6 +100,7 @@ def response_answer_unaided(*, attempt: Attempt, item: Item, answer: dict) -> Re
     _check_open_item(attempt, item)
     if not item.decide_first:
         raise ApplicationError(_("This item does not ask for an unaided answer first."), {"item": [_("Not a decide-first item.")]})
+    _check_storable(answer)
     errors = grader_for(item.type).validate_initial_answer(item.spec, answer)
     if errors:
         raise ApplicationError(_("The answer is not valid."), _errors(errors))
@@ -114,6 +124,7 @@ def response_submit(*, attempt: Attempt, item: Item, answer: dict) -> tuple[Resp
     response; a different answer to an already answered item is refused.
     """
     _check_open_item(attempt, item)
+    _check_storable(answer)
     errors = grader_for(item.type).validate_answer(item.spec, answer, artifact_payload(item, failure_modes=False))
     if errors:
         raise ApplicationError(_("The answer is not valid."), _errors(errors))

@@ -48,6 +48,13 @@ def test_faculty_creates_a_course_with_a_draft(faculty):
     assert Course.objects.get(slug="new-course").owner == faculty
 
 
+def test_a_body_nested_100000_deep_is_a_400_naming_the_field_and_creates_nothing(faculty):
+    body = '{"slug": "deep", "language": "en", "title": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    response = client_for(faculty).post("/api/v1/authoring/courses/", body, content_type="application/json")
+    assert response.status_code == 400 and list(response.json()["errors"]) == ["title"]
+    assert not Course.objects.exists()
+
+
 def test_a_trainee_cannot_create_a_course(db):
     trainee = MembershipFactory(role=Role.TRAINEE).user
     response = client_for(trainee).post("/api/v1/authoring/courses/", {"slug": "x", "title": "X", "language": "en"}, format="json")

@@ -1,4 +1,6 @@
 """The trainee API: what a trainee may see and do, and the error shape of bad input."""
+import json
+
 import pytest
 from rest_framework.test import APIClient
 
@@ -164,4 +166,39 @@ def test_overlapping_spans_are_refused_naming_both(client, attempt, error_spans)
     assert response.json()["errors"] == {
         "answer.spans[3]": ["overlaps span 1 (“allergic to penicillin”); mark each passage once"],
     }
+    assert not Response.objects.exists()
+
+
+def post_raw(client, attempt, item, body: str):
+    return client.post(f"/api/v1/attempts/{attempt.pk}/items/{item.pk}/response/", body,
+                       content_type="application/json")
+
+
+def test_an_answer_nested_100000_deep_is_a_400_naming_the_field(client, attempt, single_choice):
+    response = post_raw(client, attempt, single_choice, '{"answer": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["answer"]
+    assert not Response.objects.exists()
+
+
+def test_a_nul_character_in_a_text_answer_is_a_400_at_its_path(client, attempt, free_text):
+    response = submit(client, attempt, free_text, {"text": "Because\u0000 why"})
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["answer.text"]
+    assert not Response.objects.exists()
+
+
+def test_a_lone_surrogate_in_a_text_answer_is_a_400_at_its_path(client, attempt, free_text):
+    body = json.dumps({"answer": {"text": "Because \ud800 why"}})  # ensure_ascii: sent as the escape \ud800
+    response = post_raw(client, attempt, free_text, body)
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["answer.text"]
+    assert not Response.objects.exists()
+
+
+def test_a_nul_character_in_a_form_encoded_answer_is_a_400_at_its_path(client, attempt, free_text):
+    response = client.post(f"/api/v1/attempts/{attempt.pk}/items/{free_text.pk}/response/",
+                           {"answer.text": "Because\u0000 why"}, format="multipart")
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["answer.text"]
     assert not Response.objects.exists()

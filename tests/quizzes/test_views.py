@@ -601,6 +601,23 @@ def test_a_free_text_over_the_word_limit_is_refused_and_kept(client, attempt, ev
     assert stored(attempt) == []
 
 
+def test_a_nul_character_in_a_free_text_is_refused_beside_it_and_nothing_stored(client, attempt, every):
+    _case, items = every
+    reply = client.post(answer_url(attempt, items["free_text"]), {"text": "fabricated\x00 KEEP-ME"})
+    assert reply.status_code == 400
+    page = html(reply)
+    assert "contains the character U+0000, which cannot be stored" in page and "KEEP-ME" in page
+    assert stored(attempt) == []
+
+
+def test_a_nul_character_in_a_correction_is_refused_beside_its_passage(client, attempt, every):
+    _case, items = every
+    post = {**GOOD_POSTS["error_spans"](items["error_spans"]), "span_correction": ["no\x00 allergy"]}
+    reply = client.post(answer_url(attempt, items["error_spans"]), post)
+    assert reply.status_code == 400 and "contains the character U+0000" in html(reply)
+    assert stored(attempt) == []
+
+
 def test_answering_in_a_submitted_attempt_is_refused(client, attempt, single_choice):
     services.attempt_submit(attempt=attempt)
     reply = client.post(answer_url(attempt, single_choice), {"answer": "b"})
