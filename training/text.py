@@ -33,6 +33,14 @@ def unstorable_character(text: str) -> str | None:
     return None
 
 
+def visible(text: str) -> str:
+    """``text`` with each character that cannot be stored written as ``U+XXXX``: safe to
+    show in a message or a path that quotes what a user sent."""
+    if unstorable_character(text) is None:
+        return text
+    return "".join(f"U+{ord(c):04X}" if c == "\x00" or 0xD800 <= ord(c) <= 0xDFFF else c for c in text)
+
+
 def _join(prefix: str, part: str | int) -> str:
     if isinstance(part, int) and not isinstance(part, bool):
         return f"{prefix}[{part}]"
