@@ -1,11 +1,2 @@
-from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin
-
-from .models import User
-
-
-
-@admin.register(User)
-class VigilUserAdmin(UserAdmin):
-    fieldsets = UserAdmin.fieldsets + ((None, {"fields": ("training_year",)}),)
-    search_fields = ["username", "first_name", "last_name", "email"]
+"""The admin of people (``accounts.User``) is registered in ``schools/admin.py``: each page of a
+person is audited in the log of their schools, and this app sits below ``schools``."""

@@ -23,7 +23,9 @@ from schools import services as school_services
 from schools.models import Cohort, Enrollment, School
 from schools.selectors import staff_cohorts
 from .presenters import DASHBOARD_SHOW, DASHBOARD_SORT, dashboard_trainees_shown, dashboard_trainees_sorted
-from .selectors.dashboard import cohort_course_ids, cohort_courses, cohort_dashboard, cohort_progress
+from .selectors.dashboard import (
+    cohort_assigned_course, cohort_course_ids, cohort_courses, cohort_dashboard, cohort_progress,
+)
 from .selectors.reliance import cohort_reliance, cohort_reliance_overview
 from .selectors.trends import cohort_measure_trend, module_before_after
 
@@ -123,9 +125,9 @@ class CohortRelianceApi(APIView):
         cohort = cohort_for_staff(request, cohort_id)
         course = None
         if slug := request.query_params.get("course"):
-            course = Course.objects.filter(slug=slug).first()
+            course = cohort_assigned_course(cohort=cohort, slug=slug)
             if course is None:
-                raise ApplicationError(_("No such course."), {"course": [_("Unknown course.")]})
+                raise ApplicationError(_("This course is not assigned to the cohort."), {"course": [_("Unknown course.")]})
         school_services.audit_record(actor=request.user, action="cohort.reliance.read", cohort=cohort,
                               detail={"course": course.slug if course else None})
         return ApiResponse(cohort_reliance(cohort=cohort, course=course))
@@ -164,7 +166,8 @@ class CohortTrendsApi(APIView):
         periods = cohort_measure_trend(cohort=cohort, course_ids=course_ids, period=q["period"])
         comparison = None
         if other is not None:
-            other_ids = course_ids if q.get("course") else cohort_course_ids(cohort=other)
+            # The other cohort over its own courses: the chosen one only if it has it too.
+            other_ids = [cid for cid in cohort_course_ids(cohort=other) if not q.get("course") or cid in course_ids]
             comparison = {
                 "cohort": {"id": other.pk, "name": other.name, "year": other.year},
                 "this": cohort_reliance_overview(cohort=cohort, course_ids=course_ids)["measures"],

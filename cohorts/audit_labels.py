@@ -24,6 +24,9 @@ ACTION_LABELS = {
     "attestation.revoke": gettext_lazy("Revoked an attestation"),
     "attestation.download": gettext_lazy("Downloaded an attestation"),
     "review.names_shown": gettext_lazy("Showed a trainee's name while grading"),
+    "review.queue.names_shown": gettext_lazy("Showed trainees' names in the grading queue"),
+    "grade.confirm": gettext_lazy("Confirmed the grade of a free-text answer"),
+    "grade.change": gettext_lazy("Changed the final grade of a free-text answer"),
     "item.key_fix": gettext_lazy("Fixed an answer key"),
     "item.regrade": gettext_lazy("Regraded the answers to an item"),
     "school.audit.read": gettext_lazy("Read the audit log"),
@@ -32,6 +35,16 @@ ACTION_LABELS = {
     "cohort.create": gettext_lazy("Created a cohort"),
     "cohort.enroll": gettext_lazy("Enrolled people in a cohort"),
     "cohort.assign": gettext_lazy("Assigned a course to a cohort or changed its due date"),
+    # The Django admin's lists and pages of trainee data (training.admin_mixins.AuditedReadAdmin).
+    "admin.attempt.read": gettext_lazy("Read attempts in the admin"),
+    "admin.response.read": gettext_lazy("Read answers in the admin"),
+    "admin.grade.read": gettext_lazy("Read grades in the admin"),
+    "admin.ratermark.read": gettext_lazy("Read second marks in the admin"),
+    "admin.moduleprogress.read": gettext_lazy("Read module progress in the admin"),
+    "admin.measurecounter.read": gettext_lazy("Read measure counters in the admin"),
+    "admin.answerday.read": gettext_lazy("Read answers per day in the admin"),
+    "admin.answeraftermodule.read": gettext_lazy("Read answers after a module in the admin"),
+    "admin.user.read": gettext_lazy("Read people's accounts in the admin"),
 }
 
 PLATFORM_ADMIN = gettext_lazy("Platform admin")

@@ -1,4 +1,4 @@
-"""The seeded taxonomies (DESIGN.md): competencies and AI failure modes.
+"""The seeded taxonomies (docs/taxonomies.md): competencies and AI failure modes.
 
 Names are marked for translation here and translated where shown; the data migration
 copies them into the editable Competency and FailureMode tables.

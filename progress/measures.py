@@ -1,4 +1,4 @@
-"""The reliance and calibration measures of DESIGN.md, from summed counters (pure).
+"""The reliance and calibration measures of docs/measures.md, from summed counters (pure).
 
 Counter names (sums over graded responses):
 - ``items.n``/``items.score``; ``comp.<C>.n``/``comp.<C>.score`` per competency;

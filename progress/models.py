@@ -55,7 +55,7 @@ class MeasureCounter(models.Model):
 
 
 # ---------------------------------------------------------------- trends
-# The reliance counters of DESIGN.md that the trend pages plot, kept per day of answering
+# The reliance counters of docs/measures.md that the trend pages plot, kept per day of answering
 # and per module completed beforehand, so a trend is a GROUP BY over a few rows per trainee
 # instead of a walk over every grade (10,000 trainees: 400,000 grades).
 

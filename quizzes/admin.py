@@ -1,19 +1,20 @@
 from django.contrib import admin
 
-from training.admin_mixins import RecordAdmin
+from training.admin_mixins import AuditedReadAdmin, RecordAdmin
 
 from .models import Attempt, Grade, KeyFix, RaterMark, RegradeChange, RegradeJob, Response
 
 
 @admin.register(Attempt)
-class AttemptAdmin(admin.ModelAdmin):
+class AttemptAdmin(AuditedReadAdmin, admin.ModelAdmin):
     list_display = ["trainee", "course", "module_slug", "status", "started_at", "submitted_at"]
     list_filter = ["status", "course"]
     raw_id_fields = ["trainee", "module"]
 
 
 @admin.register(Response)
-class ResponseAdmin(admin.ModelAdmin):
+class ResponseAdmin(AuditedReadAdmin, admin.ModelAdmin):
+    audit_via = "attempt"
     list_display = ["id", "attempt", "item", "state", "submitted_at", "grading_tries"]
     list_filter = ["state"]
     raw_id_fields = ["attempt", "item"]
@@ -21,7 +22,8 @@ class ResponseAdmin(admin.ModelAdmin):
 
 
 @admin.register(Grade)
-class GradeAdmin(admin.ModelAdmin):
+class GradeAdmin(AuditedReadAdmin, admin.ModelAdmin):
+    audit_via = "response__attempt"
     list_display = ["response", "score", "cbm_mark", "is_final", "grader_version", "graded_at"]
     list_filter = ["is_final", "grader_version"]
     raw_id_fields = ["response", "graded_by"]
@@ -56,6 +58,7 @@ class RegradeJobAdmin(RecordAdmin):
 
 
 @admin.register(RaterMark)
-class RaterMarkAdmin(RecordAdmin):
+class RaterMarkAdmin(AuditedReadAdmin, RecordAdmin):
+    audit_via = "response__attempt"
     list_display = ["response", "rater", "marked_at"]
     list_select_related = ["rater"]

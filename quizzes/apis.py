@@ -1,8 +1,9 @@
 """Trainee REST API: assigned courses, modules, cases, attempts, answers and grades.
 
 Views are thin: validate the envelope, call a service or selector, serialise. What a
-trainee sees of an item never includes its key; a decide-first item's AI output and the
-AI's answer are withheld until the unaided answer is stored.
+trainee sees of an item never includes its key; a decide-first item's AI output, the AI's
+answer and everything derived from them are withheld until the unaided answers are stored
+(``quizzes.selectors.Withheld``).
 """
 from django.db import transaction
 from django.http import Http404
@@ -19,12 +20,13 @@ from schools.selectors import trainee_assignments
 from courses.models import Artifact, Item
 from courses.rendering import render_markdown
 from courses.selectors import course_latest_published, version_media_urls
-from training.api_errors import Conflict
 
 from . import services
 from .access import trainee_attempt, trainee_case, trainee_module
 from .models import Attempt, Response
-from .selectors import ai_output_hidden, feedback_is_due
+from .selectors import (
+    Withheld, feedback_is_due, refuse_if_withheld, trainee_response, unaided_given, withheld_among, withheld_in_attempt,
+)
 
 # Spec fields that belong to the AI output and hide with it on decide-first items.
 _AI_SPEC_FIELDS = ("ai_answer",)
@@ -37,6 +39,14 @@ def translate_feedback(lines: list[dict]) -> list[str]:
         params = line.get("params") or {}
         out.append(message % params if params else message)
     return out
+
+
+def grade_feedback(grade, *, due: bool) -> list[str]:
+    """The grader's sentences about an answer, shown when the feedback is due: they say how
+    the answer compares with the key and with the ground truth ("you overrode the AI output,
+    but it was right"), so they wait for the module's feedback policy as the key does. The
+    score does not wait. The API and the trainee pages both ask this."""
+    return translate_feedback(grade.feedback) if due else []
 
 
 def artifact_data(artifact: Artifact, media: dict[str, str] | None = None) -> dict:
@@ -69,11 +79,12 @@ def response_data(response: Response) -> dict:
     }
     grade = getattr(response, "grade", None) if response.state in (Response.State.GRADED, Response.State.REVIEW) else None
     if grade is not None and response.state == Response.State.GRADED:
+        due = feedback_is_due(response=response)
         data["grade"] = {
-            "score": grade.score, "cbm_mark": grade.cbm_mark, "feedback": translate_feedback(grade.feedback),
+            "score": grade.score, "cbm_mark": grade.cbm_mark, "feedback": grade_feedback(grade, due=due),
             "graded_at": grade.graded_at, "comment": grade.comment,
         }
-        if feedback_is_due(response=response):
+        if due:
             data["key"] = response.item.key.answer
             data["rationale"] = render_markdown(response.item.key.rationale)
             data["detail"] = grade.detail
@@ -147,11 +158,11 @@ class CaseDetailApi(APIView):
             )
         } if attempt else {}
         items = list(case.items.prefetch_related("competencies"))
-        hidden_artifacts = {i.artifact_id for i in items if ai_output_hidden(item=i, response=responses.get(i.pk))}
+        withheld = withheld_among(items=items, unaided=unaided_given(responses.values()))
         media = version_media_urls(version_id=case.module.version_id)
         artifacts = []
         for a in case.artifacts.all():
-            if a.pk in hidden_artifacts:
+            if withheld.artifact(a.pk):
                 artifacts.append({"id": a.pk, "slug": a.slug, "kind": a.kind, "title": a.title, "hidden": True})
             else:
                 artifacts.append(artifact_data(a, media))
@@ -159,18 +170,22 @@ class CaseDetailApi(APIView):
             "id": case.pk, "slug": case.slug, "title": case.title, "vignette_html": render_markdown(case.vignette),
             "module": case.module_id, "attempt": attempt.pk if attempt else None,
             "artifacts": artifacts,
-            "items": [_case_item(i, responses.get(i.pk), hidden_artifacts) for i in items],
-            "responses": [response_data(r) for r in responses.values()],
+            "items": [_case_item(i, withheld) for i in items],
+            "responses": [response_data(r) for r in responses.values() if withheld.shows_response(r)],
         })
 
 
-def _case_item(item: Item, response: Response | None, hidden_artifacts: set[int]) -> dict:
-    """An item of the case; the other questions about a still-hidden AI output are withheld
-    with it, since their wording may quote it."""
-    hidden = ai_output_hidden(item=item, response=response)
-    if item.artifact_id in hidden_artifacts and not hidden:
-        return {"id": item.pk, "slug": item.slug, "type": item.type, "artifact": item.artifact_id, "withheld": True}
-    return item_data(item, hidden=hidden)
+def _case_item(item: Item, withheld: Withheld) -> dict:
+    """An item of the case: a decide-first question awaiting its unaided answer without the
+    AI's answer; the other questions about that AI output withheld with it, since their
+    wording may quote it."""
+    blocker = withheld.blocker(item)
+    if blocker is None:
+        return item_data(item, hidden=False)
+    if blocker.pk == item.pk:
+        return item_data(item, hidden=True)
+    return {"id": item.pk, "slug": item.slug, "type": item.type, "artifact": item.artifact_id, "withheld": True,
+            "withheld_by": blocker.pk}
 
 
 class AttemptStartApi(APIView):
@@ -193,7 +208,10 @@ class AttemptDetailApi(APIView):
     def get(self, request, attempt_id: int):
         attempt = trainee_attempt(trainee=request.user, attempt_id=attempt_id)
         responses = attempt.responses.select_related("grade", "item__key", "attempt__module")
-        return ApiResponse({**_attempt_data(attempt), "responses": [response_data(r) for r in responses]})
+        withheld = withheld_in_attempt(attempt=attempt)
+        return ApiResponse({**_attempt_data(attempt), "responses": [
+            response_data(r) for r in responses if withheld.shows_response(r)
+        ]})
 
 
 class AttemptSubmitApi(APIView):
@@ -227,14 +245,13 @@ class UnaidedAnswerApi(APIView):
 
 
 class AiOutputApi(APIView):
-    """The AI output and the AI's answer of an item, refused before the unaided answer."""
+    """The AI output and the AI's answer of an item, refused (409, naming the question) until
+    every unaided answer decide-first asks about that AI output is stored."""
 
     @extend_schema(responses=inline_serializer("AiOutput", {"artifact": serializers.DictField()}))
     def get(self, request, attempt_id: int, item_id: int):
         attempt, item = _attempt_item(request, attempt_id, item_id)
-        response = Response.objects.filter(attempt=attempt, item=item).first()
-        if ai_output_hidden(item=item, response=response):
-            raise Conflict(_("Give your unaided answer first; the AI output is shown after it."))
+        refuse_if_withheld(attempt=attempt, item=item)
         media = version_media_urls(version_id=attempt.module.version_id)
         return ApiResponse({
             "artifact": artifact_data(item.artifact, media) if item.artifact else None,
@@ -277,20 +294,20 @@ class ResponseSubmitApi(APIView):
 
 
 class ResponseDetailApi(APIView):
-    """My response: its state, and once graded the score and feedback, with the key and
-    rationale when the module's feedback policy allows."""
+    """My response: its state, and once graded the score, with the feedback, key and
+    rationale when the module's feedback policy allows. Not found while decide-first
+    withholds it, as the page's feedback fragment (both read ``trainee_response``)."""
 
     @extend_schema(responses=inline_serializer("ResponseDetail", {"id": serializers.IntegerField()}))
     def get(self, request, response_id: int):
-        response = get_object_or_404(
-            Response.objects.select_related("grade", "item__key", "attempt__module", "attempt__course"),
-            pk=response_id, attempt__trainee=request.user,
-        )
+        response = trainee_response(trainee=request.user, response_id=response_id)
+        if response is None:
+            raise Http404
         return ApiResponse(response_data(response))
 
 
 class MyRelianceApi(APIView):
-    """My own reliance and calibration measures (DESIGN.md); None means undefined."""
+    """My own reliance and calibration measures (docs/measures.md); None means undefined."""
 
     @extend_schema(responses=inline_serializer("MyReliance", {"measures": serializers.DictField()}))
     def get(self, request):

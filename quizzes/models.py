@@ -106,7 +106,7 @@ class Grade(models.Model):
 
 
 # ---------------------------------------------------------------- key fixes and regrades
-# (faculty authoring studio, issue 4)
+# (the faculty studio)
 
 
 class KeyFix(models.Model):

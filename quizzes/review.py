@@ -20,12 +20,12 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from courses.models import Item
+from schools.rules import gradable_responses as rules_gradable_responses
 from training.api_errors import ApplicationError, Conflict
 from training.text import unstorable_errors
 
 from . import services
 from .models import Grade, RaterMark, Response
-from .selectors import responses_markable_by
 
 PASS_SHARE = 0.5  # a free-text answer "passes" with at least half of the points
 
@@ -33,10 +33,16 @@ PASS_SHARE = 0.5  # a free-text answer "passes" with at least half of the points
 # ---------------------------------------------------------------- who may grade what
 
 
+def markable_responses() -> QuerySet[Response]:
+    """Every free-text response open to a mark (first, correction or second), anyone's."""
+    return Response.objects.filter(item__type=Item.Type.FREE_TEXT, state__in=[Response.State.REVIEW, Response.State.GRADED])
+
+
 def gradable_responses(*, user: User) -> QuerySet[Response]:
-    """Every free-text response the user may mark (first or second), whatever its state."""
-    qs = Response.objects.filter(item__type=Item.Type.FREE_TEXT, state__in=[Response.State.REVIEW, Response.State.GRADED])
-    return Response.objects.filter(pk__in=responses_markable_by(qs, user=user).values("pk"))
+    """The free-text responses the user may mark: ``markable_responses`` in the scope of
+    ``quizzes.grade_response`` (``schools.rules.gradable_responses``), the rule each answer
+    is asked about, so the queue lists exactly what its pages let the user mark."""
+    return rules_gradable_responses(user, markable_responses())
 
 
 def first_marking(*, user: User) -> QuerySet[Response]:

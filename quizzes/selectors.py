@@ -1,34 +1,129 @@
 """Reads of the quizzes app: what a trainee may see of an item, a response and its grade."""
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from statistics import quantiles
 
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from progress.measures import ratio
 from progress.models import MeasureCounter
 from schools.models import Assignment, Enrollment
 from progress.selectors import trainee_measures
-from schools.selectors import staff_cohorts, trainee_assignments, trainee_due_date
+from schools.rules import gradable_responses
+from schools.selectors import trainee_assignments, trainee_due_date
 from courses.models import (
     Artifact,
     Case,
-    Course,
     CourseVersion,
     Item,
     Module,
 )
 from courses.selectors import version_media_urls
 
+from training.errors import Conflict
+
 from .models import Attempt, Grade, Response
 
 
+# ---------------------------------------------------------------- decide first
+# The one rule of what a decide-first item withholds, used by every page and endpoint that
+# shows an AI output, a question about one, an answer to such a question or its feedback,
+# and by the service that stores final answers (quizzes.services.response_submit).
+
+
+@dataclass(frozen=True)
+class Withheld:
+    """What decide-first withholds in an attempt: ``pending`` are the decide-first items whose
+    unaided answer is not stored yet. Until every one about an AI output has it, nothing
+    derived from that output is obtainable: its content, source and the AI's answer, the
+    other questions about it (their wording may quote it), answers to them and their
+    feedback. Only the unaided questions themselves are asked, without the AI's answer."""
+
+    pending: tuple[Item, ...] = ()
+
+    def blocker(self, item: Item) -> Item | None:
+        """The unaided question that withholds ``item`` (``item`` itself, when it is one), or None."""
+        if any(p.pk == item.pk for p in self.pending):
+            return item
+        return self.artifact(item.artifact_id)
+
+    def artifact(self, artifact_id: int | None) -> Item | None:
+        """The unaided question that withholds this AI output, or None."""
+        return next((p for p in self.pending if artifact_id is not None and p.artifact_id == artifact_id), None)
+
+    def shows_response(self, response: Response) -> bool:
+        """A stored unaided answer is the trainee's own and shows; any answer beyond it to a
+        withheld item, and so its grade and feedback, does not."""
+        return response.state == Response.State.UNAIDED or self.blocker(response.item) is None
+
+
+def withheld_among(*, items: Iterable[Item], unaided: Collection[int]) -> Withheld:
+    """The rule over items already read (in the order given), ``unaided`` being the ids of
+    those whose unaided answer is stored (``unaided_given``)."""
+    return Withheld(pending=tuple(i for i in items if i.decide_first and i.pk not in unaided))
+
+
+def unaided_given(responses: Iterable[Response]) -> set[int]:
+    """The ids of the items whose unaided answer these responses hold."""
+    return {r.item_id for r in responses if r.initial_answer is not None}
+
+
+def withheld_about(*, attempt: Attempt | None, item: Item) -> Withheld:
+    """The rule in the attempt over the decide-first items about the same AI output as
+    ``item`` (and ``item`` itself): enough to say whether ``item``, and answers to it, are
+    withheld (1 query; none for an item neither decide-first nor about an AI output)."""
+    if not item.decide_first and item.artifact_id is None:
+        return Withheld()
+    about = Q(pk=item.pk) | Q(artifact_id=item.artifact_id) if item.artifact_id is not None else Q(pk=item.pk)
+    return _withheld(attempt, about)
+
+
+def withheld_in_attempt(*, attempt: Attempt) -> Withheld:
+    """The rule over the whole module of the attempt (1 query)."""
+    return _withheld(attempt, Q(case__module_id=attempt.module_id))
+
+
+def _withheld(attempt: Attempt | None, about: Q) -> Withheld:
+    candidates = list(
+        Item.objects.filter(about, type=Item.Type.RELIANCE_DECISION)
+        .only("id", "type", "spec", "artifact_id", "case_id", "position").order_by("position", "id")
+        .annotate(unaided=Exists(Response.objects.filter(
+            attempt_id=attempt.pk if attempt else None, item_id=OuterRef("pk"), initial_answer__isnull=False,
+        )))
+    )
+    return withheld_among(items=candidates, unaided={i.pk for i in candidates if i.unaided})
+
+
+def refuse_if_withheld(*, attempt: Attempt, item: Item) -> None:
+    """Conflict (409) when decide-first withholds ``item`` in the attempt, naming the unaided
+    question to answer first. Asked before anything else about a request, so that what is
+    refused, and how, says nothing of the AI output (1 query, or none: ``withheld_about``;
+    one more to name another question)."""
+    blocker = withheld_about(attempt=attempt, item=item).blocker(item)
+    if blocker is None:
+        return
+    if blocker.pk == item.pk:
+        raise Conflict(_("Give your unaided answer first; the AI output is shown after it."))
+    raise Conflict(
+        _("Answer the unaided question first: question %(number)s, “%(question)s”. The AI output and the "
+          "questions about it are shown after it.")
+        % {"number": question_number(blocker), "question": (blocker.spec or {}).get("question", "")},
+    )
+
+
+def question_number(item: Item) -> int:
+    """The item's number in its case, as the case player counts (1 query)."""
+    return Item.objects.filter(case_id=item.case_id, position__lt=item.position).count() + 1
+
+
 def feedback_is_due(*, response: Response) -> bool:
-    """May the trainee see the key and rationale of this graded response yet?"""
+    """May the trainee see the feedback of this graded response yet: the key, the rationale,
+    the ground truth and the grader's sentences (``quizzes.apis.grade_feedback``)?"""
     if response.state != Response.State.GRADED:
         return False
     policy = response.attempt.module.feedback_policy
@@ -40,32 +135,17 @@ def feedback_is_due(*, response: Response) -> bool:
     return response.attempt.status == Attempt.Status.SUBMITTED and (due is None or due <= timezone.now())
 
 
-def ai_output_hidden(*, item: Item, response: Response | None) -> bool:
-    """Decide-first: the AI output stays hidden until the unaided answer is stored."""
-    return item.decide_first and (response is None or response.initial_answer is None)
-
-
-def responses_markable_by(qs: QuerySet[Response], *, user: User) -> QuerySet[Response]:
-    """The responses of ``qs`` the user may mark: of trainees in cohorts they may see, in
-    courses they author or that are assigned to those cohorts (every one for a superuser)."""
-    if user.is_superuser:
-        return qs
-    return qs.filter(
-        attempt__trainee__enrollments__cohort__in=staff_cohorts(user=user),
-        attempt__course__in=_authored_or_taught_courses(user),
-    )
+def awaiting_review() -> QuerySet[Response]:
+    """Free-text answers waiting for their first faculty grade (anyone's)."""
+    return Response.objects.filter(state=Response.State.REVIEW, item__type=Item.Type.FREE_TEXT)
 
 
 def review_queue(*, user: User) -> QuerySet[Response]:
-    """Free-text answers waiting for a faculty grade in the cohorts the user may grade."""
-    qs = Response.objects.filter(state=Response.State.REVIEW, item__type=Item.Type.FREE_TEXT)
-    qs = responses_markable_by(qs, user=user)
-    return qs.select_related("item__key", "grade", "attempt").order_by("submitted_at").distinct()
-
-
-def _authored_or_taught_courses(user: User) -> QuerySet[Course]:
-    taught = Assignment.objects.filter(cohort__in=staff_cohorts(user=user)).values("course_id")
-    return Course.objects.filter(Q(owner=user) | Q(coauthors=user) | Q(pk__in=taught))
+    """Free-text answers waiting for a grade that the user may give, oldest first: the scope
+    of ``quizzes.grade_response`` (``schools.rules.gradable_responses``), so the queue and
+    the rule asked on each answer cannot disagree."""
+    return gradable_responses(user, awaiting_review()).select_related("item__key", "grade", "attempt").order_by(
+        "submitted_at", "pk")
 
 
 # ---------------------------------------------------------------- trainee pages
@@ -324,15 +404,23 @@ def trainee_case_page(*, trainee: User, case: Case) -> dict:
 
 
 def trainee_response(*, trainee: User, response_id: int) -> Response | None:
-    """One of the trainee's responses with what its feedback shows (1 query; the artifact's
-    failure modes cost one more when the feedback shows the ground truth)."""
-    return (
+    """One of the trainee's responses with what its feedback shows, or None when it is not
+    theirs or decide-first withholds it (``Withheld.shows_response``): the poll of the API
+    and the page's feedback fragment both read it here. 1 query, one more for an answer
+    about an AI output, and the artifact's failure modes one more when the feedback shows
+    the ground truth."""
+    response = (
         Response.objects.select_related(
             "grade", "item__key", "item__artifact", "attempt__module", "attempt__course", "attempt__trainee",
         )
         .filter(pk=response_id, attempt__trainee=trainee)
         .first()
     )
+    if response is None or response.state == Response.State.UNAIDED:
+        return response
+    if not withheld_about(attempt=response.attempt, item=response.item).shows_response(response):
+        return None
+    return response
 
 
 # Counters a cohort comparison needs (progress.measures names); nothing else is read.
@@ -359,12 +447,16 @@ def trainee_cohort_comparison(*, trainee: User) -> dict:
     """Where the trainee stands among the trainees of their cohorts, without any other
     trainee's identity or value: per measure, how many have one, the quartiles and the
     trainee's percentile rank (share of the others below, ties counted half). Withheld
-    (None) when fewer than COHORT_MIN_PEERS trainees have a value (1 query)."""
+    (None) when fewer than COHORT_MIN_PEERS trainees have a value (1 query).
+
+    Everyone's values, the trainee's own included, are over the courses assigned to the
+    trainee's cohorts: what a peer did in another school's course stays there."""
     cohorts = Enrollment.objects.filter(user=trainee, role=Enrollment.CohortRole.TRAINEE).values("cohort_id")
     peers = Enrollment.objects.filter(cohort_id__in=cohorts, role=Enrollment.CohortRole.TRAINEE).values("user_id")
+    courses = Assignment.objects.filter(cohort_id__in=cohorts).values("course_id")
     per_trainee: dict[int, dict[str, float]] = defaultdict(dict)
     rows = (
-        MeasureCounter.objects.filter(trainee_id__in=peers, name__in=_COMPARISON_COUNTERS)
+        MeasureCounter.objects.filter(trainee_id__in=peers, course_id__in=courses, name__in=_COMPARISON_COUNTERS)
         .values("trainee_id", "name").annotate(total=Sum("value")).values_list("trainee_id", "name", "total")
     )
     for trainee_id, name, total in rows:
@@ -390,21 +482,6 @@ def trainee_cohort_comparison(*, trainee: User) -> dict:
 def trainee_profile(*, trainee: User) -> dict:
     """The trainee's own measures (progress.measures) and their cohort comparison (2 queries)."""
     return {"measures": trainee_measures(trainee=trainee), "comparison": trainee_cohort_comparison(trainee=trainee)}
-
-
-def artifact_hidden_in_attempt(*, attempt: Attempt, artifact_id: int | None) -> bool:
-    """Is this AI output still withheld in the attempt, because a decide-first item about it
-    waits for its unaided answer? (the rule of ai_output_hidden, for one artifact; 2 queries)"""
-    if artifact_id is None:
-        return False
-    decide_first = [
-        i.pk for i in Item.objects.filter(artifact_id=artifact_id, type=Item.Type.RELIANCE_DECISION).only("id", "type", "spec")
-        if i.decide_first
-    ]
-    if not decide_first:
-        return False
-    answered = Response.objects.filter(attempt=attempt, item_id__in=decide_first, initial_answer__isnull=False).count()
-    return answered < len(decide_first)
 
 
 def final_grade_contributions() -> Iterator[tuple[int, int, str, datetime, dict | None]]:

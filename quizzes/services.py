@@ -17,6 +17,8 @@ from accounts.models import User
 from progress import aggregates as cohort_aggregates
 from courses.models import CourseVersion, Item, Module
 from courses.selectors import course_latest_published
+from schools.selectors import trainee_course_school_id
+from schools.services import audit_record
 from training.api_errors import ApplicationError, Conflict
 from training.queue import enqueue_on_commit, publish_rollback_unsafe
 from training.text import unstorable_errors
@@ -24,6 +26,7 @@ from training.text import unstorable_errors
 from .graders import FieldError, GradeResult, grader_for
 from .grading import answer_for_grading, artifact_payload, grade_store
 from .models import Attempt, Grade, Response
+from .selectors import refuse_if_withheld
 
 # The grading task (quizzes.tasks.grade_response): a new name if its arguments ever change.
 GRADE_TASK = "quizzes.grade_response_v1"
@@ -121,9 +124,13 @@ def response_submit(*, attempt: Attempt, item: Item, answer: dict) -> tuple[Resp
     """Store a final answer and enqueue its grading; returns (response, created).
 
     Submitting the same answer twice (a double click, a retried request) returns the stored
-    response; a different answer to an already answered item is refused.
+    response; a different answer to an already answered item is refused. An item that
+    decide-first withholds (``quizzes.selectors.Withheld``) is refused before the answer is
+    looked at, with the same message whatever it says: checking it first would tell whether
+    it is the AI's answer.
     """
     _check_open_item(attempt, item)
+    refuse_if_withheld(attempt=attempt, item=item)
     _check_storable(answer)
     errors = grader_for(item.type).validate_answer(item.spec, answer, artifact_payload(item, failure_modes=False))
     if errors:
@@ -248,11 +255,15 @@ def response_review_confirm(
     """A faculty member confirms or adjusts the suggested points of a free-text answer.
 
     The grade becomes final and only then counts in the trainee's aggregates; confirming
-    again (a correction) moves the aggregates by the difference.
+    again (a correction) moves the aggregates by the difference. Who may is the caller's
+    question (``quizzes.grade_response``). Each confirmation (``grade.confirm``) or change
+    of a final grade (``grade.change``) is recorded, with the grade before and after, in
+    the audit log of the trainee's school, in the same transaction.
     """
     with transaction.atomic():
         response = (
-            Response.objects.select_for_update(of=("self",)).select_related("item__key", "attempt", "grade")
+            Response.objects.select_for_update(of=("self",))
+            .select_related("item__key", "attempt__course", "attempt__trainee", "grade")
             .get(pk=response.pk)
         )
         if response.state not in (Response.State.REVIEW, Response.State.GRADED) or response.item.type != Item.Type.FREE_TEXT:
@@ -278,7 +289,21 @@ def response_review_confirm(
             score=min(max(awarded / total, 0.0), 1.0) if total else 0.0,
             feedback=grade.feedback, detail=detail, cbm_mark=None,
         )
+        before = _grade_state(grade)  # grade_store changes the row in place
         grade = grade_store(response=response, result=result, final=True, graded_by=reviewer, comment=comment)
         response.state = Response.State.GRADED
         response.save(update_fields=["state", "updated_at"])
+        attempt = response.attempt
+        audit_record(
+            actor=reviewer, action="grade.change" if before["final"] else "grade.confirm", subject=attempt.trainee,
+            school_id=trainee_course_school_id(trainee_id=attempt.trainee_id, course=attempt.course),
+            detail={"response": response.pk, "course": attempt.course.slug, "item": response.item.slug,
+                    "before": before, "after": _grade_state(grade)},
+        )
     return grade
+
+
+def _grade_state(grade: Grade) -> dict:
+    """What an audit record keeps of a grade: its score, finality, confirmed points and grader."""
+    return {"score": grade.score, "final": grade.is_final, "points": grade.detail.get("confirmed_points"),
+            "graded_by": grade.graded_by_id}

@@ -43,7 +43,7 @@ def sweep_ungraded_responses() -> int:
     return len(services.sweep_ungraded())
 
 
-# ---------------------------------------------------------------- regrade jobs (issue 4)
+# ---------------------------------------------------------------- regrade jobs
 
 @shared_task(name="quizzes.sweep_regrade_jobs", acks_late=True, time_limit=60)
 def sweep_regrade_jobs() -> int:

@@ -1,8 +1,24 @@
 from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
 
-from training.admin_mixins import RecordAdmin
+from accounts.models import User
+from training.admin_mixins import AuditedReadAdmin, RecordAdmin
 
 from .models import AuditEvent, Assignment, Cohort, Enrollment, Membership, School
+
+
+@admin.register(User)
+class VigilUserAdmin(AuditedReadAdmin, UserAdmin):
+    """People; every list and page of them is audited (``admin.user.read``), a person's page
+    in the log of each school they belong to. Registered here rather than in accounts, which
+    sits below the audit log's app."""
+
+    fieldsets = UserAdmin.fieldsets + ((None, {"fields": ("training_year",)}),)
+    search_fields = ["username", "first_name", "last_name", "email"]
+
+    def audit_about(self, obj) -> list[tuple[object, int | None]]:
+        schools = sorted(set(obj.memberships.values_list("school_id", flat=True)))
+        return [(obj, school_id) for school_id in schools or [None]]
 
 
 class MembershipInline(admin.TabularInline):

@@ -13,6 +13,9 @@ courses.create_course          School|None   faculty or admins of that school (N
 courses.edit_course            Course        its owner and co-authors (edit, publish, regrade)
 courses.manage_coauthors       Course        its owner
 quizzes.review_responses       —             faculty or admins of any school (grading queue)
+quizzes.grade_response         Response      the course's owner and co-authors; faculty who
+                                             teach a cohort that has the trainee and is
+                                             assigned the course (confirm, change, mark)
 quizzes.take_course            Course        trainees of a cohort it is assigned to (only)
 cohorts.list_cohorts           —             reviewers and admins of any school, faculty
                                              teaching a cohort (the staff pages)
@@ -36,9 +39,10 @@ the trainees it is assigned to. Django's ``user.has_perm`` grants an active supe
 everything without asking the rules, so that one is asked with ``rules.has_perm``.
 
 Which rows a person may see in a list are the scopes ``staff_cohorts`` (schools.selectors),
-``authored_courses`` and ``administered_schools``; the rules of ``cohorts.view_cohort``,
-``courses.edit_course`` and ``schools.view_audit_log`` are "the row is in the scope", so a
-rule and its list cannot disagree.
+``authored_courses``, ``administered_schools`` and ``gradable_responses``; the rules of
+``cohorts.view_cohort``, ``courses.edit_course``, ``schools.view_audit_log`` and
+``quizzes.grade_response`` are "the row is in the scope", so a rule and its list cannot
+disagree.
 
 What it costs. Within a request (``training.permissions.RulesCacheMiddleware``) the person's
 memberships are read once, in the query the navigation shares, and each question about a
@@ -158,8 +162,29 @@ def administered_schools(user) -> QuerySet[School]:
     return School.objects.filter(memberships__user=user, memberships__role__in=ADMIN_ROLES)
 
 
+def gradable_responses(user, responses: QuerySet | None = None) -> QuerySet:
+    """The answers the person may grade, among ``responses`` (every answer by default): the
+    answers to a course they own or co-author, and the answers of a trainee of a cohort they
+    teach to a course assigned to that cohort (every answer for a platform superuser). A
+    school's reviewers and admins grade nothing for being so: grading is for the course's
+    authors and the trainee's teachers."""
+    # Answers sit above schools in the layers: the model is looked up, never imported.
+    responses = apps.get_model("quizzes", "Response").objects.all() if responses is None else responses
+    if user.is_superuser:
+        return responses
+    if not user.is_authenticated:
+        return responses.none()
+    taught = Enrollment.objects.filter(user=user, role=Enrollment.CohortRole.FACULTY).values("cohort_id")
+    teaches_the_trainee = Enrollment.objects.filter(
+        cohort_id__in=taught, role=Enrollment.CohortRole.TRAINEE, user_id=OuterRef("attempt__trainee_id"),
+        cohort__assignments__course_id=OuterRef("attempt__course_id"),
+    )
+    return responses.filter(Q(attempt__course__in=authored_courses(user).values("pk")) | Exists(teaches_the_trainee))
+
+
 _SCOPES: dict[str, Callable[[Any], QuerySet]] = {
     "authored_courses": authored_courses, "staff_cohorts": staff_cohorts, "administered_schools": administered_schools,
+    "gradable_responses": gradable_responses,
 }
 
 
@@ -220,6 +245,11 @@ def reads_the_audit_log(user, school) -> bool:
 
 
 @rules.predicate
+def grades_the_response(user, response) -> bool:
+    return response is not None and _in(user, "gradable_responses", response.pk)
+
+
+@rules.predicate
 def is_requester_who_sees_the_cohort(user, job) -> bool:
     return (job is not None and user.is_authenticated and job.requested_by_id == user.pk
             and _in(user, "staff_cohorts", job.cohort_id))
@@ -251,6 +281,7 @@ rules.add_perm("courses.create_course", is_superuser | is_author_of_school)
 rules.add_perm("courses.edit_course", is_superuser | is_course_owner | is_course_author)
 rules.add_perm("courses.manage_coauthors", is_superuser | is_course_owner)
 rules.add_perm("quizzes.review_responses", is_superuser | is_author)
+rules.add_perm("quizzes.grade_response", is_superuser | grades_the_response)
 rules.add_perm("quizzes.take_course", is_assigned_the_course)
 rules.add_perm("cohorts.list_cohorts", is_superuser | is_staff_somewhere)
 rules.add_perm("cohorts.view_cohort", is_superuser | is_cohort_staff)
@@ -270,6 +301,7 @@ PERMISSION_SCOPES = {
     "courses.edit_course": "authored_courses",
     "cohorts.view_cohort": "staff_cohorts",
     "schools.view_audit_log": "administered_schools",
+    "quizzes.grade_response": "gradable_responses",
 }
 
 

@@ -6,7 +6,8 @@ app sits below ``courses`` and imports nothing of it.
 """
 from datetime import datetime
 
-from django.db.models import Count, Model, Q, QuerySet
+from django.db.models import Count, F, IntegerField, Model, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from accounts.models import User
 
@@ -101,4 +102,18 @@ def trainee_course_school_id(*, trainee_id: int, course: Model) -> int | None:
         Enrollment.objects.filter(user_id=trainee_id, role=Enrollment.CohortRole.TRAINEE,
                                   cohort__assignments__course=course)
         .order_by("cohort_id").values_list("cohort__school_id", flat=True).first()
+    )
+
+
+def answer_school_id(*, trainee: str = "attempt__trainee_id", course: str = "attempt__course") -> Coalesce:
+    """``trainee_course_school_id`` as an SQL expression over a row's trainee and course
+    fields (an answer's, by default), to annotate a list: no query per row."""
+    return Coalesce(
+        F(f"{course}__school_id"),
+        Subquery(
+            Enrollment.objects.filter(user_id=OuterRef(trainee), role=Enrollment.CohortRole.TRAINEE,
+                                      cohort__assignments__course_id=OuterRef(f"{course}_id"))
+            .order_by("cohort_id").values("cohort__school_id")[:1]
+        ),
+        output_field=IntegerField(),
     )

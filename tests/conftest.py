@@ -71,3 +71,14 @@ def _english_by_default(request):
     from django.utils import translation
 
     translation.activate("en")
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache(request):
+    """The throttles count in the cache, which outlives a test: every test starts at zero."""
+    yield
+    if not _django_enabled(request.config):
+        return
+    from django.core.cache import cache
+
+    cache.clear()

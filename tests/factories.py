@@ -5,6 +5,7 @@ from django.utils import timezone
 from accounts.models import User
 from schools.models import Assignment, AuditEvent, Cohort, Enrollment, Membership, Role, School
 from courses.models import Artifact, Case, Course, CourseVersion, Item, ItemKey, Lesson, Module
+from quizzes.models import Attempt, Response
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -167,6 +168,32 @@ class AuditEventFactory(factory.django.DjangoModelFactory):
         if create and extracted is not None:  # ``at`` is set on insert (auto_now_add): move it after
             AuditEvent.objects.filter(pk=self.pk).update(at=extracted)
             self.at = extracted
+
+
+class AttemptFactory(factory.django.DjangoModelFactory):
+    """An open attempt at a module, of its course."""
+
+    class Meta:
+        model = Attempt
+
+    trainee = factory.SubFactory(UserFactory)
+    module = factory.SubFactory(ModuleFactory)
+    course = factory.SelfAttribute("module.version.course")
+    module_slug = factory.SelfAttribute("module.slug")
+
+
+class ResponseFactory(factory.django.DjangoModelFactory):
+    """A free-text answer waiting for a faculty grade (no grade row: the services make those)."""
+
+    class Meta:
+        model = Response
+
+    attempt = factory.SubFactory(AttemptFactory)
+    item = factory.SubFactory(ItemFactory, case__module=factory.SelfAttribute("...attempt.module"),
+                              type=Item.Type.FREE_TEXT, spec={})
+    state = Response.State.REVIEW
+    answer = factory.LazyFunction(lambda: {"text": "An answer."})
+    submitted_at = factory.LazyFunction(timezone.now)
 
 
 def assigned_module(*trainees: User, **module_fields) -> Module:

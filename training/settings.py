@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -35,7 +36,10 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served by the site (no CDN)
+    "csp",
     "rules.apps.AutodiscoverRulesConfig",
+    "axes",
     "accounts",
     "schools",
     "courses",
@@ -52,6 +56,7 @@ if VIGIL_BENCH:
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -60,13 +65,16 @@ MIDDLEWARE = [
     "training.permissions.RulesCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out sign-in into the lockout page
 ]
 
 ROOT_URLCONF = "training.urls"
 WSGI_APPLICATION = "training.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
-# Who may do what: the rules of schools/rules.py (object permissions), then Django's own.
+# First django-axes, which refuses any sign-in during a lockout (the right password too); then
+# who may do what: the rules of schools/rules.py (object permissions), then Django's own.
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -150,8 +158,18 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 100,
     "EXCEPTION_HANDLER": "training.api_errors.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
-    # Scoped throttles only: a view opts in with throttle_scope (the public attestation check).
-    "DEFAULT_THROTTLE_RATES": {"attestation_verify": env("VIGIL_VERIFY_RATE", default="60/minute")},
+    # Scoped throttles only: a view opts in with throttle_scope (the public attestation check,
+    # API and page alike); the pages count with training.throttles on the same machinery.
+    "DEFAULT_THROTTLE_RATES": {
+        "attestation_verify": env("VIGIL_VERIFY_RATE", default="60/minute"),
+        # Password reset requests (accounts.views): per e-mail address, per client address.
+        "password_reset_email": env("VIGIL_PASSWORD_RESET_RATE", default="5/hour"),
+        "password_reset_ip": env("VIGIL_PASSWORD_RESET_IP_RATE", default="20/hour"),
+    },
+    # Who the client is, for every throttle and the sign-in lockout (training.throttles.client_ip):
+    # X-Forwarded-For is believed only behind this many proxies of our own, each appending the
+    # address it saw; 0 (the default) counts REMOTE_ADDR, so a forged header changes nothing.
+    "NUM_PROXIES": env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0),
 }
 # The cache holds the throttles' counters. Local memory (per process) unless DJANGO_CACHE_URL
 # is set; with several web processes, point it at Redis (redis://host:6379/1) to share them.
@@ -161,7 +179,48 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "AI-literacy training for clinicians: courses, cases, grading, cohort reliance.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from the pinned package drf-spectacular-sidecar, never a CDN (works offline).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # No badge image from swagger.io (it would send the schema's address to a third party).
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
 }
+
+# Content-Security-Policy (django-csp) on every response: scripts and styles only from the
+# site's own files, so an injected inline script, handler or style attribute does not run;
+# nothing from another site; no plugins; forms post to the site only. Per-view relaxations
+# with csp.decorators (the API docs allow data: images). VIGIL_CSP_FRAME_ANCESTORS lists who
+# may frame the pages (an LMS, for LTI: "'self',https://lms.example"; browsers then ignore
+# X-Frame-Options); VIGIL_CSP_REPORT_URI, if set, receives the browsers' violation reports.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": env.list("VIGIL_CSP_FRAME_ANCESTORS", default=[NONE]),
+    },
+}
+if env("VIGIL_CSP_REPORT_URI", default=""):
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["report-uri"] = [env("VIGIL_CSP_REPORT_URI")]
+
+# Sign-in lockout (django-axes, in the database so every web process sees it): after
+# VIGIL_SIGNIN_FAILURE_LIMIT wrong passwords for one username from one client address, every
+# sign-in page (the site's, the browsable API's, the admin's) refuses that username from that
+# address, the right password included, for VIGIL_SIGNIN_COOLOFF_MINUTES after the last
+# failure. A success below the limit clears the count. An admin lifts a lockout early in the
+# Django admin (Axes > Access attempts) or with `manage.py axes_reset_username USERNAME`.
+AXES_FAILURE_LIMIT = env.int("VIGIL_SIGNIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("VIGIL_SIGNIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # not username alone: no locking others out
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "training.throttles.client_ip"  # the throttles' rule (NUM_PROXIES)
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+AXES_DISABLE_ACCESS_LOG = True  # failures are kept; no row of address and browser per sign-in
 
 # Celery. Without REDIS_URL, grading runs in-process (eager): the embedded default.
 REDIS_URL = env("REDIS_URL", default="")

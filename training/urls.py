@@ -2,15 +2,17 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
+
+from training.api_docs import api_docs_view
 
 urlpatterns = [
     path("", include("quizzes.page_urls")),  # the trainee's pages, home included
     path("admin/", admin.site.urls),
     path("api-auth/", include("rest_framework.urls")),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include("accounts.urls")),  # Django's sign-in pages, the reset request throttled
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/docs/", api_docs_view(url_name="schema"), name="api-docs"),
     path("api/v1/", include("training.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("studio/", include("studio.urls")),  # the faculty authoring studio and grading queue

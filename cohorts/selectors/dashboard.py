@@ -52,11 +52,15 @@ def cohort_courses(*, cohort: Cohort) -> list[CohortCourse]:
     ]
 
 
-def cohort_course_ids(*, cohort: Cohort, course: Course | None = None) -> list[int]:
-    """The courses a cohort page covers: the one asked for, or every assigned course (1 query)."""
-    if course is not None:
-        return [course.pk]
+def cohort_course_ids(*, cohort: Cohort) -> list[int]:
+    """The courses assigned to the cohort: the only ones any of its figures covers (1 query)."""
     return list(Assignment.objects.filter(cohort=cohort).order_by("course_id").values_list("course_id", flat=True))
+
+
+def cohort_assigned_course(*, cohort: Cohort, slug: str) -> Course | None:
+    """The course of that slug if it is assigned to the cohort, else None (1 query)."""
+    assignment = Assignment.objects.filter(cohort=cohort, course__slug=slug).select_related("course").first()
+    return assignment.course if assignment else None
 
 
 def _latest_published_modules(course_ids: list[int]) -> dict[int, list[Module]]:

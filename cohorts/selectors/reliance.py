@@ -9,14 +9,19 @@ from courses.models import Course
 from progress.measures import all_measures, ratio
 from progress.models import MeasureCounter
 from quizzes.models import Grade
-from schools.models import Cohort
+from schools.models import Assignment, Cohort
 from schools.selectors import cohort_trainee_ids, cohort_trainees
 
 
 def cohort_reliance(*, cohort: Cohort, course: Course | None = None) -> dict:
-    """The measures of DESIGN.md for the cohort as a whole and for each trainee (3 queries)."""
+    """The measures of docs/measures.md for the cohort as a whole and for each trainee, over the
+    courses assigned to the cohort or the one of them given (2 queries): what its trainees
+    did in any other course, another school's included, is not the cohort's."""
     trainees = list(cohort_trainees(cohort=cohort))
-    counters = MeasureCounter.objects.filter(trainee__in=[t.pk for t in trainees])
+    counters = MeasureCounter.objects.filter(
+        trainee__in=[t.pk for t in trainees],
+        course_id__in=Assignment.objects.filter(cohort=cohort).values("course_id"),
+    )
     if course is not None:
         counters = counters.filter(course=course)
     per_trainee: dict[int, dict[str, float]] = defaultdict(lambda: defaultdict(float))
@@ -35,7 +40,7 @@ def cohort_reliance(*, cohort: Cohort, course: Course | None = None) -> dict:
 
 
 def cohort_reliance_overview(*, cohort: Cohort, course_ids: list[int]) -> dict:
-    """The DESIGN.md measures of the cohort as a whole and by training year (2 queries).
+    """The measures of docs/measures.md of the cohort as a whole and by training year (2 queries).
 
     One GROUP BY (training year, counter name) gives both: the cohort's counters are the
     sum over the years, so the two views always agree.

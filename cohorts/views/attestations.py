@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from training.api_errors import ApplicationError
 from training.permissions import object_or_404
+from training.throttles import throttle_wait
 
 from .. import services
 from ..attestations import MALFORMED_CODE, normalise_code
@@ -102,9 +103,19 @@ def training_record(request, cohort_id: int, fmt: str):
 
 @require_GET
 def verify(request):
-    """Public: is this code a valid attestation? Shows initials, course, date and validity only."""
+    """Public: is this code a valid attestation? Shows initials, course, date and validity only.
+    Each check counts against the API's limit for the client's address (one counter for both)."""
     raw = request.GET.get("code", "").strip()
     result, status, error = None, 200, ""
+    wait = throttle_wait(request, scope="attestation_verify") if raw else None
+    if wait is not None:
+        error = ngettext("Too many checks from your address: wait %(seconds)d second and try again.",
+                         "Too many checks from your address: wait %(seconds)d seconds and try again.",
+                         wait) % {"seconds": wait}
+        response = render(request, "cohorts/verify.html", {"code": raw, "result": None, "searched": False,
+                                                            "error": error}, status=429)
+        response["Retry-After"] = str(wait)
+        return response
     if raw:
         if normalise_code(raw) is None:
             error = str(MALFORMED_CODE)

@@ -1,4 +1,4 @@
-"""Reliance analytics of a cohort: the DESIGN.md measures for the cohort, by training year
+"""Reliance analytics of a cohort: the measures of docs/measures.md for the cohort, by training year
 and trainee by trainee."""
 from django import forms
 from django.contrib.auth.decorators import login_required

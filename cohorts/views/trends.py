@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from schools.selectors import staff_cohorts
+from ..selectors.dashboard import cohort_course_ids
 from ..selectors.reliance import cohort_reliance_overview
 from ..selectors.trends import cohort_measure_trend, module_before_after
 from schools.services import audit_record
@@ -67,7 +68,8 @@ def trends(request, cohort_id: int):
         other = next((c for c in others if c.school_id == cohort.school_id and c.year == cohort.year - 1), None)
     comparison = None
     if other is not None:
-        other_ids = [course.pk] if course else list(other.assignments.values_list("course_id", flat=True))
+        # The other cohort over its own courses: the chosen one only if it has it too.
+        other_ids = [cid for cid in cohort_course_ids(cohort=other) if course is None or cid == course.pk]
         comparison = {
             "other": other,
             "this": cohort_reliance_overview(cohort=cohort, course_ids=course_ids)["measures"],

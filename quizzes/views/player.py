@@ -1,7 +1,7 @@
 """The case player: a case's AI outputs and one form per item; answers go to the services.
 
 A decide-first item's AI output (and the AI's answer) is withheld from the HTML until the
-unaided answer is stored, exactly as the API withholds it. An answer that the services
+unaided answers about it are stored, exactly as the API withholds it (``Withheld``). An answer that the services
 refuse is shown again with its errors beside the fields and nothing the trainee entered
 lost; the status code is the service's (400, 403, 404, 409).
 """
@@ -16,9 +16,7 @@ from courses.models import Case, Item
 from quizzes import forms, services
 from quizzes.access import trainee_attempt, trainee_case
 from quizzes.models import Attempt, Response
-from quizzes.selectors import (
-    ai_output_hidden, artifact_hidden_in_attempt, media_urls_if_shown, trainee_case_page, trainee_response,
-)
+from quizzes.selectors import media_urls_if_shown, trainee_case_page, trainee_response, unaided_given, withheld_among
 from training.api_errors import ApplicationError
 
 from .presenters import DueCache, artifact_view, feedback_view, item_views, markdown_html, player_strings
@@ -31,12 +29,12 @@ def _is_fetch(request) -> bool:
 def render_case(request, case: Case, *, overrides: dict | None = None, status: int = 200):
     data = trainee_case_page(trainee=request.user, case=case)
     items, responses, attempt = data["items"], data["responses"], data["attempt"]
-    hidden_ids = {i.artifact_id for i in items if i.artifact_id and ai_output_hidden(item=i, response=responses.get(i.pk))}
+    withheld = withheld_among(items=items, unaided=unaided_given(responses.values()))
     artifacts = {
-        a.pk: artifact_view(a, media=data["media"], hidden=a.pk in hidden_ids) for a in data["artifacts"]
+        a.pk: artifact_view(a, media=data["media"], hidden=withheld.artifact(a.pk) is not None) for a in data["artifacts"]
     }
     views = item_views(items=items, responses=responses, attempt=attempt, artifacts=artifacts,
-                       hidden_ids=hidden_ids, overrides=overrides, media=data["media"])
+                       withheld=withheld, overrides=overrides, media=data["media"])
     siblings = data["siblings"]
     index = next(i for i, (cid, _t) in enumerate(siblings) if cid == case.pk)
     module = case.module
@@ -112,11 +110,10 @@ def unaided_submit(request, attempt_id: int, item_id: int):
 @login_required
 @require_GET
 def feedback_fragment(request, response_id: int):
-    """The feedback block of one of my answers, polled while it is being graded."""
+    """The feedback block of one of my answers, polled while it is being graded; not found
+    while decide-first withholds it, as the API's poll (both read ``trainee_response``)."""
     response = trainee_response(trainee=request.user, response_id=response_id)
-    if response is None or response.state == Response.State.UNAIDED or artifact_hidden_in_attempt(
-        attempt=response.attempt, artifact_id=response.item.artifact_id,
-    ):
+    if response is None or response.state == Response.State.UNAIDED:
         return HttpResponse(status=404)
     item = response.item
     media = media_urls_if_shown(version_id=item.case.module.version_id, texts=[

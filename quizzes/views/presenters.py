@@ -1,7 +1,7 @@
 """View-models of the trainee pages: what each template shows, computed once, here.
 
-The rules about what a trainee may see are the selectors' (``ai_output_hidden``,
-``feedback_is_due``), the same the API applies; this module only applies them. A hidden
+The rules about what a trainee may see are the selectors' (``Withheld``, the decide-first
+rule, and ``feedback_is_due``), the same the API applies; this module only applies them. A hidden
 AI output and the AI's answer are never put into a template's context, and neither are
 keys, rationales or ground truth before the feedback is due, so no template can leak them.
 """
@@ -17,12 +17,12 @@ from django.utils.translation import pgettext
 
 from courses.models import Artifact, Item, Module
 from courses.taxonomy import COMPETENCIES
-from quizzes.apis import translate_feedback
+from quizzes.apis import grade_feedback
 from quizzes.forms import FieldErrors
 from quizzes.items import FeedbackContext, FormContext, unit_for
 from quizzes.items.display import failure_mode_name, markdown_html, option_html, option_labels
 from quizzes.models import Attempt, Response
-from quizzes.selectors import ai_output_hidden, feedback_is_due
+from quizzes.selectors import Withheld, feedback_is_due
 
 from progress import charts
 
@@ -166,7 +166,7 @@ def feedback_view(response: Response, *, due: bool, number: int | None = None,
         "poll_url": reverse("trainee-feedback", args=[response.pk]),
         "status": status_text(response, score), "score": score,
         "cbm_mark": f"{grade.cbm_mark:+d}" if grade and grade.cbm_mark is not None else None,
-        "lines": translate_feedback(grade.feedback) if grade else [], "comment": grade.comment if grade else "",
+        "lines": grade_feedback(grade, due=due) if grade else [], "comment": grade.comment if grade else "",
         "due": due and graded, "later": "", "type": item.type, "own": [], "rationale": "", "truth": None,
         "key": {},
     }
@@ -212,22 +212,20 @@ def _spec_for(item: Item, hidden: bool) -> dict:
 
 
 def item_views(*, items: list[Item], responses: dict[int, Response], attempt: Attempt | None,
-               artifacts: dict[int, ArtifactView], hidden_ids: set[int], overrides: dict | None = None,
+               artifacts: dict[int, ArtifactView], withheld: Withheld, overrides: dict | None = None,
                media: Mapping[str, str] | None = None) -> list[dict]:
     """One view-model per item: which form it shows (or its feedback), with the values and
-    errors of a form posted back."""
+    errors of a form posted back. An item decide-first withholds shows its unaided form
+    (the question awaiting that answer) or nothing but the number of that question."""
     overrides = overrides or {}
     due = DueCache()
     open_attempt = attempt is not None and attempt.status == Attempt.Status.OPEN
-    decide_first_numbers = {}
+    numbers = {item.pk: number for number, item in enumerate(items, start=1)}
     views = []
     for number, item in enumerate(items, start=1):
         response = responses.get(item.pk)
-        item_hidden = ai_output_hidden(item=item, response=response)
-        spec = _spec_for(item, item_hidden)
-        if item.decide_first:
-            decide_first_numbers.setdefault(item.artifact_id, number)
-        if item.artifact_id in hidden_ids and not (item.decide_first and response is None):
+        blocker = withheld.blocker(item)
+        if blocker is not None and blocker.pk != item.pk:
             mode = "blocked"  # about an AI output still hidden: even its feedback would show it
         elif response is not None and response.state != Response.State.UNAIDED:
             mode = "answered"
@@ -237,6 +235,8 @@ def item_views(*, items: list[Item], responses: dict[int, Response], attempt: At
             mode = "unaided"
         else:
             mode = "answer"
+        # A question about an AI output still hidden is withheld with it: its wording may quote it.
+        spec = {} if mode == "blocked" else _spec_for(item, blocker is not None)
         unit = unit_for(item.type)
         override = overrides.get(item.pk) or {}
         errors: FieldErrors = override.get("errors") or FieldErrors()
@@ -245,13 +245,12 @@ def item_views(*, items: list[Item], responses: dict[int, Response], attempt: At
                    for o in spec.get("options") or [] if isinstance(o, dict)]
         view = {
             "item": item, "number": number, "count": len(items), "type": item.type, "mode": mode, "spec": spec,
-            # A question about an AI output still hidden is withheld with it: its wording may quote it.
             "prompt_html": markdown_html(item.prompt, media) if mode != "blocked" else "", "options": options,
             "competencies": [competency_name(c.code) for c in item.competencies.all()],
             "values": values, "errors": errors.fields, "general_errors": errors.general, "error_count": errors.count,
             "message": override.get("message", ""), "response": response,
             "draft_key": f"{attempt.pk}:{item.pk}" if attempt else "",
-            "blocked_by": decide_first_numbers.get(item.artifact_id),
+            "blocked_by": numbers.get(blocker.pk) if blocker is not None else None,
             "widget": unit.widget_template,
         }
         if mode == "answered":

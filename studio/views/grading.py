@@ -9,7 +9,6 @@ hidden by default; showing them is recorded in the audit log.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,7 +18,7 @@ from schools.services import audit_record
 from courses.models import Item
 from quizzes.items.formdata import number_field as parse_number
 from training.api_errors import ApplicationError
-from training.permissions import permission_required
+from training.permissions import object_or_404, permission_required
 
 from quizzes import review
 from quizzes.models import RaterMark
@@ -56,13 +55,13 @@ def _pseudonym(response) -> str:
 
 @permission_required("quizzes.review_responses")
 def response_mark(request, response_id: int):
-    response = (
-        review.gradable_responses(user=request.user)
-        .select_related("item__key", "item__case__module__version__course", "item__artifact", "attempt__trainee", "grade")
-        .filter(pk=response_id).first()
+    # 404 whether the answer is missing, not open to a mark or not the user's to grade.
+    response = object_or_404(
+        request.user, "quizzes.grade_response",
+        review.markable_responses().select_related(
+            "item__key", "item__case__module__version__course", "item__artifact", "attempt__trainee", "grade"),
+        pk=response_id,
     )
-    if response is None:
-        raise Http404
     mode = _mode(request)
     item = response.item
     criteria = response.item.key.answer.get("criteria", [])

@@ -4,7 +4,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from schools.models import AuditEvent, Enrollment, Role
+from schools.models import AuditEvent, Enrollment, Membership, Role
 from quizzes import services
 from tests.factories import (
     AssignmentFactory, CohortFactory, EnrollmentFactory, ItemFactory, MembershipFactory, ModuleFactory, UserFactory,
@@ -103,6 +103,20 @@ def test_enrolment_with_an_unknown_username_enrols_nobody(cohort):
     assert response.status_code == 400
     assert response.json()["errors"] == {"usernames[1]": ["No user named ghost."]}
     assert not Enrollment.objects.exists()
+
+
+def test_enrolling_a_member_of_another_school_is_a_400_and_writes_nothing(cohort):
+    admin = MembershipFactory(school=cohort.school, role=Role.ADMIN).user
+    stranger = MembershipFactory(role=Role.TRAINEE).user  # a trainee of another school
+    response = client_for(admin).post(
+        f"/api/v1/cohorts/{cohort.pk}/enrollments/", {"usernames": [UserFactory().username, stranger.username]},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"usernames[1]": [f"{stranger.username} is a member of another school."]}
+    assert not Enrollment.objects.exists()
+    assert not Membership.objects.filter(school=cohort.school).exclude(user=admin).exists()
+    assert not AuditEvent.objects.exists()
 
 
 def test_school_admin_enrols_and_assigns(cohort):

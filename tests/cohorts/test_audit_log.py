@@ -365,14 +365,14 @@ def test_the_rows_of_a_page_cost_three_queries(cohort, django_assert_num_queries
 # ---------------------------------------------------------------- labels
 
 def test_every_recorded_action_has_a_label():
-    """Every action code passed to audit_record (or audit_record_school) in the code base."""
+    """Every action code passed to audit_record (audit_records, audit_record_school) in the code base."""
     codes = set()
     for path in ROOT.glob("*/**/*.py"):
         if ".venv" in path.parts or "tests" in path.parts:
             continue
         text = path.read_text(encoding="utf-8")
         if "audit_record" in text:
-            codes |= set(re.findall(r"audit_record(?:_school)?\([^)]*?action=\"([\w.]+)\"", text, re.S))
+            codes |= set(re.findall(r"audit_records?(?:_school)?\([^)]*?action=\"([\w.]+)\"", text, re.S))
     assert {"cohort.trainee.read", "school.audit.read", "item.key_fix"} <= codes
     assert codes <= set(ACTION_LABELS), codes - set(ACTION_LABELS)
 

@@ -1,4 +1,4 @@
-"""Grading is asynchronous and lossless (DESIGN.md), end to end.
+"""Grading is asynchronous and lossless (docs/design.md), end to end.
 
 Each test runs on PostgreSQL and Redis with real ``celery -A training`` worker processes:
 a submit stores the Response and publishes ``grade_response`` on commit; a worker grades it;

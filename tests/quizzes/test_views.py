@@ -23,8 +23,8 @@ from courses.models import MediaAsset, Module
 from quizzes import services
 from quizzes.models import Attempt, Response
 from tests.factories import (
-    ArtifactFactory, CaseFactory, EnrollmentFactory, ItemFactory, LessonFactory, ModuleFactory, UserFactory,
-    assigned_module,
+    ArtifactFactory, CaseFactory, CourseFactory, EnrollmentFactory, ItemFactory, LessonFactory, ModuleFactory,
+    UserFactory, assigned_module,
 )
 
 AI_TEXT = "Patient is allergic to penicillin. Start amoxicillin 500 mg three times daily."
@@ -718,6 +718,20 @@ def test_profile_shows_my_measures_charts_and_position_without_anyone_else(clien
     assert "You and your cohort" in page and 'class="you"' in page
     assert "peer-secret" not in page
     assert "Certainty-based marks" in page and ">4<" in page
+
+
+def test_profile_compares_with_the_cohort_over_its_courses_only(client, trainee, module):
+    """Peers who answered only a course their cohort is not assigned (another school's) are
+    not part of the comparison: fewer than 5 with a value, so none is shown."""
+    cohort = Assignment.objects.get().cohort
+    elsewhere = CourseFactory()
+    for i in range(6):
+        peer = UserFactory()
+        EnrollmentFactory(user=peer, cohort=cohort)
+        MeasureCounter.objects.create(trainee=peer, course=elsewhere, name="items.n", value=10)
+        MeasureCounter.objects.create(trainee=peer, course=elsewhere, name="items.score", value=i)
+    page = html(client.get("/learn/me/reliance/"))
+    assert "A comparison appears once at least 5 trainees" in page
 
 
 def test_profile_costs_the_same_queries_whatever_the_cohort_size(client, trainee, module):

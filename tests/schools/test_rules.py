@@ -1,7 +1,8 @@
 """Who may do what (schools/rules.py): every permission for every role, one case per test.
 
 The world: school A with cohort A1, which is assigned course C (of school A) and has one
-trainee; C's owner teaches A1 and has a co-author; school B has an admin of its own.
+trainee, who answered a free-text item of C; C's owner teaches A1 and has a co-author, and
+another faculty member of A teaches A1 too; school B has an admin of its own.
 """
 import pytest
 import rules
@@ -11,18 +12,19 @@ from django.utils import timezone
 from cohorts.models import Attestation, ExportJob
 from schools.selectors import staff_cohorts
 from schools.models import Cohort, Enrollment, Role, School
-from schools.rules import administered_schools, allowed, authored_courses, request_cache
+from schools.rules import administered_schools, allowed, authored_courses, gradable_responses, request_cache
 from courses.models import Course
+from quizzes.models import Response
 from tests.factories import (
-    AssignmentFactory, CohortFactory, CourseVersionFactory, EnrollmentFactory, MembershipFactory, SchoolFactory,
-    UserFactory,
+    AssignmentFactory, CohortFactory, CourseVersionFactory, EnrollmentFactory, MembershipFactory, ModuleFactory,
+    ResponseFactory, SchoolFactory, UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ("trainee", "course_faculty", "coauthor", "other_faculty", "reviewer", "admin", "other_admin", "anonymous",
-         "superuser")
-AUTHORS = {"course_faculty", "coauthor", "other_faculty", "admin", "other_admin", "superuser"}
+ROLES = ("trainee", "course_faculty", "coauthor", "teacher", "other_faculty", "reviewer", "admin", "other_admin",
+         "anonymous", "superuser")
+AUTHORS = {"course_faculty", "coauthor", "teacher", "other_faculty", "admin", "other_admin", "superuser"}
 
 # permission: (the row it is asked about, the roles that hold it)
 TABLE = {
@@ -31,15 +33,17 @@ TABLE = {
     "courses.edit_course": ("course", {"course_faculty", "coauthor", "superuser"}),
     "courses.manage_coauthors": ("course", {"course_faculty", "superuser"}),
     "quizzes.review_responses": (None, AUTHORS),
+    "quizzes.grade_response": ("response", {"course_faculty", "coauthor", "teacher", "superuser"}),
     "quizzes.take_course": ("course", {"trainee"}),
-    "cohorts.list_cohorts": (None, {"course_faculty", "reviewer", "admin", "other_admin", "superuser"}),
-    "cohorts.view_cohort": ("cohort", {"course_faculty", "reviewer", "admin", "superuser"}),
+    "cohorts.list_cohorts": (None, {"course_faculty", "teacher", "reviewer", "admin", "other_admin", "superuser"}),
+    "cohorts.view_cohort": ("cohort", {"course_faculty", "teacher", "reviewer", "admin", "superuser"}),
     "cohorts.manage_records": ("cohort", {"reviewer", "admin", "superuser"}),
     "cohorts.administer_cohort": ("cohort", {"admin", "superuser"}),
     "cohorts.export_research": ("cohort", {"admin", "superuser"}),
     "cohorts.create_cohort": ("school", {"admin", "superuser"}),
     "cohorts.download_export": ("export", {"course_faculty", "admin", "superuser"}),
-    "cohorts.download_attestation": ("attestation", {"trainee", "course_faculty", "reviewer", "admin", "superuser"}),
+    "cohorts.download_attestation": ("attestation", {"trainee", "course_faculty", "teacher", "reviewer", "admin",
+                                                     "superuser"}),
     "cohorts.revoke_attestation": ("attestation", {"admin", "superuser"}),
     "schools.view_audit_log": ("school", {"admin", "superuser"}),
 }
@@ -48,6 +52,7 @@ SCOPED = {  # the permissions whose rule is "in this list", and the list
     "cohorts.view_cohort": (Cohort, lambda user: staff_cohorts(user=user)),
     "courses.edit_course": (Course, authored_courses),
     "schools.view_audit_log": (School, administered_schools),
+    "quizzes.grade_response": (Response, gradable_responses),
 }
 
 
@@ -65,15 +70,18 @@ def world() -> dict:
     people["superuser"].save()
     people["anonymous"] = AnonymousUser()
     for role, school_role in (("trainee", Role.TRAINEE), ("course_faculty", Role.FACULTY), ("coauthor", Role.FACULTY),
-                              ("other_faculty", Role.FACULTY), ("reviewer", Role.REVIEWER), ("admin", Role.ADMIN)):
+                              ("teacher", Role.FACULTY), ("other_faculty", Role.FACULTY), ("reviewer", Role.REVIEWER),
+                              ("admin", Role.ADMIN)):
         MembershipFactory(user=people[role], school=school, role=school_role)
     MembershipFactory(user=people["other_admin"], role=Role.ADMIN)  # of another school
     EnrollmentFactory(user=people["trainee"], cohort=cohort)
     EnrollmentFactory(user=people["course_faculty"], cohort=cohort, role=Enrollment.CohortRole.FACULTY)
+    EnrollmentFactory(user=people["teacher"], cohort=cohort, role=Enrollment.CohortRole.FACULTY)
     version = CourseVersionFactory(course__school=school, course__owner=people["course_faculty"])
     course = version.course
     course.coauthors.add(people["coauthor"])
     AssignmentFactory(cohort=cohort, course=course)
+    response = ResponseFactory(attempt__trainee=people["trainee"], attempt__module=ModuleFactory(version=version))
     export = ExportJob.objects.create(school=school, cohort=cohort, requested_by=people["course_faculty"],
                                       kind=ExportJob.Kind.PROGRESS, format=ExportJob.Format.CSV)
     attestation = Attestation.objects.create(
@@ -82,7 +90,7 @@ def world() -> dict:
         completed_at=timezone.now(),
     )
     return {"people": people, "school": school, "cohort": cohort, "course": course, "export": export,
-            "attestation": attestation, None: None}
+            "attestation": attestation, "response": response, None: None}
 
 
 @pytest.mark.parametrize("perm, role, holds", CASES, ids=[_id(c) for c in CASES])
@@ -124,6 +132,17 @@ def test_a_missing_row_is_refused_like_a_forbidden_one(world):
 def test_a_requester_who_no_longer_sees_the_cohort_may_not_download_the_export(world):
     Enrollment.objects.filter(user=world["people"]["course_faculty"]).delete()
     assert not rules.has_perm("cohorts.download_export", world["people"]["course_faculty"], world["export"])
+
+
+def test_a_teacher_no_longer_in_the_cohort_may_not_grade_its_answers(world):
+    Enrollment.objects.filter(user=world["people"]["teacher"]).delete()
+    assert not rules.has_perm("quizzes.grade_response", world["people"]["teacher"], world["response"])
+
+
+def test_a_teacher_grades_only_the_courses_assigned_to_the_cohort(world):
+    """The trainee's answer to a course of no cohort the teacher teaches is not theirs to grade."""
+    elsewhere = ResponseFactory(attempt__trainee=world["people"]["trainee"])
+    assert not rules.has_perm("quizzes.grade_response", world["people"]["teacher"], elsewhere)
 
 
 def test_faculty_who_teach_no_cohort_have_no_staff_pages(world):

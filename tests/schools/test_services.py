@@ -5,9 +5,9 @@ import pytest
 from django.utils import timezone
 
 from schools import services
-from schools.models import AuditEvent, Enrollment
+from schools.models import AuditEvent, Enrollment, Membership, Role
 from training.errors import ApplicationError
-from tests.factories import CohortFactory, CourseFactory, SchoolFactory, UserFactory
+from tests.factories import CohortFactory, CourseFactory, MembershipFactory, SchoolFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -45,6 +45,30 @@ def test_a_refused_enrolment_enrols_and_records_nothing():
     assert list(refused.value.errors) == ["usernames[1]"]
     assert not Enrollment.objects.filter(cohort=cohort).exists()
     assert _actions(cohort) == []
+
+
+def test_members_of_another_school_are_refused_and_nobody_is_enrolled():
+    cohort = CohortFactory()
+    free, ours = UserFactory(), MembershipFactory(school=cohort.school).user
+    theirs = [MembershipFactory(role=Role.TRAINEE).user, MembershipFactory(role=Role.FACULTY).user]
+    names = [free.username, theirs[0].username, ours.username, theirs[1].username]
+    with pytest.raises(ApplicationError) as refused:
+        services.cohort_enroll(cohort=cohort, usernames=names)
+    assert refused.value.errors == {
+        "usernames[1]": [f"{theirs[0].username} is a member of another school."],
+        "usernames[3]": [f"{theirs[1].username} is a member of another school."],
+    }
+    assert not Enrollment.objects.filter(cohort=cohort).exists()
+    assert not Membership.objects.filter(school=cohort.school).exclude(user=ours).exists()
+    assert _actions(cohort) == []
+
+
+def test_a_member_of_this_school_and_another_one_is_enrolled():
+    cohort = CohortFactory()
+    both = MembershipFactory(school=cohort.school).user
+    MembershipFactory(user=both)  # of another school too
+    services.cohort_enroll(cohort=cohort, usernames=[both.username])
+    assert Enrollment.objects.filter(cohort=cohort, user=both).exists()
 
 
 def test_assigning_and_changing_the_due_date_are_recorded_but_not_a_repeat():

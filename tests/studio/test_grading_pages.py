@@ -66,6 +66,40 @@ def test_faculty_who_do_not_teach_the_cohort_see_nothing(setting):
     assert client.get(reverse("studio:grading-response", args=[setting["responses"][0].pk])).status_code == 404
 
 
+@pytest.mark.parametrize("school", ["own", "other"])
+def test_school_admins_may_not_open_or_mark_an_answer(setting, school):
+    cohort = Enrollment.objects.filter(user=setting["trainees"][0]).get().cohort
+    admin = MembershipFactory(role=Role.ADMIN, **({"school": cohort.school} if school == "own" else {})).user
+    client = login(admin)
+    url = reverse("studio:grading-response", args=[setting["responses"][0].pk])
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"points-gap": "0", "points-act": "0"}).status_code == 404
+    assert "Critique it." not in client.get("/studio/grading/").content.decode()
+    assert Response.objects.get(pk=setting["responses"][0].pk).state == Response.State.REVIEW
+
+
+def test_the_courses_author_marks_without_teaching_the_cohort(setting):
+    author = MembershipFactory(role=Role.FACULTY).user
+    course = setting["item"].case.module.version.course
+    course.owner = author
+    course.save(update_fields=["owner"])
+    client = login(author)
+    url = reverse("studio:grading-response", args=[setting["responses"][0].pk])
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"points-gap": "2", "points-act": "1", "then": "stay"}).status_code == 302
+    assert Grade.objects.get(response=setting["responses"][0]).graded_by == author
+
+
+def test_a_grade_confirmed_on_the_page_is_in_the_trainees_school_log(setting):
+    response = setting["responses"][0]
+    login(setting["raters"][0]).post(reverse("studio:grading-response", args=[response.pk]),
+                                     {"points-gap": "1", "points-act": "0"})
+    event = AuditEvent.objects.get(action="grade.confirm")
+    assert (event.actor, event.subject) == (setting["raters"][0], setting["trainees"][0])
+    assert event.school == Enrollment.objects.get(user=setting["trainees"][0]).cohort.school
+    assert (event.detail["before"]["final"], event.detail["after"]["score"]) == (False, pytest.approx(1 / 3))
+
+
 def test_names_are_hidden_by_default_and_showing_them_is_audited(setting):
     client = login(setting["raters"][0])
     response = setting["responses"][0]
