@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 from courses.models import Course
 from schools.rules import allowed
 from training.api_errors import ApplicationError
+from training.validators import FIRST_DAY, LAST_DAY, day_in_range
 
 from . import services
 from .access import cohort_for_admin, cohort_for_staff
@@ -191,8 +192,10 @@ class CohortDashboardApi(APIView):
     class Query(serializers.Serializer):
         course = serializers.SlugField(required=False)
         module = serializers.SlugField(required=False)
-        active_from = serializers.DateField(required=False, help_text="Last activity on or after this day.")
-        active_to = serializers.DateField(required=False, help_text="Last activity on or before this day.")
+        active_from = serializers.DateField(required=False, validators=[day_in_range],
+                                            help_text=f"Last activity on or after this day ({FIRST_DAY} to {LAST_DAY}).")
+        active_to = serializers.DateField(required=False, validators=[day_in_range],
+                                          help_text=f"Last activity on or before this day ({FIRST_DAY} to {LAST_DAY}).")
         show = serializers.ChoiceField(choices=DASHBOARD_SHOW, default="all")
         sort = serializers.ChoiceField(choices=DASHBOARD_SORT, default="name")
         limit = serializers.IntegerField(min_value=1, max_value=1000, default=100)

@@ -13,6 +13,7 @@ from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.views import APIView
 
 from training.api_errors import ApplicationError
+from training.validators import FIRST_DAY, LAST_DAY, day_in_range
 
 from . import services
 from .audit_labels import ACTION_LABELS
@@ -78,8 +79,10 @@ class SchoolAuditEventsApi(APIView):
         actor = serializers.CharField(required=False, max_length=150, help_text="Username of the person who acted.")
         action = serializers.ChoiceField(choices=list(ACTION_LABELS.items()), required=False)
         cohort = serializers.IntegerField(required=False, help_text="Id of one of the school's cohorts.")
-        date_from = serializers.DateField(required=False, help_text="First day, in the site's time zone.")
-        date_to = serializers.DateField(required=False, help_text="Last day (included), in the site's time zone.")
+        date_from = serializers.DateField(required=False, validators=[day_in_range],
+                                          help_text=f"First day, in the site's time zone ({FIRST_DAY} to {LAST_DAY}).")
+        date_to = serializers.DateField(required=False, validators=[day_in_range],
+                                        help_text=f"Last day (included), in the site's time zone ({FIRST_DAY} to {LAST_DAY}).")
         limit = serializers.IntegerField(required=False, min_value=1, max_value=MAX_LIMIT, default=DEFAULT_LIMIT)
         offset = serializers.IntegerField(required=False, min_value=0, default=0)
 

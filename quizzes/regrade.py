@@ -38,6 +38,7 @@ from schools.services import audit_record
 from courses.models import CourseVersion, Item, ItemKey
 from training.api_errors import ApplicationError, Conflict
 from training.queue import enqueue_on_commit, publish_rollback_unsafe
+from training.text import unstorable_errors
 
 from .graders import GradeResult, grader_for
 from .grading import answer_for_grading, artifact_payload, grade_store, item_key_errors
@@ -292,6 +293,9 @@ def grades_summary(*, item: Item) -> dict:
 
 def regrade_job_create(*, item: Item, user: User, reason: str = "", key_fix: KeyFix | None = None) -> RegradeJob:
     """Open a regrade job for the item's current key and start its dry run (after commit)."""
+    errors = unstorable_errors(reason, "reason")
+    if errors:
+        raise ApplicationError(_("The reason is not valid: %(problem)s.") % {"problem": errors["reason"][0]}, errors)
     with transaction.atomic():
         key = ItemKey.objects.select_for_update().get(item_id=item.pk)
         if item.case.module.version.status == CourseVersion.Status.DRAFT:

@@ -22,6 +22,7 @@ from accounts.models import User
 from courses.models import Item
 from schools.rules import gradable_responses as rules_gradable_responses
 from training.api_errors import ApplicationError, Conflict
+from training.text import unstorable_errors
 
 from . import services
 from .models import Grade, RaterMark, Response
@@ -110,7 +111,7 @@ def review_mark(*, response: Response, rater: User, points: dict[str, float], co
     if response.item.type != Item.Type.FREE_TEXT or response.state not in (Response.State.REVIEW, Response.State.GRADED):
         raise Conflict(_("This answer is not waiting for a manual grade."))
     criteria = {c["id"]: c for c in response.item.key.answer.get("criteria", [])}
-    errors = _check_points(criteria, points)
+    errors = {**_check_points(criteria, points), **unstorable_errors(comment, "comment")}
     if errors:
         raise ApplicationError(_("The marks are not valid; nothing was saved."), errors)
     grade = getattr(response, "grade", None)

@@ -21,6 +21,7 @@ from schools.selectors import trainee_course_school_id
 from schools.services import audit_record
 from training.api_errors import ApplicationError, Conflict
 from training.queue import enqueue_on_commit, publish_rollback_unsafe
+from training.text import unstorable_errors
 
 from .graders import FieldError, GradeResult, grader_for
 from .grading import answer_for_grading, artifact_payload, grade_store
@@ -80,6 +81,14 @@ def attempt_submit(*, attempt: Attempt) -> Attempt:
     return attempt
 
 
+def _check_storable(answer) -> None:
+    """Refuse an answer holding text the database cannot store (a NUL character, a lone
+    surrogate), at its path: the API's parser refuses it in JSON, the pages post forms."""
+    errors = unstorable_errors(answer, "answer")
+    if errors:
+        raise ApplicationError(_("The answer is not valid."), errors)
+
+
 def _check_open_item(attempt: Attempt, item: Item) -> None:
     if attempt.status != Attempt.Status.OPEN:
         raise Conflict(_("This attempt is submitted; start a new one to answer again."))
@@ -94,6 +103,7 @@ def response_answer_unaided(*, attempt: Attempt, item: Item, answer: dict) -> Re
     _check_open_item(attempt, item)
     if not item.decide_first:
         raise ApplicationError(_("This item does not ask for an unaided answer first."), {"item": [_("Not a decide-first item.")]})
+    _check_storable(answer)
     errors = grader_for(item.type).validate_initial_answer(item.spec, answer)
     if errors:
         raise ApplicationError(_("The answer is not valid."), _errors(errors))
@@ -121,6 +131,7 @@ def response_submit(*, attempt: Attempt, item: Item, answer: dict) -> tuple[Resp
     """
     _check_open_item(attempt, item)
     refuse_if_withheld(attempt=attempt, item=item)
+    _check_storable(answer)
     errors = grader_for(item.type).validate_answer(item.spec, answer, artifact_payload(item, failure_modes=False))
     if errors:
         raise ApplicationError(_("The answer is not valid."), _errors(errors))

@@ -23,6 +23,7 @@ from ..attestations import safe_cell
 from ..audit_labels import ACTION_LABELS, action_choices, detail_json
 from schools.models import AuditEvent, Cohort, School
 from training.permissions import object_or_404
+from training.validators import day_in_range
 from schools.selectors import school_cohort_list, school_staff
 from ..selectors.audit_log import audit_event_rows, school_audit_events, school_audit_person
 from .common import PAGE_SIZE
@@ -88,8 +89,10 @@ class AuditFilter(forms.Form):
     actor = forms.CharField(label=gettext_lazy("Staff member"), required=False, max_length=150, widget=forms.Select)
     action = forms.ChoiceField(label=gettext_lazy("Action"), required=False)
     cohort = forms.TypedChoiceField(label=gettext_lazy("Cohort"), required=False, coerce=int, empty_value=None)
-    date_from = forms.DateField(label=gettext_lazy("First day"), required=False, widget=_date_input())
-    date_to = forms.DateField(label=gettext_lazy("Last day"), required=False, widget=_date_input())
+    date_from = forms.DateField(label=gettext_lazy("First day"), required=False, validators=[day_in_range],
+                                widget=_date_input())
+    date_to = forms.DateField(label=gettext_lazy("Last day"), required=False, validators=[day_in_range],
+                              widget=_date_input())
     page = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, school: School, **kwargs):

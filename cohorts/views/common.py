@@ -8,6 +8,7 @@ from courses.models import Course
 
 from schools.models import Cohort
 from schools.selectors import staff_cohort_list
+from training.validators import day_in_range
 from ..selectors.dashboard import CohortCourse, cohort_courses
 
 PAGE_SIZE = 50
@@ -68,9 +69,9 @@ class DashboardFilter(CourseFilter):
     )
     module = forms.ChoiceField(label=gettext_lazy("Module"), required=False)
     active_from = forms.DateField(label=gettext_lazy("Last activity from"), required=False,
-                                  widget=forms.DateInput(attrs={"type": "date"}))
+                                  validators=[day_in_range], widget=forms.DateInput(attrs={"type": "date"}))
     active_to = forms.DateField(label=gettext_lazy("Last activity to"), required=False,
-                                widget=forms.DateInput(attrs={"type": "date"}))
+                                validators=[day_in_range], widget=forms.DateInput(attrs={"type": "date"}))
     show = forms.ChoiceField(label=gettext_lazy("Show"), choices=SHOW, required=False)
     sort = forms.ChoiceField(label=gettext_lazy("Sort by"), choices=SORT, required=False)
     page = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)

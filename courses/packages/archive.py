@@ -2,10 +2,14 @@
 
 An uploaded archive is untrusted: names are checked before anything is written (no
 absolute paths, no "..", no links), and the total size and number of files are bounded
-so a zip bomb stops early.
+so a zip bomb stops early. A damaged archive (a size header that lies, a wrong checksum,
+corrupt compressed data, an unsupported method or encryption) is a ``PackageError`` naming
+the file inside the archive, never a server error; no message names a path of the server.
 """
 import io
+import lzma
 import zipfile
+import zlib
 from pathlib import Path, PurePosixPath
 
 from django.utils.translation import gettext as _
@@ -15,13 +19,20 @@ from .errors import PackageError
 MAX_FILES = 500
 MAX_TOTAL_BYTES = 50 * 1024 * 1024
 
+# What zipfile raises on an archive that is damaged or that it cannot read: bad headers or
+# checksums (BadZipFile), corrupt deflate/LZMA/bzip2 data (zlib.error, LZMAError, OSError),
+# data ending early (EOFError), unsupported methods (NotImplementedError), encryption
+# (RuntimeError), impossible offsets and sizes (ValueError).
+DAMAGED = (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, OSError, NotImplementedError, RuntimeError,
+           ValueError)
+
 
 def extract_package(*, data: bytes, folder: Path) -> Path:
     """Unpack a zip into ``folder`` and return the folder holding course.yaml."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile as exc:
-        raise PackageError([("", _("The file is not a zip archive."))]) from exc
+    except DAMAGED as exc:
+        raise PackageError([("", _("The file is not a zip archive, or the archive is damaged."))]) from exc
     members = [m for m in archive.infolist() if not m.is_dir()]
     if len(members) > MAX_FILES:
         raise PackageError([("", _("The archive holds more than %(max)d files.") % {"max": MAX_FILES})])
@@ -40,8 +51,15 @@ def extract_package(*, data: bytes, folder: Path) -> Path:
     for m in members:
         target = folder / m.filename
         target.parent.mkdir(parents=True, exist_ok=True)
-        with archive.open(m) as source:
-            target.write_bytes(source.read(MAX_TOTAL_BYTES + 1))
+        try:
+            with archive.open(m) as source:
+                content = source.read(MAX_TOTAL_BYTES + 1)
+        except DAMAGED as exc:
+            raise PackageError([(m.filename, _(
+                "This file of the archive cannot be read: the archive is damaged (its recorded size or "
+                "checksum does not match the data) or uses a compression or encryption Vigil does not read."
+            ))]) from exc
+        target.write_bytes(content)
     return folder / roots.pop()
 
 

@@ -6,6 +6,8 @@ problem at once, so validation collects them all before raising this.
 """
 from django.utils.translation import ngettext
 
+from training.text import visible
+
 Problem = tuple[str, str]  # (path, message)
 
 
@@ -13,7 +15,9 @@ class PackageError(Exception):
     """``errors`` is the list of (path, message), in the order they appear in the file."""
 
     def __init__(self, errors: list[Problem], message: str | None = None):
-        self.errors = list(errors)
+        # A message may quote the file (a duplicate key, a value the schema refuses): a NUL or
+        # a lone surrogate quoted as is could not be sent back.
+        self.errors = [(visible(path), visible(message)) for path, message in errors]
         count = len(self.errors)
         self.message = message or ngettext(
             "The course package is not valid (%(count)d problem).",

@@ -9,6 +9,9 @@ grader (``validate_key``). The graders are the authority on spec/key, so schema 
 inside them are dropped in favour of the graders' messages: an author sees one message
 per mistake.
 
+Text the database cannot store (a NUL character, a lone surrogate: YAML's ``"\\0"`` and
+``"\\ud800"`` escapes) is refused wherever it is (``training.text``).
+
 Every check runs even when others failed, on whatever parts are well-formed, so an author
 sees all the problems of a file at once. Used by the importer (on the YAML) and by
 publishing (on the draft serialised to the same form), so both speak the same paths.
@@ -20,6 +23,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from quizzes.graders import ITEM_TYPES, grader_for
+from training.text import unstorable
 
 from ..models import Competency, Course, FailureMode, MediaAsset
 from .errors import Problem
@@ -40,7 +44,7 @@ def package_problems(data: Any, *, media_check: MediaCheck) -> list[Problem]:
         problem for problem in schema_problems(data)
         if not any(is_within(problem[0], owned) for owned in checker.grader_owned)
     ]
-    for problem in checker.problems:
+    for problem in checker.problems + unstorable(data):
         if problem not in problems:
             problems.append(problem)
     return sorted(problems, key=lambda problem: sort_key(problem[0]))

@@ -3,7 +3,9 @@
 Matching tolerates imprecise selections (half coverage either way) because trainees
 select with a mouse or a finger, yet forbids one sprawling selection from "finding" every
 error: a key span is found by a single trainee span, and a long span that is mostly not an
-error is a false alarm.
+error is a false alarm. Trainee spans may not overlap one another (``validate_answer``
+refuses the answer, naming both spans): each would otherwise count as a hit of its own, so
+marking the right passage many times, or once per failure mode, would buy precision.
 """
 
 from __future__ import annotations
@@ -46,6 +48,9 @@ MAX_CORRECTION_LENGTH = 2000
 MSG_TEXT_ARTIFACT = gettext_noop("an error_spans item needs a text artifact")
 MSG_END_AFTER_START = gettext_noop("must be greater than start")
 MSG_OVERLAP = gettext_noop("overlaps key span %(other)s")
+MSG_OVERLAP_MARK = gettext_noop("overlaps span %(other)s; mark each passage once")
+MSG_OVERLAP_MARK_QUOTED = gettext_noop("overlaps span %(other)s (“%(excerpt)s”); mark each passage once")
+EXCERPT_LENGTH = 60
 
 
 # --- validation ---------------------------------------------------------------------
@@ -97,6 +102,7 @@ def validate_answer(spec: Any, answer: Any, artifact: Any) -> list[FieldError]:
     if len(answer["spans"]) > MAX_ANSWER_SPANS:
         add(errors, "spans", MSG_MAX_ITEMS, max=MAX_ANSWER_SPANS)
         return errors
+    usable: list[tuple[int, int, int]] = []
     for i, span in enumerate(answer["spans"]):
         path = join("spans", i)
         if not check_object(
@@ -105,7 +111,9 @@ def validate_answer(spec: Any, answer: Any, artifact: Any) -> list[FieldError]:
             required=("start", "end"),
         ):
             continue
-        _check_bounds(errors, span, path, text)
+        bounds = _check_bounds(errors, span, path, text)
+        if bounds:
+            usable.append((*bounds, i))
         label = span.get("label")
         if label is not None:
             check_failure_mode(errors, label, join(path, "label"))
@@ -117,7 +125,31 @@ def validate_answer(spec: Any, answer: Any, artifact: Any) -> list[FieldError]:
                 add(errors, join(path, "correction"), MSG_STRING)
             elif len(correction) > MAX_CORRECTION_LENGTH:
                 add(errors, join(path, "correction"), MSG_MAX, max=MAX_CORRECTION_LENGTH)
+    _check_marks_apart(errors, usable, text)
     return errors
+
+
+def _check_marks_apart(errors: list[FieldError], usable: list[tuple[int, int, int]], text: str | None) -> None:
+    """Refuse trainee spans that share a character (a duplicate included): the error is at
+    the later span of the answer and names the earlier one. Spans that only touch
+    (one ends where the next starts) are apart."""
+    reach: tuple[int, int, int] | None = None  # of the spans started so far, the one ending last
+    for span in sorted(usable):
+        start, end, i = span
+        if reach is not None and start < reach[1]:
+            first, second = sorted((reach, span), key=lambda s: s[2])
+            if text is None:
+                add(errors, join("spans", second[2]), MSG_OVERLAP_MARK, other=first[2])
+            else:
+                add(errors, join("spans", second[2]), MSG_OVERLAP_MARK_QUOTED, other=first[2],
+                    excerpt=_excerpt(text[first[0]:first[1]]))
+        if reach is None or end > reach[1]:
+            reach = span
+
+
+def _excerpt(passage: str) -> str:
+    passage = " ".join(passage.split())
+    return passage if len(passage) <= EXCERPT_LENGTH else passage[:EXCERPT_LENGTH - 1] + "…"
 
 
 def _check_bounds(

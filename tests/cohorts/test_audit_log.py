@@ -139,6 +139,8 @@ BAD_FILTERS = [  # (query, the field said to be wrong)
     ({"date_from": "2026-02-02", "date_to": "2026-02-01"}, "date_to"),
     ({"trainee": "nobody"}, "trainee"),
     ({"cohort": "999999"}, "cohort"),
+    ({"date_from": "0001-01-01"}, "date_from"),  # a day the site's time zone cannot start
+    ({"date_to": "9999-12-31"}, "date_to"),  # a day with no day after it
 ]
 
 

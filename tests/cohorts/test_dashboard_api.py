@@ -41,7 +41,8 @@ def test_a_module_narrows_the_modules():
 
 @pytest.mark.parametrize("query, field", [("?show=lost", "show"), ("?module=nope", "module"), ("?course=nope", "course"),
                                           ("?active_from=2026-03-02&active_to=2026-03-01", "active_to"),
-                                          ("?limit=0", "limit")])
+                                          ("?active_from=0001-01-01", "active_from"),
+                                          ("?active_to=9999-12-31", "active_to"), ("?limit=0", "limit")])
 def test_a_bad_filter_is_a_400_naming_the_field(query, field):
     w = world()
     response = get(w.reviewer, w.cohort, query)

@@ -132,6 +132,8 @@ def test_dashboard_filters_by_module():
 @pytest.mark.parametrize("query, field", [
     ({"active_from": "2026-02-02", "active_to": "2026-02-01"}, "active_to"),
     ({"active_from": "not-a-date"}, "active_from"),
+    ({"active_from": "0001-01-01"}, "active_from"),
+    ({"active_to": "9999-12-31"}, "active_to"),
     ({"course": "999999"}, "course"),
     ({"module": "1:nope"}, "module"),
     ({"show": "everyone-else"}, "show"),

@@ -1,5 +1,6 @@
 """The faculty authoring API: who may author, versions, and package upload/download."""
 import io
+import struct
 import zipfile
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from courses.services import course_package_import
 from tests.factories import MembershipFactory, UserFactory
 
 MINIMAL = Path(__file__).parent / "packages" / "minimal"
+REPO = Path(__file__).resolve().parents[2]
 
 
 def client_for(user):
@@ -46,6 +48,13 @@ def test_faculty_creates_a_course_with_a_draft(faculty):
     assert response.status_code == 201
     assert response.json()["versions"][0]["status"] == "draft"
     assert Course.objects.get(slug="new-course").owner == faculty
+
+
+def test_a_body_nested_100000_deep_is_a_400_naming_the_field_and_creates_nothing(faculty):
+    body = '{"slug": "deep", "language": "en", "title": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    response = client_for(faculty).post("/api/v1/authoring/courses/", body, content_type="application/json")
+    assert response.status_code == 400 and list(response.json()["errors"]) == ["title"]
+    assert not Course.objects.exists()
 
 
 def test_a_trainee_cannot_create_a_course(db):
@@ -122,3 +131,74 @@ def test_the_package_format_is_chosen_by_the_query(faculty, owned_course, query,
     response = client_for(faculty).get(f"/api/v1/authoring/courses/{owned_course.slug}/package/{query}",
                                        HTTP_ACCEPT="application/zip, application/yaml")
     assert response.status_code == 200 and response["Content-Type"] == content_type
+
+
+def upload(faculty, content: bytes, name: str):
+    file = io.BytesIO(content)
+    file.name = name
+    return client_for(faculty).post("/api/v1/authoring/packages/", {"file": file}, format="multipart")
+
+
+def with_line(old: str, new: str) -> bytes:
+    """The minimal package zipped, its course.yaml with one line replaced."""
+    text = (MINIMAL / "course.yaml").read_text(encoding="utf-8")
+    assert old in text
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for path in MINIMAL.rglob("*"):
+            if path.is_file() and path.name != "course.yaml":
+                archive.write(path, path.relative_to(MINIMAL).as_posix())
+        archive.writestr("course.yaml", text.replace(old, new, 1))
+    return buffer.getvalue()
+
+
+def assert_no_server_path(response):
+    body = response.content.decode()
+    assert "/tmp" not in body and str(REPO) not in body
+
+
+@pytest.mark.parametrize("old, new, path", [
+    ("title: A minimal course", 'title: "A minimal\\0 course"', "title"),  # YAML's escape of the NUL character
+    ("title: A minimal course", 'title: "A minimal \\ud800 course"', "title"),  # a lone surrogate
+    ("  - slug: verifying-text", '  - slug: verifying-text\n    summary: "Verifying\\0"', "modules[0].summary"),
+], ids=["nul", "surrogate", "nested"])
+def test_a_package_with_text_that_cannot_be_stored_is_refused_at_its_path(faculty, old, new, path):
+    response = upload(faculty, with_line(old, new), "course.zip")
+    assert response.status_code == 400
+    assert path in response.json()["errors"]
+    assert not Course.objects.exists()
+
+
+def lying_zip(field_offsets: tuple[int, int], change) -> bytes:
+    """The minimal package zipped, with one field of course.yaml's local and central headers
+    (offsets into each) rewritten by ``change``."""
+    content = bytearray(zipped(MINIMAL))
+    local = content.find(b"PK\x03\x04")
+    while zipfile.ZipFile(io.BytesIO(bytes(content))).getinfo("course.yaml").header_offset != local:
+        local = content.find(b"PK\x03\x04", local + 4)
+    central = content.find(b"PK\x01\x02")
+    while not content[central + 46:].startswith(b"course.yaml"):
+        central = content.find(b"PK\x01\x02", central + 4)
+    for start, offset in ((local, field_offsets[0]), (central, field_offsets[1])):
+        (value,) = struct.unpack_from("<I", content, start + offset)
+        struct.pack_into("<I", content, start + offset, change(value))
+    return bytes(content)
+
+
+@pytest.mark.parametrize("offsets, change", [
+    ((22, 24), lambda size: size - 100),  # the size header lies: smaller than the file
+    ((14, 16), lambda crc: crc ^ 0xFFFF),  # the checksum does not match
+], ids=["size", "crc"])
+def test_a_zip_whose_headers_lie_is_a_400_naming_the_file(faculty, offsets, change):
+    response = upload(faculty, lying_zip(offsets, change), "course.zip")
+    assert response.status_code == 400
+    assert "course.yaml" in response.json()["errors"]
+    assert_no_server_path(response)
+    assert not Course.objects.exists()
+
+
+def test_a_course_yaml_that_is_not_utf8_is_refused_without_a_server_path(faculty):
+    response = upload(faculty, "title: Cours d’été\n".encode("latin-1", "replace") + b"\xe9\xff", "course.yaml")
+    assert response.status_code == 400
+    assert response.json()["errors"]["non_field_errors"]
+    assert_no_server_path(response)

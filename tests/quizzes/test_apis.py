@@ -1,11 +1,15 @@
 """The trainee API: what a trainee may see and do, and the error shape of bad input."""
+import json
+
 import pytest
 from rest_framework.test import APIClient
 
 from courses.models import Module
 from quizzes import services
 from quizzes.models import Response
-from tests.factories import ItemFactory, ModuleFactory, UserFactory
+from tests.factories import ArtifactFactory, ItemFactory, ModuleFactory, UserFactory
+
+NOTE = "Patient is allergic to penicillin. Start amoxicillin 500 mg three times daily."
 
 
 @pytest.fixture
@@ -18,6 +22,19 @@ def client(trainee):
 @pytest.fixture
 def attempt(trainee, module):
     return services.attempt_start(trainee=trainee, module=module)
+
+
+@pytest.fixture
+def error_spans(case):
+    text = ArtifactFactory(case=case, kind="text", content={"text": NOTE})
+    return ItemFactory(case=case, type="error_spans", artifact=text, spec={},
+                       key={"spans": [{"start": 11, "end": 33, "failure_mode": "HAL"}]})
+
+
+@pytest.fixture
+def free_text(case):
+    return ItemFactory(case=case, type="free_text", spec={"max_words": 50},
+                       key={"criteria": [{"id": "c", "text": "Says why", "points": 1, "look_for": [["why"]]}]})
 
 
 def submit(client, attempt, item, answer):
@@ -140,3 +157,48 @@ def test_other_questions_about_a_hidden_ai_output_are_withheld(client, attempt, 
     body = client.get(f"/api/v1/cases/{decide_first.case_id}/").json()
     assert "The AI says High" not in str(body)
     assert [i.get("withheld", False) for i in body["items"]] == [False, True]
+
+
+def test_overlapping_spans_are_refused_naming_both(client, attempt, error_spans):
+    spans = [{"start": 35, "end": 46}, {"start": 11, "end": 33}, {"start": 50, "end": 60}, {"start": 11, "end": 33}]
+    response = submit(client, attempt, error_spans, {"spans": spans})
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "answer.spans[3]": ["overlaps span 1 (“allergic to penicillin”); mark each passage once"],
+    }
+    assert not Response.objects.exists()
+
+
+def post_raw(client, attempt, item, body: str):
+    return client.post(f"/api/v1/attempts/{attempt.pk}/items/{item.pk}/response/", body,
+                       content_type="application/json")
+
+
+def test_an_answer_nested_100000_deep_is_a_400_naming_the_field(client, attempt, single_choice):
+    response = post_raw(client, attempt, single_choice, '{"answer": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["answer"]
+    assert not Response.objects.exists()
+
+
+def test_a_nul_character_in_a_text_answer_is_a_400_at_its_path(client, attempt, free_text):
+    response = submit(client, attempt, free_text, {"text": "Because\u0000 why"})
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["answer.text"]
+    assert not Response.objects.exists()
+
+
+def test_a_lone_surrogate_in_a_text_answer_is_a_400_at_its_path(client, attempt, free_text):
+    body = json.dumps({"answer": {"text": "Because \ud800 why"}})  # ensure_ascii: sent as the escape \ud800
+    response = post_raw(client, attempt, free_text, body)
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["answer.text"]
+    assert not Response.objects.exists()
+
+
+def test_a_nul_character_in_a_form_encoded_answer_is_a_400_at_its_path(client, attempt, free_text):
+    response = client.post(f"/api/v1/attempts/{attempt.pk}/items/{free_text.pk}/response/",
+                           {"answer.text": "Because\u0000 why"}, format="multipart")
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["answer.text"]
+    assert not Response.objects.exists()

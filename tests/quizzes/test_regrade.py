@@ -102,6 +102,14 @@ def test_an_invalid_new_key_is_refused_at_its_path(author):
     assert ItemKey.objects.get(item=item).answer == {"answer": "b"} and not KeyFix.objects.exists()
 
 
+def test_a_regrade_reason_with_a_nul_character_is_refused_and_opens_no_job(author):
+    item, _ = answered(["a"])
+    with pytest.raises(ApplicationError) as error:
+        regrade.regrade_job_create(item=item, user=author, reason="Check\x00 it.")
+    assert list(error.value.errors) == ["reason"] and "U+0000" in error.value.message
+    assert not RegradeJob.objects.exists()
+
+
 def test_a_draft_key_is_not_fixed_this_way(author):
     item, _ = answered([])
     CourseVersion.objects.filter(pk=item.case.module.version_id).update(status="draft", published_at=None)

@@ -520,6 +520,18 @@ def test_spans_outside_the_text_are_refused_beside_the_span_and_kept(client, att
     assert stored(attempt) == []
 
 
+def test_overlapping_spans_are_refused_beside_the_later_one_naming_the_other(client, attempt, every):
+    _case, items = every
+    start = AI_TEXT.index("allergic")
+    end = start + len("allergic to penicillin.")
+    post = {"span_start": [str(start), str(start)], "span_end": [str(end), str(end)], "span_label": ["HAL", "OMI"],
+            "span_correction": ["", ""]}
+    reply = client.post(answer_url(attempt, items["error_spans"]), post)
+    assert reply.status_code == 400
+    assert "overlaps span 0 (“allergic to penicillin.”); mark each passage once" in html(reply)
+    assert stored(attempt) == []
+
+
 def test_labels_not_in_the_taxonomy_are_refused(client, attempt, every):
     _case, items = every
     post = {"span_start": ["0"], "span_end": ["7"], "span_label": ["MAGIC"], "span_correction": [""]}
@@ -586,6 +598,23 @@ def test_a_free_text_over_the_word_limit_is_refused_and_kept(client, attempt, ev
     assert reply.status_code == 400
     page = html(reply)
     assert "at most 50 words" in page and "UNIQUE-ENDING</textarea>" in page
+    assert stored(attempt) == []
+
+
+def test_a_nul_character_in_a_free_text_is_refused_beside_it_and_nothing_stored(client, attempt, every):
+    _case, items = every
+    reply = client.post(answer_url(attempt, items["free_text"]), {"text": "fabricated\x00 KEEP-ME"})
+    assert reply.status_code == 400
+    page = html(reply)
+    assert "contains the character U+0000, which cannot be stored" in page and "KEEP-ME" in page
+    assert stored(attempt) == []
+
+
+def test_a_nul_character_in_a_correction_is_refused_beside_its_passage(client, attempt, every):
+    _case, items = every
+    post = {**GOOD_POSTS["error_spans"](items["error_spans"]), "span_correction": ["no\x00 allergy"]}
+    reply = client.post(answer_url(attempt, items["error_spans"]), post)
+    assert reply.status_code == 400 and "contains the character U+0000" in html(reply)
     assert stored(attempt) == []
 
 

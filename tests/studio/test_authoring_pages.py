@@ -230,6 +230,28 @@ def test_overlapping_spans_are_refused_with_their_place_and_nothing_is_saved(dra
     assert 'value="500"' in page  # what the author typed is kept
 
 
+def test_an_ai_text_with_a_nul_character_is_refused_at_its_field_and_nothing_is_saved(draft, studio):
+    case = _add_case(studio, draft)
+    response = studio.post(reverse("studio:artifact-create", args=[case.pk]) + "?kind=text", {
+        "kind": "text", "title": "AI note", "text": "Penicillin\x00 allergy.", "correct": "no",
+        "truth_failure_modes": ["HAL"], "explanation": "Invented.",
+    })
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "content.text" in page and "contains the character U+0000, which cannot be stored" in page
+    assert not Artifact.objects.filter(case=case).exists()
+
+
+def test_an_item_prompt_with_a_nul_character_is_refused_and_nothing_is_saved(draft, studio):
+    case = _add_case(studio, draft)
+    artifact = _add_text(studio, case)
+    response = studio.post(reverse("studio:item-create", args=[case.pk]),
+                           span_post(artifact, [], prompt="Find\x00 the errors."))
+    assert response.status_code == 400
+    assert "contains the character U+0000, which cannot be stored" in response.content.decode()
+    assert not Item.objects.filter(case=case).exists()
+
+
 @pytest.mark.parametrize(("item_type", "data", "key"), [
     ("single_choice", {"options-0-id": "", "options-0-text": "Yes", "options-1-id": "", "options-1-text": "No",
                        "options-2-text": "", "answer": "1", "certainty": "on"}, {"answer": "b"}),
@@ -399,6 +421,17 @@ def test_an_invalid_package_lists_its_problems_with_paths_and_imports_nothing(st
     assert not Course.objects.filter(slug="broken").exists()
 
 
+def test_a_zip_whose_size_header_lies_is_refused_naming_the_file(studio):
+    from tests.courses.test_authoring_apis import REPO, lying_zip
+
+    response = studio.post("/studio/import/", {"file": _file(lying_zip((22, 24), lambda size: size - 100), "course.zip")})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "course.yaml" in page and "nothing was imported" in page
+    assert "/tmp" not in page and str(REPO) not in page
+    assert not Course.objects.exists()
+
+
 def test_a_package_of_another_authors_course_is_refused(published):
     response = client_for(MembershipFactory(role=Role.FACULTY).user).post(
         "/studio/import/", {"file": _file((MINIMAL / "course.yaml").read_bytes(), "course.yaml")},
@@ -460,6 +493,17 @@ def test_the_preview_grades_selected_spans(published, studio):
     response = studio.post(reverse("studio:preview", args=[case.pk]), {**answer, f"initial-{decide_first.pk}": "sign"})
     page = response.content.decode()
     assert response.status_code == 200 and "Errors found: 1 of 2" in page and "missed" in page
+
+
+def test_the_preview_refuses_overlapping_spans_naming_both(published, studio):
+    case = Case.objects.get(module__version=published, slug="fabricated-allergy")
+    item = case.items.get(slug="find-the-errors")
+    decide_first = case.items.get(slug="accept-the-plan")
+    answer = {"item": item.pk, "span_start": ["72", "80"], "span_end": ["116", "116"], "span_label": ["HAL", "HAL"],
+              "span_correction": ["", ""], f"initial-{decide_first.pk}": "sign"}
+    response = studio.post(reverse("studio:preview", args=[case.pk]), answer)
+    page = response.content.decode()
+    assert response.status_code == 400 and "spans[1]: overlaps span 0" in page and "Errors found" not in page
 
 
 def test_the_course_page_costs_fifteen_queries(published, studio, django_assert_num_queries):

@@ -149,6 +149,17 @@ def test_out_of_range_points_are_refused_and_nothing_changes(setting):
     assert not RaterMark.objects.exists()
 
 
+def test_a_comment_with_a_nul_character_is_refused_and_nothing_changes(setting):
+    client = login(setting["raters"][0])
+    first = setting["responses"][0]
+    response = client.post(reverse("studio:grading-response", args=[first.pk]),
+                           {"points-gap": "2", "points-act": "1", "comment": "Good\x00.", "mode": "first"})
+    assert response.status_code == 400
+    assert "contains the character U+0000, which cannot be stored" in response.content.decode()
+    assert Response.objects.get(pk=first.pk).state == Response.State.REVIEW
+    assert not RaterMark.objects.exists()
+
+
 def test_previous_and_next_links(setting):
     client = login(setting["raters"][0])
     first, second, third = setting["responses"]

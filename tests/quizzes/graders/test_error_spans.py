@@ -81,11 +81,10 @@ def test_one_long_span_cannot_find_every_error():
     assert result.score == 0.0
 
 
-def test_overlapping_trainee_spans_are_each_counted():
-    result = grade([key_span(10, 20)], [mark(10, 20), mark(12, 22)])
-    assert [t["hit"] for t in result.detail["trainee_spans"]] == [True, True]
-    assert result.detail["precision"] == 1.0
-    assert result.detail["key_spans"][0]["matched"] == 0
+def test_overlapping_trainee_spans_are_refused_naming_both():
+    errors = validate_answer([mark(30, 40), mark(10, 20), mark(50, 60), mark(12, 22)])
+    assert errors == [FieldError("spans[3]", error_spans.MSG_OVERLAP_MARK_QUOTED,
+                                 {"other": 1, "excerpt": TEXT[10:20]})]
 
 
 def test_matched_prefers_largest_overlap():
@@ -323,7 +322,29 @@ def validate_answer(spans, labels_required=False):
 
 
 def test_valid_answer_has_no_errors():
-    assert validate_answer([mark(0, 10, label="HAL", correction="x"), mark(5, 15)]) == []
+    assert validate_answer([mark(0, 10, label="HAL", correction="x"), mark(15, 25)]) == []
+
+
+def test_trainee_spans_that_touch_do_not_overlap():
+    assert validate_answer([mark(10, 20), mark(0, 10), mark(20, 30)]) == []
+
+
+def test_a_duplicated_span_is_refused():
+    assert paths(validate_answer([mark(10, 20, label="HAL"), mark(10, 20, label="OMI")])) == ["spans[1]"]
+
+
+def test_a_span_inside_another_is_refused():
+    assert paths(validate_answer([mark(20, 25), mark(10, 40)])) == ["spans[1]"]
+
+
+def test_each_span_overlapping_a_long_one_is_named():
+    errors = validate_answer([mark(0, 50), mark(5, 10), mark(20, 30), mark(60, 70)])
+    assert [(e.path, e.params["other"]) for e in errors] == [("spans[1]", 0), ("spans[2]", 0)]
+
+
+def test_overlap_without_the_text_names_the_span_alone():
+    errors = error_spans.validate_answer({}, {"spans": [mark(0, 10), mark(5, 15)]}, None)
+    assert errors == [FieldError("spans[1]", error_spans.MSG_OVERLAP_MARK, {"other": 0})]
 
 
 def test_answer_label_required():
@@ -331,7 +352,7 @@ def test_answer_label_required():
 
 
 def test_answer_label_not_a_code():
-    errors = validate_answer([mark(0, 10), mark(0, 10, label="typo")])
+    errors = validate_answer([mark(0, 10), mark(10, 20, label="typo")])
     assert errors == [FieldError("spans[1].label", "%(value)s is not a failure-mode code", {"value": "typo"})]
 
 

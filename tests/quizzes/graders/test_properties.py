@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from quizzes.graders import FieldError, GradeResult, ITEM_TYPES, grader_for
+from quizzes.graders import FieldError, GradeResult, ITEM_TYPES, error_spans, grader_for
 from quizzes.graders.base import FAILURE_MODES
 
 relaxed = settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
@@ -49,13 +49,18 @@ def error_spans_items(draw):
 
 
 @st.composite
-def error_spans_answers(draw, item):
+def error_spans_answers(draw, item, min_spans=0):
+    """Spans that do not overlap (some may touch), in any order: the answers the grader accepts."""
     spec, _, artifact = item
     length = len(artifact["content"]["text"])
+    points = sorted(draw(st.sets(st.integers(0, length), min_size=min_spans + 1, max_size=13)))
+    pieces = list(zip(points, points[1:]))
+    marked = [piece for piece in pieces if draw(st.booleans())][:6]
+    if len(marked) < min_spans:
+        marked = pieces[:min_spans]
     spans = []
-    for _ in range(draw(st.integers(0, 6))):
-        start = draw(st.integers(0, length - 1))
-        span = {"start": start, "end": draw(st.integers(start + 1, length))}
+    for start, end in draw(st.permutations(marked)):
+        span = {"start": start, "end": end}
         if spec["labels_required"] or draw(st.booleans()):
             span["label"] = draw(st.sampled_from(FAILURE_MODES))
         if draw(st.booleans()):
@@ -391,6 +396,41 @@ def test_an_empty_answer_never_beats_the_key(item_type, data):
     case = CASES[item_type]
     item = data.draw(case.items)
     assert grade(item_type, item, case.empty_answer(item)).score <= grade(item_type, item, case.key_answer(item)).score
+
+
+# --- error_spans: a passage counts once ------------------------------------------------------
+
+def is_overlap(error):
+    return error.message in (error_spans.MSG_OVERLAP_MARK, error_spans.MSG_OVERLAP_MARK_QUOTED)
+
+
+@relaxed
+@given(data=st.data())
+def test_no_answer_with_overlapping_spans_is_accepted(data):
+    item = data.draw(error_spans_items())
+    answer = data.draw(error_spans_answers(item, min_spans=1))
+    length = len(item[2]["content"]["text"])
+    marked = data.draw(st.sampled_from(answer["spans"]))
+    start = data.draw(st.integers(marked["start"], marked["end"] - 1))  # shares this character with it
+    extra = {"start": start, "end": data.draw(st.integers(start + 1, length)), "label": "HAL"}
+    spans = list(answer["spans"])
+    spans.insert(data.draw(st.integers(0, len(spans))), extra)
+    errors = error_spans.validate_answer(item[0], {"spans": spans}, item[2])
+    assert any(is_overlap(e) for e in errors)
+
+
+@relaxed
+@given(data=st.data())
+def test_duplicating_a_span_cannot_raise_the_score_since_it_is_refused(data):
+    item = data.draw(error_spans_items())
+    answer = data.draw(error_spans_answers(item, min_spans=1))
+    assert error_spans.validate_answer(item[0], answer, item[2]) == []
+    spans = list(answer["spans"])
+    copy = dict(data.draw(st.sampled_from(spans)))
+    for _ in range(data.draw(st.integers(1, 5))):
+        spans.insert(data.draw(st.integers(0, len(spans))), copy)
+    errors = error_spans.validate_answer(item[0], {"spans": spans}, item[2])
+    assert errors and all(is_overlap(e) for e in errors)
 
 
 # --- malformed input never raises ---------------------------------------------------------
