@@ -263,6 +263,11 @@ def test_an_image_upload_is_checked_and_stored_once(draft):
     ("scan.png", b"GIF89a not a png", "not image/png"),
     ("scan.gif", b"GIF89a", "Unsupported file type"),
     ("scan.svg", b"<svg><script>alert(1)</script></svg>", "scripts"),
+    ("scan.svg", b'<svg xmlns:x="http://www.w3.org/2000/svg"><x:script>alert(1)</x:script></svg>', "<script>"),
+    ("scan.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><h:script xmlns:h="http://www.w3.org/1999/xhtml">alert(1)'
+                 b'</h:script></svg>', "<script (http://www.w3.org/1999/xhtml)>"),
+    ("scan.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><a href="jav&#x61;script:alert(1)"><text>x</text></a></svg>',
+     "javascript:alert(1)"),
     ("scan.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * (5 * 1024 * 1024), "5 MiB"),
 ])
 def test_mistyped_or_oversized_uploads_are_refused(draft, name, content, fragment):

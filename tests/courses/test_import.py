@@ -396,8 +396,19 @@ def test_svg_with_a_script_is_refused(package, edit):
     set_image_src(edit, "media/evil.svg")
 
     assert problems_of(package) == [
-        f"{IMAGE}.content.src: SVG files must not contain scripts, event handlers or entities",
+        f"{IMAGE}.content.src: SVG files may hold only drawing elements (no scripts, event handlers, "
+        "foreign content or external references); this one has the element <script>",
     ]
+
+
+def test_svg_with_a_namespaced_script_is_refused(package, edit):
+    (package / "media" / "evil.svg").write_text(
+        '<svg xmlns:x="http://www.w3.org/2000/svg"><x:script>alert(1)</x:script></svg>', encoding="utf-8",
+    )
+    set_image_src(edit, "media/evil.svg")
+
+    [problem] = problems_of(package)
+    assert problem.endswith("this one has the element <script>")
 
 
 @pytest.mark.parametrize(("name", "content", "content_type"), [
