@@ -7,8 +7,6 @@ gets 404 for a course and 403 for creating one in a school where they are not fa
 import tempfile
 from pathlib import Path
 
-import yaml
-
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
@@ -30,6 +28,7 @@ from . import services
 from .models import Course, CourseVersion
 from .packages.archive import extract_package, zip_folder
 from .packages.errors import PackageError
+from .packages.loader import load_package
 from .packages.exporter import course_package_export
 from .services import course_package_import
 
@@ -195,10 +194,8 @@ def _unpack(data: bytes, folder: Path) -> Path:
 
 
 def _peek_slug(path: Path) -> str:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError, OSError):
-        return ""
+    """The slug course.yaml names, read by the one YAML loader (PackageError if refused)."""
+    data = load_package(path).data
     return str(data.get("slug", "")) if isinstance(data, dict) else ""
 
 

@@ -399,6 +399,16 @@ def test_an_invalid_package_lists_its_problems_with_paths_and_imports_nothing(st
     assert not Course.objects.filter(slug="broken").exists()
 
 
+def test_a_yaml_alias_bomb_is_refused_on_the_page(studio):
+    from tests.courses.test_authoring_apis import ALIAS_BOMB
+
+    response = studio.post("/studio/import/", {"file": _file(ALIAS_BOMB, "course.yaml")})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "anchors (&amp;name) are not supported" in page and "nothing was imported" in page
+    assert not Course.objects.exists()
+
+
 def test_a_package_of_another_authors_course_is_refused(published):
     response = client_for(MembershipFactory(role=Role.FACULTY).user).post(
         "/studio/import/", {"file": _file((MINIMAL / "course.yaml").read_bytes(), "course.yaml")},
