@@ -29,6 +29,7 @@ from .models import Course, CourseVersion
 from .packages.archive import extract_package, zip_folder
 from .packages.errors import PackageError
 from .packages.loader import load_package
+from .rendering import MAX_MARKDOWN_CHARS
 from .packages.exporter import course_package_export
 from .services import course_package_import
 
@@ -93,7 +94,7 @@ class CourseDetailApi(APIView):
     @extend_schema_serializer(component_name="CourseUpdateRequest")
     class Input(serializers.Serializer):
         title = serializers.CharField(max_length=200, required=False)
-        summary = serializers.CharField(required=False, allow_blank=True)
+        summary = serializers.CharField(required=False, allow_blank=True, max_length=MAX_MARKDOWN_CHARS)
         hours = serializers.DecimalField(max_digits=5, decimal_places=1, min_value=0, required=False)
 
     @extend_schema(responses=inline_serializer("AuthoredCourse", {"slug": serializers.CharField()}))

@@ -10,6 +10,7 @@ from django.db.models import Count
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -30,14 +31,13 @@ from courses.packages.moodle_xml import MAX_BYTES as MOODLE_MAX_BYTES
 from courses.packages.moodle_xml import parse_moodle_xml
 from courses import question_import
 from courses.packages.validation import version_problems
-from courses.rendering import render_markdown
+from courses.rendering import markdown_length_problem, render_markdown
 from courses.selectors import course_draft, version_media_urls, version_tree
 from schools.rules import authored_courses
 from training.api_errors import ApplicationError
 
 from .access import author_required, course_for
 
-MARKDOWN_PREVIEW_LIMIT = 200_000
 
 
 def _versions(course: Course) -> list[CourseVersion]:
@@ -425,7 +425,11 @@ def analysis(request, slug: str, number: int):
 def markdown_preview(request):
     """The sanitised HTML of posted Markdown (what trainees will see), for the live preview;
     with ``version`` (one of the author's), its images show as they will."""
-    text = request.POST.get("text", "")[:MARKDOWN_PREVIEW_LIMIT]
+    text = request.POST.get("text", "")
+    if problem := markdown_length_problem(text):
+        message = _("The text was not previewed: it %(problem)s.") % {"problem": problem}
+        return HttpResponse(format_html('<p class="error" role="alert">{}</p>', message),
+                            content_type="text/html; charset=utf-8", status=400)
     version = request.POST.get("version", "")
     media = {}
     if version.isdigit() and authored_courses(request.user).filter(versions=int(version)).exists():

@@ -301,3 +301,17 @@ def test_a_draft_made_from_a_published_version_is_editable(case, note, author):
     authoring.module_update(module=module, title="Renamed")
     assert Module.objects.get(pk=module.pk).title == "Renamed"
     assert Module.objects.get(pk=case.module_id).title == "Verifying text"
+
+
+def test_a_markdown_text_over_the_length_limit_is_refused_with_its_field(draft):
+    from courses.models import Lesson
+    from courses.rendering import MAX_MARKDOWN_CHARS
+
+    module = authoring.module_create(version=draft, title="Verifying text")
+    with pytest.raises(ApplicationError) as error:
+        authoring.lesson_create(module=module, title="Long", body="x" * (MAX_MARKDOWN_CHARS + 1))
+    assert error.value.errors == {"body": ["The text is 100001 characters long; at most 100000 are accepted."]}
+    assert not Lesson.objects.filter(module=module, title="Long").exists()
+    with pytest.raises(ApplicationError) as error:
+        authoring.module_update(module=module, summary="x" * (MAX_MARKDOWN_CHARS + 1))
+    assert list(error.value.errors) == ["summary"]

@@ -324,6 +324,14 @@ def test_an_oversized_yaml_text_is_refused(package, monkeypatch):
     assert "at most 100 are accepted" in line
 
 
+def test_a_text_over_the_length_limit_is_refused_at_its_path(package, edit):
+    edit(lambda data: data["modules"][0]["lessons"][0].update(body="x" * 100_001))
+
+    assert problems_of(package) == [
+        "modules[0].lessons[0].body: is 100001 characters long; at most 100000 are accepted",
+    ]
+
+
 def test_missing_package(tmp_path):
     assert problems_of(tmp_path) == ["course.yaml: no such file: course.yaml"]  # no server path
 
