@@ -194,6 +194,9 @@ CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)
 
 # A response still ungraded this long after its submit is re-enqueued by the sweeper.
 VIGIL_GRADING_TIMEOUT = timedelta(seconds=env.int("VIGIL_GRADING_TIMEOUT_SECONDS", default=120))
+# Export jobs one staff member may have waiting or being written at once, and request per hour.
+VIGIL_EXPORTS_AT_ONCE = env.int("VIGIL_EXPORTS_AT_ONCE", default=3)
+VIGIL_EXPORTS_PER_HOUR = env.int("VIGIL_EXPORTS_PER_HOUR", default=30)
 
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 
