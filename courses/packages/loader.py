@@ -75,6 +75,13 @@ def load_package(path: Path) -> Package:
     return Package(root=file.parent, file=file, data=load_yaml(text))
 
 
+def peek_slug(path: Path) -> str:
+    """The slug course.yaml names (PackageError if the YAML is refused), to check who owns
+    the course before importing."""
+    data = load_package(path).data
+    return str(data.get("slug", "")) if isinstance(data, dict) else ""
+
+
 def load_yaml(text: str) -> Any:
     """The data of a YAML text, or PackageError: no anchors or aliases, no duplicate keys,
     at most MAX_YAML_CHARS characters and MAX_YAML_DEPTH levels."""

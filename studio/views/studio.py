@@ -15,21 +15,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from courses import authoring, services
-from courses.apis import MAX_UPLOAD_BYTES, _peek_slug, _unpack
+from courses.apis import MAX_UPLOAD_BYTES
 from courses.diff import version_diff
 from studio.forms import (
     CoauthorForm, CourseCreateForm, CourseSettingsForm, PackageUploadForm, add_service_errors, questions_form_class,
 )
 from quizzes.item_analysis import version_item_analysis
-from courses.models import Course, CourseVersion, Module
-from courses.packages.archive import zip_folder
+from courses.models import Course, CourseVersion, ImportJob, Module
+from courses.packages.archive import unpack_upload, zip_folder
 from courses.packages.errors import PackageError
+from courses.packages.loader import peek_slug
 from courses.packages.exporter import course_package_export
-from courses.packages.gift import GIFT_MAX_BYTES, parse_gift
+from courses.packages.gift import GIFT_MAX_BYTES
 from courses.services import course_package_import
 from courses.packages.moodle_xml import MAX_BYTES as MOODLE_MAX_BYTES
-from courses.packages.moodle_xml import parse_moodle_xml
-from courses import question_import
+from courses import import_jobs, question_import
 from courses.packages.validation import version_problems
 from courses.rendering import markdown_length_problem, render_markdown
 from courses.selectors import course_draft, version_media_urls, version_tree
@@ -337,11 +337,17 @@ def package_import(request):
             upload = form.cleaned_data["file"]
             if upload.size > MAX_UPLOAD_BYTES:
                 form.add_error("file", _("The package is larger than 20 MiB."))
+            elif import_jobs.import_in_background(upload.size):  # checked and imported by a worker
+                job = import_jobs.import_job_request(
+                    user=request.user, kind=ImportJob.Kind.PACKAGE, name=upload.name, content=upload.read(),
+                    options={"publish": form.cleaned_data["publish"]},
+                )
+                return redirect("studio:import-job", pk=job.pk)
             else:
                 with tempfile.TemporaryDirectory() as folder:
                     try:
-                        path = _unpack(upload.read(), Path(folder))
-                        existing = Course.objects.filter(slug=_peek_slug(path / "course.yaml")).first()
+                        path = unpack_upload(data=upload.read(), folder=Path(folder))
+                        existing = Course.objects.filter(slug=peek_slug(path / "course.yaml")).first()
                         if existing and not request.user.has_perm("courses.edit_course", existing):
                             form.add_error("file", _("A course with this slug belongs to other authors; change the "
                                                      "slug in course.yaml to import it as a new course."))
@@ -382,11 +388,16 @@ def questions_import(request, slug: str):
             data = upload.read(max(MOODLE_MAX_BYTES, GIFT_MAX_BYTES) + 1)
             name = Path(upload.name or "questions").name
             module = next((m for m in modules if str(m.pk) == form.cleaned_data["module"]), None)
+            if import_jobs.import_in_background(len(data)):  # parsed, checked and imported by a worker
+                job = import_jobs.import_job_request(
+                    user=request.user, kind=ImportJob.Kind.QUESTIONS, name=name, content=data, version=draft,
+                    options={"competency": form.cleaned_data["competency"], "module": module.pk if module else None,
+                             "module_title": form.cleaned_data["module_title"]},
+                )
+                return redirect("studio:import-job", pk=job.pk)
             try:
-                if name.lower().endswith(".xml") or data.lstrip()[:5] in (b"<?xml", b"<quiz"):
-                    parsed = parse_moodle_xml(data, source_name=name, competency=form.cleaned_data["competency"])
-                else:
-                    parsed = parse_gift(data, source_name=name, competency=form.cleaned_data["competency"])
+                parsed = question_import.question_file_parse(
+                    data=data, name=name, competency=form.cleaned_data["competency"])
                 report = question_import.questions_import(
                     version=draft, parsed=parsed, module=module, module_title=form.cleaned_data["module_title"],
                 )
