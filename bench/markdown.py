@@ -42,6 +42,7 @@ NESTED = {
     "- x 10,000 (one line)": "- " * 10_000 + "x",
     "> x 10,000 (lines)": "".join(">" * i + " x\n" for i in range(1, 200)),
     "nested list x 200": "".join("    " * i + "- x\n" for i in range(200)),
+    "16 > per line x 1,000": ("> " * 16 + "x\n") * 1_000,
 }
 
 

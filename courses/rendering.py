@@ -181,7 +181,7 @@ class _Nesting(Preprocessor):
     escaped, so the rest of the line is text."""
 
     MARKER = r"[ \t]{0,3}(?:>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t]))[ \t]?"
-    DEEP = re.compile(r"^(?:%s){%d}(?=%s)" % (MARKER, MAX_NESTING, MARKER))
+    DEEP = re.compile(r"^(?>%s){%d}(?=%s)" % (MARKER, MAX_NESTING, MARKER))  # atomic: no backtracking
 
     def run(self, lines: list[str]) -> list[str]:
         return [self.escape(line) for line in lines]

@@ -81,7 +81,7 @@ ATTRIBUTES = {
 }
 # href may only point into the same file.
 _LOCAL = re.compile(r"^\s*#[^\s#]*\s*$")
-_URL = re.compile(r"url\s*\(\s*(['\"]?)(.*?)\1\s*\)", re.I | re.S)
+_URL_START = re.compile(r"url\s*\(")
 _CSS_ACTIVE = re.compile(r"@import|expression\s*\(|javascript:|-moz-binding|behavior\s*:|\\|<", re.I)
 
 
@@ -180,16 +180,24 @@ class _Checker:
             self.active_css(value, element)
 
     def references(self, value: str, element: str) -> None:
-        """A value may reference only fragments of this file: ``url(#glow)``."""
-        if "url" not in value.lower():
+        """A value may reference only fragments of this file: ``url(#glow)``. Linear: each
+        ``url(`` is read up to the next ``)``, and the search goes on after it."""
+        lowered = value.lower()
+        if "url" not in lowered:
             return
-        for match in _URL.finditer(value):
-            if not match.group(2).strip().startswith("#"):
+        pos = 0
+        for match in _URL_START.finditer(lowered):
+            if match.start() < pos:
+                continue
+            end = value.find(")", match.end())
+            if end < 0:
+                raise SvgProblem(_("an unterminated url( in <%(element)s>") % {"element": element})
+            target = value[match.end():end].strip().strip("'\"").strip()
+            if not target.startswith("#"):
                 raise SvgProblem(_("the external reference url(%(target)s) in <%(element)s>") % {
-                    "target": match.group(2).strip()[:80], "element": element,
+                    "target": target[:80], "element": element,
                 })
-        if len(re.findall(r"url\s*\(", value, re.I)) != len(_URL.findall(value)):
-            raise SvgProblem(_("an unterminated url( in <%(element)s>") % {"element": element})
+            pos = end + 1
 
     def active_css(self, sheet: str, element: str) -> None:
         """Style: no imports, expressions, bindings, or escapes that could hide them."""
