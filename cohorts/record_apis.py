@@ -113,7 +113,7 @@ class CohortExportsApi(APIView):
         jobs = staff_export_jobs(user=request.user, cohort=cohort)
         return ApiResponse({"results": [_job_status(job) for job in jobs]})
 
-    @extend_schema(request=Input, responses={202: ExportJobStatusSerializer, **error_responses(400, 403, 404)})
+    @extend_schema(request=Input, responses={202: ExportJobStatusSerializer, **error_responses(400, 403, 404, 429)})
     def post(self, request, cohort_id: int):
         cohort = cohort_for_staff(request, cohort_id)
         data = self.Input(data=request.data)

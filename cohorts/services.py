@@ -7,6 +7,7 @@ import secrets
 import uuid
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -50,6 +51,7 @@ def export_request(*, user: User, cohort: Cohort, kind: str, fmt: str, course: C
         raise ApplicationError(_("Only school admins may request a research extract."),
                                {"kind": [_("Not allowed for your role.")]}, status_code=403)
     with transaction.atomic():
+        _export_limits(user)
         job = ExportJob.objects.create(
             school_id=cohort.school_id, cohort=cohort, course=course, requested_by=user, kind=kind, format=fmt,
             salt=secrets.token_hex(32) if kind == ExportJob.Kind.RESEARCH else "",
@@ -58,6 +60,26 @@ def export_request(*, user: User, cohort: Cohort, kind: str, fmt: str, course: C
                      detail={"job": job.pk, "kind": kind, "format": fmt, "course": course.slug if course else None})
         enqueue_on_commit(EXPORT_TASK, job.pk)  # a broker failure is logged; the sweeper retries
     return job
+
+
+def _export_limits(user: User) -> None:
+    """At most VIGIL_EXPORTS_AT_ONCE jobs waiting or being written per requester, and
+    VIGIL_EXPORTS_PER_HOUR requests an hour; else a 429. The requester's row is locked so
+    that two requests at the same moment are counted one after the other."""
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    mine = ExportJob.objects.filter(requested_by=user)
+    at_once = settings.VIGIL_EXPORTS_AT_ONCE
+    if mine.filter(status__in=[ExportJob.Status.PENDING, ExportJob.Status.RUNNING]).count() >= at_once:
+        raise ApplicationError(
+            _("You already have %(count)s exports waiting or being written; wait until one is ready, then ask again.")
+            % {"count": at_once}, status_code=429,
+        )
+    per_hour = settings.VIGIL_EXPORTS_PER_HOUR
+    if mine.filter(created_at__gte=timezone.now() - timedelta(hours=1)).count() >= per_hour:
+        raise ApplicationError(
+            _("You have asked for %(count)s exports in the last hour, the most allowed; try again later.")
+            % {"count": per_hour}, status_code=429,
+        )
 
 
 def export_run(*, job_id: int) -> ExportJob | None:

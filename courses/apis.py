@@ -7,10 +7,9 @@ gets 404 for a course and 403 for creating one in a school where they are not fa
 import tempfile
 from pathlib import Path
 
-import yaml
-
 from django.db import transaction
 from django.http import Http404, HttpResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, extend_schema_serializer, inline_serializer
@@ -26,10 +25,12 @@ from training.api_errors import ApplicationError, Conflict
 from training.api_files import FileNegotiation
 from training.permissions import object_or_404, permission
 
-from . import services
-from .models import Course, CourseVersion
-from .packages.archive import extract_package, zip_folder
+from . import import_jobs, services
+from .models import Course, CourseVersion, ImportJob
+from .packages.archive import unpack_upload, zip_folder
 from .packages.errors import PackageError
+from .packages.loader import peek_slug
+from .rendering import MAX_MARKDOWN_CHARS
 from .packages.exporter import course_package_export
 from .services import course_package_import
 
@@ -94,7 +95,7 @@ class CourseDetailApi(APIView):
     @extend_schema_serializer(component_name="CourseUpdateRequest")
     class Input(serializers.Serializer):
         title = serializers.CharField(max_length=200, required=False)
-        summary = serializers.CharField(required=False, allow_blank=True)
+        summary = serializers.CharField(required=False, allow_blank=True, max_length=MAX_MARKDOWN_CHARS)
         hours = serializers.DecimalField(max_digits=5, decimal_places=1, min_value=0, required=False)
 
     @extend_schema(responses=inline_serializer("AuthoredCourse", {"slug": serializers.CharField()}))
@@ -151,9 +152,18 @@ class CourseWithdrawApi(APIView):
         return ApiResponse(_version_data(services.course_version_withdraw(version=version, user=request.user)))
 
 
+def _import_job_data(job: ImportJob) -> dict:
+    return {
+        "id": job.pk, "kind": job.kind, "status": job.status, "progress": job.progress, "error": job.error,
+        "result": job.result, "url": reverse("authoring-import-job", args=[job.pk]),
+    }
+
+
 class PackageImportApi(APIView):
     """Upload a course package: ``course.yaml`` alone, or a zip with its media. Every
-    problem comes back with its path in the file; nothing is written when one is found."""
+    problem comes back with its path in the file; nothing is written when one is found.
+    A package larger than ``VIGIL_IMPORT_IN_REQUEST_BYTES`` is imported by a background job:
+    the answer is then 202 with the job, to poll at its ``url`` (``Location``)."""
 
     parser_classes = [MultiPartParser]
     permission_classes = [IsAuthenticated, permission("courses.author",
@@ -164,17 +174,27 @@ class PackageImportApi(APIView):
         file = serializers.FileField()
         publish = serializers.BooleanField(default=False)
 
-    @extend_schema(request=Input, responses=inline_serializer("PackageImported", {"slug": serializers.CharField()}))
+    @extend_schema(request=Input, responses={
+        201: inline_serializer("PackageImported", {"slug": serializers.CharField()}),
+        202: inline_serializer("PackageImportJob", {"id": serializers.IntegerField(), "url": serializers.CharField()}),
+    })
     def post(self, request):
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
         upload = data.validated_data["file"]
         if upload.size > MAX_UPLOAD_BYTES:
             raise ApplicationError(_("The package is too large."), {"file": [_("At most 20 MiB.")]})
+        if import_jobs.import_in_background(upload.size):
+            job = import_jobs.import_job_request(
+                user=request.user, kind=ImportJob.Kind.PACKAGE, name=upload.name, content=upload.read(),
+                options={"publish": data.validated_data["publish"]},
+            )
+            body = _import_job_data(job)
+            return ApiResponse(body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["url"]})
         with tempfile.TemporaryDirectory() as folder:
             try:
-                path = _unpack(upload.read(), Path(folder))
-                existing = Course.objects.filter(slug=_peek_slug(path / "course.yaml")).first()
+                path = unpack_upload(data=upload.read(), folder=Path(folder))
+                existing = Course.objects.filter(slug=peek_slug(path / "course.yaml")).first()
                 if existing and not request.user.has_perm("courses.edit_course", existing):
                     raise ApplicationError(_("This course belongs to other authors."), {"slug": [_("Not yours.")]}, status_code=403)
                 version = course_package_import(path=path, user=request.user, publish=data.validated_data["publish"])
@@ -186,20 +206,20 @@ class PackageImportApi(APIView):
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 
-def _unpack(data: bytes, folder: Path) -> Path:
-    """The folder holding course.yaml: a zip is extracted, plain YAML written as is."""
-    if data[:4] == b"PK\x03\x04":
-        return extract_package(data=data, folder=folder)
-    (folder / "course.yaml").write_bytes(data)
-    return folder
+class ImportJobApi(APIView):
+    """A background import's status, progress and result (``result.problems`` when refused),
+    for the author who uploaded it."""
 
-
-def _peek_slug(path: Path) -> str:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError, OSError):
-        return ""
-    return str(data.get("slug", "")) if isinstance(data, dict) else ""
+    @extend_schema(responses=inline_serializer("ImportJobStatus", {
+        "id": serializers.IntegerField(), "kind": serializers.CharField(), "status": serializers.CharField(),
+        "progress": serializers.IntegerField(), "error": serializers.CharField(), "result": serializers.DictField(),
+        "url": serializers.CharField(),
+    }))
+    def get(self, request, job_id: int):
+        job = ImportJob.objects.filter(pk=job_id, requested_by=request.user).first()
+        if job is None:
+            raise Http404
+        return ApiResponse(_import_job_data(job))
 
 
 class PackageExportApi(APIView):

@@ -31,6 +31,7 @@ from .packages.paths import is_within
 from .packages.schema import FORMAT
 from .packages.serialize import CONTENT_SHAPES, canonical
 from .packages.validation import package_problems
+from .rendering import MAX_MARKDOWN_CHARS
 from .services import SLUG_RE, ensure_editable
 
 Errors = dict[str, list[str]]
@@ -99,6 +100,16 @@ def _text(value: Any) -> str:
     return (value or "").replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else ""
 
 
+def _markdown(errors: Errors, name: str, value: Any) -> str:
+    """An authored Markdown text as stored, refused beyond MAX_MARKDOWN_CHARS."""
+    text = _text(value)
+    if len(text) > MAX_MARKDOWN_CHARS:
+        errors.setdefault(name, []).append(_("The text is %(size)s characters long; at most %(max)s are accepted.") % {
+            "size": len(text), "max": MAX_MARKDOWN_CHARS,
+        })
+    return text
+
+
 # --- modules ------------------------------------------------------------------------------
 
 FEEDBACK_POLICIES = [value for value, _label in Module.FeedbackPolicy.choices]
@@ -109,7 +120,7 @@ def _module_fields(errors: Errors, fields: dict) -> dict:
     if "title" in fields:
         clean["title"] = _check_title(errors, fields["title"])
     if "summary" in fields:
-        clean["summary"] = _text(fields["summary"])
+        clean["summary"] = _markdown(errors, "summary", fields["summary"])
     if "feedback_policy" in fields:
         if fields["feedback_policy"] not in FEEDBACK_POLICIES:
             errors.setdefault("feedback_policy", []).append(
@@ -157,11 +168,12 @@ def _module_row_create(model, *, module: Module, title: str, slug: str, text_fie
     lock_draft(module.version_id)
     errors: Errors = {}
     title = _check_title(errors, title)
+    text = _markdown(errors, text_field, text)
     taken = set(model.objects.filter(module=module).values_list("slug", flat=True))
     slug = unique_slug(slug, title, taken, errors, fallback=fallback)
     _fail(refusal, errors)
     return model.objects.create(
-        module=module, slug=slug, title=title, **{text_field: _text(text)},
+        module=module, slug=slug, title=title, **{text_field: text},
         position=next_position(model.objects.filter(module=module)),
     )
 
@@ -173,7 +185,7 @@ def _module_row_update(row, *, text_field: str, fallback: str, refusal: str, fie
     if "title" in fields:
         clean["title"] = _check_title(errors, fields["title"])
     if text_field in fields:
-        clean[text_field] = _text(fields[text_field])
+        clean[text_field] = _markdown(errors, text_field, fields[text_field])
     if fields.get("slug") not in (None, row.slug):
         siblings = type(row).objects.filter(module_id=row.module_id).exclude(pk=row.pk)
         clean["slug"] = unique_slug(fields["slug"], "", set(siblings.values_list("slug", flat=True)), errors,

@@ -289,3 +289,58 @@ class MediaAsset(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["version", "path"], name="media_path_unique"),
         ]
+
+
+def _private_storage():
+    """Uploads waiting for their import job: staff-only storage (``STORAGES["private"]``),
+    shared by web and workers, never served."""
+    from django.core.files.storage import storages
+
+    return storages["private"]
+
+
+class ImportJob(models.Model):
+    """A large upload imported by a Celery job (``courses.run_import``), not in the request.
+
+    The row is the outbox, as for exports: ``pending`` until a worker claims it, ``running``
+    (``progress`` in percent), then ``done`` with ``result`` (the questions' report, or the
+    version a package became) or ``failed`` with the reason and ``result["problems"]`` (each
+    problem with its place in the file; nothing was imported). The upload waits in private
+    storage and is deleted once the job is finished. Only its requester sees the job.
+    """
+
+    class Kind(models.TextChoices):
+        PACKAGE = "package", _("Course package")
+        QUESTIONS = "questions", _("Moodle XML or GIFT questions")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for a worker")
+        RUNNING = "running", _("Being imported")
+        DONE = "done", _("Imported")
+        FAILED = "failed", _("Not imported")
+
+    kind = models.CharField(_("content"), max_length=16, choices=Kind.choices)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PENDING)
+    progress = models.PositiveSmallIntegerField(_("progress (percent)"), default=0)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    version = models.ForeignKey(
+        CourseVersion, null=True, blank=True, on_delete=models.CASCADE, related_name="import_jobs",
+        help_text=_("Questions: the draft they go into. Package: the version it became, once done."),
+    )
+    source_name = models.CharField(_("file name"), max_length=200)
+    upload = models.FileField(upload_to="imports/%Y/%m/", blank=True, storage=_private_storage)
+    options = models.JSONField(default=dict, blank=True, help_text=_("What the author chose with the upload."))
+    result = models.JSONField(default=dict, blank=True)
+    error = models.TextField(_("reason of the failure"), blank=True)
+    tries = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.CheckConstraint(condition=Q(progress__lte=100), name="import_job_progress_percent")]
+        indexes = [models.Index(fields=["status", "created_at"], name="import_job_pending_idx")]
+
+    def __str__(self) -> str:
+        return f"import {self.pk} {self.kind} ({self.status})"

@@ -4,7 +4,9 @@ Each converted question is checked by the package rules, as an authoring edit is
 (``courses.authoring.package_item_problems``); the kept ones are appended to a module of the
 draft as new cases, with the media files they show, all or none.
 """
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import PurePosixPath
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -14,7 +16,8 @@ from training.api_errors import ApplicationError
 from .authoring import lock_draft, module_create, next_position, package_item_problems, unique_slug
 from .models import Case, CourseVersion, MediaAsset, Module
 from .packages.media import MediaFile, free_media_path, rename_references, store
-from .packages.moodle_xml import MediaLine, Skipped
+from .packages.gift import parse_gift
+from .packages.moodle_xml import MediaLine, Skipped, parse_moodle_xml
 from .packages.writer import write_artifacts, write_items, write_media
 
 
@@ -91,9 +94,35 @@ class QuestionsReport:
     def media_skipped(self) -> int:
         return sum(1 for line in self.media if line.reason)
 
+    def as_json(self) -> dict:
+        """The report as an import job keeps it (``ImportJob.result``)."""
+        return {
+            "imported": self.imported, "module": self.module.pk if self.module else None,
+            "skipped": [asdict(s) for s in self.skipped], "notes": [asdict(n) for n in self.notes],
+            "media": [asdict(line) for line in self.media],
+        }
 
-def questions_import(*, version: CourseVersion, parsed, module: Module | None = None,
-                     module_title: str = "") -> QuestionsReport:
+    @classmethod
+    def from_json(cls, data: dict) -> "QuestionsReport":
+        module = Module.objects.filter(pk=data.get("module")).first() if data.get("module") else None
+        return cls(
+            imported=data.get("imported", 0), module=module,
+            skipped=[Skipped(**s) for s in data.get("skipped", [])],
+            notes=[Skipped(**n) for n in data.get("notes", [])],
+            media=[MediaLine(**line) for line in data.get("media", [])],
+        )
+
+
+def question_file_parse(*, data: bytes, name: str, competency: str):
+    """A Moodle XML (by its name or first bytes) or GIFT file, parsed; PackageError if unreadable."""
+    name = PurePosixPath(name or "questions").name
+    if name.lower().endswith(".xml") or data.lstrip()[:5] in (b"<?xml", b"<quiz"):
+        return parse_moodle_xml(data, source_name=name, competency=competency)
+    return parse_gift(data, source_name=name, competency=competency)
+
+
+def questions_import(*, version: CourseVersion, parsed, module: Module | None = None, module_title: str = "",
+                     on_progress: Callable[[int, int], None] | None = None) -> QuestionsReport:
     """Add the questions of a parsed Moodle XML or GIFT file to the draft, all or none.
 
     Each converted question is checked by the package rules (its item type's
@@ -101,7 +130,10 @@ def questions_import(*, version: CourseVersion, parsed, module: Module | None = 
     the others are written in one transaction. Nothing is written when none is left.
     The media files the kept questions show are stored first (under their content hash,
     as the package importer does) and join the draft's media in that transaction.
+    ``on_progress(done, total)`` is told after each question checked.
     """
+    total = sum(len(case["items"]) for case in parsed.cases)
+    done = 0
     skipped = list(parsed.skipped)
     cases = []
     kept_where = set()
@@ -116,6 +148,9 @@ def questions_import(*, version: CourseVersion, parsed, module: Module | None = 
             else:
                 kept.append(item)
                 kept_where.add(where)
+            done += 1
+            if on_progress is not None and (done % 25 == 0 or done == total):
+                on_progress(done, total)
         if kept:
             cases.append({**case, "items": kept})
     if not cases:

@@ -11,4 +11,5 @@ urlpatterns = [
          name="authoring-withdraw"),
     path("authoring/courses/<slug:slug>/package/", apis.PackageExportApi.as_view(), name="authoring-export"),
     path("authoring/packages/", apis.PackageImportApi.as_view(), name="authoring-import"),
+    path("authoring/imports/<int:job_id>/", apis.ImportJobApi.as_view(), name="authoring-import-job"),
 ]

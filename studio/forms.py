@@ -23,6 +23,7 @@ from quizzes.items.formdata import lines as _lines
 from quizzes.items.formdata import number_field as _number
 from quizzes.items.formdata import rows
 from quizzes.items.script_concordance import SCALE
+from courses.rendering import MAX_MARKDOWN_CHARS
 
 Errors = dict[str, list[str]]
 BLANK_ROWS = 2
@@ -52,7 +53,7 @@ class ModuleForm(forms.Form):
     title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
     slug = forms.CharField(label=gettext_lazy("Slug"), max_length=100, required=False,
                            help_text=gettext_lazy("Leave empty to make one from the title."))
-    summary = forms.CharField(label=gettext_lazy("Summary (Markdown)"), required=False, strip=False,
+    summary = forms.CharField(label=gettext_lazy("Summary (Markdown)"), required=False, strip=False, max_length=MAX_MARKDOWN_CHARS,
                               widget=forms.Textarea(attrs={"rows": 3, "data-markdown": "1"}))
     feedback_policy = forms.ChoiceField(label=gettext_lazy("When trainees see keys and rationales"),
                                         choices=Module.FeedbackPolicy.choices)
@@ -62,7 +63,7 @@ class LessonForm(forms.Form):
     title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
     slug = forms.CharField(label=gettext_lazy("Slug"), max_length=100, required=False,
                            help_text=gettext_lazy("Leave empty to make one from the title."))
-    body = forms.CharField(label=gettext_lazy("Text (Markdown)"), required=False, strip=False,
+    body = forms.CharField(label=gettext_lazy("Text (Markdown)"), required=False, strip=False, max_length=MAX_MARKDOWN_CHARS,
                            widget=forms.Textarea(attrs={"rows": 14, "data-markdown": "1"}))
 
 
@@ -71,7 +72,7 @@ class CaseForm(forms.Form):
     slug = forms.CharField(label=gettext_lazy("Slug"), max_length=100, required=False,
                            help_text=gettext_lazy("Leave empty to make one from the title."))
     vignette = forms.CharField(
-        label=gettext_lazy("Vignette (Markdown)"), required=False, strip=False,
+        label=gettext_lazy("Vignette (Markdown)"), required=False, strip=False, max_length=MAX_MARKDOWN_CHARS,
         help_text=gettext_lazy("A synthetic patient: never real patient data."),
         widget=forms.Textarea(attrs={"rows": 8, "data-markdown": "1"}),
     )

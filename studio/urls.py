@@ -7,7 +7,7 @@ from django.urls import path
 
 from studio.views import grading as review_views
 
-from .views import content, preview, regrade, studio
+from .views import content, imports, preview, regrade, studio
 
 app_name = "studio"
 
@@ -15,6 +15,8 @@ urlpatterns = [
     path("", studio.home, name="home"),
     path("courses/new/", studio.course_create, name="course-create"),
     path("import/", studio.package_import, name="import"),
+    path("imports/<int:pk>/", imports.import_job, name="import-job"),
+    path("imports/<int:pk>/status/", imports.import_job_status, name="import-job-status"),
     path("markdown/", studio.markdown_preview, name="markdown"),
     path("c/<slug:slug>/", studio.course_detail, name="course"),
     path("c/<slug:slug>/settings/", studio.course_settings, name="course-settings"),

@@ -256,6 +256,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cohorts.sweep_export_jobs",
         "schedule": timedelta(seconds=env.int("VIGIL_SWEEP_EVERY_SECONDS", default=60)),
     },
+    "sweep-import-jobs": {
+        "task": "courses.sweep_import_jobs",
+        "schedule": timedelta(seconds=env.int("VIGIL_SWEEP_EVERY_SECONDS", default=60)),
+    },
     "sweep-regrade-jobs": {
         "task": "quizzes.sweep_regrade_jobs",
         "schedule": timedelta(seconds=env.int("VIGIL_SWEEP_EVERY_SECONDS", default=60)),
@@ -266,6 +270,12 @@ CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)
 
 # A response still ungraded this long after its submit is re-enqueued by the sweeper.
 VIGIL_GRADING_TIMEOUT = timedelta(seconds=env.int("VIGIL_GRADING_TIMEOUT_SECONDS", default=120))
+# Export jobs one staff member may have waiting or being written at once, and request per hour.
+VIGIL_EXPORTS_AT_ONCE = env.int("VIGIL_EXPORTS_AT_ONCE", default=3)
+VIGIL_EXPORTS_PER_HOUR = env.int("VIGIL_EXPORTS_PER_HOUR", default=30)
+# Uploads (course packages, Moodle XML and GIFT files) larger than this are imported by a
+# background job with a progress page, not within the request (a 49 MiB bank takes ~90 s).
+VIGIL_IMPORT_IN_REQUEST_BYTES = env.int("VIGIL_IMPORT_IN_REQUEST_BYTES", default=1024 * 1024)
 
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 

@@ -1,10 +1,11 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
 from training.api_docs import api_docs_view
+
+from training.media import serve_media
 
 urlpatterns = [
     path("", include("quizzes.page_urls")),  # the trainee's pages, home included
@@ -18,7 +19,7 @@ urlpatterns = [
     path("studio/", include("studio.urls")),  # the faculty authoring studio and grading queue
     path("", include("cohorts.page_urls")),  # /school/… staff pages, /verify/ public attestation check
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.DEBUG:  # production: the web server serves /media/ with the same headers (README)
+    urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve_media, name="media")]
 if settings.VIGIL_BENCH:  # benchmarks only (bench/README.md)
     urlpatterns += [path("bench/", include("bench.bareapp.urls"))]

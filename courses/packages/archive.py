@@ -27,6 +27,15 @@ DAMAGED = (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, OSError, No
            ValueError)
 
 
+def unpack_upload(*, data: bytes, folder: Path) -> Path:
+    """The folder holding course.yaml of an uploaded package: a zip is extracted, plain YAML
+    written as it is."""
+    if data[:4] == b"PK\x03\x04":
+        return extract_package(data=data, folder=folder)
+    (folder / "course.yaml").write_bytes(data)
+    return folder
+
+
 def extract_package(*, data: bytes, folder: Path) -> Path:
     """Unpack a zip into ``folder`` and return the folder holding course.yaml."""
     try:

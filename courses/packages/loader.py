@@ -3,8 +3,11 @@
 PyYAML silently keeps the last of two equal keys in a mapping; an author who pastes a
 second ``key:`` into an item would lose the first without a word, so duplicates are an
 error here. Only safe YAML is read (no Python objects), and anchors/aliases are refused:
-a package has no need for them, and nested aliases ("billion laughs") turn a small upload
-into an exponential amount of work for the validator.
+a package has no need for them, and nested aliases ("billion laughs": 408 bytes that
+expand to gigabytes) turn a small upload into an exponential amount of work. The text is
+also capped in size and nesting depth. ``load_yaml`` is the one way YAML is read in
+Vigil: it checks the parser's events first (linear, stopping at the first anchor, alias
+or level too deep) and only then builds the data.
 """
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +19,9 @@ from django.utils.translation import gettext as _
 from .errors import PackageError
 
 PACKAGE_FILE = "course.yaml"
+MAX_YAML_CHARS = 5 * 1024 * 1024  # the demo course is 0.2 MiB
+MAX_YAML_DEPTH = 40
+_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -25,13 +31,8 @@ class Package:
     data: Any
 
 
-class _Loader(yaml.SafeLoader):
-    def compose_node(self, parent, index):
-        if self.check_event(yaml.events.AliasEvent):
-            raise yaml.composer.ComposerError(
-                None, None, _("aliases (*name) are not supported in course packages"), self.peek_event().start_mark,
-            )
-        return super().compose_node(parent, index)
+class _Loader(_Base):
+    """Safe YAML whose mappings refuse duplicate keys (after ``_check_events``)."""
 
 
 def _mapping(loader: _Loader, node: yaml.MappingNode) -> dict:
@@ -75,13 +76,52 @@ def load_package(path: Path) -> Package:
     except OSError as exc:
         raise PackageError([("", _("cannot read %(path)s: %(reason)s") % {
             "path": file.name, "reason": exc.strerror or type(exc).__name__})]) from None
+    return Package(root=file.parent, file=file, data=load_yaml(text))
+
+
+def peek_slug(path: Path) -> str:
+    """The slug course.yaml names (PackageError if the YAML is refused), to check who owns
+    the course before importing."""
+    data = load_package(path).data
+    return str(data.get("slug", "")) if isinstance(data, dict) else ""
+
+
+def load_yaml(text: str) -> Any:
+    """The data of a YAML text, or PackageError: no anchors or aliases, no duplicate keys,
+    at most MAX_YAML_CHARS characters and MAX_YAML_DEPTH levels."""
+    if len(text) > MAX_YAML_CHARS:
+        raise PackageError([("", _("the YAML text has %(size)s characters; at most %(max)s are accepted") % {
+            "size": len(text), "max": MAX_YAML_CHARS,
+        })])
     try:
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+        _check_events(text)
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         raise PackageError([("", _yaml_message(exc))]) from None
     except RecursionError:
         raise PackageError([("", _("not valid YAML: nested too deeply"))]) from None
-    return Package(root=file.parent, file=file, data=data)
+
+
+def _check_events(text: str) -> None:
+    """Refuse anchors, aliases and deep nesting before anything is built from the text."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_Base):
+        if isinstance(event, yaml.AliasEvent):
+            raise yaml.composer.ComposerError(
+                None, None, _("aliases (*name) are not supported in course packages"), event.start_mark,
+            )
+        if getattr(event, "anchor", None) is not None:
+            raise yaml.composer.ComposerError(
+                None, None, _("anchors (&name) are not supported in course packages"), event.start_mark,
+            )
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_YAML_DEPTH:
+                raise yaml.composer.ComposerError(
+                    None, None, _("nested more than %(max)s levels deep") % {"max": MAX_YAML_DEPTH}, event.start_mark,
+                )
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
 
 
 def _yaml_message(exc: yaml.YAMLError) -> str:

@@ -3,8 +3,11 @@ checks, image sizes, and their content-addressed storage.
 
 Uploads are a classic way in, so a file is accepted only when its extension, its first
 bytes and its size all agree with an image type trainees' browsers render safely: PNG,
-JPEG, WebP, and SVG without scripts (an SVG is a document that can run JavaScript when
-opened directly). The same checks serve every way in; only the wording differs, a clause
+JPEG, WebP, and SVG made only of drawing elements (an SVG is a document that can run
+JavaScript when opened directly: ``courses.packages.svg`` parses it and checks every
+element and attribute against an allowlist). Media are also served so that no file can
+run script on the site's origin (``training.media``, and the web server's headers in the
+README). The same checks serve every way in; only the wording differs, a clause
 in a package's list of problems (``media_file``, ``read_media``) or a sentence to the
 author who uploaded the file (``upload_content_type``). Files are stored under
 ``courses/<sha256>.<ext>``: the same image in ten versions is stored once, and a failed
@@ -25,6 +28,8 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
 
+from .svg import SvgProblem, check_svg
+
 MAX_BYTES = 5 * 1024 * 1024
 CONTENT_TYPES = {
     ".png": "image/png",
@@ -33,8 +38,8 @@ CONTENT_TYPES = {
     ".svg": "image/svg+xml",
     ".webp": "image/webp",
 }
-_SVG_START = re.compile(rb"^\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*(<!DOCTYPE\s+svg[^>]*>\s*)?<svg[\s>]", re.S | re.I)
-_SVG_ACTIVE = re.compile(rb"<\s*script|<\s*foreignObject|javascript:|\son[a-z]+\s*=|<!ENTITY", re.I)
+# Looks like an SVG at all (the parser of courses.packages.svg then decides what it holds).
+_SVG_START = re.compile(rb"^\s*<[?!a-zA-Z]")
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9_.-]+")
 # The target of a Markdown image or link that names a media path: ](media/x.png) or ](<media/x.png>).
 MEDIA_REFERENCE = re.compile(r"(\]\(\s*<?)(media/[^\s()<>]+)")
@@ -134,8 +139,14 @@ def check_content(content: bytes, content_type: str) -> None:
         ok = content[:4] == b"RIFF" and content[8:12] == b"WEBP"
     else:
         ok = _is_svg(content)
-        if ok and _SVG_ACTIVE.search(content):
-            raise MediaProblem(_("SVG files must not contain scripts, event handlers or entities"))
+        if ok:
+            try:
+                check_svg(content)
+            except SvgProblem as problem:
+                raise MediaProblem(_(
+                    "SVG files may hold only drawing elements (no scripts, event handlers, foreign "
+                    "content or external references); this one has %(what)s",
+                ) % {"what": problem}) from None
     if not ok:
         raise MediaProblem(_("the file's content is not %(type)s") % {"type": content_type})
 

@@ -26,6 +26,7 @@ from quizzes.graders import ITEM_TYPES, grader_for
 from training.text import unstorable
 
 from ..models import Competency, Course, FailureMode, MediaAsset
+from ..rendering import markdown_length_problem
 from .errors import Problem
 from .media import media_references
 from .paths import is_within, join, sort_key
@@ -39,6 +40,7 @@ MediaCheck = Callable[[str], str | None]
 def package_problems(data: Any, *, media_check: MediaCheck) -> list[Problem]:
     """All problems of ``data``, ordered as they appear in the file."""
     checker = _Checker(media_check)
+    checker.long_texts(data, "")
     checker.document(data)
     problems = [
         problem for problem in schema_problems(data)
@@ -78,6 +80,17 @@ class _Checker:
 
     def add(self, path: str, message: str) -> None:
         self.problems.append((path, message))
+
+    def long_texts(self, value: Any, path: str) -> None:
+        """Every text of the package (Markdown or not) is at most MAX_MARKDOWN_CHARS long."""
+        if isinstance(value, dict):
+            for key, entry in value.items():
+                self.long_texts(entry, join(path, str(key)))
+        elif isinstance(value, list):
+            for i, entry in enumerate(value):
+                self.long_texts(entry, join(path, i))
+        elif problem := markdown_length_problem(value):
+            self.add(path, problem)
 
     def document(self, data: Any) -> None:
         if not isinstance(data, dict):

@@ -11,34 +11,34 @@ from django.db.models import Count
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from courses import authoring, services
-from courses.apis import MAX_UPLOAD_BYTES, _peek_slug, _unpack
+from courses.apis import MAX_UPLOAD_BYTES
 from courses.diff import version_diff
 from studio.forms import (
     CoauthorForm, CourseCreateForm, CourseSettingsForm, PackageUploadForm, add_service_errors, questions_form_class,
 )
 from quizzes.item_analysis import version_item_analysis
-from courses.models import Course, CourseVersion, Module
-from courses.packages.archive import zip_folder
+from courses.models import Course, CourseVersion, ImportJob, Module
+from courses.packages.archive import unpack_upload, zip_folder
 from courses.packages.errors import PackageError
+from courses.packages.loader import peek_slug
 from courses.packages.exporter import course_package_export
-from courses.packages.gift import GIFT_MAX_BYTES, parse_gift
+from courses.packages.gift import GIFT_MAX_BYTES
 from courses.services import course_package_import
 from courses.packages.moodle_xml import MAX_BYTES as MOODLE_MAX_BYTES
-from courses.packages.moodle_xml import parse_moodle_xml
-from courses import question_import
+from courses import import_jobs, question_import
 from courses.packages.validation import version_problems
-from courses.rendering import render_markdown
+from courses.rendering import markdown_length_problem, render_markdown
 from courses.selectors import course_draft, version_media_urls, version_tree
 from schools.rules import authored_courses
 from training.api_errors import ApplicationError
 
 from .access import author_required, course_for
 
-MARKDOWN_PREVIEW_LIMIT = 200_000
 
 
 def _versions(course: Course) -> list[CourseVersion]:
@@ -341,11 +341,17 @@ def package_import(request):
             upload = form.cleaned_data["file"]
             if upload.size > MAX_UPLOAD_BYTES:
                 form.add_error("file", _("The package is larger than 20 MiB."))
+            elif import_jobs.import_in_background(upload.size):  # checked and imported by a worker
+                job = import_jobs.import_job_request(
+                    user=request.user, kind=ImportJob.Kind.PACKAGE, name=upload.name, content=upload.read(),
+                    options={"publish": form.cleaned_data["publish"]},
+                )
+                return redirect("studio:import-job", pk=job.pk)
             else:
                 with tempfile.TemporaryDirectory() as folder:
                     try:
-                        path = _unpack(upload.read(), Path(folder))
-                        existing = Course.objects.filter(slug=_peek_slug(path / "course.yaml")).first()
+                        path = unpack_upload(data=upload.read(), folder=Path(folder))
+                        existing = Course.objects.filter(slug=peek_slug(path / "course.yaml")).first()
                         if existing and not request.user.has_perm("courses.edit_course", existing):
                             form.add_error("file", _("A course with this slug belongs to other authors; change the "
                                                      "slug in course.yaml to import it as a new course."))
@@ -386,11 +392,16 @@ def questions_import(request, slug: str):
             data = upload.read(max(MOODLE_MAX_BYTES, GIFT_MAX_BYTES) + 1)
             name = Path(upload.name or "questions").name
             module = next((m for m in modules if str(m.pk) == form.cleaned_data["module"]), None)
+            if import_jobs.import_in_background(len(data)):  # parsed, checked and imported by a worker
+                job = import_jobs.import_job_request(
+                    user=request.user, kind=ImportJob.Kind.QUESTIONS, name=name, content=data, version=draft,
+                    options={"competency": form.cleaned_data["competency"], "module": module.pk if module else None,
+                             "module_title": form.cleaned_data["module_title"]},
+                )
+                return redirect("studio:import-job", pk=job.pk)
             try:
-                if name.lower().endswith(".xml") or data.lstrip()[:5] in (b"<?xml", b"<quiz"):
-                    parsed = parse_moodle_xml(data, source_name=name, competency=form.cleaned_data["competency"])
-                else:
-                    parsed = parse_gift(data, source_name=name, competency=form.cleaned_data["competency"])
+                parsed = question_import.question_file_parse(
+                    data=data, name=name, competency=form.cleaned_data["competency"])
                 report = question_import.questions_import(
                     version=draft, parsed=parsed, module=module, module_title=form.cleaned_data["module_title"],
                 )
@@ -429,7 +440,11 @@ def analysis(request, slug: str, number: int):
 def markdown_preview(request):
     """The sanitised HTML of posted Markdown (what trainees will see), for the live preview;
     with ``version`` (one of the author's), its images show as they will."""
-    text = request.POST.get("text", "")[:MARKDOWN_PREVIEW_LIMIT]
+    text = request.POST.get("text", "")
+    if problem := markdown_length_problem(text):
+        message = _("The text was not previewed: it %(problem)s.") % {"problem": problem}
+        return HttpResponse(format_html('<p class="error" role="alert">{}</p>', message),
+                            content_type="text/html; charset=utf-8", status=400)
     version = request.POST.get("version", "")
     media = {}
     if version.isdigit() and authored_courses(request.user).filter(versions=int(version)).exists():

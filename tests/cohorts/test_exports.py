@@ -260,7 +260,18 @@ def test_a_transient_error_puts_the_job_back_in_line_for_a_retry(w, monkeypatch)
     assert job.status == "pending" and job.tries == 1
 
 
-def test_the_sweeper_reenqueues_lost_and_stale_jobs_and_fails_hopeless_ones(w, monkeypatch):
+def test_the_export_page_says_when_too_many_exports_are_waiting(w):
+    for _ in range(3):
+        services.export_request(user=w.reviewer, cohort=w.cohort, kind="progress", fmt="csv")
+    response = client_for(w.reviewer).post(reverse("school:exports", args=[w.cohort.pk]),
+                                           {"kind": "progress", "format": "csv"})
+    assert response.status_code == 429
+    assert "You already have 3 exports waiting or being written" in response.content.decode()
+    assert ExportJob.objects.count() == 3
+
+
+def test_the_sweeper_reenqueues_lost_and_stale_jobs_and_fails_hopeless_ones(w, monkeypatch, settings):
+    settings.VIGIL_EXPORTS_AT_ONCE = 4
     enqueued = []
     monkeypatch.setattr(services, "publish_rollback_unsafe", lambda task_name, job_id: enqueued.append(job_id))
     now = timezone.now()

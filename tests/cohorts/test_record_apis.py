@@ -119,6 +119,32 @@ def test_staff_request_an_export_and_get_the_job_to_follow(cohort, module, revie
     assert (job.requested_by, job.course) == (reviewer, module.version.course)
 
 
+def test_a_fourth_export_while_three_are_pending_is_a_429_and_records_nothing(cohort, module, reviewer):
+    url = f"{API}/cohorts/{cohort.pk}/exports/"
+    for _ in range(3):
+        assert client_for(reviewer).post(url, {"kind": "progress", "format": "csv"}).status_code == 202
+    response = client_for(reviewer).post(url, {"kind": "progress", "format": "csv"})
+    assert response.status_code == 429
+    assert response.json() == {
+        "message": "You already have 3 exports waiting or being written; wait until one is ready, then ask again.",
+        "errors": {},
+    }
+    assert ExportJob.objects.count() == 3
+    # Another staff member is not held back by the first one's jobs.
+    colleague = MembershipFactory(school=cohort.school, role=Role.REVIEWER).user
+    assert client_for(colleague).post(url, {"kind": "progress", "format": "csv"}).status_code == 202
+
+
+def test_exports_per_hour_are_limited_too(cohort, module, reviewer, settings):
+    settings.VIGIL_EXPORTS_PER_HOUR = 2
+    url = f"{API}/cohorts/{cohort.pk}/exports/"
+    for _ in range(2):
+        assert client_for(reviewer).post(url, {"kind": "progress", "format": "csv"}).status_code == 202
+    ExportJob.objects.update(status=ExportJob.Status.FAILED)  # finished: only the hourly limit is left
+    response = client_for(reviewer).post(url, {"kind": "progress", "format": "csv"})
+    assert response.status_code == 429 and "in the last hour" in response.json()["message"]
+
+
 @pytest.mark.parametrize("body, field", [
     ({"kind": "everything", "format": "csv"}, "kind"),
     ({"kind": "progress", "format": "pdf"}, "format"),
@@ -149,7 +175,8 @@ def test_the_export_list_has_the_callers_own_jobs(cohort, reviewer, admin):
     assert [j["id"] for j in body["results"]] == [mine.pk]
 
 
-def test_the_export_list_costs_the_same_for_2_and_20_jobs(cohort, reviewer):
+def test_the_export_list_costs_the_same_for_2_and_20_jobs(cohort, reviewer, settings):
+    settings.VIGIL_EXPORTS_AT_ONCE = settings.VIGIL_EXPORTS_PER_HOUR = 20
     assert_same_cost_for_2_and_20(client_for(reviewer), f"{API}/cohorts/{cohort.pk}/exports/",
                                   lambda: export(reviewer, cohort), at_most=3)
 

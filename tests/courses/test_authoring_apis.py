@@ -106,6 +106,24 @@ def test_an_invalid_package_reports_paths_and_writes_nothing(faculty):
     assert not Course.objects.filter(slug="broken").exists()
 
 
+# A "billion laughs": 9 levels of 9 aliases, a few hundred bytes that expand to 9**9 strings.
+ALIAS_BOMB = ('a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n' + "".join(
+    f"{n}: &{n} [{','.join([f'*{p}'] * 9)}]\n" for p, n in zip("abcdefgh", "bcdefghi")
+)).encode()
+
+
+def test_a_yaml_alias_bomb_is_refused_with_the_problem_named(faculty):
+    assert len(ALIAS_BOMB) < 500
+    upload = io.BytesIO(ALIAS_BOMB)
+    upload.name = "course.yaml"
+    response = client_for(faculty).post("/api/v1/authoring/packages/", {"file": upload}, format="multipart")
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "non_field_errors": ["not valid YAML at line 1, column 4: anchors (&name) are not supported in course packages"],
+    }
+    assert not Course.objects.exists()
+
+
 def test_an_archive_with_an_unsafe_name_is_refused(faculty):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:

@@ -254,6 +254,11 @@ def test_an_image_upload_is_checked_and_stored_once(draft):
     ("scan.png", b"GIF89a not a png", "not image/png"),
     ("scan.gif", b"GIF89a", "Unsupported file type"),
     ("scan.svg", b"<svg><script>alert(1)</script></svg>", "scripts"),
+    ("scan.svg", b'<svg xmlns:x="http://www.w3.org/2000/svg"><x:script>alert(1)</x:script></svg>', "<script>"),
+    ("scan.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><h:script xmlns:h="http://www.w3.org/1999/xhtml">alert(1)'
+                 b'</h:script></svg>', "<script (http://www.w3.org/1999/xhtml)>"),
+    ("scan.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><a href="jav&#x61;script:alert(1)"><text>x</text></a></svg>',
+     "javascript:alert(1)"),
     ("scan.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * (5 * 1024 * 1024), "5 MiB"),
 ])
 def test_mistyped_or_oversized_uploads_are_refused(draft, name, content, fragment):
@@ -287,3 +292,17 @@ def test_a_draft_made_from_a_published_version_is_editable(case, note, author):
     authoring.module_update(module=module, title="Renamed")
     assert Module.objects.get(pk=module.pk).title == "Renamed"
     assert Module.objects.get(pk=case.module_id).title == "Verifying text"
+
+
+def test_a_markdown_text_over_the_length_limit_is_refused_with_its_field(draft):
+    from courses.models import Lesson
+    from courses.rendering import MAX_MARKDOWN_CHARS
+
+    module = authoring.module_create(version=draft, title="Verifying text")
+    with pytest.raises(ApplicationError) as error:
+        authoring.lesson_create(module=module, title="Long", body="x" * (MAX_MARKDOWN_CHARS + 1))
+    assert error.value.errors == {"body": ["The text is 100001 characters long; at most 100000 are accepted."]}
+    assert not Lesson.objects.filter(module=module, title="Long").exists()
+    with pytest.raises(ApplicationError) as error:
+        authoring.module_update(module=module, summary="x" * (MAX_MARKDOWN_CHARS + 1))
+    assert list(error.value.errors) == ["summary"]

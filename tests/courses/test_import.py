@@ -294,15 +294,46 @@ def test_duplicate_yaml_keys(package):
 
 
 def test_yaml_aliases_are_refused(package):
-    (package / "course.yaml").write_text("a: &x [1, 2]\nb: [*x, *x]\n", encoding="utf-8")
+    (package / "course.yaml").write_text("a: [1, 2]\nb: [*x, *x]\n", encoding="utf-8")
 
     assert problems_of(package) == [
         "course.yaml: not valid YAML at line 2, column 5: aliases (*name) are not supported in course packages",
     ]
 
 
+def test_yaml_anchors_are_refused_even_unused(package):
+    (package / "course.yaml").write_text("slug: &s x\n", encoding="utf-8")
+
+    assert problems_of(package) == [
+        "course.yaml: not valid YAML at line 1, column 7: anchors (&name) are not supported in course packages",
+    ]
+
+
+def test_yaml_nested_too_deeply_is_refused(package):
+    (package / "course.yaml").write_text("a: " + "[" * 100 + "]" * 100 + "\n", encoding="utf-8")
+
+    [line] = problems_of(package)
+    assert "nested more than 40 levels deep" in line
+
+
+def test_an_oversized_yaml_text_is_refused(package, monkeypatch):
+    from courses.packages import loader
+
+    monkeypatch.setattr(loader, "MAX_YAML_CHARS", 100)
+    [line] = problems_of(package)
+    assert "at most 100 are accepted" in line
+
+
+def test_a_text_over_the_length_limit_is_refused_at_its_path(package, edit):
+    edit(lambda data: data["modules"][0]["lessons"][0].update(body="x" * 100_001))
+
+    assert problems_of(package) == [
+        "modules[0].lessons[0].body: is 100001 characters long; at most 100000 are accepted",
+    ]
+
+
 def test_missing_package(tmp_path):
-    assert problems_of(tmp_path) == [f"course.yaml: no such file: {tmp_path / 'course.yaml'}"]
+    assert problems_of(tmp_path) == ["course.yaml: no such file: course.yaml"]  # no server path
 
 
 # --- nothing half-written -------------------------------------------------------------
@@ -396,8 +427,19 @@ def test_svg_with_a_script_is_refused(package, edit):
     set_image_src(edit, "media/evil.svg")
 
     assert problems_of(package) == [
-        f"{IMAGE}.content.src: SVG files must not contain scripts, event handlers or entities",
+        f"{IMAGE}.content.src: SVG files may hold only drawing elements (no scripts, event handlers, "
+        "foreign content or external references); this one has the element <script>",
     ]
+
+
+def test_svg_with_a_namespaced_script_is_refused(package, edit):
+    (package / "media" / "evil.svg").write_text(
+        '<svg xmlns:x="http://www.w3.org/2000/svg"><x:script>alert(1)</x:script></svg>', encoding="utf-8",
+    )
+    set_image_src(edit, "media/evil.svg")
+
+    [problem] = problems_of(package)
+    assert problem.endswith("this one has the element <script>")
 
 
 @pytest.mark.parametrize(("name", "content", "content_type"), [

@@ -502,3 +502,13 @@ def test_a_moodle_file_may_exceed_5_mib_since_it_carries_its_images_but_not_50()
     with pytest.raises(PackageError) as error:
         parse_moodle_xml(b" " * (50 * 1024 * 1024 + 1), source_name="huge.xml", competency="APR")
     assert "50 MiB" in error.value.errors[0][1]
+
+
+def test_an_embedded_svg_with_a_namespaced_script_is_reported_and_not_stored(draft):
+    svg = b'<svg xmlns:x="http://www.w3.org/2000/svg"><x:script>alert(1)</x:script></svg>'
+    report = imported(draft, quiz(question(
+        "Scan", '<p>The scan <img src="@@PLUGINFILE@@/scan.svg" alt="scan"> shows a mass.</p>', embedded("scan.svg", svg),
+    )))
+    [line] = report.media
+    assert line.status == "skipped" and "the element <script>" in line.reason
+    assert not MediaAsset.objects.filter(version=draft).exists()

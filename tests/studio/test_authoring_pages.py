@@ -429,6 +429,15 @@ def test_a_zip_whose_size_header_lies_is_refused_naming_the_file(studio):
     page = response.content.decode()
     assert "course.yaml" in page and "nothing was imported" in page
     assert "/tmp" not in page and str(REPO) not in page
+
+
+def test_a_yaml_alias_bomb_is_refused_on_the_page(studio):
+    from tests.courses.test_authoring_apis import ALIAS_BOMB
+
+    response = studio.post("/studio/import/", {"file": _file(ALIAS_BOMB, "course.yaml")})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "anchors (&amp;name) are not supported" in page and "nothing was imported" in page
     assert not Course.objects.exists()
 
 
@@ -544,3 +553,27 @@ def test_course_details_lessons_and_deleting_through_the_pages(draft, studio):
     assert studio.post(reverse("studio:delete", args=["case", case.pk])).status_code == 302
     assert not Case.objects.filter(pk=case.pk).exists()
     assert Case.objects.filter(module__version__number=1, slug=case.slug).exists()  # version 1 keeps it
+
+
+# --- the length limit of authored Markdown --------------------------------------------------------
+
+def test_a_lesson_over_the_length_limit_is_refused_beside_its_field_and_not_saved(draft, studio):
+    from courses.rendering import MAX_MARKDOWN_CHARS
+
+    module = Module.objects.filter(version=draft).first()
+    response = studio.post(reverse("studio:lesson-create", args=[module.pk]),
+                           {"title": "Too long", "body": "x" * (MAX_MARKDOWN_CHARS + 1)})
+    assert response.status_code == 400
+    assert response.context["form"].errors["body"] == [
+        "Ensure this value has at most 100000 characters (it has 100001).",
+    ]
+    assert not module.lessons.filter(title="Too long").exists()
+
+
+def test_the_markdown_preview_refuses_a_text_over_the_limit(studio):
+    from courses.rendering import MAX_MARKDOWN_CHARS
+
+    response = studio.post("/studio/markdown/", {"text": "[" * (MAX_MARKDOWN_CHARS + 1)})
+    assert response.status_code == 400
+    assert "at most 100000 are accepted" in response.content.decode()
+    assert studio.post("/studio/markdown/", {"text": "[" * 20_000}).content.decode() == "<p>" + "[" * 20_000 + "</p>"

@@ -54,7 +54,7 @@
         fetch(url, {
           method: "POST", credentials: "same-origin", body: body,
           headers: { "X-CSRFToken": csrfToken(), "Content-Type": "application/x-www-form-urlencoded" }
-        }).then(function (r) { return r.ok ? r.text() : ""; }).then(function (html) {
+        }).then(function (r) { return r.ok || r.status === 400 ? r.text() : ""; }).then(function (html) {
           box.innerHTML = html; // sanitised by the server (nh3), as trainees will see it
         }).catch(function () {});
       }

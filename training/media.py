@@ -1,0 +1,34 @@
+"""Course media served by the app itself (DEBUG and the demo), so that no file can run script.
+
+Media are authors' uploads; an SVG is a document a browser runs when opened directly. The
+upload checks (``courses.packages.svg``) refuse scripts, and this view makes sure that even
+a file that slipped past them could not act on this origin: ``Content-Security-Policy:
+default-src 'none'; style-src 'unsafe-inline'; sandbox`` (no script, no request, a unique
+origin), ``X-Content-Type-Options: nosniff`` (the type is the one given, never guessed from
+the bytes) and ``Content-Disposition: inline`` for images, ``attachment`` for anything else.
+In production the web server serves ``/media/`` and must set the same headers (README,
+"Services mode").
+"""
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.views.static import serve
+
+MEDIA_CSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+_IMAGES = {".png", ".jpg", ".jpeg", ".webp", ".svg"}
+
+
+def media_headers(response, path: str):
+    """``response`` with the headers every media file is served with."""
+    name = PurePosixPath(path).name.replace('"', "")
+    disposition = "inline" if PurePosixPath(name).suffix.lower() in _IMAGES else "attachment"
+    response["Content-Security-Policy"] = MEDIA_CSP
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Disposition"] = f'{disposition}; filename="{name}"'
+    response["Cross-Origin-Resource-Policy"] = "same-origin"
+    return response
+
+
+def serve_media(request, path: str):
+    """A file under MEDIA_ROOT, with ``media_headers``."""
+    return media_headers(serve(request, path, document_root=settings.MEDIA_ROOT), path)
