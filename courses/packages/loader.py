@@ -63,13 +63,12 @@ def package_file(path: Path) -> Path:
 
 def load_package(path: Path) -> Package:
     """The package at ``path``. A file that cannot be read is named as the author knows it
-    (course.yaml), never where the server unpacked an upload; only a missing file, which an
-    upload cannot have, is named by its path (for the command line)."""
+    (course.yaml), never by where the server keeps or unpacked it."""
     file = package_file(path)
     try:
         text = file.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise PackageError([("", _("no such file: %(path)s") % {"path": file})]) from None
+        raise PackageError([("", _("no such file: %(path)s") % {"path": file.name})]) from None
     except UnicodeDecodeError as exc:
         raise PackageError([("", _("cannot read %(path)s: it is not UTF-8 text (byte %(position)d)") % {
             "path": file.name, "position": exc.start})]) from None

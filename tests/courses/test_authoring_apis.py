@@ -177,13 +177,19 @@ def assert_no_server_path(response):
 
 @pytest.mark.parametrize("old, new, path", [
     ("title: A minimal course", 'title: "A minimal\\0 course"', "title"),  # YAML's escape of the NUL character
-    ("title: A minimal course", 'title: "A minimal \\ud800 course"', "title"),  # a lone surrogate
     ("  - slug: verifying-text", '  - slug: verifying-text\n    summary: "Verifying\\0"', "modules[0].summary"),
-], ids=["nul", "surrogate", "nested"])
+], ids=["nul", "nested"])
 def test_a_package_with_text_that_cannot_be_stored_is_refused_at_its_path(faculty, old, new, path):
     response = upload(faculty, with_line(old, new), "course.zip")
     assert response.status_code == 400
     assert path in response.json()["errors"]
+    assert not Course.objects.exists()
+
+
+def test_a_lone_surrogate_in_the_yaml_is_refused_at_its_line(faculty):
+    response = upload(faculty, with_line("title: A minimal course", 'title: "A minimal \\ud800 course"'), "course.zip")
+    assert response.status_code == 400
+    assert "line 4, column" in " ".join(m for ms in response.json()["errors"].values() for m in ms)
     assert not Course.objects.exists()
 
 
