@@ -4,8 +4,10 @@ each role (``Authorization: Token …``), once as generated and once with the pa
 naming real rows of school A (``tests/security/world.py``), so the requests reach past the 404.
 
 Each answer must: not be a server error (``not_a_server_error``), have a status the schema
-documents (``status_code_conformance``), and match the schema's body for it
-(``response_schema_conformance``). Bounded and reproducible: ``MAX_EXAMPLES`` per operation, a
+documents (``status_code_conformance``), match the schema's body for it
+(``response_schema_conformance``), and hold no marker the role may not see (the permission
+matrix's ``forbidden_markers``: another school's, the other trainee's, an unreleased key or
+the withheld AI output), whatever the generated parameters (``?course=`` of the other school…). Bounded and reproducible: ``MAX_EXAMPLES`` per operation, a
 derandomized search, no example database; each request runs in a transaction rolled back after
 it, so the world stays as built.
 """
@@ -23,7 +25,7 @@ from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
 
-from tests.security.world import build_school
+from tests.security.world import build_school, forbidden_markers
 
 MAX_EXAMPLES = 6
 CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance]
@@ -50,6 +52,7 @@ def world(db, settings, tmp_path):
               "other_school_faculty": b.faculty, "reviewer": a.reviewer, "admin": a.admin,
               "other_school_reviewer": b.reviewer, "other_school_admin": b.admin}
     tokens = {"anonymous": None} | {role: Token.objects.create(user=user).key for role, user in people.items()}
+    forbidden = {role: forbidden_markers(role, a, b) for role in tokens}
     case = a.items["single"].case
     ids = {
         "module_id": a.module.pk, "case_id": case.pk, "attempt_id": a.attempt1.pk, "item_id": a.items["decide"].pk,
@@ -57,7 +60,7 @@ def world(db, settings, tmp_path):
         "code": a.attestation.code, "attestation_id": a.attestation.pk, "number": 1,
     }
     slugs = {"/api/v1/schools/{slug}/audit-events/": a.school.slug}
-    return {"tokens": tokens, "ids": ids, "slugs": slugs, "course_slug": a.course.slug}
+    return {"tokens": tokens, "forbidden": forbidden, "ids": ids, "slugs": slugs, "course_slug": a.course.slug}
 
 
 class _RolledBack(Exception):
@@ -75,12 +78,15 @@ def _real(case, world) -> dict:
     return params
 
 
-def _send(case, token) -> None:
+def _send(case, token, forbidden: list[str]) -> None:
     headers = {"Authorization": f"Token {token}"} if token else {}
     try:
         with transaction.atomic():
             response = case.call(headers=headers)
             case.validate_response(response, checks=CHECKS, headers=headers)
+            body = response.content.decode("utf-8", "replace")  # a PDF or a zip too
+            leaked = [m for m in forbidden if m in body]
+            assert not leaked, f"{case.method} {case.formatted_path} {case.query}: {leaked}"
             raise _RolledBack
     except _RolledBack:
         pass
@@ -103,13 +109,13 @@ def test_the_api_keeps_to_its_schema_for_every_role(world, wsgi_app):
             def run(case):
                 nonlocal count
                 generated = dict(case.path_parameters)
-                for token in world["tokens"].values():
+                for role, token in world["tokens"].items():
                     case.path_parameters = generated
-                    _send(case, token)
+                    _send(case, token, world["forbidden"][role])
                     count += 1
                     if generated:
                         case.path_parameters = _real(case, world)
-                        _send(case, token)
+                        _send(case, token, world["forbidden"][role])
                         count += 1
                 case.path_parameters = generated
 

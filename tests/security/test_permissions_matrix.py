@@ -27,7 +27,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from tests.security.world import SchoolWorld, build_school
+from tests.security.world import SchoolWorld, build_school, forbidden_markers
 
 pytestmark = pytest.mark.django_db
 
@@ -261,24 +261,7 @@ def test_every_url_pattern_has_an_entry():
     assert set(routes()) == set(EXPECTED)
 
 
-# ---------------------------------------------------------------- who must not see what
-
-def forbidden_markers(role: str, a: SchoolWorld, b: SchoolWorld) -> list[str]:
-    """The markers the person must never see in any answer about the objects of school ``a``
-    (``b`` is the other school)."""
-    unreleased = a.markers["secret"] + a.markers["ai_output"]  # attempts open, feedback after the attempt
-    return {
-        "anonymous": a.all_markers() + b.all_markers(),
-        "trainee": b.all_markers() + a.markers["trainee2"] + unreleased,
-        "other_trainee": b.all_markers() + a.markers["trainee1"] + unreleased,
-        "faculty": b.all_markers(),
-        "other_school_faculty": a.all_markers(),
-        "reviewer": b.all_markers() + a.markers["secret"],
-        "admin": b.all_markers() + a.markers["secret"],
-        "other_school_reviewer": a.all_markers(),
-        "other_school_admin": a.all_markers(),
-    }[role]
-
+# ---------------------------------------------------------------- the requests
 
 class _RolledBack(Exception):
     pass

@@ -62,7 +62,7 @@ class SchoolWorld:
     audit_event: AuditEvent
     key_fix: KeyFix
     regrade_job: RegradeJob
-    # Markers by kind: "school", "trainee1", "trainee2", "secret" (key, rationale, ground truth),
+    # Markers by kind: "school", "trainee1" (name, free-text answer), "trainee2", "secret" (key, rationale, ground truth),
     # "ai_output" (the decide-first artifact, withheld from trainees while no unaided answer is stored).
     markers: dict[str, list[str]] = field(default_factory=dict)
 
@@ -147,7 +147,7 @@ def build_school(tag: str) -> SchoolWorld:
     graded, _ = quiz_services.response_submit(attempt=attempt1, item=items["single"], answer={"answer": "a"})
     quiz_services.response_grade(response_id=graded.pk)
     free, _ = quiz_services.response_submit(attempt=attempt1, item=items["free"],
-                                            answer={"text": "I would stop the aspirin."})
+                                            answer={"text": f"I would stop the aspirin. {m('trainee1-answer')}"})
     quiz_services.response_grade(response_id=free.pk)
     for key, answer in (("single", {"answer": "b"}), ("multiple", {"answers": ["a"]})):
         r, _ = quiz_services.response_submit(attempt=attempt2, item=items[key], answer=answer)
@@ -174,7 +174,27 @@ def build_school(tag: str) -> SchoolWorld:
         export_job=job, attestation=attestation, audit_event=event, key_fix=key_fix, regrade_job=job_regrade,
     )
     w.markers = {
-        "school": [m("school")], "trainee1": [m("trainee1")], "trainee2": [m("trainee2")], "secret": secrets,
+        "school": [m("school")], "trainee1": [m("trainee1"), m("trainee1-answer")], "trainee2": [m("trainee2")],
+        "secret": secrets,
         "ai_output": [m("ai-output-model"), m("ai-output"), m("ai-output-source"), m("ai-output-sibling-prompt")],
     }
     return w
+
+
+def forbidden_markers(role: str, a: SchoolWorld, b: SchoolWorld) -> list[str]:
+    """The markers a person of ``role`` (``test_permissions_matrix.ROLES``, named after school
+    ``a``; ``b`` is the other school) must never see in any answer: the other school's, the
+    other trainee's, and for trainees the keys, rationales, ground truths and withheld AI
+    output that are not released while the attempts are open."""
+    unreleased = a.markers["secret"] + a.markers["ai_output"]  # attempts open, feedback after the attempt
+    return {
+        "anonymous": a.all_markers() + b.all_markers(),
+        "trainee": b.all_markers() + a.markers["trainee2"] + unreleased,
+        "other_trainee": b.all_markers() + a.markers["trainee1"] + unreleased,
+        "faculty": b.all_markers(),
+        "other_school_faculty": a.all_markers(),
+        "reviewer": b.all_markers() + a.markers["secret"],
+        "admin": b.all_markers() + a.markers["secret"],
+        "other_school_reviewer": a.all_markers(),
+        "other_school_admin": a.all_markers(),
+    }[role]
