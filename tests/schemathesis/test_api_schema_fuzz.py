@@ -1,22 +1,22 @@
-"""Schemathesis against the OpenAPI schema (/api/schema/), in-process through the WSGI app on
-the test database: every operation, with generated parameters and bodies, sent with a token of
-each role (``Authorization: Token …``), once as generated and once with the path parameters
-naming real rows of school A (``tests/security/world.py``), so the requests reach past the 404.
+"""Schemathesis against the OpenAPI schema (/api/schema/), in-process through the WSGI app on the
+test database: every operation, with generated parameters and bodies, sent with a token of each
+role (``Authorization: Token …``), once as generated and once with the path parameters naming
+real rows of school A (``tests/security/world.py``), so the requests reach past the 404.
 
 Each answer must: not be a server error (``not_a_server_error``), have a status the schema
 documents (``status_code_conformance``), match the schema's body for it
 (``response_schema_conformance``), and hold no marker the role may not see (the permission
-matrix's ``forbidden_markers``: another school's, the other trainee's, an unreleased key or
-the withheld AI output), whatever the generated parameters (``?course=`` of the other school…). Bounded and reproducible: ``MAX_EXAMPLES`` per operation, a
-derandomized search, no example database; each request runs in a transaction rolled back after
-it, so the world stays as built.
+matrix's ``forbidden_markers``: another school's, the other trainee's, an unreleased key or the
+withheld AI output), whatever the generated parameters (``?course=`` of the other school…).
+Bounded and reproducible: ``MAX_EXAMPLES`` per operation, a derandomized search, no example
+database; each request runs in a transaction rolled back after it, so the world stays as built.
 """
 from __future__ import annotations
 
 import pytest
 import schemathesis
-from django.core.wsgi import get_wsgi_application
 from django.core.signals import request_finished, request_started
+from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections, transaction
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
@@ -32,6 +32,7 @@ CHECKS = [not_a_server_error, status_code_conformance, response_schema_conforman
 # Operations not generated, each with its reason (none: every operation is checked).
 EXCLUDED: dict[str, str] = {}
 
+
 @pytest.fixture
 def wsgi_app(db):
     """The WSGI app, kept on the test's connection: Django closes a connection that is not in
@@ -46,6 +47,8 @@ def wsgi_app(db):
 
 @pytest.fixture
 def world(db, settings, tmp_path):
+    """The two schools, a token of each role, what each role must not see, and school A's rows
+    by the name of the path parameter that names them."""
     settings.MEDIA_ROOT = str(tmp_path / "media")
     a, b = build_school("A"), build_school("B")
     people = {"trainee": a.trainee1, "other_trainee": a.trainee2, "faculty": a.faculty,
@@ -123,7 +126,7 @@ def test_the_api_keeps_to_its_schema_for_every_role(world, wsgi_app):
                 run()
             except Unsatisfiable:  # nothing to make invalid (no parameters, or any string will do)
                 continue
-            except (Exception, BaseExceptionGroup) as exc:  # noqa: BLE001 - every operation's failure is reported
+            except (Exception, BaseExceptionGroup) as exc:  # noqa: BLE001 - each operation's failure is listed
                 failures.append(f"{operation.label} ({mode.value}): {str(exc)[:1500]}")
     print(f"schemathesis: {operations} operations, {count} requests checked, {len(failures)} failing")
     assert not failures, "\n\n".join(failures)

@@ -1,20 +1,21 @@
-"""Every URL of Vigil, as every kind of person: generated from Django's URL resolver, so the
-next URL cannot forget who may see it.
+"""Every URL of Vigil, as every kind of person: generated from Django's URL resolver, so the next
+URL cannot forget who may see it.
 
 Each URL pattern (pages and API) is filled with the objects of school A (``world.py``), then
-with those of school B, and requested by the nine people of ``ROLES``: GET, or POST with an empty body where the view
-answers GET with 405 (status only: each request runs in a transaction rolled back after it,
-so nothing a request writes reaches the next). For each pattern ``EXPECTED`` says, from the
-rules (``docs/design.md``, "Roles and what each may see"; ``schools/rules.py``), the status
-each person gets; a pattern without an entry, or an entry without a pattern, fails
-``test_every_url_pattern_has_an_entry``. The body of every answer must hold no marker the
-person may not see: the other school's, the other trainee's, a key, rationale or ground
-truth not yet released, or the decide-first AI output before the unaided answer is stored.
+with those of school B, and requested by the nine people of ``ROLES``: GET, or POST with an
+empty body where the view answers GET with 405 (status only: each request runs in a transaction
+rolled back after it, so nothing a request writes reaches the next). For each pattern
+``EXPECTED`` says, from the rules (``docs/design.md``, "Roles and what each may see";
+``schools/rules.py``), the status each person gets; a pattern without an entry, or an entry
+without a pattern, fails ``test_every_url_pattern_has_an_entry``. The body of every answer must
+hold no marker the person may not see: the other school's, the other trainee's, a key,
+rationale or ground truth not yet released, or the decide-first AI output before the unaided
+answer is stored.
 
-Statuses in ``EXPECTED``: 404 is the rules' refusal (nothing confirms that a row exists);
-302 sends someone not signed in to the sign-in page; 403 is the API's answer to a request
-without credentials (DRF's ``IsAuthenticated``) and Django's to a studio page for someone who
-is not an author at all; 400, 405 and 409 are an allowed person's empty or repeated request.
+Statuses in ``EXPECTED``: 404 is the rules' refusal (nothing confirms that a row exists); 302
+sends someone not signed in to the sign-in page; 403 is the API's answer to a request without
+credentials (DRF's ``IsAuthenticated``) and Django's to a studio page for someone who is not an
+author at all; 400, 405 and 409 are an allowed person's empty or repeated request.
 """
 from __future__ import annotations
 
@@ -78,21 +79,23 @@ def kwargs_for(route: str, w: SchoolWorld) -> dict:
         "attestation_id": w.attestation.pk, "slug": w.course.slug, "school_slug": w.school.slug, "number": 1,
         "trainee_id": w.trainee1.pk, "fmt": "csv", "kind": "item", "uidb64": "MQ", "token": "set-password",
     }
-    pk = {
+    pk = {  # ``pk`` names a different row on each studio page
         "studio/modules/<int:pk>/": w.module.pk, "studio/lessons/<int:pk>/": w.module.lessons.get().pk,
         "studio/cases/<int:pk>/": case.pk, "studio/cases/<int:pk>/preview/": case.pk,
-        "studio/artifacts/<int:pk>/": w.decide_first_artifact.pk, "studio/key-fixes/<int:pk>/": w.key_fix.pk,
+        "studio/artifacts/<int:pk>/": w.decide_first_artifact.pk,
+        "studio/items/<int:pk>/": w.items["decide"].pk, "studio/items/<int:pk>/key-fix/": w.items["decide"].pk,
+        "studio/items/<int:pk>/regrade/": w.items["decide"].pk, "studio/key-fixes/<int:pk>/": w.key_fix.pk,
         "studio/<str:kind>/<int:pk>/move/": w.items["sibling"].pk,
         "studio/<str:kind>/<int:pk>/delete/": w.items["sibling"].pk,
+        **{f"studio/regrade/<int:pk>/{tail}": w.regrade_job.pk
+           for tail in ("", "status/", "start/", "cancel/", "resume/")},
     }
     overrides = {
         "api/v1/schools/<slug:slug>/audit-events/": {"slug": w.school.slug},
         "studio/grading/items/<int:item_id>/": {"item_id": w.items["free"].pk},
     }
     values = dict(by_name, **overrides.get(route, {}))
-    if route.startswith("studio/items/") or route.startswith("studio/regrade/"):
-        values["pk"] = w.items["decide"].pk if route.startswith("studio/items/") else w.regrade_job.pk
-    elif route in pk:
+    if route in pk:
         values["pk"] = pk[route]
     return values
 
@@ -100,7 +103,13 @@ def kwargs_for(route: str, w: SchoolWorld) -> dict:
 def build(route: str, w: SchoolWorld) -> str:
     """The URL of ``route`` with its parameters (``<int:pk>``, ``<uidb64>``) filled from ``w``."""
     values = kwargs_for(route, w)
-    return "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), route)
+
+    def fill(match) -> str:
+        name = match.group(1)
+        assert name in values, f"{route}: say in kwargs_for which row fills <{name}>"
+        return str(values[name])
+
+    return "/" + re.sub(r"<(?:\w+:)?(\w+)>", fill, route)
 
 
 # ---------------------------------------------------------------- the expected statuses

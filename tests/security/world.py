@@ -1,14 +1,14 @@
-"""Two schools, each with everything a URL of Vigil can name, and unique marker strings planted
-in every place a person might see what they may not: keys, rationales, ground truths, the
+"""Two schools, each with everything a URL of Vigil can name, and unique marker strings planted in
+every place a person might see what they may not: keys, rationales, ground truths, the
 decide-first AI output, each trainee's name, each school's name.
 
-Each school ``X`` (``A`` or ``B``) has: a course owned by its faculty with a published
-version (feedback *after the attempt*, so no key is due while the attempts are open); a
-module with a lesson; a case with an item of every type, among them a decide-first reliance
-item whose unaided answer is **not** stored and a numeric question about the same artifact
-(withheld until it is: its prompt is a marker of the AI output); a cohort taught by the faculty with two trainees who answered and
-were graded; trainee 1's free-text answer awaiting review; an export job (done), an
-attestation of trainee 1, an audit event, a key fix and a regrade job.
+Each school ``X`` (``A`` or ``B``) has: a course owned by its faculty with a published version
+(feedback *after the attempt*, so no key is due while the attempts are open); a module with a
+lesson; a case with an item of every type, among them a decide-first reliance item whose
+unaided answer is **not** stored and a numeric question about the same artifact (withheld until
+it is: its prompt is a marker of the AI output); a cohort taught by the faculty with two
+trainees who answered and were graded; trainee 1's free-text answer awaiting review; an export
+job (done), an attestation of trainee 1, an audit event, a key fix and a regrade job.
 """
 from __future__ import annotations
 
@@ -62,8 +62,9 @@ class SchoolWorld:
     audit_event: AuditEvent
     key_fix: KeyFix
     regrade_job: RegradeJob
-    # Markers by kind: "school", "trainee1" (name, free-text answer), "trainee2", "secret" (key, rationale, ground truth),
-    # "ai_output" (the decide-first artifact, withheld from trainees while no unaided answer is stored).
+    # Markers by kind: "school", "trainee1" (name, free-text answer), "trainee2", "secret" (keys,
+    # rationales, ground truths), "ai_output" (the decide-first artifact and its sibling question,
+    # withheld from trainees while no unaided answer is stored).
     markers: dict[str, list[str]] = field(default_factory=dict)
 
     def all_markers(self) -> list[str]:
