@@ -59,7 +59,7 @@ class CohortListApi(APIView):
             {"id": c.pk, "name": c.name, "slug": c.slug, "year": c.year, "school": c.school.slug} for c in cohorts
         ]})
 
-    @extend_schema(request=Input, responses=inline_serializer("CohortCreated", {"id": serializers.IntegerField()}))
+    @extend_schema(request=Input, responses={201: inline_serializer("CohortCreated", {"id": serializers.IntegerField()})})
     def post(self, request):
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
@@ -78,7 +78,7 @@ class CohortEnrollApi(APIView):
         usernames = serializers.ListField(child=serializers.CharField(max_length=150), min_length=1, max_length=5000)
         role = serializers.ChoiceField(choices=Enrollment.CohortRole.choices, default=Enrollment.CohortRole.TRAINEE)
 
-    @extend_schema(request=Input, responses=inline_serializer("Enrolled", {"enrolled": serializers.IntegerField()}))
+    @extend_schema(request=Input, responses={201: inline_serializer("Enrolled", {"enrolled": serializers.IntegerField()})})
     def post(self, request, cohort_id: int):
         cohort = cohort_for_admin(request, cohort_id)
         data = self.Input(data=request.data)
@@ -95,7 +95,7 @@ class CohortAssignApi(APIView):
         course = serializers.SlugField()
         due_at = serializers.DateTimeField(required=False, allow_null=True)
 
-    @extend_schema(request=Input, responses=inline_serializer("Assigned", {"id": serializers.IntegerField()}))
+    @extend_schema(request=Input, responses={201: inline_serializer("Assigned", {"id": serializers.IntegerField()})})
     def post(self, request, cohort_id: int):
         cohort = cohort_for_admin(request, cohort_id)
         data = self.Input(data=request.data)

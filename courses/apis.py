@@ -23,6 +23,7 @@ from schools.models import School
 from schools.rules import authored_courses
 from training.api_errors import ApplicationError, Conflict
 from training.api_files import FileNegotiation
+from training.api_schema import CONFLICT
 from training.permissions import object_or_404, permission
 
 from . import import_jobs, services
@@ -70,7 +71,7 @@ class CourseListApi(APIView):
             for c in courses
         ]})
 
-    @extend_schema(request=Input, responses=inline_serializer("CourseCreated", {"slug": serializers.CharField()}))
+    @extend_schema(request=Input, responses={201: inline_serializer("CourseCreated", {"slug": serializers.CharField()})})
     def post(self, request):
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
@@ -102,7 +103,8 @@ class CourseDetailApi(APIView):
     def get(self, request, slug: str):
         return ApiResponse(_course_data(_course(request, slug)))
 
-    @extend_schema(request=Input, responses=inline_serializer("CourseUpdated", {"slug": serializers.CharField()}))
+    @extend_schema(request=Input, responses={
+        200: inline_serializer("CourseUpdated", {"slug": serializers.CharField()}), 409: CONFLICT})
     def patch(self, request, slug: str):
         course = _course(request, slug)
         data = self.Input(data=request.data, partial=True)
@@ -114,7 +116,7 @@ class CourseDetailApi(APIView):
             services.course_version_update(version=draft, **data.validated_data)
         return ApiResponse(_course_data(course))
 
-    @extend_schema(request=None, responses={204: None})
+    @extend_schema(request=None, responses={204: None, 409: CONFLICT})
     def delete(self, request, slug: str):
         course = _course(request, slug)
         if course.versions.exclude(status=CourseVersion.Status.DRAFT).exists():
@@ -124,7 +126,8 @@ class CourseDetailApi(APIView):
 
 
 class CourseDraftApi(APIView):
-    @extend_schema(request=None, responses=inline_serializer("DraftCreated", {"number": serializers.IntegerField()}))
+    @extend_schema(request=None, responses={
+        201: inline_serializer("DraftCreated", {"number": serializers.IntegerField()}), 409: CONFLICT})
     def post(self, request, slug: str):
         course = _course(request, slug)
         version = services.course_version_create_draft(course=course, user=request.user)
@@ -132,7 +135,8 @@ class CourseDraftApi(APIView):
 
 
 class CoursePublishApi(APIView):
-    @extend_schema(request=None, responses=inline_serializer("Published", {"number": serializers.IntegerField()}))
+    @extend_schema(request=None, responses={
+        200: inline_serializer("Published", {"number": serializers.IntegerField()}), 409: CONFLICT})
     def post(self, request, slug: str):
         course = _course(request, slug)
         draft = course.versions.filter(status=CourseVersion.Status.DRAFT).first()
@@ -143,7 +147,8 @@ class CoursePublishApi(APIView):
 
 
 class CourseWithdrawApi(APIView):
-    @extend_schema(request=None, responses=inline_serializer("Withdrawn", {"number": serializers.IntegerField()}))
+    @extend_schema(request=None, responses={
+        200: inline_serializer("Withdrawn", {"number": serializers.IntegerField()}), 409: CONFLICT})
     def post(self, request, slug: str, number: int):
         course = _course(request, slug)
         version = course.versions.filter(number=number).first()

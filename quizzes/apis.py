@@ -19,6 +19,7 @@ from schools.selectors import trainee_assignments
 from courses.models import Artifact, Item
 from courses.rendering import render_markdown
 from courses.selectors import course_latest_published, version_media_urls
+from training.api_schema import CONFLICT
 
 from . import services
 from .access import trainee_attempt, trainee_case, trainee_module
@@ -195,7 +196,8 @@ def _case_item(item: Item, withheld: Withheld) -> dict:
 
 
 class AttemptStartApi(APIView):
-    @extend_schema(request=None, responses=inline_serializer("AttemptStarted", {"id": serializers.IntegerField()}))
+    @extend_schema(request=None, responses={
+        201: inline_serializer("AttemptStarted", {"id": serializers.IntegerField()}), 409: CONFLICT})
     def post(self, request, module_id: int):
         module = trainee_module(trainee=request.user, module_id=module_id)
         attempt = services.attempt_start(trainee=request.user, module=module)
@@ -221,7 +223,8 @@ class AttemptDetailApi(APIView):
 
 
 class AttemptSubmitApi(APIView):
-    @extend_schema(request=None, responses=inline_serializer("AttemptSubmitted", {"id": serializers.IntegerField()}))
+    @extend_schema(request=None, responses={
+        200: inline_serializer("AttemptSubmitted", {"id": serializers.IntegerField()}), 409: CONFLICT})
     def post(self, request, attempt_id: int):
         attempt = trainee_attempt(trainee=request.user, attempt_id=attempt_id)
         return ApiResponse(_attempt_data(services.attempt_submit(attempt=attempt)))
@@ -237,10 +240,16 @@ def _attempt_item(request, attempt_id: int, item_id: int) -> tuple[Attempt, Item
     return attempt, item
 
 
+def _stored_responses(stored) -> dict:
+    """A new answer is 201; the same answer again returns the stored one (200); another is 409."""
+    return {201: stored, 200: stored, 409: CONFLICT}
+
+
 class UnaidedAnswerApi(APIView):
     """Store the unaided answer of a decide-first item; only then is the AI output shown."""
 
-    @extend_schema(request=_AnswerEnvelope, responses=inline_serializer("UnaidedStored", {"id": serializers.IntegerField()}))
+    @extend_schema(request=_AnswerEnvelope, responses={
+        201: inline_serializer("UnaidedStored", {"id": serializers.IntegerField()}), 409: CONFLICT})
     def post(self, request, attempt_id: int, item_id: int):
         attempt, item = _attempt_item(request, attempt_id, item_id)
         envelope = _AnswerEnvelope(data=request.data)
@@ -254,7 +263,7 @@ class AiOutputApi(APIView):
     """The AI output and the AI's answer of an item, refused (409, naming the question) until
     every unaided answer decide-first asks about that AI output is stored."""
 
-    @extend_schema(responses=inline_serializer("AiOutput", {"artifact": serializers.DictField()}))
+    @extend_schema(responses={200: inline_serializer("AiOutput", {"artifact": serializers.DictField()}), 409: CONFLICT})
     def get(self, request, attempt_id: int, item_id: int):
         attempt, item = _attempt_item(request, attempt_id, item_id)
         refuse_if_withheld(attempt=attempt, item=item)
@@ -287,7 +296,8 @@ def _submit_attempt_item(request, attempt_id: int, item_id: int) -> tuple[Attemp
 class ResponseSubmitApi(APIView):
     """Submit the final answer; grading happens in the background (poll the response)."""
 
-    @extend_schema(request=_AnswerEnvelope, responses=inline_serializer("ResponseStored", {"id": serializers.IntegerField()}))
+    @extend_schema(request=_AnswerEnvelope, responses=_stored_responses(
+        inline_serializer("ResponseStored", {"id": serializers.IntegerField()})))
     def post(self, request, attempt_id: int, item_id: int):
         attempt, item = _submit_attempt_item(request, attempt_id, item_id)
         envelope = _AnswerEnvelope(data=request.data)

@@ -186,6 +186,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # No badge image from swagger.io (it would send the schema's address to a third party).
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    # Every operation's shared error answers (403, 404, 400) in the one error shape.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "training.api_schema.add_error_responses",
+    ],
 }
 
 # Content-Security-Policy (django-csp) on every response: scripts and styles only from the
