@@ -89,10 +89,12 @@ def kwargs_for(route: str, w: SchoolWorld) -> dict:
         "studio/<str:kind>/<int:pk>/delete/": w.items["sibling"].pk,
         **{f"studio/regrade/<int:pk>/{tail}": w.regrade_job.pk
            for tail in ("", "status/", "start/", "cancel/", "resume/")},
+        "studio/imports/<int:pk>/": w.import_job.pk, "studio/imports/<int:pk>/status/": w.import_job.pk,
     }
     overrides = {
         "api/v1/schools/<slug:slug>/audit-events/": {"slug": w.school.slug},
         "studio/grading/items/<int:item_id>/": {"item_id": w.items["free"].pk},
+        "api/v1/authoring/imports/<int:job_id>/": {"job_id": w.import_job.pk},
     }
     values = dict(by_name, **overrides.get(route, {}))
     if route in pk:
@@ -190,6 +192,7 @@ EXPECTED: dict[str, str] = {
     "api/v1/authoring/courses/<slug:slug>/versions/<int:number>/withdraw/": "403 404 404 200 404 404 404 404 404",
     "api/v1/authoring/courses/<slug:slug>/package/": "403 404 404 200 404 404 404 404 404",
     "api/v1/authoring/packages/": "403 403 403 400 400 403 400 403 400",
+    "api/v1/authoring/imports/<int:job_id>/": "403 404 404 200 404 404 404 404 404",
     # The language switch: anyone (a redirect).
     "i18n/setlang/": "302 302 302 302 302 302 302 302 302",
     # The studio: authors only (courses.author: faculty or admins; 403 to the rest, whatever the
@@ -223,6 +226,8 @@ EXPECTED: dict[str, str] = {
     "studio/items/<int:pk>/key-fix/": "302 403 403 200 404 403 404 403 404",
     "studio/items/<int:pk>/regrade/": "302 403 403 302 404 403 404 403 404",
     "studio/key-fixes/<int:pk>/": "302 403 403 200 404 403 404 403 404",
+    "studio/imports/<int:pk>/": "302 403 403 200 404 403 404 403 404",
+    "studio/imports/<int:pk>/status/": "302 403 403 200 404 403 404 403 404",
     "studio/<str:kind>/<int:pk>/move/": "302 403 403 302 404 403 404 403 404",
     "studio/<str:kind>/<int:pk>/delete/": "302 403 403 302 404 403 404 403 404",
     "studio/regrade/<int:pk>/": "302 403 403 200 404 403 404 403 404",

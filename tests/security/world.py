@@ -20,7 +20,7 @@ from accounts.models import User
 from cohorts import services as cohort_services
 from cohorts.attestations import new_code
 from cohorts.models import Attestation, ExportJob
-from courses.models import Artifact, Course, Item, ItemKey, Module
+from courses.models import Artifact, Course, ImportJob, Item, ItemKey, Module
 from quizzes import regrade
 from quizzes import services as quiz_services
 from quizzes.models import Attempt, KeyFix, RegradeJob, Response
@@ -62,6 +62,7 @@ class SchoolWorld:
     audit_event: AuditEvent
     key_fix: KeyFix
     regrade_job: RegradeJob
+    import_job: ImportJob
     # Markers by kind: "school", "trainee1" (name, free-text answer), "trainee2", "secret" (keys,
     # rationales, ground truths), "ai_output" (the decide-first artifact and its sibling question,
     # withheld from trainees while no unaided answer is stored).
@@ -167,12 +168,15 @@ def build_school(tag: str) -> SchoolWorld:
     key_fix = KeyFix.objects.create(item=items["single"], old_answer={"answer": "b"}, new_answer={"answer": "b"},
                                     reason="A fix.", fixed_by=faculty)
     job_regrade = regrade.regrade_job_create(item=items["single"], user=faculty, reason="A regrade.")
+    import_job = ImportJob.objects.create(kind=ImportJob.Kind.PACKAGE, requested_by=faculty,
+                                          source_name=f"{m('import')}.zip")
 
     w = SchoolWorld(
         tag=tag, school=school, course=course, module=module, cohort=cohort, items=items,
         decide_first_artifact=df, trainee1=trainee1, trainee2=trainee2, faculty=faculty, reviewer=reviewer,
         admin=admin, attempt1=attempt1, attempt2=attempt2, free_text_response=free, graded_response=graded,
         export_job=job, attestation=attestation, audit_event=event, key_fix=key_fix, regrade_job=job_regrade,
+        import_job=import_job,
     )
     w.markers = {
         "school": [m("school")], "trainee1": [m("trainee1"), m("trainee1-answer")], "trainee2": [m("trainee2")],
