@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 
 from courses.models import Course
 from schools.rules import allowed
-from training.api_errors import ApplicationError
+from training.errors import ApplicationError
 from training.validators import FIRST_DAY, LAST_DAY, day_in_range
 
 from . import services

@@ -12,7 +12,7 @@ from rest_framework import serializers
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.views import APIView
 
-from training.api_errors import ApplicationError
+from training.errors import ApplicationError
 from training.validators import FIRST_DAY, LAST_DAY, day_in_range
 
 from . import services

@@ -15,7 +15,7 @@ from rest_framework.response import Response as ApiResponse
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from training.api_errors import ApplicationError, Conflict
+from training.errors import ApplicationError, Conflict
 from training.api_files import FileNegotiation
 from training.permissions import object_or_404
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from courses.models import Competency, Course
-from training.api_errors import ApplicationError, Conflict
+from training.errors import ApplicationError, Conflict
 from training.queue import enqueue_on_commit, publish_rollback_unsafe
 
 from .models import Attestation, ExportJob

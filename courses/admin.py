@@ -9,7 +9,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from training.api_errors import ApplicationError
+from training.errors import ApplicationError
 
 from . import services
 from .models import (

@@ -21,7 +21,7 @@ from rest_framework.views import APIView
 
 from schools.models import School
 from schools.rules import authored_courses
-from training.api_errors import ApplicationError, Conflict
+from training.errors import ApplicationError, Conflict
 from training.api_files import FileNegotiation
 from training.api_schema import CONFLICT
 from training.permissions import object_or_404, permission

@@ -23,7 +23,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from training.api_errors import ApplicationError, Conflict
+from training.errors import ApplicationError, Conflict
 
 from .models import Artifact, Case, Course, CourseVersion, Item, ItemKey, Lesson, MediaAsset, Module
 from .packages.media import MediaFile, MediaProblem, free_media_path, store, upload_content_type

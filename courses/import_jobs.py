@@ -18,7 +18,7 @@ from django.db import InterfaceError, OperationalError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from training.api_errors import ApplicationError
+from training.errors import ApplicationError
 from training.queue import enqueue_on_commit, publish_rollback_unsafe
 
 from .models import Course, CourseVersion, ImportJob, Module

@@ -11,7 +11,7 @@ from pathlib import PurePosixPath
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from training.api_errors import ApplicationError
+from training.errors import ApplicationError
 
 from .authoring import lock_draft, module_create, next_position, package_item_problems, unique_slug
 from .models import Case, CourseVersion, MediaAsset, Module

@@ -15,7 +15,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from training.api_errors import ApplicationError, Conflict
+from training.errors import ApplicationError, Conflict
 
 from .models import Artifact, Case, Course, CourseVersion, Item, ItemKey, Lesson, MediaAsset, Module
 from .packages.errors import PackageError

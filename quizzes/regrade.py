@@ -36,7 +36,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from schools.services import audit_record
 from courses.models import CourseVersion, Item, ItemKey
-from training.api_errors import ApplicationError, Conflict
+from training.errors import ApplicationError, Conflict
 from training.queue import enqueue_on_commit, publish_rollback_unsafe
 from training.text import unstorable_errors
 

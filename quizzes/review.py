@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from courses.models import Item
 from schools.rules import gradable_responses as rules_gradable_responses
-from training.api_errors import ApplicationError, Conflict
+from training.errors import ApplicationError, Conflict
 from training.text import unstorable_errors
 
 from . import services

@@ -19,7 +19,7 @@ from courses.models import CourseVersion, Item, Module
 from courses.selectors import course_latest_published
 from schools.selectors import trainee_course_school_id
 from schools.services import audit_record
-from training.api_errors import ApplicationError, Conflict
+from training.errors import ApplicationError, Conflict
 from training.queue import enqueue_on_commit, publish_rollback_unsafe
 from training.text import unstorable_errors
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
-from training.api_errors import ApplicationError
+from training.errors import ApplicationError
 from training.permissions import object_or_404
 from training.throttles import throttle_wait
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from training.api_errors import ApplicationError
+from training.errors import ApplicationError
 from training.permissions import object_or_404
 
 from .. import services

@@ -10,7 +10,7 @@ from pathlib import Path
 import yaml
 from django.utils.translation import gettext as _
 
-from training.api_errors import ApplicationError
+from training.errors import ApplicationError
 
 from ..models import Course, CourseVersion, MediaAsset
 from ..selectors import course_draft, course_latest_published

@@ -14,7 +14,7 @@ from pathlib import Path
 from django.db.models import Max, ProtectedError
 from django.utils.translation import gettext as _
 
-from training.api_errors import Conflict
+from training.errors import Conflict
 
 from ..models import Course, CourseVersion, Item
 from .errors import PackageError

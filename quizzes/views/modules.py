@@ -12,7 +12,7 @@ from quizzes import services
 from quizzes.access import trainee_attempt, trainee_module
 from quizzes.models import Attempt
 from quizzes.selectors import next_case_to_answer, trainee_module_page
-from training.api_errors import ApplicationError
+from training.errors import ApplicationError
 
 from progress.charts import percent
 from .presenters import feedback_policy_text, markdown_html

@@ -17,7 +17,7 @@ from quizzes import forms, services
 from quizzes.access import trainee_attempt, trainee_case
 from quizzes.models import Attempt, Response
 from quizzes.selectors import media_urls_if_shown, trainee_case_page, trainee_response, unaided_given, withheld_among
-from training.api_errors import ApplicationError
+from training.errors import ApplicationError
 
 from .presenters import DueCache, artifact_view, feedback_view, item_views, markdown_html, player_strings
 

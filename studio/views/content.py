@@ -29,7 +29,7 @@ from courses.models import Artifact, Case, CourseVersion, Item, ItemKey, Lesson,
 from courses.selectors import course_draft, version_media_urls
 from quizzes.items import unit_for
 from quizzes.models import KeyFix, RegradeJob
-from training.api_errors import ApplicationError
+from training.errors import ApplicationError
 
 from .access import author_required, course_for, course_of, owned
 

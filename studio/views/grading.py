@@ -17,7 +17,7 @@ from schools.selectors import trainee_course_school_id
 from schools.services import audit_record
 from courses.models import Item
 from quizzes.items.formdata import number_field as parse_number
-from training.api_errors import ApplicationError
+from training.errors import ApplicationError
 from training.permissions import object_or_404, permission_required
 
 from quizzes import review

@@ -13,7 +13,7 @@ from studio.forms import KeyFixReasonForm, item_editor, item_spec_key
 from courses.models import CourseVersion, Item, ItemKey
 from quizzes import key_twins, regrade
 from quizzes.models import KeyFix, RegradeChange, RegradeJob
-from training.api_errors import ApplicationError
+from training.errors import ApplicationError
 
 from .access import author_required, owned
 from .content import item_page_context

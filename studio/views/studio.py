@@ -35,7 +35,7 @@ from courses.packages.validation import version_problems
 from courses.rendering import markdown_length_problem, render_markdown
 from courses.selectors import course_draft, version_media_urls, version_tree
 from schools.rules import authored_courses
-from training.api_errors import ApplicationError
+from training.errors import ApplicationError
 
 from .access import author_required, course_for
 

@@ -19,7 +19,7 @@ from schools.models import AuditEvent, Enrollment, Role
 from tests.cohorts.test_dashboard_selectors import answer, populate, world
 from tests.cohorts.test_views import client_for
 from tests.factories import CaseFactory, CourseVersionFactory, EnrollmentFactory, ItemFactory, MembershipFactory, ModuleFactory
-from training.api_errors import ApplicationError, Conflict
+from training.errors import ApplicationError, Conflict
 
 pytestmark = pytest.mark.django_db
 

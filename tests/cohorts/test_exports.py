@@ -19,7 +19,7 @@ from schools.models import AuditEvent, Role
 from tests.cohorts.test_dashboard_selectors import answer, populate, trainee, world
 from tests.cohorts.test_views import client_for
 from tests.factories import MembershipFactory
-from training.api_errors import ApplicationError
+from training.errors import ApplicationError
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from courses.models import Artifact, Case, CourseVersion, Item, ItemKey, Lesson,
 from courses.packages.validation import version_problems
 from courses.services import course_create, course_version_create_draft, course_version_publish
 from tests.factories import MembershipFactory, UserFactory
-from training.api_errors import ApplicationError, Conflict
+from training.errors import ApplicationError, Conflict
 
 pytestmark = pytest.mark.django_db
 

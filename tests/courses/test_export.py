@@ -8,7 +8,7 @@ from courses.packages.exporter import course_package_export
 from courses.services import course_package_import
 from courses.services import course_version_create_draft, course_version_update
 from tests.factories import UserFactory
-from training.api_errors import ApplicationError
+from training.errors import ApplicationError
 
 from .conftest import PACKAGES
 

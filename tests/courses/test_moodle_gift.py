@@ -23,7 +23,7 @@ from courses.question_import import questions_import
 from courses.rendering import render_markdown
 from courses.services import course_create
 from tests.factories import MembershipFactory
-from training.api_errors import ApplicationError
+from training.errors import ApplicationError
 
 pytestmark = pytest.mark.django_db
 

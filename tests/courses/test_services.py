@@ -23,7 +23,7 @@ from tests.factories import (
     ModuleFactory,
     UserFactory,
 )
-from training.api_errors import ApplicationError, Conflict
+from training.errors import ApplicationError, Conflict
 
 pytestmark = pytest.mark.django_db
 

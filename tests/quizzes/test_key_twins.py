@@ -13,7 +13,7 @@ from quizzes import regrade, services
 from quizzes.key_twins import item_key_twins
 from quizzes.models import KeyFix, RegradeJob
 from tests.factories import ArtifactFactory, CaseFactory, ItemFactory, MembershipFactory, UserFactory, assigned_module
-from training.api_errors import ApplicationError, Conflict
+from training.errors import ApplicationError, Conflict
 
 pytestmark = pytest.mark.django_db
 

@@ -18,7 +18,7 @@ from quizzes.models import Grade, KeyFix, RegradeChange, RegradeJob, Response
 from tests.factories import (
     ArtifactFactory, CaseFactory, ItemFactory, MembershipFactory, SchoolFactory, UserFactory, assigned_module,
 )
-from training.api_errors import ApplicationError, Conflict
+from training.errors import ApplicationError, Conflict
 
 pytestmark = pytest.mark.django_db
 

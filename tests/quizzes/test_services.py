@@ -8,7 +8,7 @@ from progress.models import MeasureCounter, ModuleProgress
 from quizzes import services
 from quizzes.models import Attempt, Grade, Response
 from tests.factories import ItemFactory, ModuleFactory, UserFactory
-from training.api_errors import ApplicationError, Conflict
+from training.errors import ApplicationError, Conflict
 
 
 @pytest.fixture

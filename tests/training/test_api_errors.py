@@ -44,3 +44,14 @@ def test_a_django_validation_error_without_a_field_is_a_non_field_error():
 def test_the_error_type_needs_no_drf():
     code = "import sys, training.errors; assert 'rest_framework' not in sys.modules"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True).returncode == 0
+
+
+def test_no_service_imports_the_drf_error_module():
+    """Services raise training.errors.ApplicationError; only the exception handler knows DRF."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    importers = [str(p.relative_to(root)) for p in root.glob("*/**/*.py")
+                 if not {".venv", "tests"} & set(p.relative_to(root).parts)
+                 and "training.api_errors import" in p.read_text(errors="ignore")]
+    assert importers == []

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from courses.models import Course, CourseVersion
 from courses.packages.exporter import course_package_export, export_version
-from training.api_errors import ApplicationError
+from training.errors import ApplicationError
 
 
 class Command(BaseCommand):

@@ -13,7 +13,7 @@ from courses.models import Case, Item, Lesson, MediaAsset
 from courses.packages.errors import PackageError
 from courses.services import course_package_import
 from courses.packages.loader import package_file
-from training.api_errors import ApplicationError
+from training.errors import ApplicationError
 
 
 class Command(BaseCommand):
