@@ -72,19 +72,17 @@ class _Output:
         content = artifact.get("content") if isinstance(artifact.get("content"), dict) else {}
         kind = artifact.get("kind")
         self.kind = kind
-        self.probability = None
+        self.figures: list[tuple[float, str]] = []  # (value, what)
         self.phrases: list[tuple[str, str]] = []  # (normalised phrase, what it is, for the message)
         self.model = ""
         if kind == "prediction":
-            probability = content.get("probability")
-            if isinstance(probability, (int, float)) and not isinstance(probability, bool):
-                self.probability = float(probability)
+            self._figure(content.get("probability"), _("the AI's probability %(value)s"))
             self._phrase(content.get("output"), _("the AI's output"))
             if isinstance(content.get("model"), str):
                 self.model = _norm(content["model"])
         elif kind == "image":
             for _i, box in _dicts(content.get("overlays")):
-                self._phrase(box.get("label"), _("the AI's overlay label"))
+                self._figure(box.get("score"), _("the AI's overlay score %(value)s"))
         elif kind == "text":
             self._sentences(content.get("text"), _("a sentence of the AI text"))
         elif kind == "chat":
@@ -96,6 +94,10 @@ class _Output:
         for _i, option in _dicts(spec.get("options")):
             if option.get("id") == ai_answer:
                 self._phrase(option.get("text"), _("the option the AI recommends"))
+
+    def _figure(self, value: Any, what: str) -> None:
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 < value < 1:
+            self.figures.append((float(value), what % {"value": f"{value:g}"}))
 
     def _phrase(self, value: Any, what: str) -> None:
         if isinstance(value, str) and len(_norm(value)) >= MIN_QUOTE:
@@ -109,8 +111,9 @@ class _Output:
 
     def quoted(self, text: str, *, own_options: bool = False) -> str | None:
         """What of the output ``text`` quotes (for the message), or None."""
-        if self.probability is not None and _has_probability(text, self.probability):
-            return _("the AI's probability %(value)s") % {"value": f"{self.probability:g}"}
+        for value, what in self.figures:
+            if _has_probability(text, value):
+                return what
         normalised = _norm(text)
         for phrase, what in self.phrases:
             if own_options and what == _("the option the AI recommends"):

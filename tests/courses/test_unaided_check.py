@@ -185,3 +185,22 @@ def test_the_demo_courses_pass_the_check(course):
     data.pop("translation_of", None)  # the English course is not imported in this test
     problems = package_problems(data, media_check=lambda path: None)
     assert problems == []
+
+
+def test_a_vignette_quoting_an_image_overlays_score_is_refused(package, edit):
+    def change(data):
+        case = data["modules"][1]["cases"][0]
+        case["vignette"] = "A synthetic 60-year-old man with fever; the AI is 91% sure."
+        case["items"].insert(0, {
+            "slug": "antibiotics", "type": "reliance_decision", "artifact": "cxr", "prompt": "Treat?",
+            "competencies": ["OVS"], "failure_modes": [],
+            "spec": {"question": "Start antibiotics?", "decide_first": True, "ai_answer": "yes",
+                     "options": [{"id": "yes", "text": "Yes"}, {"id": "no", "text": "No"}]},
+            "key": {"answer": "yes"},
+        })
+
+    edit(change)
+    assert problems_of(package) == [
+        f"{SCORE_CASE}.vignette: visible before the unaided answer to {SCORE_CASE}.items[0] (antibiotics), and "
+        "quotes the AI's overlay score 0.91: it gives the AI output away; reword it or move it to a later case",
+    ]
