@@ -26,6 +26,7 @@ from .access import trainee_attempt, trainee_case, trainee_module
 from .models import Attempt, Response
 from .selectors import (
     Withheld,
+    asking_order,
     feedback_is_due,
     refuse_if_withheld,
     trainee_released_measures,
@@ -164,7 +165,7 @@ class CaseDetailApi(APIView):
                 "grade", "item__key", "attempt__module", "attempt__course",
             )
         } if attempt else {}
-        items = list(case.items.prefetch_related("competencies"))
+        items = asking_order(case.items.prefetch_related("competencies"))
         withheld = withheld_among(items=items, unaided=unaided_given(responses.values()))
         media = version_media_urls(version_id=case.module.version_id)
         artifacts = []

@@ -117,9 +117,35 @@ def refuse_if_withheld(*, attempt: Attempt, item: Item) -> None:
     )
 
 
+def asking_order(items: Iterable[Item]) -> list[Item]:
+    """The items of a case in the order they are asked: their positions, except that the
+    unaided question of a decide-first item comes before every other question about its AI
+    output (publishing refuses another order, ``courses.packages.unaided``; a version
+    published before that rule keeps its positions and is asked this way). The player, the
+    case API and the numbers that messages quote all count in this order."""
+    items = list(items)
+    first: dict[int, list[Item]] = defaultdict(list)
+    for item in items:
+        if item.decide_first and item.artifact_id is not None:
+            first[item.artifact_id].append(item)
+    ordered: list[Item] = []
+    placed: set[int] = set()
+    for item in items:
+        for earlier in first.get(item.artifact_id, ()) if item.artifact_id is not None else ():
+            if earlier.pk not in placed:
+                placed.add(earlier.pk)
+                ordered.append(earlier)
+        if item.pk not in placed:
+            placed.add(item.pk)
+            ordered.append(item)
+    return ordered
+
+
 def question_number(item: Item) -> int:
-    """The item's number in its case, as the case player counts (1 query)."""
-    return Item.objects.filter(case_id=item.case_id, position__lt=item.position).count() + 1
+    """The item's number in its case, as the case player counts (``asking_order``; 1 query)."""
+    siblings = Item.objects.filter(case_id=item.case_id).only("id", "type", "spec", "artifact_id", "position")
+    return next(number for number, i in enumerate(asking_order(siblings.order_by("position", "id")), start=1)
+                if i.pk == item.pk)
 
 
 def feedback_is_due(*, response: Response) -> bool:
@@ -387,7 +413,7 @@ def trainee_case_page(*, trainee: User, case: Case) -> dict:
             responses[r.item_id] = r
     artifacts = list(case.artifacts.order_by("position").prefetch_related("failure_modes"))
     by_id = {a.pk: a for a in artifacts}
-    items = list(case.items.order_by("position").select_related("key").prefetch_related("competencies"))
+    items = asking_order(case.items.order_by("position").select_related("key").prefetch_related("competencies"))
     for item in items:
         item.case = case
         if item.artifact_id in by_id:

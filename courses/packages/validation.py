@@ -31,6 +31,7 @@ from .errors import Problem
 from .media import media_references
 from .paths import is_within, join, sort_key
 from .schema import load_schema, schema_problems
+from .unaided import unaided_problems
 from .serialize import version_to_package
 
 # Given a media path of the package, the reason it is unusable, or None when it is fine.
@@ -130,8 +131,11 @@ class _Checker:
             self.markdown(lesson, ("body",), join(join(path, "lessons"), i))
         cases = _dicts(module.get("cases"))
         self.unique_slugs(cases, join(path, "cases"))
+        bodies = [(join(join(join(path, "lessons"), i), "body"), lesson["body"])
+                  for i, lesson in lessons if isinstance(lesson.get("body"), str)]
         for i, case in cases:
             self.case(case, join(join(path, "cases"), i))
+            self.problems.extend(unaided_problems(case=case, path=join(join(path, "cases"), i), lessons=bodies))
 
     def case(self, case: dict, path: str) -> None:
         self.markdown(case, ("vignette",), path)

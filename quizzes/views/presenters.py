@@ -251,6 +251,7 @@ def item_views(*, items: list[Item], responses: dict[int, Response], attempt: At
             "message": override.get("message", ""), "response": response,
             "draft_key": f"{attempt.pk}:{item.pk}" if attempt else "",
             "blocked_by": numbers.get(blocker.pk) if blocker is not None else None,
+            "blocked_by_id": blocker.pk if blocker is not None else None,
             "widget": unit.widget_template,
         }
         if mode == "answered":

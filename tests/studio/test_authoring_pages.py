@@ -44,6 +44,24 @@ def published(faculty):
 
 
 @pytest.fixture
+def decide_first_case(faculty, tmp_path):
+    """The minimal package with its reliance item decide-first and asked first, before the
+    error_spans item on the same text (the publish check refuses the other order), published."""
+    import shutil
+
+    import yaml
+
+    target = tmp_path / "decide-first"
+    shutil.copytree(MINIMAL, target)
+    data = yaml.safe_load((target / "course.yaml").read_text(encoding="utf-8"))
+    items = data["modules"][0]["cases"][0]["items"]
+    items[1]["spec"]["decide_first"] = True
+    items.reverse()
+    (target / "course.yaml").write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return course_package_import(path=target, user=faculty, publish=True)
+
+
+@pytest.fixture
 def draft(published, faculty):
     return course_version_create_draft(course=published.course, user=faculty)
 
@@ -475,8 +493,24 @@ def test_the_preview_reports_an_invalid_answer(published, studio):
     assert response.status_code == 400 and "not an option" in response.content.decode()
 
 
-def test_the_preview_keeps_the_ai_output_hidden_until_the_unaided_answer(published, studio):
-    case = Case.objects.get(module__version=published, slug="fabricated-allergy")
+def test_the_check_page_refuses_a_question_asked_before_the_unaided_one(draft, studio):
+    """The issue's case: a decide-first item after an error_spans item on the same text was
+    "Nothing is missing", and trainees then read "…answered question None on your own"."""
+    item = Item.objects.get(case__module__version=draft, slug="accept-the-plan")
+    item.spec = {**item.spec, "decide_first": True}
+    item.save(update_fields=["spec"])
+    page = studio.get(reverse("studio:check", args=[draft.course.slug])).content.decode()
+    assert "Nothing is missing" not in page
+    assert "modules[0].cases[0].items[0]" in page
+    assert "placed before its decide-first question modules[0].cases[0].items[1] (accept-the-plan)" in page
+    response = studio.post(reverse("studio:publish", args=[draft.course.slug]))
+    assert response.status_code == 302 and response["Location"].endswith("/check/")
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+
+
+def test_the_preview_keeps_the_ai_output_hidden_until_the_unaided_answer(decide_first_case, studio):
+    case = Case.objects.get(module__version=decide_first_case, slug="fabricated-allergy")
     item = case.items.get(slug="accept-the-plan")
     url = reverse("studio:preview", args=[case.pk])
     first = studio.get(url).content.decode()
@@ -491,8 +525,8 @@ def test_the_preview_keeps_the_ai_output_hidden_until_the_unaided_answer(publish
     assert not Response.objects.exists()
 
 
-def test_the_preview_grades_selected_spans(published, studio):
-    case = Case.objects.get(module__version=published, slug="fabricated-allergy")
+def test_the_preview_grades_selected_spans(decide_first_case, studio):
+    case = Case.objects.get(module__version=decide_first_case, slug="fabricated-allergy")
     item = case.items.get(slug="find-the-errors")
     decide_first = case.items.get(slug="accept-the-plan")
     answer = {"item": item.pk, "span_start": "72", "span_end": "116", "span_label": "HAL", "span_correction": ""}
