@@ -130,11 +130,17 @@ def attestation_pdf(attestation, *, school_name: str, verify_url: str) -> bytes:
 
 
 TRAINING_RECORD_HEADER = ("name", "username", "course", "version", "status", "modules_completed", "modules_total",
-                          "completed_on", "score", "hours", "attestation_code", "attestation_status")
+                          "completed_on", "score", "hours", "attestation_code", "attestation_status", "due_version")
 
 
 def _status_label(status: str) -> str:
-    return {"completed": _("Completed"), "in_progress": _("In progress"), "not_started": _("Not started")}.get(status, status)
+    return {"completed": _("Completed"), "due": _("Completed; due for the new version"),
+            "in_progress": _("In progress"), "not_started": _("Not started")}.get(status, status)
+
+
+def _hours(row: dict):
+    """A completed version's hours count, the older one of a trainee due for a new version too."""
+    return row["hours"] if row["completed_at"] else 0
 
 
 def _attestation_status(row: dict) -> str:
@@ -152,9 +158,9 @@ def training_record_csv(rows: Iterable[dict]) -> bytes:
         writer.writerow([safe_cell(v) for v in (
             r["name"], r["username"], r["course_title"], r["version"] or "", r["status"], r["modules_completed"],
             r["modules_total"], timezone.localtime(r["completed_at"]).date().isoformat() if r["completed_at"] else "",
-            "" if r["score"] is None else round(r["score"], 4), r["hours"] if r["status"] == "completed" else 0,
+            "" if r["score"] is None else round(r["score"], 4), _hours(r),
             r.get("attestation_code") or "", "revoked" if r.get("attestation_revoked") else (
-                "valid" if r.get("attestation_code") else ""),
+                "valid" if r.get("attestation_code") else ""), r.get("due_version") or "",
         )])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
@@ -182,9 +188,10 @@ def training_record_pdf(rows: Sequence[dict], *, school_name: str, cohort_name: 
         if r.get("attestation_code"):
             attestation = f"{attestation} ({_attestation_status(r)})"
         data.append([_p(str(v), s["cell"]) for v in (
-            r["name"], r["course_title"], r["version"] or "—", _status_label(r["status"]),
+            r["name"], r["course_title"], r["version"] or "—", _status_label(r["status"]) + (
+                " (" + _("version %(n)s") % {"n": r["due_version"]} + ")" if r.get("due_version") else ""),
             f"{r['modules_completed']}/{r['modules_total']}", _date(r["completed_at"]), _score(r["score"]),
-            r["hours"] if r["status"] == "completed" else "0", attestation,
+            _hours(r), attestation,
         )])
     table = Table(data, repeatRows=1, colWidths=[50 * mm, 55 * mm, 16 * mm, 24 * mm, 18 * mm, 28 * mm, 16 * mm,
                                                  14 * mm, 48 * mm])

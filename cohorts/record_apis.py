@@ -191,19 +191,28 @@ class CohortAttestationsApi(APIView):
     @extend_schema(responses={200: inline_serializer("CohortAttestations", {
         "courses": inline_serializer("CourseCompletions", {
             "course": serializers.CharField(), "title": serializers.CharField(),
-            "version_number": serializers.IntegerField(allow_null=True), "completed": serializers.IntegerField(),
-            "waiting": serializers.IntegerField(),
+            "version_number": serializers.IntegerField(allow_null=True, help_text="The latest published version."),
+            "completed": serializers.IntegerField(help_text="Completions of any version (trainee and version)."),
+            "waiting": serializers.IntegerField(help_text="Completions without a valid attestation."),
+            "versions": inline_serializer("VersionCompletions", {
+                "version_number": serializers.IntegerField(), "completed": serializers.IntegerField(),
+                "waiting": serializers.IntegerField(),
+            }, many=True),
         }, many=True),
         "results": StaffAttestationSerializer(many=True),
     }), 404: ERROR})
     def get(self, request, cohort_id: int):
         cohort = cohort_for_staff(request, cohort_id)
         school_services.audit_record(actor=request.user, action="cohort.attestations.read", cohort=cohort)
-        courses = [
-            {"course": c.course.slug, "title": c.title, "version_number": c.version.number if c.version else None,
-             **course_completion_counts(cohort=cohort, course=c)}
-            for c in courses_of(cohort)
-        ]
+        courses = []
+        for c in courses_of(cohort):
+            versions = [{"version_number": v["version"].number, "completed": v["completed"], "waiting": v["waiting"]}
+                        for v in course_completion_counts(cohort=cohort, course=c)]
+            courses.append({
+                "course": c.course.slug, "title": c.title, "version_number": c.version.number if c.version else None,
+                "completed": sum(v["completed"] for v in versions), "waiting": sum(v["waiting"] for v in versions),
+                "versions": versions,
+            })
         issued = cohort_attestations_with_courses(cohort=cohort)
         return ApiResponse({"courses": courses, "results": StaffAttestationSerializer(issued, many=True).data})
 

@@ -77,7 +77,10 @@ def attestations(request, cohort_id: int):
             raise Http404
     school_services.audit_record(actor=request.user, action="cohort.attestations.read", cohort=cohort)
     issued = cohort_attestations(cohort=cohort)
-    course_rows = [{"course": c, **course_completion_counts(cohort=cohort, course=c)} for c in courses]
+    course_rows = []
+    for c in courses:
+        versions = course_completion_counts(cohort=cohort, course=c)
+        course_rows.append({"course": c, "versions": versions, "waiting": sum(v["waiting"] for v in versions)})
     context = page_context(request, cohort, "attestations", course_rows=course_rows, issued=issued, errors=errors)
     return render(request, "cohorts/attestations.html", context, status=status)
 
