@@ -160,9 +160,13 @@ class AttestationSerializer(serializers.Serializer):
     completed_at = serializers.DateTimeField()
     score = serializers.FloatField(allow_null=True)
     hours = serializers.FloatField()
+    competencies = serializers.ListField(child=serializers.DictField(child=serializers.CharField()))
+    institution = serializers.CharField()
     issued_at = serializers.DateTimeField()
     revoked_at = serializers.DateTimeField(allow_null=True)
     valid = serializers.BooleanField(source="is_valid")
+    replaces = serializers.CharField(source="replaces.code", allow_null=True, default=None,
+                                     help_text="The code of the revoked attestation this one was issued after.")
     pdf_url = serializers.SerializerMethodField()
 
     def get_pdf_url(self, attestation) -> str:
@@ -173,6 +177,8 @@ class StaffAttestationSerializer(AttestationSerializer):
     trainee_id = serializers.IntegerField()
     trainee_username = serializers.CharField(source="trainee.username")
     trainee_name = serializers.CharField(source="holder_name")
+    student_number = serializers.CharField()
+    revoked_reason = serializers.CharField()
 
 
 class HeldAttestationSerializer(AttestationSerializer):
@@ -264,8 +270,9 @@ class AttestationPdfApi(APIView):
 
 
 class AttestationVerifyApi(APIView):
-    """Public: is this code a valid attestation? The holder's initials, the course, the date
-    and the validity, nothing more. No sign-in; throttled per client address."""
+    """Public: is this code a valid attestation? The holder's initials, the institution, the
+    course and the version completed, its hours and competencies, the date and the validity,
+    nothing more. No sign-in; throttled per client address."""
 
     authentication_classes = []
     permission_classes = [AllowAny]
@@ -277,10 +284,12 @@ class AttestationVerifyApi(APIView):
         valid = serializers.BooleanField(source="is_valid")
         code = serializers.CharField()
         holder_initials = serializers.CharField()
+        institution = serializers.CharField()
         course_title = serializers.CharField()
         version_number = serializers.IntegerField()
         completed_at = serializers.DateTimeField()
         hours = serializers.FloatField()
+        competencies = serializers.ListField(child=serializers.DictField(child=serializers.CharField()))
         revoked_at = serializers.DateTimeField(allow_null=True)
 
     @extend_schema(auth=[], responses={200: Output, **error_responses(400, 404, 429)})
@@ -310,8 +319,10 @@ class TrainingRecordRowSerializer(serializers.Serializer):
     username = serializers.CharField()
     course_slug = serializers.CharField()
     course_title = serializers.CharField()
-    version = serializers.IntegerField(allow_null=True)
-    status = serializers.ChoiceField(choices=["completed", "in_progress", "not_started"])
+    version = serializers.IntegerField(allow_null=True, help_text="The version the trainee completed, else the latest.")
+    status = serializers.ChoiceField(choices=["completed", "due", "in_progress", "not_started"], help_text=(
+        "due: an older version completed (still valid for it) and the assignment asks for the new one."))
+    due_version = serializers.IntegerField(allow_null=True, help_text="The version the trainee is due to take.")
     modules_completed = serializers.IntegerField()
     modules_total = serializers.IntegerField()
     completed_at = serializers.DateTimeField(allow_null=True)

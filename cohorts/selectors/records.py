@@ -145,8 +145,11 @@ def course_completion_counts(*, cohort: Cohort, course: CohortCourse) -> list[di
 
 
 def cohort_attestations(*, cohort: Cohort) -> list[Attestation]:
-    return list(Attestation.objects.filter(cohort=cohort).select_related("trainee").order_by(
-        "course_title", "trainee__last_name", "trainee__first_name", "trainee__username"))
+    """The cohort's attestations, revoked ones included (the history: a re-issued attestation
+    follows the one it replaces), 1 query."""
+    return list(Attestation.objects.filter(cohort=cohort).select_related("trainee", "replaces").order_by(
+        "course_title", "trainee__last_name", "trainee__first_name", "trainee__username", "-version_number",
+        "issued_at", "id"))
 
 
 def cohort_attestations_with_courses(*, cohort: Cohort) -> list[Attestation]:
@@ -158,7 +161,7 @@ def cohort_attestations_with_courses(*, cohort: Cohort) -> list[Attestation]:
 
 def holder_attestations(*, trainee: User) -> list[Attestation]:
     """The trainee's own attestations in every school, newest first (1 query)."""
-    return list(Attestation.objects.filter(trainee=trainee).select_related("course", "school"))
+    return list(Attestation.objects.filter(trainee=trainee).select_related("course", "school", "replaces"))
 
 
 def trainee_attestations(*, trainee: User, school_id: int) -> list[Attestation]:

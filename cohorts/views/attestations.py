@@ -106,7 +106,8 @@ def training_record(request, cohort_id: int, fmt: str):
 
 @require_GET
 def verify(request):
-    """Public: is this code a valid attestation? Shows initials, course, date and validity only.
+    """Public: is this code a valid attestation? Shows the holder's initials, the institution,
+    the course, version, hours and competencies, the completion date and validity only.
     Each check counts against the API's limit for the client's address (one counter for both)."""
     raw = request.GET.get("code", "").strip()
     result, status, error = None, 200, ""

@@ -90,6 +90,7 @@ def attestation(cohort, trainee=None) -> Attestation:
         code=new_code(), trainee=trainee or EnrollmentFactory(cohort=cohort).user, school=cohort.school,
         cohort=cohort, course=version.course, version=version, holder_name="Alice Archer", holder_initials="A. A.",
         course_title=version.title, version_number=1, completed_at=timezone.now(), score=0.8, hours=3.5,
+        competencies=[{"code": "VER", "name": "Verification"}], institution=cohort.school.name, student_number="S-1",
     )
 
 
@@ -221,6 +222,8 @@ def test_the_attestation_list_has_each_attestation_and_the_completions(cohort, m
         "course_slug": issued.course.slug, "course_title": issued.course_title, "version_number": 1,
         "completed_at": row["completed_at"], "score": 0.8, "hours": 3.5, "issued_at": row["issued_at"],
         "revoked_at": None, "valid": True, "pdf_url": f"{API}/attestations/{issued.pk}/pdf/",
+        "competencies": [{"code": "VER", "name": "Verification"}], "institution": cohort.school.name,
+        "student_number": "S-1", "replaces": None, "revoked_reason": "",
     }
     event = AuditEvent.objects.get()
     assert (event.actor, event.action, event.cohort) == (reviewer, "cohort.attestations.read", cohort)
@@ -318,9 +321,11 @@ def test_anyone_verifies_a_code_and_learns_nothing_else(issued):
     response = APIClient().get(f"{API}/attestations/verify/{issued.code.lower().replace('-', ' ')}/")
     assert response.status_code == 200
     body = response.json()
-    assert set(body) == {"valid", "code", "holder_initials", "course_title", "version_number", "completed_at",
-                         "hours", "revoked_at"}
+    assert set(body) == {"valid", "code", "holder_initials", "institution", "course_title", "version_number",
+                         "completed_at", "hours", "competencies", "revoked_at"}
     assert (body["valid"], body["code"], body["holder_initials"], body["hours"]) == (True, issued.code, "A. A.", 3.5)
+    assert (body["institution"], body["competencies"]) == (
+        issued.school.name, [{"code": "VER", "name": "Verification"}])
     assert "Alice" not in response.content.decode()
 
 
