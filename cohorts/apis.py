@@ -94,6 +94,10 @@ class CohortAssignApi(APIView):
     class Input(serializers.Serializer):
         course = serializers.SlugField()
         due_at = serializers.DateTimeField(required=False, allow_null=True)
+        retake_new_versions = serializers.BooleanField(
+            required=False, allow_null=True, default=None,
+            help_text="Trainees who completed an older version are due for a newly published one "
+                      "(their older completion stays valid). Unchanged when left out; off for a new assignment.")
 
     @extend_schema(request=Input, responses={201: inline_serializer("Assigned", {"id": serializers.IntegerField()})})
     def post(self, request, cohort_id: int):
@@ -104,9 +108,11 @@ class CohortAssignApi(APIView):
         if course is None or (course.school_id not in (None, cohort.school_id)):
             raise ApplicationError(_("No such course."), {"course": [_("Unknown course.")]})
         with transaction.atomic():
-            assignment = school_services.cohort_assign_course(cohort=cohort, course=course, actor=request.user,
-                                                              due_at=data.validated_data.get("due_at"))
-        return ApiResponse({"id": assignment.pk, "course": course.slug, "due_at": assignment.due_at}, status=status.HTTP_201_CREATED)
+            assignment = school_services.cohort_assign_course(
+                cohort=cohort, course=course, actor=request.user, due_at=data.validated_data.get("due_at"),
+                retake_new_versions=data.validated_data.get("retake_new_versions"))
+        return ApiResponse({"id": assignment.pk, "course": course.slug, "due_at": assignment.due_at,
+                            "retake_new_versions": assignment.retake_new_versions}, status=status.HTTP_201_CREATED)
 
 
 class CohortProgressApi(APIView):

@@ -2,8 +2,8 @@
 
 An attestation's code is 16 characters of an unambiguous alphabet (no I, O, 0 or 1: 80
 random bits), printed as XXXX-XXXX-XXXX-XXXX; anyone holding it can confirm, on the public
-verification page, the holder's initials, the course, the date and whether it is still
-valid, and nothing more. The documents are drawn with ReportLab from stored fields, so the
+verification page, the holder's initials, the institution, the course and version with its
+hours and competencies, the date and whether it is still valid, and nothing more. The documents are drawn with ReportLab from stored fields, so the
 same attestation always renders the same content.
 """
 import csv
@@ -22,7 +22,8 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.lib.utils import ImageReader
+from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from xml.sax.saxutils import escape
 
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -77,15 +78,32 @@ def _score(value: float | None) -> str:
     return "—" if value is None else f"{round(value * 100)}%"
 
 
-def attestation_pdf(attestation, *, school_name: str, verify_url: str) -> bytes:
-    """The attestation as an A4 PDF."""
+def _logo(logo: bytes | None) -> list:
+    """The school's logo, at most 60 × 25 mm; nothing when there is none or it cannot be read."""
+    if not logo:
+        return []
+    try:
+        reader = ImageReader(io.BytesIO(logo))
+        width, height = reader.getSize()
+    except Exception:  # noqa: BLE001 - a damaged logo never stops an attestation
+        return []
+    scale = min(60 * mm / width, 25 * mm / height)
+    return [Image(io.BytesIO(logo), width=width * scale, height=height * scale, hAlign="LEFT"), Spacer(1, 3 * mm)]
+
+
+def attestation_pdf(attestation, *, school_name: str, verify_url: str, logo: bytes | None = None) -> bytes:
+    """The attestation as an A4 PDF: the institution (and its logo, PNG or JPEG bytes), the
+    version the holder completed with its hours and competencies, the holder's own completion
+    date and student number, and the school's signatory, all as stored at issue time."""
     s = _styles()
+    institution = attestation.institution or school_name
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=22 * mm, rightMargin=22 * mm, topMargin=20 * mm,
-                            bottomMargin=18 * mm, title=_("Attestation of AI-literacy training"), author=school_name,
+                            bottomMargin=18 * mm, title=_("Attestation of AI-literacy training"), author=institution,
                             subject=attestation.course_title)
     story = [
-        _p(school_name, s["h"]),
+        *_logo(logo),
+        _p(institution, s["h"]),
         _p(_("Attestation of AI-literacy training"), s["title"]),
     ]
     if attestation.revoked_at:
@@ -100,6 +118,9 @@ def attestation_pdf(attestation, *, school_name: str, verify_url: str) -> bytes:
     ]
     competencies = "; ".join(f"{c['code']} — {c['name']}" for c in attestation.competencies) or "—"
     rows = [
+        (_("Holder"), attestation.holder_name),
+        *([(_("Student number"), attestation.student_number)] if attestation.student_number else []),
+        (_("Institution"), institution),
         (_("Course"), attestation.course_title),
         (_("Version"), str(attestation.version_number)),
         (_("Completed on"), _date(attestation.completed_at)),
@@ -119,22 +140,37 @@ def attestation_pdf(attestation, *, school_name: str, verify_url: str) -> bytes:
                      colWidths=[166 * mm])
     code_box.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 1, colors.HexColor("#1b1f24")),
                                   ("ALIGN", (0, 0), (-1, -1), "CENTER")]))
+    signatory = []
+    if attestation.signatory_name:
+        signatory = [
+            _p(_("For %(institution)s:") % {"institution": institution}, s["body"]), Spacer(1, 10 * mm),
+            _p(attestation.signatory_name, s["body"]),
+            *([_p(attestation.signatory_title, s["small"])] if attestation.signatory_title else []),
+            Spacer(1, 6 * mm),
+        ]
     story += [
-        table, Spacer(1, 8 * mm), code_box, Spacer(1, 8 * mm),
+        table, Spacer(1, 8 * mm), *signatory, code_box, Spacer(1, 8 * mm),
         _p(_("This training in AI literacy is part of the measures a deployer of AI systems takes under Article 4 "
              "of Regulation (EU) 2024/1689 (the AI Act). The verification page confirms the holder's initials, "
-             "the course, the date and whether the attestation is valid; it shows nothing else."), s["small"]),
+             "the institution, the course and version, its hours and competencies, the date and whether the "
+             "attestation is valid; it shows nothing else."), s["small"]),
     ]
     doc.build(story)
     return buffer.getvalue()
 
 
 TRAINING_RECORD_HEADER = ("name", "username", "course", "version", "status", "modules_completed", "modules_total",
-                          "completed_on", "score", "hours", "attestation_code", "attestation_status")
+                          "completed_on", "score", "hours", "attestation_code", "attestation_status", "due_version")
 
 
 def _status_label(status: str) -> str:
-    return {"completed": _("Completed"), "in_progress": _("In progress"), "not_started": _("Not started")}.get(status, status)
+    return {"completed": _("Completed"), "due": _("Completed; due for the new version"),
+            "in_progress": _("In progress"), "not_started": _("Not started")}.get(status, status)
+
+
+def _hours(row: dict):
+    """A completed version's hours count, the older one of a trainee due for a new version too."""
+    return row["hours"] if row["completed_at"] else 0
 
 
 def _attestation_status(row: dict) -> str:
@@ -152,9 +188,9 @@ def training_record_csv(rows: Iterable[dict]) -> bytes:
         writer.writerow([safe_cell(v) for v in (
             r["name"], r["username"], r["course_title"], r["version"] or "", r["status"], r["modules_completed"],
             r["modules_total"], timezone.localtime(r["completed_at"]).date().isoformat() if r["completed_at"] else "",
-            "" if r["score"] is None else round(r["score"], 4), r["hours"] if r["status"] == "completed" else 0,
+            "" if r["score"] is None else round(r["score"], 4), _hours(r),
             r.get("attestation_code") or "", "revoked" if r.get("attestation_revoked") else (
-                "valid" if r.get("attestation_code") else ""),
+                "valid" if r.get("attestation_code") else ""), r.get("due_version") or "",
         )])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
@@ -182,9 +218,10 @@ def training_record_pdf(rows: Sequence[dict], *, school_name: str, cohort_name: 
         if r.get("attestation_code"):
             attestation = f"{attestation} ({_attestation_status(r)})"
         data.append([_p(str(v), s["cell"]) for v in (
-            r["name"], r["course_title"], r["version"] or "—", _status_label(r["status"]),
+            r["name"], r["course_title"], r["version"] or "—", _status_label(r["status"]) + (
+                " (" + _("version %(n)s") % {"n": r["due_version"]} + ")" if r.get("due_version") else ""),
             f"{r['modules_completed']}/{r['modules_total']}", _date(r["completed_at"]), _score(r["score"]),
-            r["hours"] if r["status"] == "completed" else "0", attestation,
+            _hours(r), attestation,
         )])
     table = Table(data, repeatRows=1, colWidths=[50 * mm, 55 * mm, 16 * mm, 24 * mm, 18 * mm, 28 * mm, 16 * mm,
                                                  14 * mm, 48 * mm])

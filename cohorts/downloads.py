@@ -14,7 +14,7 @@ from accounts.models import User
 from . import services
 from .attestations import attestation_pdf, training_record_csv, training_record_pdf
 from .models import Attestation, ExportJob
-from schools.models import Cohort
+from schools.models import LOGO_MAX_BYTES, Cohort
 from .selectors.records import cohort_training_record
 from schools import services as school_services
 
@@ -46,6 +46,17 @@ def _attachment(content: bytes, *, content_type: str, filename: str) -> HttpResp
     return response
 
 
+def _school_logo(school) -> bytes | None:
+    """The school's logo file, or None when it has none or the file is gone."""
+    if not school.logo:
+        return None
+    try:
+        with school.logo.open("rb") as f:
+            return f.read(LOGO_MAX_BYTES + 1)
+    except OSError:
+        return None
+
+
 def attestation_pdf_response(*, request: HttpRequest, attestation: Attestation) -> HttpResponse:
     """The attestation's PDF, pointing at the public verification page; a download by
     anyone but the holder is audited."""
@@ -53,7 +64,8 @@ def attestation_pdf_response(*, request: HttpRequest, attestation: Attestation) 
         school_services.audit_record(actor=request.user, action="attestation.download", cohort=attestation.cohort,
                               subject=attestation.trainee, detail={"code": attestation.code})
     verify_url = request.build_absolute_uri(reverse("school:verify")) + "?code=" + attestation.code
-    pdf = attestation_pdf(attestation, school_name=attestation.school.name, verify_url=verify_url)
+    pdf = attestation_pdf(attestation, school_name=attestation.school.name, verify_url=verify_url,
+                          logo=_school_logo(attestation.school))
     return _attachment(pdf, content_type="application/pdf", filename=f"attestation-{attestation.code}.pdf")
 
 

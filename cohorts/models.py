@@ -74,8 +74,11 @@ class ExportJob(models.Model):
 class Attestation(models.Model):
     """Evidence that a trainee completed a course version (EU AI Act, Article 4 records).
 
-    What the PDF shows is stored here at issue time, so the document and the public
-    verification stay the same whatever happens to the course or the progress later.
+    What the PDF shows is stored here at issue time (the version the trainee completed, its
+    hours and competencies, the trainee's own completion date, the institution, its signatory
+    and the student number), so the document and the public verification stay the same
+    whatever happens to the course, the school or the progress later. A revoked attestation
+    stays; re-issuing creates a new row that ``replaces`` it.
     """
 
     code = models.CharField(_("verification code"), max_length=24, unique=True)
@@ -86,6 +89,10 @@ class Attestation(models.Model):
     version = models.ForeignKey("courses.CourseVersion", on_delete=models.PROTECT, related_name="+")
     holder_name = models.CharField(_("holder"), max_length=300)
     holder_initials = models.CharField(_("holder's initials"), max_length=12)
+    student_number = models.CharField(_("student number"), max_length=64, blank=True)
+    institution = models.CharField(_("institution"), max_length=200, blank=True)
+    signatory_name = models.CharField(_("signatory"), max_length=200, blank=True)
+    signatory_title = models.CharField(_("signatory's title"), max_length=200, blank=True)
     course_title = models.CharField(_("course"), max_length=200)
     version_number = models.PositiveIntegerField(_("version"))
     completed_at = models.DateTimeField(_("completed"))
@@ -97,11 +104,17 @@ class Attestation(models.Model):
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
     revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     revoked_reason = models.TextField(_("reason of the revocation"), blank=True)
+    replaces = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaced_by",
+        help_text=_("The revoked attestation of the same trainee and version this one was issued after."),
+    )
 
     class Meta:
         ordering = ["-issued_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["trainee", "version"], name="attestation_one_per_version"),
+            # One valid attestation per trainee and version; revoked ones stay, as the history.
+            models.UniqueConstraint(fields=["trainee", "version"], condition=Q(revoked_at__isnull=True),
+                                    name="attestation_one_valid_per_version"),
             models.CheckConstraint(condition=Q(score__isnull=True) | (Q(score__gte=0) & Q(score__lte=1)),
                                    name="attestation_score_in_unit_interval"),
         ]

@@ -160,9 +160,13 @@ class AttestationSerializer(serializers.Serializer):
     completed_at = serializers.DateTimeField()
     score = serializers.FloatField(allow_null=True)
     hours = serializers.FloatField()
+    competencies = serializers.ListField(child=serializers.DictField(child=serializers.CharField()))
+    institution = serializers.CharField()
     issued_at = serializers.DateTimeField()
     revoked_at = serializers.DateTimeField(allow_null=True)
     valid = serializers.BooleanField(source="is_valid")
+    replaces = serializers.CharField(source="replaces.code", allow_null=True, default=None,
+                                     help_text="The code of the revoked attestation this one was issued after.")
     pdf_url = serializers.SerializerMethodField()
 
     def get_pdf_url(self, attestation) -> str:
@@ -173,6 +177,8 @@ class StaffAttestationSerializer(AttestationSerializer):
     trainee_id = serializers.IntegerField()
     trainee_username = serializers.CharField(source="trainee.username")
     trainee_name = serializers.CharField(source="holder_name")
+    student_number = serializers.CharField()
+    revoked_reason = serializers.CharField()
 
 
 class HeldAttestationSerializer(AttestationSerializer):
@@ -191,19 +197,28 @@ class CohortAttestationsApi(APIView):
     @extend_schema(responses={200: inline_serializer("CohortAttestations", {
         "courses": inline_serializer("CourseCompletions", {
             "course": serializers.CharField(), "title": serializers.CharField(),
-            "version_number": serializers.IntegerField(allow_null=True), "completed": serializers.IntegerField(),
-            "waiting": serializers.IntegerField(),
+            "version_number": serializers.IntegerField(allow_null=True, help_text="The latest published version."),
+            "completed": serializers.IntegerField(help_text="Completions of any version (trainee and version)."),
+            "waiting": serializers.IntegerField(help_text="Completions without a valid attestation."),
+            "versions": inline_serializer("VersionCompletions", {
+                "version_number": serializers.IntegerField(), "completed": serializers.IntegerField(),
+                "waiting": serializers.IntegerField(),
+            }, many=True),
         }, many=True),
         "results": StaffAttestationSerializer(many=True),
     }), 404: ERROR})
     def get(self, request, cohort_id: int):
         cohort = cohort_for_staff(request, cohort_id)
         school_services.audit_record(actor=request.user, action="cohort.attestations.read", cohort=cohort)
-        courses = [
-            {"course": c.course.slug, "title": c.title, "version_number": c.version.number if c.version else None,
-             **course_completion_counts(cohort=cohort, course=c)}
-            for c in courses_of(cohort)
-        ]
+        courses = []
+        for c in courses_of(cohort):
+            versions = [{"version_number": v["version"].number, "completed": v["completed"], "waiting": v["waiting"]}
+                        for v in course_completion_counts(cohort=cohort, course=c)]
+            courses.append({
+                "course": c.course.slug, "title": c.title, "version_number": c.version.number if c.version else None,
+                "completed": sum(v["completed"] for v in versions), "waiting": sum(v["waiting"] for v in versions),
+                "versions": versions,
+            })
         issued = cohort_attestations_with_courses(cohort=cohort)
         return ApiResponse({"courses": courses, "results": StaffAttestationSerializer(issued, many=True).data})
 
@@ -255,8 +270,9 @@ class AttestationPdfApi(APIView):
 
 
 class AttestationVerifyApi(APIView):
-    """Public: is this code a valid attestation? The holder's initials, the course, the date
-    and the validity, nothing more. No sign-in; throttled per client address."""
+    """Public: is this code a valid attestation? The holder's initials, the institution, the
+    course and the version completed, its hours and competencies, the date and the validity,
+    nothing more. No sign-in; throttled per client address."""
 
     authentication_classes = []
     permission_classes = [AllowAny]
@@ -268,10 +284,12 @@ class AttestationVerifyApi(APIView):
         valid = serializers.BooleanField(source="is_valid")
         code = serializers.CharField()
         holder_initials = serializers.CharField()
+        institution = serializers.CharField()
         course_title = serializers.CharField()
         version_number = serializers.IntegerField()
         completed_at = serializers.DateTimeField()
         hours = serializers.FloatField()
+        competencies = serializers.ListField(child=serializers.DictField(child=serializers.CharField()))
         revoked_at = serializers.DateTimeField(allow_null=True)
 
     @extend_schema(auth=[], responses={200: Output, **error_responses(400, 404, 429)})
@@ -301,8 +319,10 @@ class TrainingRecordRowSerializer(serializers.Serializer):
     username = serializers.CharField()
     course_slug = serializers.CharField()
     course_title = serializers.CharField()
-    version = serializers.IntegerField(allow_null=True)
-    status = serializers.ChoiceField(choices=["completed", "in_progress", "not_started"])
+    version = serializers.IntegerField(allow_null=True, help_text="The version the trainee completed, else the latest.")
+    status = serializers.ChoiceField(choices=["completed", "due", "in_progress", "not_started"], help_text=(
+        "due: an older version completed (still valid for it) and the assignment asks for the new one."))
+    due_version = serializers.IntegerField(allow_null=True, help_text="The version the trainee is due to take.")
     modules_completed = serializers.IntegerField()
     modules_total = serializers.IntegerField()
     completed_at = serializers.DateTimeField(allow_null=True)

@@ -19,7 +19,7 @@ from training.errors import ApplicationError, Conflict
 from training.queue import enqueue_on_commit, publish_rollback_unsafe
 
 from .models import Attestation, ExportJob
-from schools.models import Cohort
+from schools.models import Cohort, Membership
 from schools.services import audit_record
 
 
@@ -156,8 +156,11 @@ def export_record_download(*, user: User, job: ExportJob) -> None:
 
 @transaction.atomic
 def attestations_issue(*, cohort: Cohort, course: Course, issued_by: User) -> list[Attestation]:
-    """Issue an attestation to every trainee of the cohort who completed all modules of the
-    course's latest published version and has none for that version yet."""
+    """Issue an attestation for every completion of the course by a trainee of the cohort
+    (a trainee and a published version they completed, ``selectors.records.version_completions``)
+    that has no valid attestation yet. Each names the version the trainee took, its hours and
+    competencies and the trainee's own completion date; one after a revoked attestation of the
+    same version replaces it, and the revoked one stays as the history."""
     from .attestations import initials, new_code
     from .selectors.dashboard import cohort_courses
     from .selectors.records import course_completions
@@ -168,27 +171,48 @@ def attestations_issue(*, cohort: Cohort, course: Course, issued_by: User) -> li
     if assigned.version is None or not assigned.modules:
         raise ApplicationError(_("This course has no published version with modules."), {"course": [_("Not published.")]})
     completions = course_completions(cohort=cohort, course=assigned)
-    have = set(Attestation.objects.filter(version=assigned.version, trainee_id__in=[r["trainee"].pk for r in completions])
-               .values_list("trainee_id", flat=True))
-    competencies = list(
-        Competency.objects.filter(items__case__module__version=assigned.version).distinct().order_by("code")
-        .values("code", "name")
-    )
-    new = [
-        Attestation(
-            code=new_code(), trainee=r["trainee"], school_id=cohort.school_id, cohort=cohort, course=course,
-            version=assigned.version, holder_name=r["trainee"].display_name,
-            holder_initials=initials(first_name=r["trainee"].first_name, last_name=r["trainee"].last_name,
-                                     username=r["trainee"].username),
-            course_title=assigned.version.title, version_number=assigned.version.number,
+    trainee_ids = sorted({r["trainee"].pk for r in completions})
+    version_ids = sorted({r["version"].pk for r in completions})
+    previous: dict[tuple[int, int], Attestation] = {}
+    valid = set()
+    # Lock the trainees' attestations of these versions: two issues at once issue once.
+    for a in (Attestation.objects.select_for_update().filter(trainee_id__in=trainee_ids, version_id__in=version_ids)
+              .order_by("issued_at", "id")):
+        if a.revoked_at is None:
+            valid.add((a.trainee_id, a.version_id))
+        else:
+            previous[(a.trainee_id, a.version_id)] = a
+    competencies: dict[int, list[dict]] = {v: [] for v in version_ids}
+    for version_id, code, name in (
+            Competency.objects.filter(items__case__module__version_id__in=version_ids)
+            .values_list("items__case__module__version_id", "code", "name").distinct()
+            .order_by("items__case__module__version_id", "code")):
+        competencies[version_id].append({"code": code, "name": name})
+    numbers = dict(Membership.objects.filter(school_id=cohort.school_id, user_id__in=trainee_ids)
+                   .exclude(student_number="").order_by("user_id", "-student_number")
+                   .values_list("user_id", "student_number"))
+    school = cohort.school
+    new = []
+    for r in completions:
+        trainee, version = r["trainee"], r["version"]
+        if (trainee.pk, version.pk) in valid:
+            continue
+        new.append(Attestation(
+            code=new_code(), trainee=trainee, school_id=cohort.school_id, cohort=cohort, course=course,
+            version=version, holder_name=trainee.display_name,
+            holder_initials=initials(first_name=trainee.first_name, last_name=trainee.last_name,
+                                     username=trainee.username),
+            student_number=numbers.get(trainee.pk, ""), institution=school.name,
+            signatory_name=school.signatory_name, signatory_title=school.signatory_title,
+            course_title=version.title, version_number=version.number,
             completed_at=r["completed_at"], score=None if r["score"] is None else min(max(r["score"], 0.0), 1.0),
-            hours=assigned.version.hours, competencies=competencies, issued_by=issued_by,
-        )
-        for r in completions if r["trainee"].pk not in have
-    ]
+            hours=version.hours, competencies=competencies[version.pk], issued_by=issued_by,
+            replaces=previous.get((trainee.pk, version.pk)),
+        ))
     Attestation.objects.bulk_create(new)
     audit_record(actor=issued_by, action="attestation.issue", cohort=cohort,
-                 detail={"course": course.slug, "version": assigned.version.number, "issued": len(new)})
+                 detail={"course": course.slug, "versions": sorted({a.version_number for a in new}),
+                         "issued": len(new)})
     return new
 
 

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from training.admin_mixins import AuditedReadAdmin, RecordAdmin
@@ -29,8 +30,15 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(School)
 class SchoolAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug"]
+    """A school, its people (with the student number it gives each) and what its attestations
+    carry: the signatory's name and title and an optional PNG or JPEG logo."""
+
+    list_display = ["name", "slug", "signatory_name"]
     search_fields = ["name", "slug"]
+    fieldsets = (
+        (None, {"fields": ("name", "slug")}),
+        (_("Attestations"), {"fields": ("signatory_name", "signatory_title", "logo")}),
+    )
     inlines = [MembershipInline]
 
 

@@ -4,13 +4,42 @@ The bottom of the school's world: courses, grading and analytics all scope what 
 through these rows, so they live below every app that asks "who may".
 """
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+LOGO_MAX_BYTES = 512 * 1024
+_LOGO_SIGNATURES = {".png": (b"\x89PNG\r\n\x1a\n",), ".jpg": (b"\xff\xd8\xff",), ".jpeg": (b"\xff\xd8\xff",)}
+
+
+def validate_logo(file) -> None:
+    """A school's logo is a PNG or JPEG file (its name and first bytes agree) of at most 512 KB."""
+    name = (getattr(file, "name", "") or "").lower()
+    ext = next((e for e in _LOGO_SIGNATURES if name.endswith(e)), None)
+    if ext is None:
+        raise ValidationError(_("The logo must be a PNG or JPEG image."), code="logo_type")
+    if file.size > LOGO_MAX_BYTES:
+        raise ValidationError(_("The logo must be at most 512 KB."), code="logo_size")
+    position = file.tell() if hasattr(file, "tell") else 0
+    file.seek(0)
+    head = file.read(8)
+    file.seek(position)
+    if not any(head.startswith(sig) for sig in _LOGO_SIGNATURES[ext]):
+        raise ValidationError(_("The logo must be a PNG or JPEG image."), code="logo_type")
 
 
 class School(models.Model):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    signatory_name = models.CharField(
+        _("signatory"), max_length=200, blank=True, db_default="",
+        help_text=_("The person who signs the school's training attestations."),
+    )
+    signatory_title = models.CharField(_("signatory's title"), max_length=200, blank=True, db_default="")
+    logo = models.FileField(
+        _("logo"), upload_to="schools/logos/", blank=True, db_default="", validators=[validate_logo],
+        help_text=_("Printed on the attestations: a PNG or JPEG image of at most 512 KB."),
+    )
 
     class Meta:
         db_table = "cohorts_school"  # the table it had in cohorts, kept
@@ -35,6 +64,10 @@ class Membership(models.Model):
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("role"), max_length=12, choices=Role.choices)
+    student_number = models.CharField(
+        _("student number"), max_length=64, blank=True, db_default="",
+        help_text=_("The number the school gives the trainee, printed on their attestations."),
+    )
 
     class Meta:
         db_table = "cohorts_membership"  # the table it had in cohorts, kept
@@ -84,11 +117,20 @@ class Enrollment(models.Model):
 
 
 class Assignment(models.Model):
-    """A course assigned to a cohort; trainees take its latest published version."""
+    """A course assigned to a cohort; trainees take its latest published version.
+
+    A completion is of one version and stays valid for it whatever is published later;
+    ``retake_new_versions`` says whether a trainee who completed an older version is due for
+    the new one (off: any completed version fulfils the assignment)."""
 
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="assignments")
     course = models.ForeignKey("courses.Course", on_delete=models.PROTECT, related_name="assignments")
     due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    retake_new_versions = models.BooleanField(
+        _("new versions must be retaken"), default=False, db_default=False,
+        help_text=_("When a new version of the course is published, trainees who completed an older one "
+                    "are due for it; their older completion stays valid for its version."),
+    )
     assigned_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

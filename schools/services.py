@@ -100,18 +100,23 @@ def cohort_enroll(*, cohort: Cohort, usernames: list[str], role: str = Enrollmen
 
 
 def cohort_assign_course(*, cohort: Cohort, course, due_at: datetime | None = None,
-                         actor: User | None = None) -> Assignment:
-    """Assign a course to a cohort, or change its due date."""
+                         retake_new_versions: bool | None = None, actor: User | None = None) -> Assignment:
+    """Assign a course to a cohort, or change its due date and whether a new version must be
+    retaken (``None``: unchanged, off for a new assignment)."""
+    defaults = {"due_at": due_at, "retake_new_versions": bool(retake_new_versions)}
     try:
         with transaction.atomic():  # a savepoint: a concurrent assign of the same course may win
-            assignment, created = Assignment.objects.get_or_create(cohort=cohort, course=course, defaults={"due_at": due_at})
+            assignment, created = Assignment.objects.get_or_create(cohort=cohort, course=course, defaults=defaults)
     except IntegrityError:
         assignment, created = Assignment.objects.get(cohort=cohort, course=course), False
-    if not created and assignment.due_at == due_at:
+    retake = assignment.retake_new_versions if retake_new_versions is None else retake_new_versions
+    if not created and assignment.due_at == due_at and assignment.retake_new_versions == retake:
         return assignment
     if not created:
-        assignment.due_at = due_at
-        assignment.save(update_fields=["due_at"])
-    audit_record(actor=actor, action="cohort.assign", cohort=cohort, detail={
-        "course": course.slug, "due": due_at.isoformat() if due_at else None})
+        assignment.due_at, assignment.retake_new_versions = due_at, retake
+        assignment.save(update_fields=["due_at", "retake_new_versions"])
+    detail = {"course": course.slug, "due": due_at.isoformat() if due_at else None}
+    if retake:
+        detail["retake_new_versions"] = True
+    audit_record(actor=actor, action="cohort.assign", cohort=cohort, detail=detail)
     return assignment

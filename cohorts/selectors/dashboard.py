@@ -28,6 +28,7 @@ class CohortCourse:
     due_at: datetime | None
     version: CourseVersion | None
     modules: list[Module] = field(default_factory=list)
+    retake_new_versions: bool = False
 
     @property
     def title(self) -> str:
@@ -47,7 +48,8 @@ def cohort_courses(*, cohort: Cohort) -> list[CohortCourse]:
         modules[m.version_id].append(m)
     return [
         CohortCourse(course=a.course, due_at=a.due_at, version=versions.get(a.course_id),
-                     modules=modules.get(versions[a.course_id].pk, []) if a.course_id in versions else [])
+                     modules=modules.get(versions[a.course_id].pk, []) if a.course_id in versions else [],
+                     retake_new_versions=a.retake_new_versions)
         for a in assignments
     ]
 

@@ -77,7 +77,10 @@ def attestations(request, cohort_id: int):
             raise Http404
     school_services.audit_record(actor=request.user, action="cohort.attestations.read", cohort=cohort)
     issued = cohort_attestations(cohort=cohort)
-    course_rows = [{"course": c, **course_completion_counts(cohort=cohort, course=c)} for c in courses]
+    course_rows = []
+    for c in courses:
+        versions = course_completion_counts(cohort=cohort, course=c)
+        course_rows.append({"course": c, "versions": versions, "waiting": sum(v["waiting"] for v in versions)})
     context = page_context(request, cohort, "attestations", course_rows=course_rows, issued=issued, errors=errors)
     return render(request, "cohorts/attestations.html", context, status=status)
 
@@ -103,7 +106,8 @@ def training_record(request, cohort_id: int, fmt: str):
 
 @require_GET
 def verify(request):
-    """Public: is this code a valid attestation? Shows initials, course, date and validity only.
+    """Public: is this code a valid attestation? Shows the holder's initials, the institution,
+    the course, version, hours and competencies, the completion date and validity only.
     Each check counts against the API's limit for the client's address (one counter for both)."""
     raw = request.GET.get("code", "").strip()
     result, status, error = None, 200, ""

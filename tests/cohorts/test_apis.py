@@ -4,7 +4,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from schools.models import AuditEvent, Enrollment, Membership, Role
+from schools.models import Assignment, AuditEvent, Enrollment, Membership, Role
 from quizzes import services
 from tests.factories import (
     AssignmentFactory, CohortFactory, EnrollmentFactory, ItemFactory, MembershipFactory, ModuleFactory, UserFactory,
@@ -128,6 +128,19 @@ def test_school_admin_enrols_and_assigns(cohort):
     response = c.post(f"/api/v1/cohorts/{cohort.pk}/assignments/", {"course": module.version.course.slug}, format="json")
     assert response.status_code == 201
     assert client_for(trainee).get("/api/v1/me/courses/").json()["courses"][0]["course"] == module.version.course.slug
+
+
+def test_school_admin_says_a_new_version_must_be_retaken(cohort):
+    admin = MembershipFactory(school=cohort.school, role=Role.ADMIN).user
+    module = ModuleFactory()
+    c = client_for(admin)
+    url = f"/api/v1/cohorts/{cohort.pk}/assignments/"
+    assert c.post(url, {"course": module.version.course.slug}, format="json").json()["retake_new_versions"] is False
+    response = c.post(url, {"course": module.version.course.slug, "retake_new_versions": True}, format="json")
+    assert response.json()["retake_new_versions"] is True
+    assert Assignment.objects.get(cohort=cohort).retake_new_versions
+    c.post(url, {"course": module.version.course.slug}, format="json")  # left out: unchanged
+    assert Assignment.objects.get(cohort=cohort).retake_new_versions
 
 
 def test_reviewer_cannot_enrol(cohort, reviewer):
