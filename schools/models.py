@@ -11,6 +11,12 @@ from django.utils.translation import gettext_lazy as _
 class School(models.Model):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    # Per-trainee charts, histograms and percentile ranks include a trainee only from this
+    # many observations behind the figure (docs/measures.md, "Showing a measure").
+    min_decisions = models.PositiveSmallIntegerField(
+        _("minimum decisions for per-trainee figures"), default=10,
+        help_text=_("A trainee appears in per-trainee charts, histograms and ranks only from this many decisions."),
+    )
 
     class Meta:
         db_table = "cohorts_school"  # the table it had in cohorts, kept
