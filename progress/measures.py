@@ -164,7 +164,8 @@ def detection_measures(c: Mapping[str, float]) -> dict:
     return {
         "recall_by_failure_mode": {
             code: {"keys": int(g(f"fm.{code}.keys")), "found": int(g(f"fm.{code}.found")),
-                   "recall": ratio(g(f"fm.{code}.found"), g(f"fm.{code}.keys"))}
+                   "recall": ratio(g(f"fm.{code}.found"), g(f"fm.{code}.keys")),
+                   "evidence": proportion(g(f"fm.{code}.found"), g(f"fm.{code}.keys"))}
             for code in _codes(c, "fm.", ".keys")
         },
         "d_prime": d_prime(
