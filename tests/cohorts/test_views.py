@@ -226,6 +226,27 @@ def test_trends_compare_with_last_years_cohort_by_default_and_before_after_a_mod
     assert "Reliance and score over time" in response.content.decode()
 
 
+def test_trends_say_when_a_side_is_below_the_minimum_instead_of_drawing_it():
+    w = populate(world(year=2026))
+    last_year = world(year=2025)
+    last_year.cohort.school = w.cohort.school
+    last_year.cohort.save()
+    answer(last_year, trainee(last_year, "zed"), "R3", decision="accept", confidence=90)
+    response = client_for(w.reviewer).get(reverse("school:trends", args=[w.cohort.pk]),
+                                          {"module": f"{w.course.pk}:mod-a"})
+    assert response.context["comparison"]["chart"] is None
+    assert response.context["before_after"]["chart"] is None
+    page = text(response)
+    assert f"Not drawn, too few to compare: fewer than 10 decisions on AI outputs in {w.cohort.name}, {last_year.cohort.name}." in page
+    assert "This cohort against another" not in page
+    assert "fewer than 10 decisions on AI outputs in Before, After." in page
+    assert "1 of 1; 95% CI" in page  # the other cohort's one decision, with its interval
+    w.cohort.school.min_decisions = 1
+    w.cohort.school.save()
+    response = client_for(w.reviewer).get(reverse("school:trends", args=[w.cohort.pk]))
+    assert response.context["comparison"]["chart"] is not None
+
+
 def test_trends_refuse_a_cohort_the_user_may_not_see():
     w = world()
     foreign = CohortFactory()
