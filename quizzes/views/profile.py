@@ -20,20 +20,24 @@ def reliance_profile(request):
     rel, det = m["reliance"], m["detection"]
     ev, dp = rel["evidence"], det["d_prime_evidence"]
     of = _("%(k)s of %(n)s")
+
+    def count(p: dict) -> str:  # the bar's own label stays short; the interval is beside the text
+        return of % {"k": p["k"], "n": p["n"]}
+
     reliance = charts.bar_chart([
         Bar(label=_("Automation bias: wrong AI outputs you accepted"), value=rel["automation_bias_rate"],
-            text=percent(rel["automation_bias_rate"]), detail=charts.evidence(ev["automation_bias"])),
+            text=percent(rel["automation_bias_rate"]), detail=count(ev["automation_bias"])),
         Bar(label=_("Aversion: right AI outputs you overrode"), value=rel["aversion_rate"],
-            text=percent(rel["aversion_rate"]), detail=charts.evidence(ev["aversion"])),
+            text=percent(rel["aversion_rate"]), detail=count(ev["aversion"])),
         Bar(label=_("Appropriate reliance: right calls to accept or override"), value=rel["appropriate_reliance"],
             text=percent(rel["appropriate_reliance"]),
-            detail=charts.evidence(ev["appropriate_reliance"])),
+            detail=count(ev["appropriate_reliance"])),
     ])
     accuracy = charts.bar_chart([
         Bar(label=_("Your accuracy when the AI was right"), value=rel["accuracy_ai_right"],
-            text=percent(rel["accuracy_ai_right"]), detail=charts.evidence(ev["accuracy_ai_right"])),
+            text=percent(rel["accuracy_ai_right"]), detail=count(ev["accuracy_ai_right"])),
         Bar(label=_("Your accuracy when the AI was wrong"), value=rel["accuracy_ai_wrong"],
-            text=percent(rel["accuracy_ai_wrong"]), detail=charts.evidence(ev["accuracy_ai_wrong"])),
+            text=percent(rel["accuracy_ai_wrong"]), detail=count(ev["accuracy_ai_wrong"])),
     ])
     recall = det["recall_by_failure_mode"]
     recall_chart = charts.bar_chart([
@@ -70,6 +74,8 @@ def reliance_profile(request):
             "appropriate_ev": charts.evidence(ev["appropriate_reliance"]),
             "rair_ev": charts.evidence(ev["rair"]), "rsr_ev": charts.evidence(ev["rsr"]),
             "brier_ev": charts.mean_evidence(ev["brier"]),
+            "accuracy_right_ev": charts.evidence(ev["accuracy_ai_right"]),
+            "accuracy_wrong_ev": charts.evidence(ev["accuracy_ai_wrong"]),
             "cbm_total": charts.decimal(m["cbm"]["total"], 0) if m["cbm"]["n"] else "—",
             "cbm_mean": charts.decimal(m["cbm"]["mean"], 2),
         },
