@@ -14,7 +14,7 @@ class School(models.Model):
     # Per-trainee charts, histograms and percentile ranks include a trainee only from this
     # many observations behind the figure (docs/measures.md, "Showing a measure").
     min_decisions = models.PositiveSmallIntegerField(
-        _("minimum decisions for per-trainee figures"), default=10,
+        _("minimum decisions for per-trainee figures"), default=10, db_default=10,
         help_text=_("A trainee appears in per-trainee charts, histograms and ranks only from this many decisions."),
     )
 

@@ -13,6 +13,7 @@ class Migration(migrations.Migration):
             name="min_decisions",
             field=models.PositiveSmallIntegerField(
                 default=10,
+                db_default=10,
                 help_text="A trainee appears in per-trainee charts, histograms and ranks only from this many decisions.",
                 verbose_name="minimum decisions for per-trainee figures",
             ),
