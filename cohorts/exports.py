@@ -150,6 +150,22 @@ MEASURE_COLUMNS = ("items_graded", "mean_score", "decisions", "ai_right", "ai_wr
                    "brier_score", "d_prime", "cbm_mean")
 
 
+# Every proportion's evidence: its count k, its denominator n and the 95% Wilson bounds;
+# the Brier score's n and normal-approximation bounds; d′'s highest reachable value.
+EVIDENCE_PROPORTIONS = ("automation_bias", "aversion", "appropriate_reliance", "accuracy_ai_right",
+                        "accuracy_ai_wrong", "rair", "rsr")
+EVIDENCE_COLUMNS = (
+    *[f"{name}_{part}" for name in EVIDENCE_PROPORTIONS for part in ("k", "n", "low", "high")],
+    "brier_n", "brier_low", "brier_high", "d_prime_max",
+)
+
+
+def _evidence_values(m: dict) -> list:
+    ev = m["reliance"]["evidence"]
+    out = [ev[name][part] for name in EVIDENCE_PROPORTIONS for part in ("k", "n", "low", "high")]
+    return [*out, ev["brier"]["n"], ev["brier"]["low"], ev["brier"]["high"], m["detection"]["d_prime_evidence"]["max"]]
+
+
 def _measure_values(m: dict, competencies: list[str], failure_modes: list[str]) -> list:
     r = m["reliance"]
     d = m["detection"]
@@ -159,6 +175,7 @@ def _measure_values(m: dict, competencies: list[str], failure_modes: list[str]) 
         r["rsr"], r["brier_score"], d["d_prime"], m["cbm"]["mean"],
         *[(m["mastery_by_competency"].get(c) or {}).get("mastery") for c in competencies],
         *[(d["recall_by_failure_mode"].get(f) or {}).get("recall") for f in failure_modes],
+        *_evidence_values(m),
     ]
 
 
@@ -206,7 +223,7 @@ def measures_table(job: ExportJob) -> Table:
     return Table(
         name="measures",
         header=("username", "last_name", "first_name", "training_year", *MEASURE_COLUMNS,
-                *[f"mastery_{c}" for c in competencies], *[f"recall_{f}" for f in failure_modes]),
+                *[f"mastery_{c}" for c in competencies], *[f"recall_{f}" for f in failure_modes], *EVIDENCE_COLUMNS),
         rows=generate(), total=len(people),
     )
 
@@ -225,6 +242,10 @@ def small_rate(value: float | None, denominator: float) -> float | str | None:
     if value is None:
         return None
     return SUPPRESSED if denominator < SMALL_CELL else value
+
+
+YEAR_EVIDENCE = ("automation_bias", "aversion", "appropriate_reliance", "accuracy_ai_right", "accuracy_ai_wrong",
+                 "brier")
 
 
 def research_tables(job: ExportJob) -> list[Table]:
@@ -253,7 +274,7 @@ def research_tables(job: ExportJob) -> list[Table]:
         n = group["trainees"]
         m, r = group["measures"], group["measures"]["reliance"]
         if n < SMALL_CELL:
-            years.append((group["year"], small_count(n), *[SUPPRESSED] * 8))
+            years.append((group["year"], small_count(n), *[SUPPRESSED] * (8 + 3 * len(YEAR_EVIDENCE))))
             continue
         wrong, right = r["ai_wrong"], r["ai_right"]
         confident = sum(b["n"] for b in r["calibration"])
@@ -262,16 +283,21 @@ def research_tables(job: ExportJob) -> list[Table]:
             small_rate(r["automation_bias_rate"], wrong), small_rate(r["aversion_rate"], right),
             small_rate(r["appropriate_reliance"], wrong + right), small_rate(r["accuracy_ai_right"], right),
             small_rate(r["accuracy_ai_wrong"], wrong), small_rate(r["brier_score"], confident),
+            *[cell for name in YEAR_EVIDENCE for cell in (
+                small_count(r["evidence"][name]["n"]), small_rate(r["evidence"][name]["low"], r["evidence"][name]["n"]),
+                small_rate(r["evidence"][name]["high"], r["evidence"][name]["n"]))],
         ))
     decisions = _research_decisions(job)
     readme = [(line,) for line in _research_readme(job)]
     return [
         Table("README", ("about",), readme, len(readme)),
         Table("trainees", ("pseudonym", "training_year", *MEASURE_COLUMNS, *[f"mastery_{c}" for c in competencies],
-                           *[f"recall_{f}" for f in failure_modes]), trainees, len(trainees)),
+                           *[f"recall_{f}" for f in failure_modes], *EVIDENCE_COLUMNS), trainees, len(trainees)),
         Table("by_training_year", ("training_year", "trainees", "mean_score", "decisions", "automation_bias_rate",
                                    "aversion_rate", "appropriate_reliance", "accuracy_ai_right", "accuracy_ai_wrong",
-                                   "brier_score"), years, len(years)),
+                                   "brier_score",
+                                   *[f"{name}_{part}" for name in YEAR_EVIDENCE for part in ("n", "low", "high")]),
+              years, len(years)),
         Table("decisions", ("pseudonym", "course", "module", "item", "ai_output_correct", "decided_first",
                             "initial_correct", "decision", "final_correct", "confidence", "graded_week"),
               decisions, len(decisions)),
@@ -318,6 +344,16 @@ def _research_readme(job: ExportJob) -> list[str]:
         _("Measures are those of the Vigil design: automation bias rate = wrong AI outputs accepted / wrong AI "
           "outputs; aversion rate = right AI outputs overridden / right AI outputs; RAIR and RSR as in Schemmer et al. "
           "(2023); Brier score over answers with a stated confidence; d_prime over sentences of AI texts."),
+        _("Evidence beside each rate: <name>_k is the count of successes, <name>_n the number of observations it is "
+          "over, and <name>_low, <name>_high the bounds of its 95% Wilson score interval (Wilson 1927, z = 1.96), for "
+          "automation_bias, aversion, appropriate_reliance, accuracy_ai_right, accuracy_ai_wrong, rair and rsr. "
+          "brier_low and brier_high bound a conservative normal-approximation 95% interval of the Brier score, "
+          "mean ± 1.96 × sqrt(mean × (1 − mean) / n), the largest variance values in [0, 1] can have with that mean."),
+        _("d_prime uses the log-linear correction (Hautus 1995): hit rate = (hits + 0.5) / (signal sentences + 1) and "
+          "false-alarm rate = (false alarms + 0.5) / (noise sentences + 1), d_prime = z(hit rate) − z(false-alarm "
+          "rate), so that a perfect or empty rate stays finite; it has no interval. d_prime_max is the highest d_prime "
+          "reachable on the same sentences (every error found, no false alarm): read d_prime against it, since on "
+          "short texts it can be below 2."),
     ]
 
 

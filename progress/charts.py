@@ -45,6 +45,29 @@ def percent(value: float | None, decimals: int = 0) -> str:
     return f"{number_format(round(value * 100, decimals), decimals)}%"
 
 
+def evidence(p: dict | None) -> str:
+    """A proportion's evidence, "4 of 10; 95% CI 17–69%", from progress.measures.proportion;
+    "0 of 0" when there is nothing to count."""
+    if not p:
+        return dash()
+    text = _("%(k)s of %(n)s") % {"k": p["k"], "n": p["n"]}
+    if p.get("low") is None:
+        return text
+    return _("%(count)s; 95%% CI %(low)s–%(high)s") % {
+        "count": text, "low": percent(p["low"]).rstrip("%"), "high": percent(p["high"])}
+
+
+def mean_evidence(p: dict | None, decimals: int = 3) -> str:
+    """A mean's evidence, "n = 12; 95% CI 0.081–0.260" (the Brier score)."""
+    if not p or not p.get("n"):
+        return dash()
+    text = _("n = %(n)s") % {"n": p["n"]}
+    if p.get("low") is None:
+        return text
+    return _("%(count)s; 95%% CI %(low)s–%(high)s") % {
+        "count": text, "low": decimal(p["low"], decimals), "high": decimal(p["high"], decimals)}
+
+
 def decimal(value: float | None, decimals: int = 2) -> str:
     if value is None:
         return dash()
@@ -465,6 +488,7 @@ def strip(comparison: dict | None, *, lower_is_better: bool = False, as_percent:
         return 10 + max(0.0, min(1.0, v)) * plot
 
     own, rank = comparison["own"], comparison["rank"]
+    below = comparison.get("own_below_minimum", False)
     better = None
     if rank is not None:
         better = round((1 - rank) * 100) if lower_is_better else round(rank * 100)
@@ -472,7 +496,9 @@ def strip(comparison: dict | None, *, lower_is_better: bool = False, as_percent:
         "width": width, "x0": 10, "x1": 10 + plot,
         "q1": x(comparison["q1"]), "q3": x(comparison["q3"]), "median": x(comparison["median"]),
         "iqr": max(x(comparison["q3"]) - x(comparison["q1"]), 2.0),
-        "own": None if own is None else x(own), "n": comparison["n"], "better": better,
+        "own": None if own is None or below else x(own), "n": comparison["n"], "better": better,
+        "own_below_minimum": below, "own_n": comparison.get("own_n"),
+        "left_out": comparison.get("left_out", 0), "minimum": comparison.get("minimum"),
         "lower_is_better": lower_is_better,
         "q1_text": fmt(comparison["q1"]), "median_text": fmt(comparison["median"]),
         "q3_text": fmt(comparison["q3"]), "own_text": fmt(own),

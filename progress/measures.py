@@ -10,7 +10,13 @@ Counter names (sums over graded responses):
 - ``fm.<M>.keys``/``fm.<M>.found`` and ``sent.signal``/``noise``/``hits``/``fa`` for error
   detection.
 A measure over an empty set is None (shown "—"), never 0.
+
+Every proportion also comes as its evidence, a ``proportion(k, n)`` dict with the count and
+the 95% Wilson score interval (``wilson``); the Brier score carries a normal-approximation
+interval (``mean_interval``) and d′ the highest value reachable on that many sentences
+(``d_prime_max``), so advice never asks for more than the texts allow.
 """
+import math
 from collections.abc import Mapping
 from statistics import NormalDist
 
@@ -21,6 +27,66 @@ _Z = NormalDist()
 
 def ratio(num: float, den: float) -> float | None:
     return num / den if den else None
+
+
+Z95 = 1.96
+
+
+def wilson(k: float, n: float, z: float = Z95) -> tuple[float, float] | None:
+    """The Wilson score interval of k successes out of n (Wilson 1927); None when n is 0.
+
+    centre = (p + z²/2n) / (1 + z²/n), half-width = z / (1 + z²/n) · √(p(1−p)/n + z²/4n²).
+    """
+    if not n:
+        return None
+    p = k / n
+    denom = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denom
+    half = z / denom * math.sqrt(max(p * (1 - p) / n + z * z / (4 * n * n), 0.0))
+    low, high = max(0.0, centre - half), min(1.0, centre + half)
+    # At 0 or n successes the bound is exactly 0 or 1; rounding must not move it inside.
+    return (0.0 if k <= 0 else low), (1.0 if k >= n else high)
+
+
+def proportion(k: float, n: float) -> dict:
+    """A proportion with its evidence: {"k", "n", "value", "low", "high"} (None when n is 0)."""
+    interval = wilson(k, n)
+    return {
+        "k": round(k), "n": round(n), "value": ratio(k, n),
+        "low": interval[0] if interval else None, "high": interval[1] if interval else None,
+    }
+
+
+def mean_interval(*, mean: float | None, n: float, z: float = Z95) -> tuple[float, float] | None:
+    """A conservative normal-approximation 95% interval of the mean of n values in [0, 1]:
+    mean ± z·√(m(1−m)/n), m(1−m) being the largest variance such values can have with that
+    mean (only the sum is kept, not the sum of squares); None when n < 2. Bounded to [0, 1]."""
+    if mean is None or n < 2:
+        return None
+    half = z * math.sqrt(max(mean * (1 - mean), 0.0) / n)
+    return max(0.0, mean - half), min(1.0, mean + half)
+
+
+def d_prime_max(*, signal: float, noise: float) -> float | None:
+    """The highest d′ reachable with the log-linear correction on this many signal and noise
+    sentences: every error found, no false alarm, i.e. z((S+0.5)/(S+1)) − z(0.5/(N+1))."""
+    if not signal or not noise:
+        return None
+    return _Z.inv_cdf((signal + 0.5) / (signal + 1)) - _Z.inv_cdf(0.5 / (noise + 1))
+
+
+def d_prime_band(value: float | None, maximum: float | None) -> str | None:
+    """"good", "fair" or "chance" for d′ relative to what the texts allow: good from 2, or from
+    80% of the maximum when 2 cannot be reached; fair from 1 (or 40% of the maximum)."""
+    if value is None or maximum is None:
+        return None
+    good = min(2.0, 0.8 * maximum)
+    fair = min(1.0, 0.4 * maximum)
+    if value >= good:
+        return "good"
+    if value >= fair:
+        return "fair"
+    return "chance"
 
 
 def d_prime(*, hits: float, signal: float, false_alarms: float, noise: float) -> float | None:
@@ -57,6 +123,17 @@ def reliance_measures(c: Mapping[str, float]) -> dict:
         "rair": ratio(g("rair.num"), g("rair.den")),
         "rsr": ratio(g("rsr.num"), g("rsr.den")),
         "brier_score": ratio(g("conf.brier"), g("conf.n")),
+        # The same proportions with their evidence: k of n and the 95% Wilson interval.
+        "evidence": {
+            "automation_bias": proportion(w_acc, w_n),
+            "aversion": proportion(r_n - r_acc, r_n),
+            "appropriate_reliance": proportion(r_acc + (w_n - w_acc), r_n + w_n),
+            "accuracy_ai_right": proportion(g("rel.R.correct"), r_n),
+            "accuracy_ai_wrong": proportion(g("rel.W.correct"), w_n),
+            "rair": proportion(g("rair.num"), g("rair.den")),
+            "rsr": proportion(g("rsr.num"), g("rsr.den")),
+            "brier": _brier(c),
+        },
         "calibration": [
             {
                 "bin": b,
@@ -71,17 +148,42 @@ def reliance_measures(c: Mapping[str, float]) -> dict:
     }
 
 
+def _brier(c: Mapping[str, float]) -> dict:
+    n = c.get("conf.n", 0)
+    value = ratio(c.get("conf.brier", 0), n)
+    interval = mean_interval(mean=value, n=n)
+    return {
+        "n": round(n), "value": value,
+        "low": interval[0] if interval else None, "high": interval[1] if interval else None,
+        "method": "normal approximation, largest variance of values in [0, 1]",
+    }
+
+
 def detection_measures(c: Mapping[str, float]) -> dict:
     g = lambda name: c.get(name, 0)  # noqa: E731
     return {
         "recall_by_failure_mode": {
             code: {"keys": int(g(f"fm.{code}.keys")), "found": int(g(f"fm.{code}.found")),
-                   "recall": ratio(g(f"fm.{code}.found"), g(f"fm.{code}.keys"))}
+                   "recall": ratio(g(f"fm.{code}.found"), g(f"fm.{code}.keys")),
+                   "evidence": proportion(g(f"fm.{code}.found"), g(f"fm.{code}.keys"))}
             for code in _codes(c, "fm.", ".keys")
         },
         "d_prime": d_prime(
             hits=g("sent.hits"), signal=g("sent.signal"), false_alarms=g("sent.fa"), noise=g("sent.noise"),
         ),
+        "d_prime_evidence": _d_prime_evidence(c),
+    }
+
+
+def _d_prime_evidence(c: Mapping[str, float]) -> dict:
+    g = lambda name: c.get(name, 0)  # noqa: E731
+    value = d_prime(hits=g("sent.hits"), signal=g("sent.signal"), false_alarms=g("sent.fa"), noise=g("sent.noise"))
+    maximum = d_prime_max(signal=g("sent.signal"), noise=g("sent.noise"))
+    return {
+        "value": value, "max": maximum, "band": d_prime_band(value, maximum),
+        "method": "log-linear correction (Hautus 1995)",
+        "hits": proportion(g("sent.hits"), g("sent.signal")),
+        "false_alarms": proportion(g("sent.fa"), g("sent.noise")),
     }
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from progress.measures import ratio
 from progress.models import MeasureCounter
-from schools.models import Assignment, Enrollment
+from schools.models import Assignment, Enrollment, School
 from progress.selectors import trainee_measures
 from schools.rules import gradable_responses
 from schools.selectors import trainee_assignments, trainee_due_date
@@ -458,26 +458,46 @@ _COMPARISON_COUNTERS = (
 COHORT_MIN_PEERS = 5
 
 
-def _comparison_values(counters: dict[str, float]) -> dict[str, float | None]:
+# The smallest number of observations behind a trainee's figure for it to be placed among
+# their cohorts, when the school sets none (School.min_decisions).
+DEFAULT_MIN_DECISIONS = 10
+
+
+def _comparison_values(counters: dict[str, float]) -> dict[str, tuple[float | None, float]]:
+    """Each compared measure as (value, observations behind it)."""
     g = lambda name: counters.get(name, 0)  # noqa: E731
     r_n, w_n = g("rel.R.n"), g("rel.W.n")
     return {
-        "mean_score": ratio(g("items.score"), g("items.n")),
-        "appropriate_reliance": ratio(g("rel.R.accepted") + w_n - g("rel.W.accepted"), r_n + w_n),
-        "automation_bias_rate": ratio(g("rel.W.accepted"), w_n),
-        "aversion_rate": ratio(r_n - g("rel.R.accepted"), r_n),
-        "brier_score": ratio(g("conf.brier"), g("conf.n")),
+        "mean_score": (ratio(g("items.score"), g("items.n")), g("items.n")),
+        "appropriate_reliance": (ratio(g("rel.R.accepted") + w_n - g("rel.W.accepted"), r_n + w_n), r_n + w_n),
+        "automation_bias_rate": (ratio(g("rel.W.accepted"), w_n), w_n),
+        "aversion_rate": (ratio(r_n - g("rel.R.accepted"), r_n), r_n),
+        "brier_score": (ratio(g("conf.brier"), g("conf.n")), g("conf.n")),
     }
+
+
+def trainee_min_decisions(*, trainee: User) -> int:
+    """The minimum number of observations for a per-trainee figure in the trainee's schools:
+    the strictest of them (1 query)."""
+    found = (School.objects.filter(cohorts__enrollments__user=trainee,
+                                   cohorts__enrollments__role=Enrollment.CohortRole.TRAINEE)
+             .aggregate(m=Max("min_decisions"))["m"])
+    return DEFAULT_MIN_DECISIONS if found is None else found
 
 
 def trainee_cohort_comparison(*, trainee: User, held_back: dict[str, float] | None = None) -> dict:
     """Where the trainee stands among the trainees of their cohorts, without any other
     trainee's identity or value: per measure, how many have one, the quartiles and the
     trainee's percentile rank (share of the others below, ties counted half). Withheld
-    (None) when fewer than COHORT_MIN_PEERS trainees have a value (1 query).
+    (None) when fewer than COHORT_MIN_PEERS trainees have a value (2 queries).
+
+    Only trainees with at least the school's minimum number of observations behind a
+    measure (School.min_decisions) are in its distribution; ``left_out`` counts the others,
+    and the trainee's own value below it is shown but not ranked (``own_below_minimum``).
 
     Everyone's values, the trainee's own included, are over the courses assigned to the
     trainee's cohorts: what a peer did in another school's course stays there."""
+    minimum = trainee_min_decisions(trainee=trainee)
     cohorts = Enrollment.objects.filter(user=trainee, role=Enrollment.CohortRole.TRAINEE).values("cohort_id")
     peers = Enrollment.objects.filter(cohort_id__in=cohorts, role=Enrollment.CohortRole.TRAINEE).values("user_id")
     courses = Assignment.objects.filter(cohort_id__in=cohorts).values("course_id")
@@ -494,18 +514,24 @@ def trainee_cohort_comparison(*, trainee: User, held_back: dict[str, float] | No
     values = {tid: _comparison_values(c) for tid, c in per_trainee.items()}
     mine = values.get(trainee.pk) or _comparison_values({})
     out: dict[str, dict | None] = {}
-    for measure, own in mine.items():
-        population = [v[measure] for v in values.values() if v[measure] is not None]
+    for measure, (own, own_n) in mine.items():
+        counted = {tid: v[measure] for tid, v in values.items() if v[measure][0] is not None}
+        eligible = {tid: value for tid, (value, n) in counted.items() if n >= minimum}
+        left_out = len(counted) - len(eligible)
+        population = list(eligible.values())
         if len(population) < COHORT_MIN_PEERS:
             out[measure] = None
             continue
         q1, median, q3 = quantiles(population, n=4, method="inclusive")
-        others = [v[measure] for tid, v in values.items() if tid != trainee.pk and v[measure] is not None]
+        own_below = own is not None and own_n < minimum
+        others = [v for tid, v in eligible.items() if tid != trainee.pk]
         rank = None
-        if own is not None and others:
+        if own is not None and not own_below and others:
             below = sum(1 for v in others if v < own) + 0.5 * sum(1 for v in others if v == own)
             rank = below / len(others)
-        out[measure] = {"n": len(population), "q1": q1, "median": median, "q3": q3, "own": own, "rank": rank}
+        out[measure] = {"n": len(population), "q1": q1, "median": median, "q3": q3, "own": own, "rank": rank,
+                        "own_n": round(own_n), "own_below_minimum": own_below,
+                        "left_out": left_out, "minimum": minimum}
     return out
 
 

@@ -40,6 +40,12 @@ class School(models.Model):
         _("logo"), upload_to="schools/logos/", blank=True, db_default="", validators=[validate_logo],
         help_text=_("Printed on the attestations: a PNG or JPEG image of at most 512 KB."),
     )
+    # Per-trainee charts, histograms and percentile ranks include a trainee only from this
+    # many observations behind the figure (docs/measures.md, "Showing a measure").
+    min_decisions = models.PositiveSmallIntegerField(
+        _("minimum decisions for per-trainee figures"), default=10, db_default=10,
+        help_text=_("A trainee appears in per-trainee charts, histograms and ranks only from this many decisions."),
+    )
 
     class Meta:
         db_table = "cohorts_school"  # the table it had in cohorts, kept

@@ -1,7 +1,7 @@
 """Formatting of measures in cohort templates: undefined (None) is always "—", never 0."""
 from django import template
 
-from progress.charts import decimal, percent
+from progress.charts import decimal, evidence, mean_evidence, percent
 
 register = template.Library()
 
@@ -16,6 +16,18 @@ def pct(value, decimals=0):
 def num(value, decimals=2):
     """A number with the given decimals, localised; None (or a missing value) → "—"."""
     return decimal(value if isinstance(value, (int, float)) else None, int(decimals))
+
+
+@register.filter
+def ci(value):
+    """A proportion's evidence (progress.measures.proportion): "4 of 10; 95% CI 17–69%"."""
+    return evidence(value if isinstance(value, dict) else None)
+
+
+@register.filter
+def mean_ci(value):
+    """A mean's evidence (the Brier score): "n = 12; 95% CI 0.081–0.260"."""
+    return mean_evidence(value if isinstance(value, dict) else None)
 
 
 @register.filter

@@ -95,18 +95,27 @@ def heat(rows: list[tuple[str, dict]], codes: list[str]) -> str:
     )
 
 
-def bias_histogram(figures: list[dict]) -> str:
+def bias_histogram(figures: list[dict], *, minimum: int) -> tuple[str, int]:
+    """The automation-bias histogram over the trainees with at least ``minimum`` wrong AI
+    outputs behind their rate, and how many trainees with a rate were left out."""
     bins = [0] * SCORE_BINS
+    left_out = 0
     for f in figures:
-        if f["automation_bias"] is not None:
-            bins[min(int(f["automation_bias"] * SCORE_BINS), SCORE_BINS - 1)] += 1
-    return charts.histogram(
+        if f["automation_bias"] is None:
+            continue
+        if f["ai_wrong"] < minimum:
+            left_out += 1
+            continue
+        bins[min(int(f["automation_bias"] * SCORE_BINS), SCORE_BINS - 1)] += 1
+    chart = charts.histogram(
         bins, charts.score_bin_labels(SCORE_BINS),
         title=_("Distribution of automation bias across trainees"),
-        desc=_("Number of trainees in each band of automation bias rate, over %(n)s trainees who met at least one "
-               "wrong AI output.") % {"n": sum(bins)},
+        desc=_("Number of trainees in each band of automation bias rate, over %(n)s trainees who met at least "
+               "%(m)s wrong AI outputs; %(out)s trainees with fewer are left out.")
+        % {"n": sum(bins), "m": minimum, "out": left_out},
         x_label=_("Automation bias rate"), y_label=_("Trainees"),
     )
+    return chart, left_out
 
 
 def trend(periods: list[dict], labels: list[str]) -> str:

@@ -57,11 +57,13 @@ def reliance(request, cohort_id: int):
     codes = sorted(m["mastery_by_competency"])
     audit_record(actor=request.user, action="cohort.reliance.read", cohort=cohort,
                  detail={"course": course.slug if course else None, "page": page.number})
+    minimum = cohort.school.min_decisions
+    bias_chart, bias_left_out = figures.bias_histogram(key_figures, minimum=minimum)
     query = request.GET.copy()
     query.pop("page", None)
     context.update(
         overview=overview, m=m, rows=rows, page=page, query=query.urlencode(), names=names, codes=codes,
-        dratsch=DRATSCH,
+        dratsch=DRATSCH, min_decisions=minimum, bias_left_out=bias_left_out,
         charts={
             "rates": figures.reliance_rates(m),
             "dratsch": figures.dratsch(overview),
@@ -70,7 +72,7 @@ def reliance(request, cohort_id: int):
             "mastery": figures.mastery(m, names["competencies"]),
             "heat": figures.heat([(_("Whole cohort"), m)] + [(r["name"], r["measures"]) for r in rows],
                                  codes),
-            "bias": figures.bias_histogram(key_figures),
+            "bias": bias_chart,
         },
     )
     return render(request, "cohorts/reliance.html", context)

@@ -57,6 +57,7 @@ def trends(request, cohort_id: int):
     course = form.selected_course()
     course_ids = [course.pk] if course else [c.course.pk for c in courses]
     period = data.get("period") or "week"
+    minimum = cohort.school.min_decisions
     periods = cohort_measure_trend(cohort=cohort, course_ids=course_ids, period=period)
     labels = [_period_label(p["period"], period) for p in periods]
     for p, label in zip(periods, labels):
@@ -75,18 +76,24 @@ def trends(request, cohort_id: int):
             "this": cohort_reliance_overview(cohort=cohort, course_ids=course_ids)["measures"],
             "that": cohort_reliance_overview(cohort=other, course_ids=other_ids)["measures"],
         }
-        comparison["chart"] = figures.compare([(cohort.name, comparison["this"]), (other.name, comparison["that"])])
+        # A side with fewer decisions than the school's minimum is said, not drawn.
+        sides = [(cohort.name, comparison["this"]), (other.name, comparison["that"])]
+        comparison["below_minimum"] = [name for name, m in sides if m["reliance"]["decisions"] < minimum]
+        comparison["chart"] = None if comparison["below_minimum"] else figures.compare(sides)
     before_after = None
     if data.get("module"):
         module_course, slug = split_module(data["module"], courses)
         title = next(m.title for m in module_course.modules if m.slug == slug)
         phases = module_before_after(cohort=cohort, course_ids=course_ids, course=module_course.course,
                                      module_slug=slug)
-        before_after = {"title": title, "phases": phases, "chart": figures.before_after(phases, title)}
+        below = [label for label, key in ((_("Before"), "before"), (_("After"), "after"))
+                 if phases[key]["measures"]["reliance"]["decisions"] < minimum]
+        before_after = {"title": title, "phases": phases, "below_minimum": below,
+                        "chart": None if below else figures.before_after(phases, title)}
     audit_record(actor=request.user, action="cohort.trends.read", cohort=cohort,
                  detail={"course": course.slug if course else None, "compare": other.pk if other else None})
     context.update(
-        periods=periods, period=period, comparison=comparison, before_after=before_after,
+        periods=periods, period=period, comparison=comparison, before_after=before_after, min_decisions=minimum,
         trend_chart=figures.trend(periods, labels) if periods else None,
     )
     return render(request, "cohorts/trends.html", context)

@@ -12,32 +12,32 @@ from progress.charts import Bar, percent
 from .presenters import competency_name, failure_mode_name
 
 
-def _count(rate: float | None, n: int) -> int:
-    return round((rate or 0) * n)
-
-
 @login_required
 @require_GET
 def reliance_profile(request):
     data = trainee_profile(trainee=request.user)
     m, comparison = data["measures"], data["comparison"]
     rel, det = m["reliance"], m["detection"]
-    w_n, r_n = rel["ai_wrong"], rel["ai_right"]
+    ev, dp = rel["evidence"], det["d_prime_evidence"]
     of = _("%(k)s of %(n)s")
+
+    def count(p: dict) -> str:  # the bar's own label stays short; the interval is beside the text
+        return of % {"k": p["k"], "n": p["n"]}
+
     reliance = charts.bar_chart([
         Bar(label=_("Automation bias: wrong AI outputs you accepted"), value=rel["automation_bias_rate"],
-            text=percent(rel["automation_bias_rate"]), detail=of % {"k": _count(rel["automation_bias_rate"], w_n), "n": w_n}),
+            text=percent(rel["automation_bias_rate"]), detail=count(ev["automation_bias"])),
         Bar(label=_("Aversion: right AI outputs you overrode"), value=rel["aversion_rate"],
-            text=percent(rel["aversion_rate"]), detail=of % {"k": _count(rel["aversion_rate"], r_n), "n": r_n}),
+            text=percent(rel["aversion_rate"]), detail=count(ev["aversion"])),
         Bar(label=_("Appropriate reliance: right calls to accept or override"), value=rel["appropriate_reliance"],
             text=percent(rel["appropriate_reliance"]),
-            detail=of % {"k": _count(rel["appropriate_reliance"], r_n + w_n), "n": r_n + w_n}),
+            detail=count(ev["appropriate_reliance"])),
     ])
     accuracy = charts.bar_chart([
         Bar(label=_("Your accuracy when the AI was right"), value=rel["accuracy_ai_right"],
-            text=percent(rel["accuracy_ai_right"]), detail=of % {"k": _count(rel["accuracy_ai_right"], r_n), "n": r_n}),
+            text=percent(rel["accuracy_ai_right"]), detail=count(ev["accuracy_ai_right"])),
         Bar(label=_("Your accuracy when the AI was wrong"), value=rel["accuracy_ai_wrong"],
-            text=percent(rel["accuracy_ai_wrong"]), detail=of % {"k": _count(rel["accuracy_ai_wrong"], w_n), "n": w_n}),
+            text=percent(rel["accuracy_ai_wrong"]), detail=count(ev["accuracy_ai_wrong"])),
     ])
     recall = det["recall_by_failure_mode"]
     recall_chart = charts.bar_chart([
@@ -62,13 +62,20 @@ def reliance_profile(request):
         (_("Brier score"), charts.strip(comparison.get("brier_score"), lower_is_better=True, as_percent=False)),
     ]
     return render(request, "quizzes/profile.html", {
-        "m": m, "rel": rel, "det": det,
+        "m": m, "rel": rel, "det": det, "dp": dp,
         "fmt": {
             "mean_score": percent(m["mean_score"]),
             "automation_bias": percent(rel["automation_bias_rate"]), "aversion": percent(rel["aversion_rate"]),
             "appropriate": percent(rel["appropriate_reliance"]),
             "rair": percent(rel["rair"]), "rsr": percent(rel["rsr"]),
             "brier": charts.decimal(rel["brier_score"], 3), "d_prime": charts.decimal(det["d_prime"], 2),
+            "d_prime_max": charts.decimal(dp["max"], 2),
+            "automation_bias_ev": charts.evidence(ev["automation_bias"]), "aversion_ev": charts.evidence(ev["aversion"]),
+            "appropriate_ev": charts.evidence(ev["appropriate_reliance"]),
+            "rair_ev": charts.evidence(ev["rair"]), "rsr_ev": charts.evidence(ev["rsr"]),
+            "brier_ev": charts.mean_evidence(ev["brier"]),
+            "accuracy_right_ev": charts.evidence(ev["accuracy_ai_right"]),
+            "accuracy_wrong_ev": charts.evidence(ev["accuracy_ai_wrong"]),
             "cbm_total": charts.decimal(m["cbm"]["total"], 0) if m["cbm"]["n"] else "—",
             "cbm_mean": charts.decimal(m["cbm"]["mean"], 2),
         },

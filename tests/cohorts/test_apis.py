@@ -81,6 +81,18 @@ def test_reliance_gives_cohort_and_per_trainee_measures(cohort, reviewer):
     assert sorted(t["measures"]["mean_score"] for t in body["trainees"]) == [0, 1]
 
 
+def test_reliance_api_carries_k_n_and_bounds(cohort, reviewer):
+    from progress.models import MeasureCounter
+    cohort_with_graded_trainees(cohort, 2)
+    trainee = Enrollment.objects.filter(cohort=cohort).first().user
+    course = cohort.assignments.first().course
+    MeasureCounter.objects.create(trainee=trainee, course=course, name="rel.W.n", value=5)
+    MeasureCounter.objects.create(trainee=trainee, course=course, name="rel.W.accepted", value=5)
+    body = client_for(reviewer).get(f"/api/v1/cohorts/{cohort.pk}/reliance/").json()
+    ab = body["cohort"]["measures"]["reliance"]["evidence"]["automation_bias"]
+    assert (ab["k"], ab["n"], ab["high"]) == (5, 5, 1.0) and 0.4 < ab["low"] < 0.6
+
+
 @pytest.mark.parametrize("endpoint", ["progress", "reliance", "trends", "dashboard"])
 def test_dashboard_queries_do_not_grow_with_the_cohort(cohort, reviewer, endpoint):
     cohort_with_graded_trainees(cohort, 2)

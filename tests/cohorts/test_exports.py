@@ -138,6 +138,33 @@ def test_measures_xlsx_has_the_measures_of_each_trainee(w):
     assert body["carol"]["automation_bias_rate"] is None and body["carol"]["items_graded"] == 0
 
 
+def test_measures_export_carries_n_and_the_95_bounds_of_each_rate(w):
+    from progress.measures import wilson
+    job = run(w, w.reviewer, "measures", fmt="xlsx")
+    with job.file.open("rb") as f:
+        rows = [list(r) for r in load_workbook(io.BytesIO(f.read()), read_only=True)["measures"].iter_rows(values_only=True)]
+    header = rows[0]
+    body = {r[0]: dict(zip(header, r + [None] * (len(header) - len(r)))) for r in rows[1:]}
+    alice = body["alice"]  # 1 of 2 wrong AI outputs accepted
+    assert (alice["automation_bias_k"], alice["automation_bias_n"]) == (1, 2)
+    low, high = wilson(1, 2)
+    assert alice["automation_bias_low"] == pytest.approx(low, abs=1e-6)
+    assert alice["automation_bias_high"] == pytest.approx(high, abs=1e-6)
+    assert alice["brier_n"] >= 2 and alice["brier_low"] is not None
+    assert body["carol"]["automation_bias_n"] == 0 and body["carol"]["automation_bias_low"] is None
+    assert "d_prime_max" in header
+
+
+def test_research_data_dictionary_explains_the_intervals_and_d_prime_correction(w, admin):
+    files = read_zip(run(w, admin, "research"))
+    readme = files["README.txt"]
+    assert "Wilson" in readme and "log-linear correction (Hautus 1995)" in readme and "d_prime_max" in readme
+    header = next(csv.reader(io.StringIO(files["trainees.csv"])))
+    assert {"automation_bias_n", "automation_bias_low", "automation_bias_high", "brier_low"} <= set(header)
+    years = list(csv.DictReader(io.StringIO(files["by_training_year.csv"])))
+    assert years[0]["automation_bias_n"] == "suppressed"  # a group under 5 stays suppressed whole
+
+
 def test_a_course_filter_keeps_only_that_course(w):
     other = world()
     w.cohort.assignments.create(course=other.course)

@@ -158,13 +158,27 @@ def test_reliance_page_shows_the_hand_computed_measures():
         assert expected in page, expected
     assert "Relative AI reliance (RAIR): 0%" in page and "Relative self-reliance (RSR): 0%" in page
     # Dratsch comparison by training year: year 3 right 100.0% / wrong 50.0%, year 4 0.0% / 0.0%.
-    assert re.search(r"Year 3 2 1 100\.0% 2 50\.0%", page)
-    assert re.search(r"Year 4 1 1 0\.0% 1 0\.0%", page)
+    # Each rate with its evidence: k of n and the 95% Wilson interval.
+    assert re.search(r"Year 3 2 1 100\.0% 1 of 1; 95% CI 21–100% 2 50\.0% 1 of 2; 95% CI 9–91%", page)
+    assert re.search(r"Year 4 1 1 0\.0% 0 of 1; 95% CI 0–79% 1 0\.0% 0 of 1", page)
+    assert "67% automation bias: wrong AI outputs accepted 2 of 3; 95% CI 21–94%" in page
     # Switch matrix: first answer right → 1 right, 1 wrong; first answer wrong → 0 right, 2 wrong.
     assert "First answer right 1 1" in page and "First answer wrong 0 2" in page
     # d′ is undefined without error-finding items.
     assert "— d′" in page
     assert AuditEvent.objects.filter(action="cohort.reliance.read", cohort=w.cohort).exists()
+
+
+def test_reliance_histogram_leaves_out_trainees_under_the_minimum_and_says_how_many():
+    w = populate(world())  # every trainee has at most 3 wrong AI outputs
+    page = text(client_for(w.reviewer).get(reverse("school:reliance", args=[w.cohort.pk])))
+    assert "over 0 trainees who met at least 10 wrong AI outputs; 2 trainees with fewer are left out" in page
+    assert "2 trainees with fewer than 10 decisions where the AI was wrong are left out of the histogram" in page
+    w.cohort.school.min_decisions = 2
+    w.cohort.school.save()
+    page = text(client_for(w.reviewer).get(reverse("school:reliance", args=[w.cohort.pk])))
+    assert "1 trainee with fewer than 2 decisions where the AI was wrong is left out" in page
+    assert "log-linear correction (Hautus 1995)" in page
 
 
 def test_reliance_page_draws_real_accessible_charts():
@@ -210,6 +224,27 @@ def test_trends_compare_with_last_years_cohort_by_default_and_before_after_a_mod
     assert response.context["before_after"]["title"] == "Module A"
     assert len(response.context["periods"]) == 1
     assert "Reliance and score over time" in response.content.decode()
+
+
+def test_trends_say_when_a_side_is_below_the_minimum_instead_of_drawing_it():
+    w = populate(world(year=2026))
+    last_year = world(year=2025)
+    last_year.cohort.school = w.cohort.school
+    last_year.cohort.save()
+    answer(last_year, trainee(last_year, "zed"), "R3", decision="accept", confidence=90)
+    response = client_for(w.reviewer).get(reverse("school:trends", args=[w.cohort.pk]),
+                                          {"module": f"{w.course.pk}:mod-a"})
+    assert response.context["comparison"]["chart"] is None
+    assert response.context["before_after"]["chart"] is None
+    page = text(response)
+    assert f"Not drawn, too few to compare: fewer than 10 decisions on AI outputs in {w.cohort.name}, {last_year.cohort.name}." in page
+    assert "This cohort against another" not in page
+    assert "fewer than 10 decisions on AI outputs in Before, After." in page
+    assert "1 of 1; 95% CI" in page  # the other cohort's one decision, with its interval
+    w.cohort.school.min_decisions = 1
+    w.cohort.school.save()
+    response = client_for(w.reviewer).get(reverse("school:trends", args=[w.cohort.pk]))
+    assert response.context["comparison"]["chart"] is not None
 
 
 def test_trends_refuse_a_cohort_the_user_may_not_see():

@@ -146,6 +146,22 @@ def test_my_reliance_has_undefined_measures_before_any_answer(client):
     assert body["measures"]["reliance"]["automation_bias_rate"] is None
 
 
+def test_my_reliance_carries_each_rate_with_k_n_and_its_95_interval(client, trainee, module):
+    from progress.models import MeasureCounter
+    from progress.measures import wilson
+    for name, value in {"rel.W.n": 10, "rel.W.accepted": 4, "rel.R.n": 5, "rel.R.accepted": 5,
+                        "sent.signal": 3, "sent.noise": 9, "sent.hits": 2, "sent.fa": 1}.items():
+        MeasureCounter.objects.create(trainee=trainee, course=module.version.course, name=name, value=value)
+    measures = client.get("/api/v1/me/reliance/").json()["measures"]
+    rel = measures["reliance"]
+    assert rel["automation_bias_rate"] == 0.4  # the old key stays
+    ab = rel["evidence"]["automation_bias"]
+    assert (ab["k"], ab["n"]) == (4, 10) and [ab["low"], ab["high"]] == pytest.approx(list(wilson(4, 10)), abs=1e-9)
+    assert rel["evidence"]["aversion"]["k"] == 0 and rel["evidence"]["aversion"]["high"] > 0
+    dp = measures["detection"]["d_prime_evidence"]
+    assert dp["max"] > dp["value"] and "Hautus" in dp["method"]
+
+
 def test_openapi_schema_is_served(client):
     response = client.get("/api/schema/")
     assert response.status_code == 200
