@@ -8,7 +8,6 @@ answer and everything derived from them are withheld until the unaided answers a
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response as ApiResponse
@@ -23,6 +22,7 @@ from training.api_schema import CONFLICT
 
 from . import services
 from .access import trainee_attempt, trainee_case, trainee_module
+from .feedback import grade_feedback
 from .models import Attempt, Response
 from .selectors import (
     Withheld,
@@ -38,23 +38,6 @@ from .selectors import (
 
 # Spec fields that belong to the AI output and hide with it on decide-first items.
 _AI_SPEC_FIELDS = ("ai_answer",)
-
-
-def translate_feedback(lines: list[dict]) -> list[str]:
-    out = []
-    for line in lines or []:
-        message = _(line.get("message", ""))
-        params = line.get("params") or {}
-        out.append(message % params if params else message)
-    return out
-
-
-def grade_feedback(grade, *, due: bool) -> list[str]:
-    """The grader's sentences about an answer, shown when the feedback is due: they say how
-    the answer compares with the key and with the ground truth ("you overrode the AI output,
-    but it was right"), so they wait for the module's feedback policy as the key does. The
-    score does not wait. The API and the trainee pages both ask this."""
-    return translate_feedback(grade.feedback) if due else []
 
 
 def artifact_data(artifact: Artifact, media: dict[str, str] | None = None) -> dict:

@@ -150,7 +150,7 @@ def question_number(item: Item) -> int:
 
 def feedback_is_due(*, response: Response) -> bool:
     """May the trainee see the feedback of this graded response yet: the key, the rationale,
-    the ground truth and the grader's sentences (``quizzes.apis.grade_feedback``)?"""
+    the ground truth and the grader's sentences (``quizzes.feedback.grade_feedback``)?"""
     if response.state != Response.State.GRADED:
         return False
     policy = response.attempt.module.feedback_policy

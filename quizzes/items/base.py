@@ -28,6 +28,7 @@ Everything here may use Django (forms, translation, templates); the graders may 
 """
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import ModuleType
@@ -77,7 +78,7 @@ class FormContext:
     artifacts: dict  # artifact id → the player's ArtifactView, in page order
 
 
-class ItemUnit:
+class ItemUnit(ABC):
     type: ClassVar[str]
     grader: ClassVar[ModuleType]
     answer_fields: ClassVar[tuple[str, ...]]
@@ -119,8 +120,9 @@ class ItemUnit:
             parsed.payload = None
         return parsed
 
+    @abstractmethod
     def read_answer(self, spec: dict, post, parsed: ParsedAnswer) -> None:
-        raise NotImplementedError
+        """Fill ``parsed`` (payload, errors, values) from the posted form."""
 
     def parse_unaided(self, spec: dict, post) -> ParsedAnswer:
         """The unaided first answer of a decide-first item (an option id in ``answer``)."""
@@ -133,9 +135,9 @@ class ItemUnit:
 
     # ------------------------------------------------------------ the studio
 
+    @abstractmethod
     def parse_editor(self, data) -> tuple[dict, Any, Errors]:
         """The ``spec`` and ``key`` an item editor posted, with unreadable values at their paths."""
-        raise NotImplementedError
 
     def key_summary(self, spec: dict, key: dict, text: str) -> list[str]:
         """The key in sentences, for the studio's preview; ``text`` is the AI text, if any."""
@@ -147,10 +149,10 @@ class ItemUnit:
         """What the answer form shows beyond the spec and options (added to the item's view)."""
         return {}
 
+    @abstractmethod
     def feedback_view(self, ctx: FeedbackContext) -> dict:
         """What the feedback block shows of this answer: ``own`` (label, value) rows and,
         when ``ctx.key`` is given, ``key`` for ``key_template`` (added to the feedback view)."""
-        raise NotImplementedError
 
     # ------------------------------------------------------------ item analysis
 

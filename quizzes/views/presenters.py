@@ -17,7 +17,7 @@ from django.utils.translation import pgettext
 
 from courses.models import Artifact, Item, Module
 from courses.taxonomy import COMPETENCIES
-from quizzes.apis import grade_feedback
+from quizzes.feedback import grade_feedback
 from quizzes.forms import FieldErrors
 from quizzes.items import FeedbackContext, FormContext, unit_for
 from quizzes.items.display import failure_mode_name, markdown_html, option_html, option_labels

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from courses.models import Artifact, Case, FailureMode, Item
 from courses.selectors import version_media_urls
-from quizzes.apis import translate_feedback
+from quizzes.feedback import translate_feedback
 from quizzes.items import unit_for
 from quizzes.services import artifact_payload
 
