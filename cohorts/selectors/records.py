@@ -3,9 +3,12 @@ record for the institution's AI Act file, and attestations."""
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+from datetime import timezone as dt_timezone
 
 from django.db import connection
 from django.db.models import QuerySet, prefetch_related_objects
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from accounts.models import User
 from courses.models import Case, CourseVersion, Item, Module
@@ -39,6 +42,13 @@ class Completion:
     modules: int
 
 
+def _aware(value) -> datetime:
+    """A datetime read by raw SQL: SQLite gives text in UTC, PostgreSQL an aware datetime."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    return timezone.make_aware(value, dt_timezone.utc) if timezone.is_naive(value) else value
+
+
 def version_completions(*, trainee_ids, course_ids: list[int]) -> dict[tuple[int, int], list[Completion]]:
     """Every completion of the trainees (ids or a subquery of ids) in the courses' published
     versions, keyed (trainee, course), the newest version first (2 queries, counted in SQL:
@@ -56,17 +66,22 @@ def version_completions(*, trainee_ids, course_ids: list[int]) -> dict[tuple[int
         ("version", CourseVersion), ("item", Item), ("case", Case))}
     draft = CourseVersion.Status.DRAFT  # published, or withdrawn since: a completion stays a fact
     sql = f"""
-        WITH per_item AS (
-            SELECT a.trainee_id, m.version_id, r.item_id, MIN(r.submitted_at) AS first_at,
-                   (ARRAY_AGG(g.score ORDER BY r.submitted_at DESC, r.id DESC))[1] AS score
+        WITH answers AS (
+            SELECT a.trainee_id, m.version_id, r.item_id, r.submitted_at, g.score,
+                   ROW_NUMBER() OVER (PARTITION BY a.trainee_id, m.version_id, r.item_id
+                                      ORDER BY r.submitted_at DESC, r.id DESC) AS latest
             FROM {t["response"]} r
             JOIN {t["attempt"]} a ON a.id = r.attempt_id
             JOIN {t["module"]} m ON m.id = a.module_id
             JOIN {t["version"]} v ON v.id = m.version_id
             JOIN {t["grade"]} g ON g.response_id = r.id
-            WHERE r.state = %s AND g.is_final AND v.status <> %s AND v.course_id IN ({courses})
+            WHERE r.state = %s AND g.is_final = %s AND v.status <> %s AND v.course_id IN ({courses})
               AND a.trainee_id IN ({sub_sql})
-            GROUP BY a.trainee_id, m.version_id, r.item_id
+        ), per_item AS (
+            SELECT trainee_id, version_id, item_id, MIN(submitted_at) AS first_at,
+                   MAX(CASE WHEN latest = 1 THEN score END) AS score
+            FROM answers
+            GROUP BY trainee_id, version_id, item_id
         ), totals AS (
             SELECT m.version_id, COUNT(i.id) AS items, COUNT(DISTINCT m.id) AS modules
             FROM {t["item"]} i
@@ -81,7 +96,9 @@ def version_completions(*, trainee_ids, course_ids: list[int]) -> dict[tuple[int
         GROUP BY p.trainee_id, p.version_id, t.items, t.modules
         HAVING COUNT(*) = t.items
     """
-    params = [Response.State.GRADED, draft, *course_ids, *sub_params, draft, *course_ids]
+    # Portable SQL (PostgreSQL and the embedded SQLite): a window function picks each item's
+    # latest graded answer.
+    params = [Response.State.GRADED, True, draft, *course_ids, *sub_params, draft, *course_ids]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
@@ -90,6 +107,7 @@ def version_completions(*, trainee_ids, course_ids: list[int]) -> dict[tuple[int
     versions = CourseVersion.objects.in_bulk({r[1] for r in rows})
     out: dict[tuple[int, int], list[Completion]] = defaultdict(list)
     for trainee_id, version_id, completed_at, score, modules in rows:
+        completed_at = _aware(completed_at)
         v = versions[version_id]
         out[(trainee_id, v.course_id)].append(
             Completion(trainee_id=trainee_id, version=v, completed_at=completed_at, score=score, modules=modules))
