@@ -106,14 +106,21 @@ def refuse_if_withheld(*, attempt: Attempt, item: Item) -> None:
     refused, and how, says nothing of the AI output (1 query, or none: ``withheld_about``;
     one more to name another question)."""
     blocker = withheld_about(attempt=attempt, item=item).blocker(item)
-    if blocker is None:
-        return
+    if blocker is not None:
+        raise withheld_conflict(item=item, blocker=blocker)
+
+
+def withheld_conflict(*, item: Item, blocker: Item, number: int | None = None) -> Conflict:
+    """The refusal of an answer to ``item`` while ``blocker``, its unaided question, awaits its
+    answer (``Withheld.blocker``); ``number`` is the blocker's question number, read when not
+    given (1 query). The studio's preview refuses with it too."""
     if blocker.pk == item.pk:
-        raise Conflict(_("Give your unaided answer first; the AI output is shown after it."))
-    raise Conflict(
+        return Conflict(_("Give your unaided answer first; the AI output is shown after it."))
+    return Conflict(
         _("Answer the unaided question first: question %(number)s, “%(question)s”. The AI output and the "
           "questions about it are shown after it.")
-        % {"number": question_number(blocker), "question": (blocker.spec or {}).get("question", "")},
+        % {"number": number if number is not None else question_number(blocker),
+           "question": (blocker.spec or {}).get("question", "")},
     )
 
 
@@ -396,11 +403,32 @@ def media_urls_if_shown(*, version_id: int, texts: Iterable[str] = (), needed: b
     return version_media_urls(version_id=version_id)
 
 
+def case_content(*, case: Case) -> dict:
+    """What any page playing a case shows of it (5 queries, or 4 without media): the
+    artifacts with their ground-truth failure modes, the items in asking order with their
+    keys (read: an item without a key yet has none) and competencies, and the media URLs
+    its texts need. The case player and the studio's preview both read it; the caller
+    decides what of the keys and ground truth to show."""
+    module = case.module
+    artifacts = list(case.artifacts.order_by("position").prefetch_related("failure_modes"))
+    by_id = {a.pk: a for a in artifacts}
+    items = asking_order(case.items.order_by("position").select_related("key").prefetch_related("competencies"))
+    for item in items:
+        item.case = case
+        if item.artifact_id in by_id:
+            item.artifact = by_id[item.artifact_id]
+    texts = [case.vignette, *(i.prompt for i in items), *(i.key.rationale for i in items if hasattr(i, "key")),
+             *(a.truth_explanation for a in artifacts),
+             *(str(o.get("text", "")) for i in items for o in (i.spec or {}).get("options") or [] if isinstance(o, dict))]
+    media = media_urls_if_shown(version_id=module.version_id, texts=texts,
+                               needed=any(a.kind == Artifact.Kind.IMAGE for a in artifacts))
+    return {"artifacts": artifacts, "items": items, "media": media}
+
+
 def trainee_case_page(*, trainee: User, case: Case) -> dict:
     """Everything the case player shows (8 queries): the attempt on this module (the open
-    one, else the latest), the responses with their grades, the items with their keys and
-    competencies, the artifacts with their ground-truth failure modes, the media URLs and
-    the module's case list. The caller decides what of the keys and ground truth to show."""
+    one, else the latest), the responses with their grades, ``case_content`` and the
+    module's case list. The caller decides what of the keys and ground truth to show."""
     module = case.module
     attempts = list(Attempt.objects.filter(trainee=trainee, module=module).order_by("-started_at"))
     attempt = next((a for a in attempts if a.status == Attempt.Status.OPEN), attempts[0] if attempts else None)
@@ -411,23 +439,11 @@ def trainee_case_page(*, trainee: User, case: Case) -> dict:
         for r in Response.objects.filter(attempt=attempt, item__case=case).select_related("grade"):
             r.attempt = attempt
             responses[r.item_id] = r
-    artifacts = list(case.artifacts.order_by("position").prefetch_related("failure_modes"))
-    by_id = {a.pk: a for a in artifacts}
-    items = asking_order(case.items.order_by("position").select_related("key").prefetch_related("competencies"))
-    for item in items:
-        item.case = case
-        if item.artifact_id in by_id:
-            item.artifact = by_id[item.artifact_id]
+    content = case_content(case=case)
     for r in responses.values():
-        r.item = next(i for i in items if i.pk == r.item_id)
-    texts = [case.vignette, *(i.prompt for i in items), *(i.key.rationale for i in items if hasattr(i, "key")),
-             *(a.truth_explanation for a in artifacts),
-             *(str(o.get("text", "")) for i in items for o in (i.spec or {}).get("options") or [] if isinstance(o, dict))]
-    media = media_urls_if_shown(version_id=module.version_id, texts=texts,
-                               needed=any(a.kind == Artifact.Kind.IMAGE for a in artifacts))
+        r.item = next(i for i in content["items"] if i.pk == r.item_id)
     siblings = list(module.cases.order_by("position").values_list("id", "title"))
-    return {"attempt": attempt, "responses": responses, "artifacts": artifacts, "items": items, "media": media,
-            "siblings": siblings}
+    return {"attempt": attempt, "responses": responses, **content, "siblings": siblings}
 
 
 def trainee_response(*, trainee: User, response_id: int) -> Response | None:

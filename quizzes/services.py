@@ -97,16 +97,31 @@ def _check_open_item(attempt: Attempt, item: Item) -> None:
 
 
 # ---------------------------------------------------------------- answers
+# The checks of an answer are their own functions, so that the studio's preview refuses an
+# answer exactly as a trainee's is refused (``quizzes.preview``), storing nothing.
 
-def response_answer_unaided(*, attempt: Attempt, item: Item, answer: dict) -> Response:
-    """Store the unaided first answer of a decide-first item; the AI output is shown after."""
-    _check_open_item(attempt, item)
+def check_unaided_answer(*, item: Item, answer: dict) -> None:
+    """ApplicationError (400) unless ``answer`` may be the unaided first answer of ``item``."""
     if not item.decide_first:
         raise ApplicationError(_("This item does not ask for an unaided answer first."), {"item": [_("Not a decide-first item.")]})
     _check_storable(answer)
     errors = grader_for(item.type).validate_initial_answer(item.spec, answer)
     if errors:
         raise ApplicationError(_("The answer is not valid."), _errors(errors))
+
+
+def check_answer(*, item: Item, answer: dict) -> None:
+    """ApplicationError (400) unless ``answer`` is a valid final answer to ``item``."""
+    _check_storable(answer)
+    errors = grader_for(item.type).validate_answer(item.spec, answer, artifact_payload(item, failure_modes=False))
+    if errors:
+        raise ApplicationError(_("The answer is not valid."), _errors(errors))
+
+
+def response_answer_unaided(*, attempt: Attempt, item: Item, answer: dict) -> Response:
+    """Store the unaided first answer of a decide-first item; the AI output is shown after."""
+    _check_open_item(attempt, item)
+    check_unaided_answer(item=item, answer=answer)
     try:
         with transaction.atomic():
             return Response.objects.create(
@@ -131,10 +146,7 @@ def response_submit(*, attempt: Attempt, item: Item, answer: dict) -> tuple[Resp
     """
     _check_open_item(attempt, item)
     refuse_if_withheld(attempt=attempt, item=item)
-    _check_storable(answer)
-    errors = grader_for(item.type).validate_answer(item.spec, answer, artifact_payload(item, failure_modes=False))
-    if errors:
-        raise ApplicationError(_("The answer is not valid."), _errors(errors))
+    check_answer(item=item, answer=answer)
     now = timezone.now()
     if not item.decide_first and connection.get_autocommit():
         # The common case: one INSERT, its own transaction (no BEGIN/SAVEPOINT/RELEASE/COMMIT);

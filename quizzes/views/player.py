@@ -16,10 +16,10 @@ from courses.models import Case, Item
 from quizzes import forms, services
 from quizzes.access import trainee_attempt, trainee_case
 from quizzes.models import Attempt, Response
-from quizzes.selectors import media_urls_if_shown, trainee_case_page, trainee_response, unaided_given, withheld_among
+from quizzes.selectors import media_urls_if_shown, trainee_case_page, trainee_response
 from training.errors import ApplicationError
 
-from .presenters import DueCache, artifact_view, feedback_view, item_views, markdown_html, player_strings
+from .presenters import DueCache, case_views, feedback_view, player_strings
 
 
 def _is_fetch(request) -> bool:
@@ -28,25 +28,18 @@ def _is_fetch(request) -> bool:
 
 def render_case(request, case: Case, *, overrides: dict | None = None, status: int = 200):
     data = trainee_case_page(trainee=request.user, case=case)
-    items, responses, attempt = data["items"], data["responses"], data["attempt"]
-    withheld = withheld_among(items=items, unaided=unaided_given(responses.values()))
-    artifacts = {
-        a.pk: artifact_view(a, media=data["media"], hidden=withheld.artifact(a.pk) is not None) for a in data["artifacts"]
-    }
-    views = item_views(items=items, responses=responses, attempt=attempt, artifacts=artifacts,
-                       withheld=withheld, overrides=overrides, media=data["media"])
+    attempt = data["attempt"]
     siblings = data["siblings"]
     index = next(i for i, (cid, _t) in enumerate(siblings) if cid == case.pk)
     module = case.module
     context = {
         "case": case, "module": module, "version": module.version, "attempt": attempt,
         "open": attempt is not None and attempt.status == Attempt.Status.OPEN,
-        "vignette_html": markdown_html(case.vignette, data["media"]), "artifacts": list(artifacts.values()), "items": views,
+        **case_views(case=case, items=data["items"], artifacts=data["artifacts"], responses=data["responses"],
+                     attempt=attempt, media=data["media"], overrides=overrides),
         "position": index + 1, "case_count": len(siblings),
         "previous": siblings[index - 1] if index > 0 else None,
         "next": siblings[index + 1] if index + 1 < len(siblings) else None,
-        "answered_all": all(v["mode"] == "answered" for v in views),
-        "error_item": next((v for v in views if v["error_count"] or v["message"]), None),
         "strings": player_strings(),
     }
     return render(request, "quizzes/case.html", context, status=status)

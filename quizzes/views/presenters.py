@@ -6,7 +6,7 @@ AI output and the AI's answer are never put into a template's context, and neith
 keys, rationales or ground truth before the feedback is due, so no template can leak them.
 """
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from django.urls import reverse
@@ -22,7 +22,7 @@ from quizzes.forms import FieldErrors
 from quizzes.items import FeedbackContext, FormContext, unit_for
 from quizzes.items.display import failure_mode_name, markdown_html, option_html, option_labels
 from quizzes.models import Attempt, Response
-from quizzes.selectors import Withheld, feedback_is_due
+from quizzes.selectors import Withheld, feedback_is_due, unaided_given, withheld_among
 
 from progress import charts
 
@@ -163,7 +163,7 @@ def feedback_view(response: Response, *, due: bool, number: int | None = None,
     view = {
         "response": response, "state": response.state, "number": number,
         "pending": response.state == Response.State.SUBMITTED,
-        "poll_url": reverse("trainee-feedback", args=[response.pk]),
+        "poll_url": reverse("trainee-feedback", args=[response.pk]) if response.state == Response.State.SUBMITTED else "",
         "status": status_text(response, score), "score": score,
         "cbm_mark": f"{grade.cbm_mark:+d}" if grade and grade.cbm_mark is not None else None,
         "lines": grade_feedback(grade, due=due) if grade else [], "comment": grade.comment if grade else "",
@@ -207,19 +207,45 @@ class DueCache:
 
 # ---------------------------------------------------------------- the case player
 
+@dataclass
+class Seat:
+    """Who answers a case and where the answers go. A trainee's attempt (``of_attempt``): its
+    forms post to the trainee's URLs, open while the attempt is; the feedback waits for the
+    module's policy. The studio's preview gives its own: forms always open, posting to the
+    preview, feedback due at once, and more beside the feedback (``aside``: its view has an
+    ``aside_template``, which ``_item.html`` includes)."""
+
+    answering: bool
+    action: Callable[[Item, str], str] | None = None  # (item, "unaided" or "answer") → URL
+    due: Callable[[Response], bool] | None = None  # None: the module's policy (DueCache)
+    aside: Callable[[Item, Response], dict] | None = None  # more for an answered item's view
+
+    @classmethod
+    def of_attempt(cls, attempt: Attempt | None) -> "Seat":
+        if attempt is None:
+            return cls(answering=False)
+
+        def action(item: Item, mode: str) -> str:
+            return reverse("trainee-unaided" if mode == "unaided" else "trainee-answer", args=[attempt.pk, item.pk])
+
+        return cls(answering=attempt.status == Attempt.Status.OPEN, action=action)
+
+
 def _spec_for(item: Item, hidden: bool) -> dict:
     return {k: v for k, v in (item.spec or {}).items() if not (hidden and k in _AI_SPEC_FIELDS)}
 
 
 def item_views(*, items: list[Item], responses: dict[int, Response], attempt: Attempt | None,
                artifacts: dict[int, ArtifactView], withheld: Withheld, overrides: dict | None = None,
-               media: Mapping[str, str] | None = None) -> list[dict]:
+               media: Mapping[str, str] | None = None, seat: Seat | None = None) -> list[dict]:
     """One view-model per item: which form it shows (or its feedback), with the values and
     errors of a form posted back. An item decide-first withholds shows its unaided form
-    (the question awaiting that answer) or nothing but the number of that question."""
+    (the question awaiting that answer) or nothing but the number of that question.
+    ``seat`` is who answers, and where to (the trainee's attempt unless told otherwise)."""
     overrides = overrides or {}
-    due = DueCache()
-    open_attempt = attempt is not None and attempt.status == Attempt.Status.OPEN
+    seat = seat or Seat.of_attempt(attempt)
+    due = seat.due or DueCache()
+    open_attempt = seat.answering
     numbers = {item.pk: number for number, item in enumerate(items, start=1)}
     views = []
     for number, item in enumerate(items, start=1):
@@ -256,15 +282,33 @@ def item_views(*, items: list[Item], responses: dict[int, Response], attempt: At
         }
         if mode == "answered":
             view["feedback"] = feedback_view(response, due=due(response), number=number, media=media)
-        if mode in ("unaided", "answer") and attempt is not None:
-            name = "trainee-unaided" if mode == "unaided" else "trainee-answer"
-            view["action"] = reverse(name, args=[attempt.pk, item.pk])
+            if seat.aside is not None:
+                view.update(seat.aside(item, response))
+        if mode in ("unaided", "answer") and seat.action is not None:
+            view["action"] = seat.action(item, mode)
         view.update(unit.form_view(FormContext(
             item=item, number=number, mode=mode, spec=spec, options=options, values=values,
             span_errors=errors.spans, response=response, artifacts=artifacts,
         )))
         views.append(view)
     return views
+
+
+def case_views(*, case, items: list[Item], artifacts: list[Artifact], responses: dict[int, Response],
+               attempt: Attempt | None, media: Mapping[str, str], overrides: dict | None = None,
+               seat: Seat | None = None) -> dict:
+    """What ``quizzes/_case_content.html`` shows of a case (the vignette, the AI outputs, the
+    questions) and what the page around it needs to know, for the case player and the
+    studio's preview alike."""
+    withheld = withheld_among(items=items, unaided=unaided_given(responses.values()))
+    views = {a.pk: artifact_view(a, media=media, hidden=withheld.artifact(a.pk) is not None) for a in artifacts}
+    item_list = item_views(items=items, responses=responses, attempt=attempt, artifacts=views,
+                           withheld=withheld, overrides=overrides, media=media, seat=seat)
+    return {
+        "vignette_html": markdown_html(case.vignette, media), "artifacts": list(views.values()), "items": item_list,
+        "answered_all": all(v["mode"] == "answered" for v in item_list),
+        "error_item": next((v for v in item_list if v["error_count"] or v["message"]), None),
+    }
 
 
 def player_strings() -> dict[str, str]:

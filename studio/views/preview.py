@@ -1,148 +1,114 @@
-"""Preview a case as a trainee sees it, answering and getting feedback, storing nothing.
+"""Preview a case as a trainee plays it, answering and getting feedback, storing nothing.
 
-The page renders the case read-only with each item's answer form; an answer is posted
-back here, read by the item type's unit (the trainee page's parser, with the same field
-names), checked with its ``validate_answer`` and graded in memory by the pure grader, and
-the feedback, score, key and rationale are shown beside the item. No attempt, response or
-grade is created. Decide-first items work as for trainees: the AI output the item is about
-stays hidden until the unaided answer is given; that answer is carried in the page's forms
-(``initial-<item id>``), not stored.
+The page is the case player: the same partials (``quizzes/_case_content.html`` and the
+item, widget, artifact and feedback templates it includes), the same player.css and
+player.js, the same view-models (``quizzes.views.presenters.case_views``), the same answer
+parsers (``quizzes.forms``, so numbers are read by ``quizzes.items.numbers``) and the same
+checks and grader, in memory (``quizzes.preview``). Decide-first works as for trainees: the
+AI output and the questions about it stay hidden until the unaided answer is given.
+
+What differs: each form posts back here, its action carrying the item, the step and the
+unaided answers given so far (``?item=12&step=unaided&initial-12=wait``), which are never
+stored; feedback is due at once; and beside it the author sees the score, the key in
+sentences and what trainees are told about when they see feedback. No attempt, response or
+grade is created.
 """
 from __future__ import annotations
 
-from django.shortcuts import render
-from django.utils.translation import gettext as _
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 
-from courses.models import Artifact, Case, FailureMode, Item
-from courses.selectors import version_media_urls
-from quizzes.feedback import translate_feedback
+from courses.models import Case, Item
+from progress.charts import percent
+from quizzes import forms
 from quizzes.items import unit_for
-from quizzes.services import artifact_payload
+from quizzes.models import Response
+from quizzes.preview import carried_params, carried_unaided, preview_answer, preview_unaided, unaided_responses
+from quizzes.selectors import case_content
+from quizzes.views.presenters import Seat, case_views, feedback_policy_text, player_strings
+from training.errors import ApplicationError
 
 from .access import author_required, owned
 
-
-def _initials(data, items: dict[int, Item]) -> dict[int, str]:
-    out = {}
-    for name, value in data.items():
-        if name.startswith("initial-") and value:
-            try:
-                item_id = int(name.removeprefix("initial-"))
-            except ValueError:
-                continue
-            item = items.get(item_id)
-            if item is not None and item.decide_first and not unit_for(item.type).grader.validate_initial_answer(
-                item.spec, {"answer": value},
-            ):
-                out[item_id] = value
-    return out
-
-
-def _hidden(items: list[Item], initials: dict[int, str]) -> set[int]:
-    """The AI outputs still hidden: those of decide-first items without an unaided answer."""
-    return {item.artifact_id for item in items if item.decide_first and item.pk not in initials}
-
-
-def _text(item: Item) -> str:
-    if item.artifact is None or item.artifact.kind != Artifact.Kind.TEXT:
-        return ""
-    return (item.artifact.content or {}).get("text", "")
-
-
-def _messages(field_errors) -> list[str]:
-    out = []
-    for error in field_errors:
-        message = _(error.message)
-        message = message % error.params if error.params else message
-        out.append(f"{error.path}: {message}" if error.path else message)
-    return out
-
-
-def _parse_messages(parsed) -> list[str]:
-    """The refusals of the answer parser, as the trainee page words them."""
-    return [message for messages in parsed.errors.values() for message in messages]
+ASIDE_TEMPLATE = "studio/_preview_aside.html"
 
 
 def key_summary(item: Item) -> list[str]:
-    """The key of an item in sentences, for the preview's feedback."""
+    """The key of an item in sentences, for the author beside the feedback."""
     key = item.key.answer if hasattr(item, "key") else {}
-    text = (item.artifact.content or {}).get("text", "") if item.artifact else ""
-    return unit_for(item.type).key_summary(item.spec, key, text)
+    text = (item.artifact.content or {}).get("text", "") if item.artifact_id and item.artifact else ""
+    return unit_for(item.type).key_summary(item.spec or {}, key, text)
+
+
+def _url(case: Case, carried: dict[int, str], **params) -> str:
+    query = urlencode({**params, **carried_params(carried)})
+    return reverse("studio:preview", args=[case.pk]) + (f"?{query}" if query else "")
+
+
+def _seat(case: Case, carried: dict[int, str]) -> Seat:
+    policy = feedback_policy_text(case.module.feedback_policy)
+
+    def action(item: Item, mode: str) -> str:
+        step = {"step": "unaided"} if mode == "unaided" else {}
+        return _url(case, carried, item=item.pk, **step) + f"#item-{item.pk}"
+
+    def aside(item: Item, response: Response) -> dict:
+        grade = response.grade
+        return {"aside_template": ASIDE_TEMPLATE, "aside": {
+            "score": percent(grade.score), "cbm_mark": f"{grade.cbm_mark:+d}" if grade.cbm_mark is not None else None,
+            "needs_review": not grade.is_final, "key": key_summary(item), "policy": policy,
+        }}
+
+    return Seat(answering=True, action=action, due=lambda response: True, aside=aside)
+
+
+def _page(request, case: Case, content: dict, carried: dict[int, str], *, answered: Response | None = None,
+          overrides: dict | None = None, status: int = 200):
+    responses = unaided_responses(content["items"], carried)
+    if answered is not None:
+        responses[answered.item.pk] = answered
+    module = case.module
+    return render(request, "studio/preview.html", {
+        "case": case, "module": module, "version": module.version, "strings": player_strings(),
+        **case_views(case=case, items=content["items"], artifacts=content["artifacts"], responses=responses,
+                     attempt=None, media=content["media"], overrides=overrides, seat=_seat(case, carried)),
+    }, status=status)
 
 
 @author_required
 def case_preview(request, pk: int):
     case = owned(request, Case, pk, related=("module",))
-    items = list(
-        case.items.select_related("key", "artifact").prefetch_related("competencies", "artifact__failure_modes")
-        .order_by("position")
-    )
-    by_id = {item.pk: item for item in items}
-    data = request.POST if request.method == "POST" else request.GET
-    initials = _initials(data, by_id)
-    results: dict[int, dict] = {}
-    status = 200
-    if request.method == "POST":
-        item = by_id.get(int(request.POST.get("item") or 0)) if (request.POST.get("item") or "").isdigit() else None
-        if item is not None:
-            if not item.decide_first and item.artifact_id in _hidden(items, initials):
-                results[item.pk] = {"errors": [_("Answer the decide-first question about this AI output first.")]}
-            else:
-                results[item.pk] = _answer(item, request.POST, initials)
-            if results[item.pk].get("errors"):
-                status = 400
-    hidden = _hidden(items, initials)
-    media = version_media_urls(version_id=case.module.version_id)
-    artifacts = []
-    for artifact in case.artifacts.order_by("position"):
-        artifact.hidden = artifact.pk in hidden
-        artifact.image_url = media.get((artifact.content or {}).get("src")) if artifact.kind == Artifact.Kind.IMAGE else None
-        artifact.heatmap_url = media.get((artifact.content or {}).get("heatmap")) if artifact.kind == Artifact.Kind.IMAGE else None
-        artifacts.append(artifact)
-    rows = [
-        {"item": item, "result": results.get(item.pk), "initial": initials.get(item.pk),
-         "ai_hidden": item.decide_first and item.pk not in initials,
-         "blocked": not item.decide_first and item.artifact_id is not None and item.artifact_id in hidden,
-         "text": _text(item), "texts": {"t": _text(item)}, "texts_id": f"texts-{item.pk}"}
-        for item in items
-    ]
-    return render(request, "studio/preview.html", {
-        "case": case, "artifacts": artifacts, "rows": rows, "initials": initials,
-        "version": case.module.version, "scale": [-2, -1, 0, 1, 2], "certainties": [1, 2, 3], "media": media,
-        "failure_codes": list(FailureMode.objects.values_list("code", flat=True)),
-    }, status=status)
+    content = case_content(case=case)
+    carried = carried_unaided(content["items"], request.GET)
+    if request.method != "POST":
+        return _page(request, case, content, carried)
+    item = next((i for i in content["items"] if str(i.pk) == request.GET.get("item")), None)
+    if item is None:
+        raise Http404
+    unaided = request.GET.get("step") == "unaided"
+    parsed = forms.parse_unaided(item, request.POST) if unaided else forms.parse_answer(item, request.POST)
 
+    def refused(errors: dict, message: str, status: int):
+        overrides = {item.pk: {"values": parsed.values, "errors": forms.place_errors(errors), "message": message}}
+        return _page(request, case, content, carried, overrides=overrides, status=status)
 
-def _answer(item: Item, post, initials: dict[int, str]) -> dict:
-    """Check and grade one posted answer in memory; nothing is stored."""
-    unit = unit_for(item.type)
-    if post.get("step") == "unaided":
-        parsed = unit.parse_unaided(item.spec, post)
-        if parsed.payload is None:
-            return {"errors": _parse_messages(parsed)}
-        errors = unit.grader.validate_initial_answer(item.spec, parsed.payload)
-        if errors:
-            return {"errors": _messages(errors)}
-        initials[item.pk] = parsed.payload["answer"]
-        return {"unaided": True}
-    if item.decide_first and item.pk not in initials:
-        return {"errors": [_("Give your unaided answer first; the AI output is shown after it.")]}
-    parsed = unit.parse_answer(item.spec, post)
-    answer = parsed.payload
-    if answer is None:
-        return {"errors": _parse_messages(parsed), "answer": parsed.values}
-    errors = unit.validate_answer(item.spec, answer, artifact_payload(item))
-    if errors:
-        return {"errors": _messages(errors), "answer": answer}
-    graded = unit.grading_answer(answer, initials.get(item.pk))
-    result = unit.grade(item.spec, item.key.answer, graded, artifact_payload(item))
-    text = _text(item)
-    spans = [
-        {**span, "excerpt": text[span["start"]:span["end"]]}
-        for span in result.detail.get("key_spans", [])
-    ]
-    return {
-        "score": result.score, "cbm_mark": result.cbm_mark, "feedback": translate_feedback(result.feedback),
-        "needs_review": result.needs_review, "key": key_summary(item), "rationale": item.key.rationale,
-        "spans": spans, "answer": answer,
-    }
+    if parsed.payload is None:
+        return refused(parsed.errors, "", 400)
+    try:
+        if unaided:
+            preview_unaided(item=item, answer=parsed.payload, carried=carried)
+        else:
+            answered = preview_answer(items=content["items"], item=item, answer=parsed.payload, carried=carried)
+    except ApplicationError as exc:
+        return refused(exc.errors, exc.message, exc.status_code)
+    if not unaided:
+        return _page(request, case, content, carried, answered=answered)
+    # As the player: the unaided answer given, the page shows the AI output it was hidden.
+    carried = {**carried, item.pk: parsed.payload["answer"]}
+    anchor = f"artifact-{item.artifact_id}" if item.artifact_id else f"item-{item.pk}"
+    location = _url(case, carried) + f"#{anchor}"
+    if request.headers.get("X-Requested-With") == "fetch":
+        return JsonResponse({"location": location})
+    return redirect(location)

@@ -12,7 +12,6 @@ from courses.models import Artifact, Case, Course, CourseVersion, Item, ItemKey,
 from courses.services import course_package_import
 from courses.packages.serialize import version_to_package
 from courses.services import course_version_create_draft
-from quizzes.models import Attempt, Grade, Response
 from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -473,25 +472,7 @@ def _file(content: bytes, name: str):
     return upload
 
 
-# --- preview as a trainee -------------------------------------------------------------------------
-
-def test_the_preview_grades_in_memory_and_stores_nothing(published, studio):
-    case = Case.objects.get(module__version=published, slug="portable-film")
-    item = case.items.get(slug="which-lobe")
-    url = reverse("studio:preview", args=[case.pk])
-    assert studio.get(url).status_code == 200
-    response = studio.post(url, {"item": item.pk, "answer": "rll", "certainty": "3"})
-    page = response.content.decode()
-    assert response.status_code == 200 and "Score: 100%" in page and "certainty mark 3" in page
-    assert not (Attempt.objects.exists() or Response.objects.exists() or Grade.objects.exists())
-
-
-def test_the_preview_reports_an_invalid_answer(published, studio):
-    case = Case.objects.get(module__version=published, slug="portable-film")
-    item = case.items.get(slug="which-lobe")
-    response = studio.post(reverse("studio:preview", args=[case.pk]), {"item": item.pk, "answer": "zz", "certainty": "2"})
-    assert response.status_code == 400 and "not an option" in response.content.decode()
-
+# --- decide-first order (the preview as a trainee: tests/studio/test_preview.py) ----------------------
 
 def test_the_check_page_refuses_a_question_asked_before_the_unaided_one(draft, studio):
     """The issue's case: a decide-first item after an error_spans item on the same text was
@@ -507,46 +488,6 @@ def test_the_check_page_refuses_a_question_asked_before_the_unaided_one(draft, s
     assert response.status_code == 302 and response["Location"].endswith("/check/")
     draft.refresh_from_db()
     assert draft.status == "draft"
-
-
-def test_the_preview_keeps_the_ai_output_hidden_until_the_unaided_answer(decide_first_case, studio):
-    case = Case.objects.get(module__version=decide_first_case, slug="fabricated-allergy")
-    item = case.items.get(slug="accept-the-plan")
-    url = reverse("studio:preview", args=[case.pk])
-    first = studio.get(url).content.decode()
-    assert "shown after you give your own answer" in first and "documented penicillin allergy" not in first
-    early = studio.post(url, {"item": item.pk, "decision": "accept", "confidence": "50"})
-    assert "Give your unaided answer first" in early.content.decode()
-    unaided = studio.post(url, {"item": item.pk, "step": "unaided", "answer": "correct"}).content.decode()
-    assert "documented penicillin allergy" in unaided and f'name="initial-{item.pk}" value="correct"' in unaided
-    final = studio.post(url, {"item": item.pk, f"initial-{item.pk}": "correct", "decision": "override",
-                              "answer": "correct", "confidence": "80"}).content.decode()
-    assert "Score: 100%" in final
-    assert not Response.objects.exists()
-
-
-def test_the_preview_grades_selected_spans(decide_first_case, studio):
-    case = Case.objects.get(module__version=decide_first_case, slug="fabricated-allergy")
-    item = case.items.get(slug="find-the-errors")
-    decide_first = case.items.get(slug="accept-the-plan")
-    answer = {"item": item.pk, "span_start": "72", "span_end": "116", "span_label": "HAL", "span_correction": ""}
-    # The text is the AI output of a decide-first item too: it stays hidden until that answer.
-    blocked = studio.post(reverse("studio:preview", args=[case.pk]), answer)
-    assert blocked.status_code == 400 and "Errors found" not in blocked.content.decode()
-    response = studio.post(reverse("studio:preview", args=[case.pk]), {**answer, f"initial-{decide_first.pk}": "sign"})
-    page = response.content.decode()
-    assert response.status_code == 200 and "Errors found: 1 of 2" in page and "missed" in page
-
-
-def test_the_preview_refuses_overlapping_spans_naming_both(published, studio):
-    case = Case.objects.get(module__version=published, slug="fabricated-allergy")
-    item = case.items.get(slug="find-the-errors")
-    decide_first = case.items.get(slug="accept-the-plan")
-    answer = {"item": item.pk, "span_start": ["72", "80"], "span_end": ["116", "116"], "span_label": ["HAL", "HAL"],
-              "span_correction": ["", ""], f"initial-{decide_first.pk}": "sign"}
-    response = studio.post(reverse("studio:preview", args=[case.pk]), answer)
-    page = response.content.decode()
-    assert response.status_code == 400 and "spans[1]: overlaps span 0" in page and "Errors found" not in page
 
 
 def test_the_course_page_costs_fifteen_queries(published, studio, django_assert_num_queries):
