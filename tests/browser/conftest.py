@@ -36,11 +36,24 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser, live_server):
+def _desktop(browser, live_server):
     context = browser.new_context(viewport=DESKTOP, base_url=live_server.url, locale="en-GB")
     page = context.new_page()
     page.set_default_timeout(10_000)
+    return context, page
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context, page = _desktop(browser, live_server)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def second_page(browser, live_server):
+    """Another person's desktop browser (its own cookies), beside ``page``."""
+    context, page = _desktop(browser, live_server)
     yield page
     context.close()
 

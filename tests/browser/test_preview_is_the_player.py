@@ -52,15 +52,6 @@ def world(transactional_db):
     return {"trainee": trainee, "author": author, "module": module, "case": case, "items": items}
 
 
-@pytest.fixture
-def second_page(browser, live_server):
-    context = browser.new_context(viewport=DESKTOP, base_url=live_server.url, locale="en-GB")
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
-
-
 def mark_the_allergy(p) -> tuple[str, str]:
     """Mark “allergic to penicillin.” with the span widget, as a mouse user does (a click on
     its first word and one on its last), label it, and return the offsets the form posts."""

@@ -95,7 +95,9 @@ def test_a_refused_answer_is_shown_beside_its_field(film, studio):
 @pytest.mark.parametrize("typed", ["9,2", "9.2", "9,20", " 9,2 "])
 def test_a_number_is_read_as_the_trainee_page_reads_it(film, studio, typed):
     item = film.items.get(slug="ppv")
-    assert forms.parse_answer(item, QueryDict(mutable=True) | {"value": typed}).payload == {"value": 9.2}
+    posted = QueryDict(mutable=True)
+    posted["value"] = typed
+    assert forms.parse_answer(item, posted).payload == {"value": 9.2}  # the trainee page's reading
     page = studio.post(preview_url(film, item=item.pk), {"value": typed}).content.decode()
     assert "Graded: your score is 100%." in page
 
