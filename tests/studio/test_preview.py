@@ -232,3 +232,9 @@ def test_the_preview_page_costs_nine_queries_and_one_more_for_images(letter, fil
     for case, queries in ((letter, 9), (film, 10)):
         with django_assert_num_queries(queries):
             assert studio.get(preview_url(case)).status_code == 200
+
+
+def test_a_draft_case_with_nothing_in_it_yet_previews(published, faculty, studio):
+    draft = course_version_create_draft(course=published.course, user=faculty)
+    case = Case.objects.create(module=draft.modules.first(), slug="empty", position=99, title="Empty case", vignette="")
+    assert studio.get(preview_url(case)).status_code == 200
