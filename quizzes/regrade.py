@@ -224,20 +224,23 @@ def dry_run_figures(*, item: Item, key) -> dict:
     """How many grades of ``item`` regrading with ``key`` would change, and by how much.
 
     Reads the responses in one streamed query and grades them in memory; writes nothing.
+    ``trainees`` counts the trainees whose grades or figures a regrade would rewrite (a
+    reliance decision's detail says whether the AI was right, and moves their counters).
     """
     artifact = artifact_payload(item)
     rows = (
         _candidates(item).order_by("pk")
         .values_list("pk", "state", "answer", "initial_answer", "grade__score", "grade__cbm_mark",
-                     "grade__detail", "grade__graded_by_id", "grade__is_final")
+                     "grade__detail", "grade__graded_by_id", "grade__is_final", "attempt__trainee_id")
         .iterator(chunk_size=2000)
     )
     total = changed = detail_only = kept = newly = up = down = 0
+    trainees: set[int] = set()  # whose grades or reliance figures would move
     deltas: list[float] = []
     before: list[float] = []
     after: list[float] = []
     samples = []
-    for pk, state, answer, initial, score, cbm, detail, graded_by_id, is_final in rows:
+    for pk, state, answer, initial, score, cbm, detail, graded_by_id, is_final, trainee_id in rows:
         total += 1
         old = None if score is None else {
             "score": score, "cbm_mark": cbm, "detail": detail, "graded_by_id": graded_by_id, "is_final": is_final,
@@ -248,6 +251,8 @@ def dry_run_figures(*, item: Item, key) -> dict:
             before.append(score)
             after.append(score)
             continue
+        if outcome.rewrite:
+            trainees.add(trainee_id)
         if old is None:
             newly += 1
             after.append(outcome.new_score)
@@ -273,6 +278,7 @@ def dry_run_figures(*, item: Item, key) -> dict:
         "unchanged": total - changed - detail_only - kept - newly,
         "kept_confirmed": kept,
         "newly_graded": newly,
+        "trainees": len(trainees),
         "mean_delta": math.fsum(deltas) / len(deltas) if deltas else None,
         "mean_abs_delta": math.fsum(abs(d) for d in deltas) / len(deltas) if deltas else None,
         "max_abs_delta": max((abs(d) for d in deltas), default=None),
