@@ -184,7 +184,7 @@ def artifact_truth_fix(*, artifact: Artifact, correct: bool, failure_modes: Iter
                 "correct": [_("Change the ground truth first.")],
             })
         items = reliance_items(artifact)
-        change = TruthChange(correct=correct, failure_modes=modes, keys=_keys_by_slug(items, keys or {}, correct,
+        change = TruthChange(correct=correct, failure_modes=modes, keys=keys_by_slug(items, keys or {}, correct,
                                                                                      old_correct))
         problems = _key_problems(artifact, change, items=items, by_id=True)
         if problems:
@@ -207,7 +207,7 @@ def artifact_truth_fix(*, artifact: Artifact, correct: bool, failure_modes: Iter
     return fix
 
 
-def _keys_by_slug(items: list[Item], keys: dict[int, dict], correct: bool, old_correct: bool) -> dict[str, dict]:
+def keys_by_slug(items: list[Item], keys: dict[int, dict], correct: bool, old_correct: bool) -> dict[str, dict]:
     """The new key of each reliance item, by slug (none when the AI's rightness does not change)."""
     if correct == old_correct:
         return {}
