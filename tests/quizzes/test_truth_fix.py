@@ -250,7 +250,8 @@ def test_the_dry_run_counts_the_grades_and_the_trainees_whose_figures_change(aut
     job = regrade.regrade_job_create(item=r2, user=author, key_fix=KeyFix.objects.get(truth_fix=fix))
     figures = regrade.regrade_job_dry_run(job_id=job.pk).dry_run
     # Alice accepted the AI (right then, wrong now): 1 -> 0; Bob overrode it with "b": 0 -> 1.
-    assert (figures["total"], figures["changed"], figures["up"], figures["down"], figures["trainees"]) == (2, 2, 1, 1, 2)
+    counts = tuple(figures[name] for name in ("total", "changed", "up", "down", "trainees"))
+    assert counts == (2, 2, 1, 1, 2)
 
 
 def test_after_the_regrade_the_reliance_figures_equal_a_recomputation_from_scratch(author):
