@@ -73,3 +73,4 @@ def test_the_ground_truth_fix_page_works_on_a_phone(english_phone_page, sign_in,
     page.get_by_role("heading", name=re.compile("Regrades after the ground-truth fix of")).wait_for()
     screenshot(page, "truth-fix-jobs-phone")
     assert page.evaluate("document.documentElement.scrollWidth") <= 375  # the table scrolls, not the page
+    assert_accessible(page)
