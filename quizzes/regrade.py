@@ -43,7 +43,7 @@ from training.text import unstorable_errors
 from .graders import GradeResult, grader_for
 from .grading import answer_for_grading, artifact_payload, grade_store, item_key_errors
 from .items import unit_for
-from .key_twins import KeyTwin, item_key_twins, item_twins
+from .key_twins import KeyTwin, chosen_twins_or_refusal, item_key_twins, item_twins
 from .models import Grade, KeyFix, RegradeChange, RegradeJob, Response
 
 # The jobs' tasks (quizzes.tasks): a new name if their arguments ever change.
@@ -128,25 +128,8 @@ def _chosen_twins(item: Item, chosen: list[int], *, old_answer, new_answer) -> l
     if not chosen:
         return []
     twins = {twin.item.pk: twin for twin in item_key_twins(item=item, old_answer=old_answer, new_answer=new_answer)}
-    problems = []
-    conflict = False
-    for pk in chosen:
-        twin = twins.get(pk)
-        if twin is None:
-            problems.append(_("Item %(id)s is not this item in another published or withdrawn version of the course.")
-                            % {"id": pk})
-        elif not twin.qualifies:
-            conflict = conflict or not twin.same_old_key or twin.regrade_running
-            problems.append(_("Version %(number)s cannot take this fix: %(why)s") % {
-                "number": twin.version_number, "why": twin.refusal,
-            })
-    if problems:
-        message = (
-            _("%(problem)s Nothing was changed.") % {"problem": problems[0]} if len(problems) == 1
-            else _("Some of the other versions cannot take this fix; nothing was changed.")
-        )
-        raise (Conflict if conflict else ApplicationError)(message, {"also_fix": problems})
-    return [twins[pk] for pk in chosen]
+    return chosen_twins_or_refusal(chosen, twins, not_a_twin=_(
+        "Item %(id)s is not this item in another published or withdrawn version of the course."))
 
 
 def _record_key_fix(*, item: Item, key: ItemKey, new_answer, reason: str, user: User, draft_item: Item | None = None,

@@ -40,7 +40,7 @@ from training.errors import ApplicationError, Conflict
 from training.text import unstorable_errors
 
 from .grading import item_key_errors
-from .key_twins import VERSION_STATUS_WORDS
+from .key_twins import VERSION_STATUS_WORDS, VersionTwin, chosen_twins_or_refusal
 from .models import Grade, KeyFix, RegradeJob, TruthFix
 
 RELIANCE = Item.Type.RELIANCE_DECISION
@@ -82,7 +82,7 @@ def artifact_twins(artifact: Artifact) -> QuerySet[Artifact]:
 
 
 @dataclass(frozen=True)
-class TruthTwin:
+class TruthTwin(VersionTwin):
     """The same AI output in another published or withdrawn version, and whether it can take the fix."""
 
     artifact: Artifact
@@ -96,12 +96,12 @@ class TruthTwin:
     regrade_running: bool
 
     @property
-    def status_word(self) -> str:
-        return str(VERSION_STATUS_WORDS.get(self.version_status, self.version_status))
-
-    @property
     def qualifies(self) -> bool:
         return self.same_old_truth and not self.regrade_running and not self.problems
+
+    @property
+    def conflicting(self) -> bool:
+        return not self.same_old_truth or self.regrade_running
 
     @property
     def refusal(self) -> str:
@@ -164,6 +164,8 @@ def artifact_truth_fix(*, artifact: Artifact, correct: bool, failure_modes: Iter
     also_fix = sorted(set(also_fix))
     with transaction.atomic():
         list(Artifact.objects.select_for_update().filter(pk__in=[artifact.pk, *also_fix]).order_by("pk"))
+        list(ItemKey.objects.select_for_update().filter(item__artifact_id__in=[artifact.pk, *also_fix],
+                                                         item__type=RELIANCE).order_by("item_id"))
         artifact = (Artifact.objects.select_related("case__module__version__course").prefetch_related("failure_modes")
                     .get(pk=artifact.pk))
         version = artifact.case.module.version
@@ -255,25 +257,8 @@ def _chosen_twins(artifact: Artifact, chosen: list[int], change: TruthChange) ->
     if not chosen:
         return []
     twins = {twin.artifact.pk: twin for twin in artifact_truth_twins(artifact=artifact, change=change)}
-    problems = []
-    conflict = False
-    for pk in chosen:
-        twin = twins.get(pk)
-        if twin is None:
-            problems.append(_("AI output %(id)s is not this AI output in another published or withdrawn version.")
-                            % {"id": pk})
-        elif not twin.qualifies:
-            conflict = conflict or not twin.same_old_truth or twin.regrade_running
-            problems.append(_("Version %(number)s cannot take this fix: %(why)s") % {
-                "number": twin.version_number, "why": twin.refusal,
-            })
-    if problems:
-        message = (
-            _("%(problem)s Nothing was changed.") % {"problem": problems[0]} if len(problems) == 1
-            else _("Some of the other versions cannot take this fix; nothing was changed.")
-        )
-        raise (Conflict if conflict else ApplicationError)(message, {"also_fix": problems})
-    return [twins[pk] for pk in chosen]
+    return chosen_twins_or_refusal(chosen, twins, not_a_twin=_(
+        "AI output %(id)s is not this AI output in another published or withdrawn version."))
 
 
 def _apply(artifact: Artifact, items: list[Item], change: TruthChange) -> list[tuple[Item, dict, dict]]:

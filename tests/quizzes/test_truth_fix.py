@@ -15,45 +15,17 @@ from courses.services import course_version_create_draft
 from progress.aggregates import trend_rows_rebuild
 from progress.contributions import grade_contribution
 from progress.models import AnswerAfterModule, AnswerDay, MeasureCounter, ModuleProgress
-from quizzes import regrade, services
+from quizzes import regrade
 from quizzes.graders import grader_for
 from quizzes.grading import answer_for_grading, artifact_payload
 from quizzes.models import KeyFix, RegradeJob, Response, TruthFix
 from quizzes.truth_fix import artifact_truth_fix, artifact_truth_twins
-from schools.models import AuditEvent, Role
+from schools.models import AuditEvent
 from tests.cohorts.test_dashboard_selectors import answer, populate, world
-from tests.factories import MembershipFactory
+from tests.quizzes.test_regrade import _run, author, enqueued  # noqa: F401 - fixtures (enqueued: autouse)
 from training.errors import ApplicationError, Conflict
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def enqueued(monkeypatch):
-    published = []
-
-    def record(name, *ids):
-        published.extend((name, pk) for pk in ids)
-
-    for module in (regrade, services):
-        monkeypatch.setattr(module, "enqueue_on_commit", record)
-        monkeypatch.setattr(module, "publish_rollback_unsafe", record)
-    return published
-
-
-@pytest.fixture
-def author(db):
-    user = MembershipFactory(role=Role.FACULTY).user
-    user.save(update_fields=["password"])
-    return user
-
-
-def _run(job: RegradeJob, user) -> RegradeJob:
-    regrade.regrade_job_dry_run(job_id=job.pk)
-    regrade.regrade_job_start(job=RegradeJob.objects.get(pk=job.pk), user=user)
-    while not regrade.regrade_job_step(job_id=job.pk, batch_size=1, budget_seconds=0):
-        pass
-    return RegradeJob.objects.get(pk=job.pk)
 
 
 def _fix_and_regrade(fix: TruthFix, user) -> list[RegradeJob]:
@@ -306,11 +278,16 @@ def test_a_twin_s_regrade_moves_its_own_trainees_figures_to_the_recomputation(au
 
 # ---------------------------------------------------------------- pages
 
+def _client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
 def test_fixing_the_truth_in_the_studio_then_regrading(author):
     w = _reliance_world(author)
     r2 = w.items["R2"]
-    client = Client()
-    client.force_login(author)
+    client = _client(author)
     assert client.get(reverse("studio:truth-fix", args=[r2.artifact_id])).status_code == 200
     response = client.post(reverse("studio:truth-fix", args=[r2.artifact_id]), {
         "correct": "no", "reason": "The label was misread.", f"key_{r2.pk}": "b",
@@ -329,8 +306,7 @@ def test_fixing_the_truth_in_the_studio_then_regrading(author):
 def test_a_truth_fix_without_the_right_answer_is_refused_on_the_page_saying_where(author):
     w = _reliance_world(author)
     r2 = w.items["R2"]
-    client = Client()
-    client.force_login(author)
+    client = _client(author)
     response = client.post(reverse("studio:truth-fix", args=[r2.artifact_id]), {"correct": "no", "reason": "Why."})
     assert response.status_code == 400
     assert "the AI&#x27;s answer is wrong now" in response.content.decode()
@@ -340,6 +316,5 @@ def test_a_truth_fix_without_the_right_answer_is_refused_on_the_page_saying_wher
 def test_the_truth_of_a_draft_is_not_fixed_on_this_page(author):
     w = _reliance_world(author)
     CourseVersion.objects.filter(pk=w.version.pk).update(status="draft", published_at=None)
-    client = Client()
-    client.force_login(author)
+    client = _client(author)
     assert client.get(reverse("studio:truth-fix", args=[w.items["R1"].artifact_id])).status_code == 404
