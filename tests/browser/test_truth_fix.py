@@ -5,6 +5,7 @@ pass axe-core, at 1280 px and on a 375 px phone."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 from django.utils import timezone
 
 from courses.models import Artifact, CourseVersion, Item, ItemKey
@@ -55,7 +56,9 @@ def test_a_faculty_member_fixes_a_ground_truth_in_two_versions_and_reaches_both_
 
     for job in RegradeJob.objects.all():  # what the workers do after the commit
         regrade.regrade_job_dry_run(job_id=job.pk)
-    page.reload()
+    # The page polls its jobs and reloads itself once they are done (a reload of ours would race it).
+    expect(page.locator("span.status.ready")).to_have_count(2, timeout=15_000)
+    page.wait_for_load_state()
     page.get_by_role("link", name="Open the regrade of r2 in version 1").click()
     page.get_by_role("heading", name="Regrade of r2").wait_for()
     assert page.get_by_text("Trainees whose figures change").is_visible()
