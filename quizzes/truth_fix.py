@@ -94,10 +94,11 @@ class TruthTwin(VersionTwin):
     problems: tuple[str, ...]  # what is wrong with the new keys for its questions
     graded: int  # answers to its reliance decisions with a grade
     regrade_running: bool
+    authored: bool = True  # whether the person fixing authors its course (a translation may be another's)
 
     @property
     def qualifies(self) -> bool:
-        return self.same_old_truth and not self.regrade_running and not self.problems
+        return self.authored and self.same_old_truth and not self.regrade_running and not self.problems
 
     @property
     def conflicting(self) -> bool:
@@ -105,6 +106,8 @@ class TruthTwin(VersionTwin):
 
     @property
     def refusal(self) -> str:
+        if not self.authored:
+            return _("You are not an author of this course.")
         if not self.same_old_truth:
             return _("Its ground truth is not the one being fixed (it was changed separately).")
         if self.regrade_running:
@@ -114,9 +117,11 @@ class TruthTwin(VersionTwin):
         return ""
 
 
-def artifact_truth_twins(*, artifact: Artifact, change: TruthChange | None = None) -> list[TruthTwin]:
+def artifact_truth_twins(*, artifact: Artifact, change: TruthChange | None = None,
+                         user: User | None = None) -> list[TruthTwin]:
     """The artifact's twins in other published or withdrawn versions (and translations), by
-    course then version; ``change``, when given, is checked against each twin's questions."""
+    course then version; ``change``, when given, is checked against each twin's questions,
+    and ``user``, when given, against each twin's course (``courses.edit_course``)."""
     old = artifact_truth(artifact)
     graded = (
         Grade.objects.filter(response__item__artifact_id=OuterRef("pk"), response__item__type=RELIANCE).order_by()
@@ -142,6 +147,7 @@ def artifact_truth_twins(*, artifact: Artifact, change: TruthChange | None = Non
             artifact=twin, course_slug=version.course.slug, language=version.language, version_number=version.number,
             version_status=version.status, same_old_truth=artifact_truth(twin) == old, problems=problems,
             graded=twin.graded, regrade_running=twin.regrade_running,
+            authored=user is None or user.has_perm("courses.edit_course", version.course),
         ))
     return out
 
@@ -192,7 +198,7 @@ def artifact_truth_fix(*, artifact: Artifact, correct: bool, failure_modes: Iter
         if problems:
             raise ApplicationError(_("The keys of the questions about this AI output are not valid; nothing was "
                                      "changed."), problems)
-        twins = _chosen_twins(artifact, also_fix, change)
+        twins = _chosen_twins(artifact, also_fix, change, user)
         targets = [artifact, *(twin.artifact for twin in twins)]
         if RegradeJob.objects.filter(item__artifact__in=targets, status=RegradeJob.Status.RUNNING).exists():
             raise Conflict(_("A regrade of a question about this AI output is running; wait until it has finished."))
@@ -253,10 +259,10 @@ def _key_problems(artifact: Artifact, change: TruthChange, *, items: list[Item] 
     return by_path if by_id else sentences
 
 
-def _chosen_twins(artifact: Artifact, chosen: list[int], change: TruthChange) -> list[TruthTwin]:
+def _chosen_twins(artifact: Artifact, chosen: list[int], change: TruthChange, user: User) -> list[TruthTwin]:
     if not chosen:
         return []
-    twins = {twin.artifact.pk: twin for twin in artifact_truth_twins(artifact=artifact, change=change)}
+    twins = {twin.artifact.pk: twin for twin in artifact_truth_twins(artifact=artifact, change=change, user=user)}
     return chosen_twins_or_refusal(chosen, twins, not_a_twin=_(
         "AI output %(id)s is not this AI output in another published or withdrawn version."))
 

@@ -68,7 +68,8 @@ def truth_fix(request, pk: int):
             else:
                 return _after_fix(request, fix, jobs)
         status = max(status, 400)
-    twins = truth.artifact_truth_twins(artifact=artifact, change=_change_for_twins(wanted, items, artifact))
+    twins = truth.artifact_truth_twins(artifact=artifact, change=_change_for_twins(wanted, items, artifact),
+                                       user=request.user)
     _competencies, failure_modes = taxonomy_choices()
     return render(request, "studio/truth_fix.html", {
         "artifact": artifact, "case": artifact.case, "version": artifact.case.module.version,

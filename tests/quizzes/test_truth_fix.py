@@ -21,7 +21,8 @@ from quizzes.grading import answer_for_grading, artifact_payload
 from quizzes.models import KeyFix, RegradeJob, Response, TruthFix
 from quizzes.truth_fix import artifact_truth_fix, artifact_truth_twins
 from schools.models import AuditEvent
-from tests.cohorts.test_dashboard_selectors import answer, populate, world
+from tests.cohorts.test_dashboard_selectors import answer, populate, reliance_item, world
+from tests.factories import CaseFactory, CourseFactory, CourseVersionFactory, ModuleFactory, UserFactory
 from tests.quizzes.test_regrade import _run, author, enqueued  # noqa: F401 - fixtures (enqueued: autouse)
 from training.errors import ApplicationError, Conflict
 
@@ -209,6 +210,43 @@ def test_a_twin_whose_truth_was_changed_separately_is_refused_and_nothing_change
         artifact_truth_fix(artifact=r2.artifact, correct=False, failure_modes=[], reason="Misread.", user=author,
                            keys={r2.pk: {"answer": "b"}}, also_fix=[twin.pk])
     assert "Version 2" in error.value.message
+    assert Artifact.objects.get(pk=r2.artifact_id).ai_correct is True and not TruthFix.objects.exists()
+
+
+def _translation(w, owner) -> Item:
+    """R2 in a French translation of the course owned by ``owner`` (same module, case and AI output slugs)."""
+    r2 = w.items["R2"]
+    version = CourseVersionFactory(course=CourseFactory(translation_of=w.course, owner=owner), language="fr")
+    case = CaseFactory(module=ModuleFactory(version=version, slug=r2.case.module.slug), slug=r2.case.slug)
+    item = reliance_item(case, ai_correct=True, decide_first=True, slug="r2")
+    Artifact.objects.filter(pk=item.artifact_id).update(slug=r2.artifact.slug)
+    return item
+
+
+def test_the_same_ai_output_in_a_translation_is_offered_and_fixed_with_the_same_answer(author):
+    w = _reliance_world(author)
+    french = _translation(w, author)
+    r2 = w.items["R2"]
+    [twin] = artifact_truth_twins(artifact=Artifact.objects.select_related("case__module__version__course")
+                                  .get(pk=r2.artifact_id), user=author)
+    assert (twin.artifact.pk, twin.language, twin.qualifies) == (french.artifact_id, "fr", True)
+    artifact_truth_fix(artifact=r2.artifact, correct=False, failure_modes=[], reason="Misread.", user=author,
+                       keys={r2.pk: {"answer": "b"}}, also_fix=[french.artifact_id])
+    assert ItemKey.objects.get(item=french).answer == {"answer": "b"}
+    assert Artifact.objects.get(pk=french.artifact_id).ai_correct is False
+
+
+def test_a_translation_someone_else_authors_cannot_be_fixed_with_it(author):
+    w = _reliance_world(author)
+    french = _translation(w, UserFactory())
+    r2 = w.items["R2"]
+    [twin] = artifact_truth_twins(artifact=Artifact.objects.select_related("case__module__version__course")
+                                  .get(pk=r2.artifact_id), user=author)
+    assert not twin.qualifies and twin.refusal == "You are not an author of this course."
+    with pytest.raises(ApplicationError) as error:
+        artifact_truth_fix(artifact=r2.artifact, correct=False, failure_modes=[], reason="Misread.", user=author,
+                           keys={r2.pk: {"answer": "b"}}, also_fix=[french.artifact_id])
+    assert error.value.status_code == 400 and "also_fix" in error.value.errors
     assert Artifact.objects.get(pk=r2.artifact_id).ai_correct is True and not TruthFix.objects.exists()
 
 
