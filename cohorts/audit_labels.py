@@ -28,6 +28,7 @@ ACTION_LABELS = {
     "grade.confirm": gettext_lazy("Confirmed the grade of a free-text answer"),
     "grade.change": gettext_lazy("Changed the final grade of a free-text answer"),
     "item.key_fix": gettext_lazy("Fixed an answer key"),
+    "artifact.truth_fix": gettext_lazy("Fixed the ground truth of an AI output"),
     "item.regrade": gettext_lazy("Regraded the answers to an item"),
     "school.audit.read": gettext_lazy("Read the audit log"),
     "school.audit.download": gettext_lazy("Downloaded the audit log"),

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from training.admin_mixins import AuditedReadAdmin, RecordAdmin
 
-from .models import Attempt, Grade, KeyFix, RaterMark, RegradeChange, RegradeJob, Response
+from .models import Attempt, Grade, KeyFix, RaterMark, RegradeChange, RegradeJob, Response, TruthFix
 
 
 @admin.register(Attempt)
@@ -35,6 +35,13 @@ class KeyFixAdmin(RecordAdmin):
     list_display = ["item", "fixed_by", "fixed_at", "reason"]
     list_select_related = ["item", "fixed_by"]
     search_fields = ["item__slug", "reason"]
+
+
+@admin.register(TruthFix)
+class TruthFixAdmin(RecordAdmin):
+    list_display = ["artifact", "old_correct", "new_correct", "fixed_by", "fixed_at", "reason"]
+    list_select_related = ["artifact", "fixed_by"]
+    search_fields = ["artifact__slug", "reason"]
 
 
 class RegradeChangeInline(admin.TabularInline):

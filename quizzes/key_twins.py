@@ -20,6 +20,8 @@ from django.utils.translation import pgettext_lazy
 
 from courses.models import CourseVersion, Item
 
+from training.errors import ApplicationError, Conflict
+
 from .grading import item_key_errors
 from .models import Grade, RegradeJob
 
@@ -40,8 +42,44 @@ def item_twins(item: Item) -> QuerySet[Item]:
     ).exclude(pk=item.pk)
 
 
+class VersionTwin:
+    """What the twins of an item or of an AI output share: their version's status in words,
+    and (in subclasses) ``qualifies``, ``conflicting`` and ``refusal``."""
+
+    version_number: int
+    version_status: str
+
+    @property
+    def status_word(self) -> str:
+        return str(VERSION_STATUS_WORDS.get(self.version_status, self.version_status))
+
+
+def chosen_twins_or_refusal(chosen: list[int], twins: dict, *, not_a_twin: str) -> list:
+    """The twins chosen (by id, from ``twins``) when every one can take the fix; else the
+    refusal naming each that cannot: 409 when one changed separately or is being regraded,
+    400 otherwise, and the caller changes nothing. ``not_a_twin`` says so of an id (``%(id)s``)."""
+    problems = []
+    conflict = False
+    for pk in chosen:
+        twin = twins.get(pk)
+        if twin is None:
+            problems.append(not_a_twin % {"id": pk})
+        elif not twin.qualifies:
+            conflict = conflict or twin.conflicting
+            problems.append(_("Version %(number)s cannot take this fix: %(why)s") % {
+                "number": twin.version_number, "why": twin.refusal,
+            })
+    if problems:
+        message = (
+            _("%(problem)s Nothing was changed.") % {"problem": problems[0]} if len(problems) == 1
+            else _("Some of the other versions cannot take this fix; nothing was changed.")
+        )
+        raise (Conflict if conflict else ApplicationError)(message, {"also_fix": problems})
+    return [twins[pk] for pk in chosen]
+
+
 @dataclass(frozen=True)
-class KeyTwin:
+class KeyTwin(VersionTwin):
     """The same item in another published or withdrawn version, and whether it can take a fix."""
 
     item: Item
@@ -53,13 +91,14 @@ class KeyTwin:
     regrade_running: bool
 
     @property
-    def status_word(self) -> str:
-        return str(VERSION_STATUS_WORDS.get(self.version_status, self.version_status))
-
-    @property
     def qualifies(self) -> bool:
         """Whether the fix can be applied to it too (as far as checked: see ``key_errors``)."""
         return self.same_old_key and not self.regrade_running and not self.key_errors
+
+    @property
+    def conflicting(self) -> bool:
+        """Whether it cannot take the fix because of a change made meanwhile (a 409, not a 400)."""
+        return not self.same_old_key or self.regrade_running
 
     @property
     def refusal(self) -> str:

@@ -109,6 +109,35 @@ class Grade(models.Model):
 # (the faculty studio)
 
 
+class TruthFix(models.Model):
+    """An audited change of the ground truth of an AI output in a published version.
+
+    Whether the AI output is right, and the failure modes it shows, are fixed here with a
+    reason; the reliance decisions about it get the key that goes with the new truth (one
+    KeyFix each, ``key_fixes``), and their regrade jobs move the trainees' reliance figures.
+    """
+
+    artifact = models.ForeignKey("courses.Artifact", on_delete=models.PROTECT, related_name="truth_fixes")
+    old_correct = models.BooleanField(_("AI output correct before"))
+    new_correct = models.BooleanField(_("AI output correct after"))
+    old_failure_modes = models.JSONField(_("failure modes before"), default=list)
+    new_failure_modes = models.JSONField(_("failure modes after"), default=list)
+    reason = models.TextField(_("reason"))
+    fixed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    fixed_at = models.DateTimeField(auto_now_add=True)
+    draft_artifact = models.ForeignKey(
+        "courses.Artifact", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text=_("The same AI output in the course's draft, when its ground truth was fixed too."),
+    )
+    origin = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="twin_fixes",
+        help_text=_("The fix this one repeats: the same AI output in another version, fixed with it at once."),
+    )
+
+    class Meta:
+        ordering = ["-fixed_at", "-id"]
+
+
 class KeyFix(models.Model):
     """An audited change of the answer key of an item in a published version.
 
@@ -129,6 +158,10 @@ class KeyFix(models.Model):
     origin = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="twin_fixes",
         help_text=_("The fix this one repeats: the same item in another version, fixed with it at once."),
+    )
+    truth_fix = models.ForeignKey(
+        TruthFix, null=True, blank=True, on_delete=models.PROTECT, related_name="key_fixes",
+        help_text=_("The ground-truth fix of the AI output this key follows from."),
     )
 
     class Meta:

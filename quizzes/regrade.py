@@ -43,7 +43,7 @@ from training.text import unstorable_errors
 from .graders import GradeResult, grader_for
 from .grading import answer_for_grading, artifact_payload, grade_store, item_key_errors
 from .items import unit_for
-from .key_twins import KeyTwin, item_key_twins, item_twins
+from .key_twins import KeyTwin, chosen_twins_or_refusal, item_key_twins, item_twins
 from .models import Grade, KeyFix, RegradeChange, RegradeJob, Response
 
 # The jobs' tasks (quizzes.tasks): a new name if their arguments ever change.
@@ -128,25 +128,8 @@ def _chosen_twins(item: Item, chosen: list[int], *, old_answer, new_answer) -> l
     if not chosen:
         return []
     twins = {twin.item.pk: twin for twin in item_key_twins(item=item, old_answer=old_answer, new_answer=new_answer)}
-    problems = []
-    conflict = False
-    for pk in chosen:
-        twin = twins.get(pk)
-        if twin is None:
-            problems.append(_("Item %(id)s is not this item in another published or withdrawn version of the course.")
-                            % {"id": pk})
-        elif not twin.qualifies:
-            conflict = conflict or not twin.same_old_key or twin.regrade_running
-            problems.append(_("Version %(number)s cannot take this fix: %(why)s") % {
-                "number": twin.version_number, "why": twin.refusal,
-            })
-    if problems:
-        message = (
-            _("%(problem)s Nothing was changed.") % {"problem": problems[0]} if len(problems) == 1
-            else _("Some of the other versions cannot take this fix; nothing was changed.")
-        )
-        raise (Conflict if conflict else ApplicationError)(message, {"also_fix": problems})
-    return [twins[pk] for pk in chosen]
+    return chosen_twins_or_refusal(chosen, twins, not_a_twin=_(
+        "Item %(id)s is not this item in another published or withdrawn version of the course."))
 
 
 def _record_key_fix(*, item: Item, key: ItemKey, new_answer, reason: str, user: User, draft_item: Item | None = None,
@@ -224,20 +207,23 @@ def dry_run_figures(*, item: Item, key) -> dict:
     """How many grades of ``item`` regrading with ``key`` would change, and by how much.
 
     Reads the responses in one streamed query and grades them in memory; writes nothing.
+    ``trainees`` counts the trainees whose grades or figures a regrade would rewrite (a
+    reliance decision's detail says whether the AI was right, and moves their counters).
     """
     artifact = artifact_payload(item)
     rows = (
         _candidates(item).order_by("pk")
         .values_list("pk", "state", "answer", "initial_answer", "grade__score", "grade__cbm_mark",
-                     "grade__detail", "grade__graded_by_id", "grade__is_final")
+                     "grade__detail", "grade__graded_by_id", "grade__is_final", "attempt__trainee_id")
         .iterator(chunk_size=2000)
     )
     total = changed = detail_only = kept = newly = up = down = 0
+    trainees: set[int] = set()  # whose grades or reliance figures would move
     deltas: list[float] = []
     before: list[float] = []
     after: list[float] = []
     samples = []
-    for pk, state, answer, initial, score, cbm, detail, graded_by_id, is_final in rows:
+    for pk, state, answer, initial, score, cbm, detail, graded_by_id, is_final, trainee_id in rows:
         total += 1
         old = None if score is None else {
             "score": score, "cbm_mark": cbm, "detail": detail, "graded_by_id": graded_by_id, "is_final": is_final,
@@ -248,6 +234,8 @@ def dry_run_figures(*, item: Item, key) -> dict:
             before.append(score)
             after.append(score)
             continue
+        if outcome.rewrite:
+            trainees.add(trainee_id)
         if old is None:
             newly += 1
             after.append(outcome.new_score)
@@ -273,6 +261,7 @@ def dry_run_figures(*, item: Item, key) -> dict:
         "unchanged": total - changed - detail_only - kept - newly,
         "kept_confirmed": kept,
         "newly_graded": newly,
+        "trainees": len(trainees),
         "mean_delta": math.fsum(deltas) / len(deltas) if deltas else None,
         "mean_abs_delta": math.fsum(abs(d) for d in deltas) / len(deltas) if deltas else None,
         "max_abs_delta": max((abs(d) for d in deltas), default=None),

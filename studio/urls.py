@@ -7,7 +7,7 @@ from django.urls import path
 
 from studio.views import grading as review_views
 
-from .views import content, imports, preview, regrade, studio
+from .views import content, imports, preview, regrade, studio, truth_fix
 
 app_name = "studio"
 
@@ -43,6 +43,8 @@ urlpatterns = [
     path("items/<int:pk>/key-fix/", regrade.key_fix, name="key-fix"),
     path("items/<int:pk>/regrade/", regrade.regrade_new, name="regrade-new"),
     path("key-fixes/<int:pk>/", regrade.key_fix_jobs, name="key-fix-jobs"),
+    path("artifacts/<int:pk>/truth-fix/", truth_fix.truth_fix, name="truth-fix"),
+    path("truth-fixes/<int:pk>/", truth_fix.truth_fix_jobs, name="truth-fix-jobs"),
     path("<str:kind>/<int:pk>/move/", content.move, name="move"),
     path("<str:kind>/<int:pk>/delete/", content.delete, name="delete"),
     path("regrade/<int:pk>/", regrade.job_detail, name="regrade-job"),

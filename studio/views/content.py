@@ -28,7 +28,7 @@ from courses.packages.media import CONTENT_TYPES, MAX_BYTES, image_size
 from courses.models import Artifact, Case, CourseVersion, Item, ItemKey, Lesson, Module
 from courses.selectors import course_draft, version_media_urls
 from quizzes.items import unit_for
-from quizzes.models import KeyFix, RegradeJob
+from quizzes.models import KeyFix, RegradeJob, TruthFix
 from training.errors import ApplicationError
 
 from .access import author_required, course_for, course_of, owned
@@ -296,6 +296,8 @@ def _artifact_page(request, case: Case, kind: str, artifact: Artifact | None, er
         "image_url": media.get(content.get("src")) if isinstance(content, dict) else None,
         "heatmap_url": media.get(content.get("heatmap")) if isinstance(content, dict) else None,
         "roles": ["system", "user", "assistant", "tool"],
+        "truth_fixes": (list(TruthFix.objects.filter(artifact=artifact).select_related("fixed_by"))
+                        if artifact is not None and not editable else []),
         "crumbs": _crumbs(case) + [(case.title, reverse("studio:case", args=[case.pk]))],
     }, status=status)
 

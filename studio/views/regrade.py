@@ -28,7 +28,8 @@ def _published_item(request, pk: int) -> Item:
 
 def _job(request, pk: int) -> RegradeJob:
     job = (
-        RegradeJob.objects.select_related("item__case__module__version__course", "key_fix__fixed_by", "created_by",
+        RegradeJob.objects.select_related("item__case__module__version__course", "key_fix__fixed_by", "key_fix__truth_fix",
+                                          "created_by",
                                           "started_by")
         .filter(pk=pk).first()
     )

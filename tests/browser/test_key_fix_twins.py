@@ -2,6 +2,7 @@
 last year's copy of the question with it (a third version, whose key was already changed, is
 offered but cannot be ticked), and reaches the regrade of each version; the pages pass axe-core."""
 import pytest
+from playwright.sync_api import expect
 
 from courses.models import ItemKey
 from quizzes import regrade
@@ -42,7 +43,9 @@ def test_a_faculty_member_fixes_a_key_in_two_versions_and_reaches_both_regrades(
 
     for job in RegradeJob.objects.all():  # what the workers do after the commit
         regrade.regrade_job_dry_run(job_id=job.pk)
-    page.reload()
+    # The page polls its jobs and reloads itself once they are done (a reload of ours would race it).
+    expect(page.locator("span.status.ready")).to_have_count(2, timeout=15_000)
+    page.wait_for_load_state()
     page.get_by_role("link", name="Open the regrade of version 1").click()
     page.get_by_role("heading", name="Regrade of which").wait_for()
     assert page.get_by_role("button", name="Regrade 2 answers now").is_visible()

@@ -85,6 +85,8 @@ def kwargs_for(route: str, w: SchoolWorld) -> dict:
         "studio/artifacts/<int:pk>/": w.decide_first_artifact.pk,
         "studio/items/<int:pk>/": w.items["decide"].pk, "studio/items/<int:pk>/key-fix/": w.items["decide"].pk,
         "studio/items/<int:pk>/regrade/": w.items["decide"].pk, "studio/key-fixes/<int:pk>/": w.key_fix.pk,
+        "studio/artifacts/<int:pk>/truth-fix/": w.decide_first_artifact.pk,
+        "studio/truth-fixes/<int:pk>/": w.truth_fix.pk,
         "studio/<str:kind>/<int:pk>/move/": w.items["sibling"].pk,
         "studio/<str:kind>/<int:pk>/delete/": w.items["sibling"].pk,
         **{f"studio/regrade/<int:pk>/{tail}": w.regrade_job.pk
@@ -226,6 +228,8 @@ EXPECTED: dict[str, str] = {
     "studio/items/<int:pk>/key-fix/": "302 403 403 200 404 403 404 403 404",
     "studio/items/<int:pk>/regrade/": "302 403 403 302 404 403 404 403 404",
     "studio/key-fixes/<int:pk>/": "302 403 403 200 404 403 404 403 404",
+    "studio/artifacts/<int:pk>/truth-fix/": "302 403 403 200 404 403 404 403 404",
+    "studio/truth-fixes/<int:pk>/": "302 403 403 200 404 403 404 403 404",
     "studio/imports/<int:pk>/": "302 403 403 200 404 403 404 403 404",
     "studio/imports/<int:pk>/status/": "302 403 403 200 404 403 404 403 404",
     "studio/<str:kind>/<int:pk>/move/": "302 403 403 302 404 403 404 403 404",

@@ -23,7 +23,7 @@ from cohorts.models import Attestation, ExportJob
 from courses.models import Artifact, Course, ImportJob, Item, ItemKey, Module
 from quizzes import regrade
 from quizzes import services as quiz_services
-from quizzes.models import Attempt, KeyFix, RegradeJob, Response
+from quizzes.models import Attempt, KeyFix, RegradeJob, Response, TruthFix
 from schools.models import AuditEvent, Cohort, Enrollment, Role, School
 from tests.factories import (
     ArtifactFactory, AssignmentFactory, AuditEventFactory, CaseFactory, CohortFactory, CourseFactory,
@@ -61,6 +61,7 @@ class SchoolWorld:
     attestation: Attestation
     audit_event: AuditEvent
     key_fix: KeyFix
+    truth_fix: TruthFix
     regrade_job: RegradeJob
     import_job: ImportJob
     # Markers by kind: "school", "trainee1" (name, free-text answer), "trainee2", "secret" (keys,
@@ -167,6 +168,8 @@ def build_school(tag: str) -> SchoolWorld:
     event = AuditEventFactory(actor=admin, cohort=cohort, subject=trainee1)
     key_fix = KeyFix.objects.create(item=items["single"], old_answer={"answer": "b"}, new_answer={"answer": "b"},
                                     reason="A fix.", fixed_by=faculty)
+    truth_fix = TruthFix.objects.create(artifact=df, old_correct=df.ai_correct, new_correct=df.ai_correct,
+                                        reason="A fix.", fixed_by=faculty)
     job_regrade = regrade.regrade_job_create(item=items["single"], user=faculty, reason="A regrade.")
     import_job = ImportJob.objects.create(kind=ImportJob.Kind.PACKAGE, requested_by=faculty,
                                           source_name=f"{m('import')}.zip")
@@ -175,7 +178,8 @@ def build_school(tag: str) -> SchoolWorld:
         tag=tag, school=school, course=course, module=module, cohort=cohort, items=items,
         decide_first_artifact=df, trainee1=trainee1, trainee2=trainee2, faculty=faculty, reviewer=reviewer,
         admin=admin, attempt1=attempt1, attempt2=attempt2, free_text_response=free, graded_response=graded,
-        export_job=job, attestation=attestation, audit_event=event, key_fix=key_fix, regrade_job=job_regrade,
+        export_job=job, attestation=attestation, audit_event=event, key_fix=key_fix, truth_fix=truth_fix,
+        regrade_job=job_regrade,
         import_job=import_job,
     )
     w.markers = {
