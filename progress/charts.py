@@ -14,7 +14,7 @@ and a description. Either way an undefined value (None) draws no mark and is wri
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import count
-from math import ceil, sqrt
+from math import sqrt
 
 from django.utils.formats import number_format
 from django.utils.html import escape
@@ -320,12 +320,51 @@ def _blue(v: float) -> str:
     return "#" + "".join(f"{round(a + (b - a) * v):02x}" for a, b in zip(lo, hi))
 
 
-def line_chart(x_labels: Sequence[str], series: Sequence[tuple[str, Sequence[float | None]]], *, title: str,
+Interval = tuple[float, float] | None
+
+
+def _x_label_positions(xs: Sequence[float], labels: Sequence[str], *, width: float, char_w: float = 6.6,
+                       gap: float = 10) -> list[tuple[int, float]]:
+    """Which period labels to print and where: the first and the last always, others only
+    where they keep ``gap`` clear of their neighbours (a label ~``char_w`` px a character
+    at 11 px); labels near the edges slide inwards so they stay inside the figure."""
+    def span(i: int) -> tuple[float, float]:
+        half = len(labels[i]) * char_w / 2 + 2
+        x = min(max(xs[i], half + 2), width - half - 2)
+        return x, half
+
+    n = len(xs)
+    if not n:
+        return []
+    last_x, last_half = span(n - 1)
+    chosen = [(0, *span(0))]
+    for i in range(1, n - 1):
+        x, half = span(i)
+        _j, px, phalf = chosen[-1]
+        if x - half >= px + phalf + gap and x + half + gap <= last_x - last_half:
+            chosen.append((i, x, half))
+    if n > 1:
+        # The last label replaces any it would touch (the first only if nothing else fits).
+        while len(chosen) > 1 and chosen[-1][1] + chosen[-1][2] + gap > last_x - last_half:
+            chosen.pop()
+        _j, px, phalf = chosen[-1]
+        if px + phalf + gap <= last_x - last_half:
+            chosen.append((n - 1, last_x, last_half))
+        else:  # two labels cannot share the axis: keep the latest one
+            chosen = [(n - 1, last_x, last_half)]
+    return [(i, x) for i, x, _half in chosen]
+
+
+def line_chart(x_labels: Sequence[str], series: Sequence[tuple], *, title: str,
                desc: str, max_value: float = 1.0, fmt: Callable[[float | None], str] = percent,
                width: int = 560, height: int = 280) -> SafeString:
-    """One line per series over periods; a missing value breaks the line."""
+    """One line per series over periods; a missing value breaks the line.
+
+    A series is ``(name, values)`` or ``(name, values, intervals)``: each interval, a
+    (low, high) pair or None, is drawn as a whisker with caps through its point (series
+    side by side, a few pixels apart, so whiskers do not hide one another)."""
     left, right, top, bottom = 52, 16, 34, 44
-    body, extra = _legend([name for name, _values in series], left, 20, width=width - right, lines=True)
+    body, extra = _legend([s[0] for s in series], left, 20, width=width - right, lines=True)
     top += extra
     height += extra
     plot_w, plot_h = width - left - right, height - top - bottom
@@ -334,40 +373,37 @@ def line_chart(x_labels: Sequence[str], series: Sequence[tuple[str, Sequence[flo
         body.append(f'<line x1="{left}" y1="{_t(y)}" x2="{width - right}" y2="{_t(y)}" stroke="{GRID}"/>')
         body.append(_text(left - 6, y + 4, fmt(tick * max_value), anchor="end", size=SMALL, fill=MUTED))
     n = len(x_labels)
-    step = plot_w / max(n - 1, 1)
+    # Periods sit half a step in from each edge, so whiskers and markers stay inside the plot.
+    step = plot_w / max(n, 1)
 
-    def xy(i: int, v: float) -> tuple[float, float]:
-        x = left + (i * step if n > 1 else plot_w / 2)
-        return x, top + plot_h * (1 - max(0.0, min(v / max_value if max_value else 0, 1.0)))
+    def px(i: int) -> float:
+        return left + step * (i + 0.5)
 
-    # Label every k-th period, k so that labels (~6.2 px a character at 11 px) never overlap,
-    # always the last one (it replaces the one before when they would touch); labels near
-    # the edges slide inwards so they stay inside the figure.
-    label_w = max((len(label) for label in x_labels), default=0) * 6.2 + 10
-    every = max(1, ceil(label_w / step)) if n > 1 else 1
-    shown = list(range(0, n, every))
-    if shown and shown[-1] != n - 1:
-        if (n - 1 - shown[-1]) * step < 1.5 * label_w and shown[-1] != 0:
-            shown.pop()
-        shown.append(n - 1)
-    for i in shown:
-        x, _y = xy(i, 0)
-        half = len(x_labels[i]) * 3.1 + 2
-        x = min(max(x, half + 2), width - half - 2)
+    def py(v: float) -> float:
+        return top + plot_h * (1 - max(0.0, min(v / max_value if max_value else 0, 1.0)))
+
+    for i, x in _x_label_positions([px(i) for i in range(n)], x_labels, width=width):
+        body.append(f'<line x1="{_t(px(i))}" y1="{top + plot_h}" x2="{_t(px(i))}" y2="{top + plot_h + 4}" '
+                    f'stroke="{INK}"/>')
         body.append(_text(x, top + plot_h + 18, x_labels[i], anchor="middle", size=11, fill=MUTED))
-    for s, (_name, values) in enumerate(series):
+    spread = min(5.0, step / (len(series) + 1))
+    for s, entry in enumerate(series):
+        values = entry[1]
+        intervals = entry[2] if len(entry) > 2 else [None] * len(values)
         colour, dasharray = PALETTE[s % len(PALETTE)], DASHES[s % len(DASHES)]
-        run: list[tuple[float, float]] = []
-        runs = []
+        offset = (s - (len(series) - 1) / 2) * spread
+        runs: list[list[tuple[float, float]]] = [[]]
         for i, v in enumerate(values):
             if v is None:
-                if run:
-                    runs.append(run)
-                run = []
-            else:
-                run.append(xy(i, v))
-        if run:
-            runs.append(run)
+                runs.append([])
+                continue
+            runs[-1].append((px(i) + offset, py(v)))
+            band = intervals[i] if i < len(intervals) else None
+            if band is not None and band[0] is not None and band[1] is not None:
+                x, y_low, y_high = px(i) + offset, py(band[0]), py(band[1])
+                body.append(f'<path d="M{_t(x)} {_t(y_low)}V{_t(y_high)}M{_t(x - 3)} {_t(y_low)}H{_t(x + 3)}'
+                            f'M{_t(x - 3)} {_t(y_high)}H{_t(x + 3)}" stroke="{colour}" stroke-width="1.5" '
+                            f'fill="none" class="interval"/>')
         for r in runs:
             if len(r) > 1:
                 pts = " ".join(f"{_t(x)},{_t(y)}" for x, y in r)
@@ -377,6 +413,11 @@ def line_chart(x_labels: Sequence[str], series: Sequence[tuple[str, Sequence[flo
                 body.append(_marker(MARKERS[s % len(MARKERS)], x, y, colour))
     body.append(f'<line x1="{left}" y1="{top + plot_h}" x2="{width - right}" y2="{top + plot_h}" stroke="{INK}"/>')
     return _svg(width, height, title, desc, body)
+
+
+def intervals_of(evidence: Sequence[dict | None]) -> list[Interval]:
+    """The (low, high) pairs of a list of ``proportion`` (or Brier) evidence dicts."""
+    return [(e["low"], e["high"]) if e and e.get("low") is not None else None for e in evidence]
 
 
 def score_bin_labels(bins: int = 10) -> list[str]:

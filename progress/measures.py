@@ -13,8 +13,9 @@ A measure over an empty set is None (shown "—"), never 0.
 
 Every proportion also comes as its evidence, a ``proportion(k, n)`` dict with the count and
 the 95% Wilson score interval (``wilson``); the Brier score carries a normal-approximation
-interval (``mean_interval``) and d′ the highest value reachable on that many sentences
-(``d_prime_max``), so advice never asks for more than the texts allow.
+interval (``mean_interval``, as do the mean scores, where partial credit is allowed:
+``mean_of``) and d′ the highest value reachable on that many sentences (``d_prime_max``),
+so advice never asks for more than the texts allow.
 """
 import math
 from collections.abc import Mapping
@@ -142,21 +143,26 @@ def reliance_measures(c: Mapping[str, float]) -> dict:
                 "n": int(g(f"cal.{b}.n")),
                 "mean_confidence": ratio(g(f"cal.{b}.conf"), g(f"cal.{b}.n")),
                 "accuracy": ratio(g(f"cal.{b}.correct"), g(f"cal.{b}.n")),
+                "accuracy_evidence": proportion(g(f"cal.{b}.correct"), g(f"cal.{b}.n")),
             }
             for b in range(CALIBRATION_BINS)
         ],
     }
 
 
-def _brier(c: Mapping[str, float]) -> dict:
-    n = c.get("conf.n", 0)
-    value = ratio(c.get("conf.brier", 0), n)
+def mean_of(total: float, n: float) -> dict:
+    """A mean of values in [0, 1] with its conservative 95% interval (``mean_interval``)."""
+    value = ratio(total, n)
     interval = mean_interval(mean=value, n=n)
     return {
         "n": round(n), "value": value,
         "low": interval[0] if interval else None, "high": interval[1] if interval else None,
         "method": "normal approximation, largest variance of values in [0, 1]",
     }
+
+
+def _brier(c: Mapping[str, float]) -> dict:
+    return mean_of(c.get("conf.brier", 0), c.get("conf.n", 0))
 
 
 def detection_measures(c: Mapping[str, float]) -> dict:
@@ -193,9 +199,12 @@ def all_measures(c: Mapping[str, float]) -> dict:
     return {
         "items_graded": int(g("items.n")),
         "mean_score": ratio(g("items.score"), g("items.n")),
+        # A score may be partial credit, so its interval is the conservative one of a mean.
+        "mean_score_evidence": mean_of(g("items.score"), g("items.n")),
         "cbm": {"n": int(g("cbm.n")), "total": g("cbm.sum"), "mean": ratio(g("cbm.sum"), g("cbm.n"))},
         "mastery_by_competency": {
-            code: {"n": int(g(f"comp.{code}.n")), "mastery": ratio(g(f"comp.{code}.score"), g(f"comp.{code}.n"))}
+            code: {"n": int(g(f"comp.{code}.n")), "mastery": ratio(g(f"comp.{code}.score"), g(f"comp.{code}.n")),
+                   "evidence": mean_of(g(f"comp.{code}.score"), g(f"comp.{code}.n"))}
             for code in _codes(c, "comp.", ".n")
         },
         "reliance": reliance_measures(c),

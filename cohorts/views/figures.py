@@ -119,15 +119,22 @@ def bias_histogram(figures: list[dict], *, minimum: int) -> tuple[str, int]:
 
 
 def trend(periods: list[dict], labels: list[str]) -> str:
+    def series(name: str, value, evidence) -> tuple:
+        return (name, [value(p["measures"]) for p in periods],
+                charts.intervals_of([evidence(p["measures"]) for p in periods]))
+
     return charts.line_chart(
         labels,
-        [(_("Automation bias"), [p["measures"]["reliance"]["automation_bias_rate"] for p in periods]),
-         (_("Aversion"), [p["measures"]["reliance"]["aversion_rate"] for p in periods]),
-         (_("Appropriate reliance"), [p["measures"]["reliance"]["appropriate_reliance"] for p in periods]),
-         (_("Mean score"), [p["measures"]["mean_score"] for p in periods])],
+        [series(_("Automation bias"), lambda m: m["reliance"]["automation_bias_rate"],
+                lambda m: m["reliance"]["evidence"]["automation_bias"]),
+         series(_("Aversion"), lambda m: m["reliance"]["aversion_rate"], lambda m: m["reliance"]["evidence"]["aversion"]),
+         series(_("Appropriate reliance"), lambda m: m["reliance"]["appropriate_reliance"],
+                lambda m: m["reliance"]["evidence"]["appropriate_reliance"]),
+         series(_("Mean score"), lambda m: m["mean_score"], lambda m: m["mean_score_evidence"])],
         title=_("Reliance and score over time"),
-        desc=_("For each period, the measures over the answers given in it; a gap means no answer of that kind "
-               "was given then."),
+        desc=_("For each period, the measures over the answers given in it, each point with its 95% interval as a "
+               "vertical bar (Wilson score interval for the rates); a gap means no answer of that kind was given "
+               "then. The table below gives the same figures with their counts."),
     )
 
 
