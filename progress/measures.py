@@ -13,8 +13,8 @@ A measure over an empty set is None (shown "—"), never 0.
 
 Every proportion also comes as its evidence, a ``proportion(k, n)`` dict with the count and
 the 95% Wilson score interval (``wilson``); the Brier score carries a normal-approximation
-interval (``mean_interval``, as do the mean scores, where partial credit is allowed:
-``mean_of``) and d′ the highest value reachable on that many sentences (``d_prime_max``),
+interval (``mean_interval``), a mean score (partial credit allowed) the Wilson interval of
+its sum (``mean_of``) and d′ the highest value reachable on that many sentences (``d_prime_max``),
 so advice never asks for more than the texts allow.
 """
 import math
@@ -151,18 +151,27 @@ def reliance_measures(c: Mapping[str, float]) -> dict:
 
 
 def mean_of(total: float, n: float) -> dict:
-    """A mean of values in [0, 1] with its conservative 95% interval (``mean_interval``)."""
+    """A mean score (values in [0, 1], partial credit allowed) with its 95% interval: the
+    Wilson score interval of ``total`` out of ``n``, valid since such values vary at most
+    as much as right-or-wrong ones with the same mean, and never zero-width at 0 or 100%."""
     value = ratio(total, n)
+    interval = wilson(total, n)
+    return {
+        "n": round(n), "value": value,
+        "low": interval[0] if interval else None, "high": interval[1] if interval else None,
+        "method": "Wilson score interval, largest variance of values in [0, 1]",
+    }
+
+
+def _brier(c: Mapping[str, float]) -> dict:
+    n = c.get("conf.n", 0)
+    value = ratio(c.get("conf.brier", 0), n)
     interval = mean_interval(mean=value, n=n)
     return {
         "n": round(n), "value": value,
         "low": interval[0] if interval else None, "high": interval[1] if interval else None,
         "method": "normal approximation, largest variance of values in [0, 1]",
     }
-
-
-def _brier(c: Mapping[str, float]) -> dict:
-    return mean_of(c.get("conf.brier", 0), c.get("conf.n", 0))
 
 
 def detection_measures(c: Mapping[str, float]) -> dict:
