@@ -29,6 +29,7 @@ DASHES = ("", "6 4", "2 3", "8 3 2 3", "1 0")
 MARKERS = ("circle", "square", "triangle", "diamond", "circle")
 FONT = 14
 SMALL = 12
+LABEL_CHAR_PX = 6.6  # a generous width of a character at 12 px, so a label is never cut
 
 _ids = count(1)
 
@@ -173,6 +174,10 @@ def hbar_chart(rows: Sequence[tuple[str, float | None]], *, title: str, desc: st
                fmt: Callable[[float | None], str] = percent, width: int = 560) -> SafeString:
     """Horizontal bars, one per (label, value); values on the bars' right."""
     label_w, right_w, row_h, top = 230, 64, 30, 8
+    # Labels wrap onto a second line rather than being cut (~6.6 px a character at 12 px).
+    wrapped = [_wrap(label, int((label_w - 10) / LABEL_CHAR_PX)) for label, _v in rows]
+    if any(len(lines) > 1 for lines in wrapped):
+        row_h = 38
     plot_w = width - label_w - right_w
     height = top + row_h * max(len(rows), 1) + 26
     body = []
@@ -182,13 +187,18 @@ def hbar_chart(rows: Sequence[tuple[str, float | None]], *, title: str, desc: st
         body.append(_text(x, height - 6, fmt(tick * max_value), anchor="middle", size=SMALL, fill=MUTED))
     for i, (label, value) in enumerate(rows):
         y = top + i * row_h
-        body.append(_text(label_w - 8, y + 20, _clip(label, 30), anchor="end", size=SMALL))
+        lines = wrapped[i][:2]
+        if len(wrapped[i]) > 2:
+            lines[1] = _clip(lines[1] + " " + " ".join(wrapped[i][2:]), len(lines[1]))
+        mid = y + row_h / 2
+        for k, line in enumerate(lines):
+            body.append(_text(label_w - 8, mid + 4 + (k - (len(lines) - 1) / 2) * 14, line, anchor="end", size=SMALL))
         if value is None:
-            body.append(_text(label_w + 4, y + 20, dash(), fill=MUTED))
+            body.append(_text(label_w + 4, mid + 5, dash(), fill=MUTED))
             continue
         w = plot_w * max(0.0, min(value / max_value if max_value else 0, 1.0))
-        body.append(f'<rect x="{label_w}" y="{y + 6}" width="{_t(w)}" height="{row_h - 12}" fill="{PALETTE[0]}"/>')
-        body.append(_text(label_w + w + 6, y + 20, fmt(value), weight="600"))
+        body.append(f'<rect x="{label_w}" y="{_t(mid - 9)}" width="{_t(w)}" height="18" fill="{PALETTE[0]}"/>')
+        body.append(_text(label_w + w + 6, mid + 5, fmt(value), weight="600"))
     body.append(f'<line x1="{label_w}" y1="{top}" x2="{label_w}" y2="{height - 22}" stroke="{INK}"/>')
     return _svg(width, height, title, desc, body)
 
@@ -228,13 +238,18 @@ def grouped_bar_chart(groups: Sequence[tuple[str, Sequence[float | None]]], seri
 
 
 def histogram(counts: Sequence[int], bin_labels: Sequence[str], *, title: str, desc: str, x_label: str,
-              y_label: str, width: int = 560, height: int = 240) -> SafeString:
-    """Vertical bars of counts per bin (e.g. trainees per score band), counts on top."""
-    left, right, top, bottom = 44, 10, 16, 54
+              y_label: str, width: int = 560, height: int = 240, edges: Sequence[str] | None = None,
+              edge_every: int = 1) -> SafeString:
+    """Vertical bars of counts per bin (e.g. trainees per score band), counts on top.
+
+    The bins are named under each bar (``bin_labels``) or, for a narrow chart, by ticks at
+    their boundaries (``edges``, one more than the bins, every ``edge_every``-th printed), so
+    the axis says its unit ("0%" … "100%") as the values do."""
+    left, right, top, bottom = 44, 18 if edges else 10, 16, 54
     plot_w, plot_h = width - left - right, height - top - bottom
     peak = max(max(counts, default=0), 1)
     body = []
-    for tick in sorted({0, peak // 2, peak}):
+    for tick in sorted({0, peak // 2, peak} if peak % 2 == 0 else {0, peak}):
         y = top + plot_h * (1 - tick / peak)
         body.append(f'<line x1="{left}" y1="{_t(y)}" x2="{width - right}" y2="{_t(y)}" stroke="{GRID}"/>')
         body.append(_text(left - 6, y + 4, str(tick), anchor="end", size=SMALL, fill=MUTED))
@@ -246,7 +261,14 @@ def histogram(counts: Sequence[int], bin_labels: Sequence[str], *, title: str, d
             body.append(f'<rect x="{_t(x + 2)}" y="{_t(top + plot_h - h)}" width="{_t(bin_w - 4)}" height="{_t(h)}" '
                         f'fill="{PALETTE[0]}"/>')
             body.append(_text(x + bin_w / 2, top + plot_h - h - 4, str(c), anchor="middle", size=SMALL, weight="600"))
-        body.append(_text(x + bin_w / 2, top + plot_h + 16, bin_labels[i], anchor="middle", size=11, fill=MUTED))
+        if edges is None:
+            body.append(_text(x + bin_w / 2, top + plot_h + 16, bin_labels[i], anchor="middle", size=11, fill=MUTED))
+    for i, label in enumerate(edges or []):
+        if i % edge_every:
+            continue
+        x = left + i * bin_w
+        body.append(f'<line x1="{_t(x)}" y1="{top + plot_h}" x2="{_t(x)}" y2="{top + plot_h + 4}" stroke="{INK}"/>')
+        body.append(_text(x, top + plot_h + 16, label, anchor="middle", size=11, fill=MUTED))
     body.append(f'<line x1="{left}" y1="{top + plot_h}" x2="{width - right}" y2="{top + plot_h}" stroke="{INK}"/>')
     body.append(_text(left + plot_w / 2, height - 8, x_label, anchor="middle", size=SMALL))
     body.append(_text(12, top + plot_h / 2, y_label, anchor="middle", size=SMALL,
@@ -292,7 +314,10 @@ def calibration_plot(bins: Sequence[dict], *, title: str, desc: str, size: int =
 def heat_map(row_labels: Sequence[str], col_labels: Sequence[str], values: Sequence[Sequence[float | None]], *,
              title: str, desc: str) -> SafeString:
     """Rows × columns of values in [0, 1]: darker is higher; each cell also shows its value."""
-    label_w, cell_w, cell_h, top = 180, 52, 26, 28
+    # The row labels (trainees' names) are written whole: the label column grows to the
+    # longest, up to 56 characters.
+    longest = max((len(label) for label in row_labels), default=0)
+    label_w, cell_w, cell_h, top = int(max(120, min(longest, 56) * LABEL_CHAR_PX + 16)), 52, 26, 28
     width = label_w + cell_w * max(len(col_labels), 1) + 8
     height = top + cell_h * max(len(row_labels), 1) + 8
     body = []
@@ -300,7 +325,7 @@ def heat_map(row_labels: Sequence[str], col_labels: Sequence[str], values: Seque
         body.append(_text(label_w + j * cell_w + cell_w / 2, top - 10, code, anchor="middle", size=SMALL, weight="600"))
     for i, label in enumerate(row_labels):
         y = top + i * cell_h
-        body.append(_text(label_w - 8, y + 18, _clip(label, 22), anchor="end", size=SMALL))
+        body.append(_text(label_w - 8, y + 18, _clip(label, 56), anchor="end", size=SMALL))
         for j, value in enumerate(values[i]):
             x = label_w + j * cell_w
             if value is None:
@@ -440,17 +465,21 @@ class Bar:
     width: float = 0
 
 
-def short_label(text: str, limit: int = 46) -> str:
-    """A chart label: the name without its parenthesis, cut to ``limit`` characters."""
+def short_label(text: str, limit: int = 90) -> str:
+    """A chart label: the name without its parenthesis, cut to ``limit`` characters (far
+    more than a label says; the chart widens to hold it rather than cut a word)."""
     head = text.split(" (")[0] if " (" in text else text
     return head if len(head) <= limit else head[:limit - 1] + "…"
 
 
 def bar_chart(rows: list[Bar], *, width: float = 340, label_width: float = 0, row_height: float = 40) -> dict:
-    """Horizontal bars from 0 to 1 (labels above each bar, value text at the right)."""
-    plot = width - label_width - 140
+    """Horizontal bars from 0 to 1 (labels above each bar, value text at the right). The
+    figure is made wider when a label needs it (it is scaled to its box, so it still fits
+    the page): labels are written whole, "right calls to accept or override", never cut."""
     for row in rows:
         row.short = short_label(row.label)
+    width = max(width, max((len(row.short) for row in rows), default=0) * LABEL_CHAR_PX + label_width + 4)
+    plot = width - label_width - 140
     for i, row in enumerate(rows):
         row.y = i * row_height
         row.width = max(0.0, min(1.0, row.value or 0.0)) * plot

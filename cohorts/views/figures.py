@@ -19,11 +19,12 @@ def score_histogram(bins: list[int], *, title: str | None = None) -> str:
 
 def module_histogram(module: dict) -> str:
     return charts.histogram(
-        module["score_bins"], [f"{i * 10}" for i in range(SCORE_BINS)],
+        module["score_bins"], charts.score_bin_labels(SCORE_BINS),
         title=_("Mean scores in the module “%(module)s”") % {"module": module["title"]},
         desc=_("Number of trainees in each band of ten points of mean score in this module, over %(n)s trainees "
-               "with a graded item; the bands start at the number shown.") % {"n": module["scored_trainees"]},
-        x_label=_("Mean score (%)"), y_label=_("Trainees"), width=320, height=190,
+               "with a graded item.") % {"n": module["scored_trainees"]},
+        x_label=_("Mean score"), y_label=_("Trainees"), width=320, height=190,
+        edges=[charts.percent(i / SCORE_BINS) for i in range(SCORE_BINS + 1)], edge_every=2,
     )
 
 
