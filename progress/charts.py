@@ -475,10 +475,13 @@ def short_label(text: str, limit: int = 90) -> str:
 def bar_chart(rows: list[Bar], *, width: float = 340, label_width: float = 0, row_height: float = 40) -> dict:
     """Horizontal bars from 0 to 1 (labels above each bar, value text at the right). The
     figure is made wider when a label needs it (it is scaled to its box, so it still fits
-    the page): labels are written whole, "right calls to accept or override", never cut."""
+    the page), so labels are written whole ("right calls to accept or override") up to
+    about 60 characters."""
+    # Widen up to 400 (a phone still shows the text at ~10 px); a longer label is cut there.
+    longest = max((len(short_label(row.label)) for row in rows), default=0)
+    width = max(width, min(longest * LABEL_CHAR_PX + label_width + 4, 400.0))
     for row in rows:
-        row.short = short_label(row.label)
-    width = max(width, max((len(row.short) for row in rows), default=0) * LABEL_CHAR_PX + label_width + 4)
+        row.short = short_label(row.label, int((width - label_width - 4) / LABEL_CHAR_PX))
     plot = width - label_width - 140
     for i, row in enumerate(rows):
         row.y = i * row_height
