@@ -170,12 +170,28 @@ def _legend(names: Sequence[str], x: float, y: float, *, width: float, lines: bo
     return out, row * 18
 
 
-def hbar_chart(rows: Sequence[tuple[str, float | None]], *, title: str, desc: str, max_value: float = 1.0,
+def _whisker_h(x_low: float, x_high: float, y: float) -> str:
+    return (f'<path d="M{_t(x_low)} {_t(y)}H{_t(x_high)}M{_t(x_low)} {_t(y - 5)}V{_t(y + 5)}'
+            f'M{_t(x_high)} {_t(y - 5)}V{_t(y + 5)}" stroke="{INK}" stroke-width="1.5" fill="none" class="interval"/>')
+
+
+def _whisker_v(x: float, y_low: float, y_high: float) -> str:
+    return (f'<path d="M{_t(x)} {_t(y_low)}V{_t(y_high)}M{_t(x - 4)} {_t(y_low)}H{_t(x + 4)}'
+            f'M{_t(x - 4)} {_t(y_high)}H{_t(x + 4)}" stroke="{INK}" stroke-width="1.5" fill="none" class="interval"/>')
+
+
+def _band(intervals: Sequence | None, i: int) -> tuple[float, float] | None:
+    band = intervals[i] if intervals is not None and i < len(intervals) else None
+    return band if band is not None and band[0] is not None and band[1] is not None else None
+
+
+def hbar_chart(rows: Sequence[tuple], *, title: str, desc: str, max_value: float = 1.0,
                fmt: Callable[[float | None], str] = percent, width: int = 560) -> SafeString:
-    """Horizontal bars, one per (label, value); values on the bars' right."""
+    """Horizontal bars, one per (label, value) or (label, value, (low, high)); values on the
+    bars' right, an interval drawn as a whisker across the bar's end."""
     label_w, right_w, row_h, top = 230, 64, 30, 8
     # Labels wrap onto a second line rather than being cut (~6.6 px a character at 12 px).
-    wrapped = [_wrap(label, int((label_w - 10) / LABEL_CHAR_PX)) for label, _v in rows]
+    wrapped = [_wrap(row[0], int((label_w - 10) / LABEL_CHAR_PX)) for row in rows]
     if any(len(lines) > 1 for lines in wrapped):
         row_h = 38
     plot_w = width - label_w - right_w
@@ -185,7 +201,11 @@ def hbar_chart(rows: Sequence[tuple[str, float | None]], *, title: str, desc: st
         x = label_w + plot_w * tick
         body.append(f'<line x1="{_t(x)}" y1="{top}" x2="{_t(x)}" y2="{height - 22}" stroke="{GRID}"/>')
         body.append(_text(x, height - 6, fmt(tick * max_value), anchor="middle", size=SMALL, fill=MUTED))
-    for i, (label, value) in enumerate(rows):
+    def x_of(v: float) -> float:
+        return label_w + plot_w * max(0.0, min(v / max_value if max_value else 0, 1.0))
+
+    for i, row in enumerate(rows):
+        value = row[1]
         y = top + i * row_h
         lines = wrapped[i][:2]
         if len(wrapped[i]) > 2:
@@ -196,17 +216,23 @@ def hbar_chart(rows: Sequence[tuple[str, float | None]], *, title: str, desc: st
         if value is None:
             body.append(_text(label_w + 4, mid + 5, dash(), fill=MUTED))
             continue
-        w = plot_w * max(0.0, min(value / max_value if max_value else 0, 1.0))
+        w = x_of(value) - label_w
         body.append(f'<rect x="{label_w}" y="{_t(mid - 9)}" width="{_t(w)}" height="18" fill="{PALETTE[0]}"/>')
-        body.append(_text(label_w + w + 6, mid + 5, fmt(value), weight="600"))
+        band = _band([row[2] if len(row) > 2 else None for row in rows], i)
+        end = label_w + w
+        if band:
+            body.append(_whisker_h(x_of(band[0]), x_of(band[1]), mid))
+            end = max(end, x_of(band[1]))
+        body.append(_text(min(end + 6, width - right_w + 8), mid + 5, fmt(value), weight="600"))
     body.append(f'<line x1="{label_w}" y1="{top}" x2="{label_w}" y2="{height - 22}" stroke="{INK}"/>')
     return _svg(width, height, title, desc, body)
 
 
-def grouped_bar_chart(groups: Sequence[tuple[str, Sequence[float | None]]], series: Sequence[str], *, title: str,
+def grouped_bar_chart(groups: Sequence[tuple], series: Sequence[str], *, title: str,
                       desc: str, max_value: float = 1.0, fmt: Callable[[float | None], str] = percent,
                       width: int = 560) -> SafeString:
-    """Vertical bars grouped by category (e.g. a training year), one bar per series."""
+    """Vertical bars grouped by category (e.g. a training year), one bar per series; a group
+    is (label, values) or (label, values, intervals), each interval a whisker on its bar."""
     left, right, top, bottom = 52, 12, 34, 46
     body, extra = _legend(series, left, 20, width=width - right)
     top += extra
@@ -219,7 +245,12 @@ def grouped_bar_chart(groups: Sequence[tuple[str, Sequence[float | None]]], seri
     n = max(len(groups), 1)
     group_w = plot_w / n
     bar_w = min(48.0, group_w * 0.8 / max(len(series), 1))
-    for g, (label, values) in enumerate(groups):
+    def y_of(v: float) -> float:
+        return top + plot_h * (1 - max(0.0, min(v / max_value if max_value else 0, 1.0)))
+
+    for g, group in enumerate(groups):
+        label, values = group[0], group[1]
+        intervals = group[2] if len(group) > 2 else None
         x0 = left + g * group_w + (group_w - bar_w * len(series)) / 2
         for s, value in enumerate(values):
             x = x0 + s * bar_w
@@ -229,7 +260,14 @@ def grouped_bar_chart(groups: Sequence[tuple[str, Sequence[float | None]]], seri
             h = plot_h * max(0.0, min(value / max_value if max_value else 0, 1.0))
             body.append(f'<rect x="{_t(x + 1)}" y="{_t(top + plot_h - h)}" width="{_t(bar_w - 2)}" height="{_t(h)}" '
                         f'fill="{_fill(s)}" stroke="{INK}" stroke-width="0.5"/>')
-            body.append(_text(x + bar_w / 2, top + plot_h - h - 5, fmt(value), anchor="middle", size=SMALL, weight="600"))
+            value_y = top + plot_h - h
+            band = _band(intervals, s)
+            if band:
+                body.append(_whisker_v(x + bar_w / 2, y_of(band[0]), y_of(band[1])))
+                # The value sits above the bar, beside the whisker's top when it would cross it.
+                value_y = min(value_y, y_of(band[1]))
+            body.append(_text(x + bar_w / 2, max(value_y - 5, top - 2), fmt(value), anchor="middle", size=SMALL,
+                              weight="600"))
         for k, line in enumerate(_wrap(label, max(int(group_w / 7), 6))[:2]):
             body.append(_text(left + g * group_w + group_w / 2, height - bottom + 18 + 14 * k, line,
                               anchor="middle", size=SMALL))

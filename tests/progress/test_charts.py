@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from progress.charts import Bar, bar_chart, hbar_chart, histogram, line_chart
+from progress.charts import Bar, bar_chart, grouped_bar_chart, hbar_chart, histogram, line_chart
 
 
 def _labels(svg: str) -> list[tuple[float, str]]:
@@ -63,3 +63,11 @@ def test_a_narrow_histogram_marks_its_axis_in_percent():
                     edges=[f"{i * 10}%" for i in range(11)], edge_every=2)
     ticks = re.findall(r'>(\d+%)</text>', svg)
     assert ticks == ["0%", "20%", "40%", "60%", "80%", "100%"]
+
+
+def test_bar_charts_draw_each_interval_as_a_whisker():
+    hbar = hbar_chart([("Automation bias", 0.4, (0.17, 0.69)), ("Aversion", None, None)], title="t", desc="d")
+    assert hbar.count('class="interval"') == 1  # none for the undefined rate
+    grouped = grouped_bar_chart([("Whole cohort", [0.8, 0.2], [(0.6, 0.9), None])], ["AI right", "AI wrong"],
+                                title="t", desc="d")
+    assert grouped.count('class="interval"') == 1
