@@ -233,10 +233,10 @@ def grouped_bar_chart(groups: Sequence[tuple], series: Sequence[str], *, title: 
                       width: int = 560) -> SafeString:
     """Vertical bars grouped by category (e.g. a training year), one bar per series; a group
     is (label, values) or (label, values, intervals), each interval a whisker on its bar."""
-    left, right, top, bottom = 52, 12, 34, 46
+    left, right, top, bottom = 52, 12, 46, 46  # room above the plot for a value over a whisker
     body, extra = _legend(series, left, 20, width=width - right)
     top += extra
-    height = 300 + extra
+    height = 312 + extra
     plot_w, plot_h = width - left - right, height - top - bottom
     for tick in (0, 0.25, 0.5, 0.75, 1.0):
         y = top + plot_h * (1 - tick)

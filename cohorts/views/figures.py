@@ -131,7 +131,7 @@ def bias_histogram(figures: list[dict], *, minimum: int) -> tuple[str, int]:
     return chart, left_out
 
 
-def trend(periods: list[dict], labels: list[str]) -> str:
+def trend(periods: list[dict], labels: list[str], *, width: int = 560) -> str:
     def series(name: str, value, evidence) -> tuple:
         return (name, [value(p["measures"]) for p in periods],
                 charts.intervals_of([evidence(p["measures"]) for p in periods]))
@@ -144,7 +144,7 @@ def trend(periods: list[dict], labels: list[str]) -> str:
          series(_("Appropriate reliance"), lambda m: m["reliance"]["appropriate_reliance"],
                 lambda m: m["reliance"]["evidence"]["appropriate_reliance"]),
          series(_("Mean score"), lambda m: m["mean_score"], lambda m: m["mean_score_evidence"])],
-        title=_("Reliance and score over time"),
+        title=_("Reliance and score over time"), width=width,
         desc=_("For each period, the measures over the answers given in it, each point with its 95% interval as a "
                "vertical bar (Wilson score interval for the rates); a gap means no answer of that kind was given "
                "then. The table below gives the same figures with their counts."),
