@@ -14,7 +14,7 @@ and a description. Either way an undefined value (None) draws no mark and is wri
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import count
-from math import ceil, sqrt
+from math import sqrt
 
 from django.utils.formats import number_format
 from django.utils.html import escape
@@ -29,6 +29,7 @@ DASHES = ("", "6 4", "2 3", "8 3 2 3", "1 0")
 MARKERS = ("circle", "square", "triangle", "diamond", "circle")
 FONT = 14
 SMALL = 12
+LABEL_CHAR_PX = 6.6  # a generous width of a character at 12 px, so a label is never cut
 
 _ids = count(1)
 
@@ -169,10 +170,30 @@ def _legend(names: Sequence[str], x: float, y: float, *, width: float, lines: bo
     return out, row * 18
 
 
-def hbar_chart(rows: Sequence[tuple[str, float | None]], *, title: str, desc: str, max_value: float = 1.0,
+def _whisker_h(x_low: float, x_high: float, y: float) -> str:
+    return (f'<path d="M{_t(x_low)} {_t(y)}H{_t(x_high)}M{_t(x_low)} {_t(y - 5)}V{_t(y + 5)}'
+            f'M{_t(x_high)} {_t(y - 5)}V{_t(y + 5)}" stroke="{INK}" stroke-width="1.5" fill="none" class="interval"/>')
+
+
+def _whisker_v(x: float, y_low: float, y_high: float) -> str:
+    return (f'<path d="M{_t(x)} {_t(y_low)}V{_t(y_high)}M{_t(x - 4)} {_t(y_low)}H{_t(x + 4)}'
+            f'M{_t(x - 4)} {_t(y_high)}H{_t(x + 4)}" stroke="{INK}" stroke-width="1.5" fill="none" class="interval"/>')
+
+
+def _band(intervals: Sequence | None, i: int) -> tuple[float, float] | None:
+    band = intervals[i] if intervals is not None and i < len(intervals) else None
+    return band if band is not None and band[0] is not None and band[1] is not None else None
+
+
+def hbar_chart(rows: Sequence[tuple], *, title: str, desc: str, max_value: float = 1.0,
                fmt: Callable[[float | None], str] = percent, width: int = 560) -> SafeString:
-    """Horizontal bars, one per (label, value); values on the bars' right."""
+    """Horizontal bars, one per (label, value) or (label, value, (low, high)); values on the
+    bars' right, an interval drawn as a whisker across the bar's end."""
     label_w, right_w, row_h, top = 230, 64, 30, 8
+    # Labels wrap onto a second line rather than being cut (~6.6 px a character at 12 px).
+    wrapped = [_wrap(row[0], int((label_w - 10) / LABEL_CHAR_PX)) for row in rows]
+    if any(len(lines) > 1 for lines in wrapped):
+        row_h = 38
     plot_w = width - label_w - right_w
     height = top + row_h * max(len(rows), 1) + 26
     body = []
@@ -180,27 +201,42 @@ def hbar_chart(rows: Sequence[tuple[str, float | None]], *, title: str, desc: st
         x = label_w + plot_w * tick
         body.append(f'<line x1="{_t(x)}" y1="{top}" x2="{_t(x)}" y2="{height - 22}" stroke="{GRID}"/>')
         body.append(_text(x, height - 6, fmt(tick * max_value), anchor="middle", size=SMALL, fill=MUTED))
-    for i, (label, value) in enumerate(rows):
+    def x_of(v: float) -> float:
+        return label_w + plot_w * max(0.0, min(v / max_value if max_value else 0, 1.0))
+
+    for i, row in enumerate(rows):
+        value = row[1]
         y = top + i * row_h
-        body.append(_text(label_w - 8, y + 20, _clip(label, 30), anchor="end", size=SMALL))
+        lines = wrapped[i][:2]
+        if len(wrapped[i]) > 2:
+            lines[1] = _clip(lines[1] + " " + " ".join(wrapped[i][2:]), len(lines[1]))
+        mid = y + row_h / 2
+        for k, line in enumerate(lines):
+            body.append(_text(label_w - 8, mid + 4 + (k - (len(lines) - 1) / 2) * 14, line, anchor="end", size=SMALL))
         if value is None:
-            body.append(_text(label_w + 4, y + 20, dash(), fill=MUTED))
+            body.append(_text(label_w + 4, mid + 5, dash(), fill=MUTED))
             continue
-        w = plot_w * max(0.0, min(value / max_value if max_value else 0, 1.0))
-        body.append(f'<rect x="{label_w}" y="{y + 6}" width="{_t(w)}" height="{row_h - 12}" fill="{PALETTE[0]}"/>')
-        body.append(_text(label_w + w + 6, y + 20, fmt(value), weight="600"))
+        w = x_of(value) - label_w
+        body.append(f'<rect x="{label_w}" y="{_t(mid - 9)}" width="{_t(w)}" height="18" fill="{PALETTE[0]}"/>')
+        band = _band([row[2] if len(row) > 2 else None for row in rows], i)
+        end = label_w + w
+        if band:
+            body.append(_whisker_h(x_of(band[0]), x_of(band[1]), mid))
+            end = max(end, x_of(band[1]))
+        body.append(_text(min(end + 6, width - right_w + 8), mid + 5, fmt(value), weight="600"))
     body.append(f'<line x1="{label_w}" y1="{top}" x2="{label_w}" y2="{height - 22}" stroke="{INK}"/>')
     return _svg(width, height, title, desc, body)
 
 
-def grouped_bar_chart(groups: Sequence[tuple[str, Sequence[float | None]]], series: Sequence[str], *, title: str,
+def grouped_bar_chart(groups: Sequence[tuple], series: Sequence[str], *, title: str,
                       desc: str, max_value: float = 1.0, fmt: Callable[[float | None], str] = percent,
                       width: int = 560) -> SafeString:
-    """Vertical bars grouped by category (e.g. a training year), one bar per series."""
-    left, right, top, bottom = 52, 12, 34, 46
+    """Vertical bars grouped by category (e.g. a training year), one bar per series; a group
+    is (label, values) or (label, values, intervals), each interval a whisker on its bar."""
+    left, right, top, bottom = 52, 12, 46, 46  # room above the plot for a value over a whisker
     body, extra = _legend(series, left, 20, width=width - right)
     top += extra
-    height = 300 + extra
+    height = 312 + extra
     plot_w, plot_h = width - left - right, height - top - bottom
     for tick in (0, 0.25, 0.5, 0.75, 1.0):
         y = top + plot_h * (1 - tick)
@@ -209,7 +245,12 @@ def grouped_bar_chart(groups: Sequence[tuple[str, Sequence[float | None]]], seri
     n = max(len(groups), 1)
     group_w = plot_w / n
     bar_w = min(48.0, group_w * 0.8 / max(len(series), 1))
-    for g, (label, values) in enumerate(groups):
+    def y_of(v: float) -> float:
+        return top + plot_h * (1 - max(0.0, min(v / max_value if max_value else 0, 1.0)))
+
+    for g, group in enumerate(groups):
+        label, values = group[0], group[1]
+        intervals = group[2] if len(group) > 2 else None
         x0 = left + g * group_w + (group_w - bar_w * len(series)) / 2
         for s, value in enumerate(values):
             x = x0 + s * bar_w
@@ -219,7 +260,14 @@ def grouped_bar_chart(groups: Sequence[tuple[str, Sequence[float | None]]], seri
             h = plot_h * max(0.0, min(value / max_value if max_value else 0, 1.0))
             body.append(f'<rect x="{_t(x + 1)}" y="{_t(top + plot_h - h)}" width="{_t(bar_w - 2)}" height="{_t(h)}" '
                         f'fill="{_fill(s)}" stroke="{INK}" stroke-width="0.5"/>')
-            body.append(_text(x + bar_w / 2, top + plot_h - h - 5, fmt(value), anchor="middle", size=SMALL, weight="600"))
+            value_y = top + plot_h - h
+            band = _band(intervals, s)
+            if band:
+                body.append(_whisker_v(x + bar_w / 2, y_of(band[0]), y_of(band[1])))
+                # The value sits above the bar, beside the whisker's top when it would cross it.
+                value_y = min(value_y, y_of(band[1]))
+            body.append(_text(x + bar_w / 2, max(value_y - 5, top - 2), fmt(value), anchor="middle", size=SMALL,
+                              weight="600"))
         for k, line in enumerate(_wrap(label, max(int(group_w / 7), 6))[:2]):
             body.append(_text(left + g * group_w + group_w / 2, height - bottom + 18 + 14 * k, line,
                               anchor="middle", size=SMALL))
@@ -228,13 +276,18 @@ def grouped_bar_chart(groups: Sequence[tuple[str, Sequence[float | None]]], seri
 
 
 def histogram(counts: Sequence[int], bin_labels: Sequence[str], *, title: str, desc: str, x_label: str,
-              y_label: str, width: int = 560, height: int = 240) -> SafeString:
-    """Vertical bars of counts per bin (e.g. trainees per score band), counts on top."""
-    left, right, top, bottom = 44, 10, 16, 54
+              y_label: str, width: int = 560, height: int = 240, edges: Sequence[str] | None = None,
+              edge_every: int = 1) -> SafeString:
+    """Vertical bars of counts per bin (e.g. trainees per score band), counts on top.
+
+    The bins are named under each bar (``bin_labels``) or, for a narrow chart, by ticks at
+    their boundaries (``edges``, one more than the bins, every ``edge_every``-th printed), so
+    the axis says its unit ("0%" … "100%") as the values do."""
+    left, right, top, bottom = 44, 18 if edges else 10, 16, 54
     plot_w, plot_h = width - left - right, height - top - bottom
     peak = max(max(counts, default=0), 1)
     body = []
-    for tick in sorted({0, peak // 2, peak}):
+    for tick in sorted({0, peak // 2, peak} if peak % 2 == 0 else {0, peak}):
         y = top + plot_h * (1 - tick / peak)
         body.append(f'<line x1="{left}" y1="{_t(y)}" x2="{width - right}" y2="{_t(y)}" stroke="{GRID}"/>')
         body.append(_text(left - 6, y + 4, str(tick), anchor="end", size=SMALL, fill=MUTED))
@@ -246,7 +299,14 @@ def histogram(counts: Sequence[int], bin_labels: Sequence[str], *, title: str, d
             body.append(f'<rect x="{_t(x + 2)}" y="{_t(top + plot_h - h)}" width="{_t(bin_w - 4)}" height="{_t(h)}" '
                         f'fill="{PALETTE[0]}"/>')
             body.append(_text(x + bin_w / 2, top + plot_h - h - 4, str(c), anchor="middle", size=SMALL, weight="600"))
-        body.append(_text(x + bin_w / 2, top + plot_h + 16, bin_labels[i], anchor="middle", size=11, fill=MUTED))
+        if edges is None:
+            body.append(_text(x + bin_w / 2, top + plot_h + 16, bin_labels[i], anchor="middle", size=11, fill=MUTED))
+    for i, label in enumerate(edges or []):
+        if i % edge_every:
+            continue
+        x = left + i * bin_w
+        body.append(f'<line x1="{_t(x)}" y1="{top + plot_h}" x2="{_t(x)}" y2="{top + plot_h + 4}" stroke="{INK}"/>')
+        body.append(_text(x, top + plot_h + 16, label, anchor="middle", size=11, fill=MUTED))
     body.append(f'<line x1="{left}" y1="{top + plot_h}" x2="{width - right}" y2="{top + plot_h}" stroke="{INK}"/>')
     body.append(_text(left + plot_w / 2, height - 8, x_label, anchor="middle", size=SMALL))
     body.append(_text(12, top + plot_h / 2, y_label, anchor="middle", size=SMALL,
@@ -292,7 +352,10 @@ def calibration_plot(bins: Sequence[dict], *, title: str, desc: str, size: int =
 def heat_map(row_labels: Sequence[str], col_labels: Sequence[str], values: Sequence[Sequence[float | None]], *,
              title: str, desc: str) -> SafeString:
     """Rows × columns of values in [0, 1]: darker is higher; each cell also shows its value."""
-    label_w, cell_w, cell_h, top = 180, 52, 26, 28
+    # The row labels (trainees' names) are written whole: the label column grows to the
+    # longest, up to 56 characters.
+    longest = max((len(label) for label in row_labels), default=0)
+    label_w, cell_w, cell_h, top = int(max(120, min(longest, 56) * LABEL_CHAR_PX + 16)), 52, 26, 28
     width = label_w + cell_w * max(len(col_labels), 1) + 8
     height = top + cell_h * max(len(row_labels), 1) + 8
     body = []
@@ -300,7 +363,7 @@ def heat_map(row_labels: Sequence[str], col_labels: Sequence[str], values: Seque
         body.append(_text(label_w + j * cell_w + cell_w / 2, top - 10, code, anchor="middle", size=SMALL, weight="600"))
     for i, label in enumerate(row_labels):
         y = top + i * cell_h
-        body.append(_text(label_w - 8, y + 18, _clip(label, 22), anchor="end", size=SMALL))
+        body.append(_text(label_w - 8, y + 18, _clip(label, 56), anchor="end", size=SMALL))
         for j, value in enumerate(values[i]):
             x = label_w + j * cell_w
             if value is None:
@@ -320,12 +383,51 @@ def _blue(v: float) -> str:
     return "#" + "".join(f"{round(a + (b - a) * v):02x}" for a, b in zip(lo, hi))
 
 
-def line_chart(x_labels: Sequence[str], series: Sequence[tuple[str, Sequence[float | None]]], *, title: str,
+Interval = tuple[float, float] | None
+
+
+def _x_label_positions(xs: Sequence[float], labels: Sequence[str], *, width: float, char_w: float = 6.6,
+                       gap: float = 10) -> list[tuple[int, float]]:
+    """Which period labels to print and where: the first and the last always, others only
+    where they keep ``gap`` clear of their neighbours (a label ~``char_w`` px a character
+    at 11 px); labels near the edges slide inwards so they stay inside the figure."""
+    def span(i: int) -> tuple[float, float]:
+        half = len(labels[i]) * char_w / 2 + 2
+        x = min(max(xs[i], half + 2), width - half - 2)
+        return x, half
+
+    n = len(xs)
+    if not n:
+        return []
+    last_x, last_half = span(n - 1)
+    chosen = [(0, *span(0))]
+    for i in range(1, n - 1):
+        x, half = span(i)
+        _j, px, phalf = chosen[-1]
+        if x - half >= px + phalf + gap and x + half + gap <= last_x - last_half:
+            chosen.append((i, x, half))
+    if n > 1:
+        # The last label replaces any it would touch (the first only if nothing else fits).
+        while len(chosen) > 1 and chosen[-1][1] + chosen[-1][2] + gap > last_x - last_half:
+            chosen.pop()
+        _j, px, phalf = chosen[-1]
+        if px + phalf + gap <= last_x - last_half:
+            chosen.append((n - 1, last_x, last_half))
+        else:  # two labels cannot share the axis: keep the latest one
+            chosen = [(n - 1, last_x, last_half)]
+    return [(i, x) for i, x, _half in chosen]
+
+
+def line_chart(x_labels: Sequence[str], series: Sequence[tuple], *, title: str,
                desc: str, max_value: float = 1.0, fmt: Callable[[float | None], str] = percent,
                width: int = 560, height: int = 280) -> SafeString:
-    """One line per series over periods; a missing value breaks the line."""
+    """One line per series over periods; a missing value breaks the line.
+
+    A series is ``(name, values)`` or ``(name, values, intervals)``: each interval, a
+    (low, high) pair or None, is drawn as a whisker with caps through its point (series
+    side by side, a few pixels apart, so whiskers do not hide one another)."""
     left, right, top, bottom = 52, 16, 34, 44
-    body, extra = _legend([name for name, _values in series], left, 20, width=width - right, lines=True)
+    body, extra = _legend([s[0] for s in series], left, 20, width=width - right, lines=True)
     top += extra
     height += extra
     plot_w, plot_h = width - left - right, height - top - bottom
@@ -334,40 +436,37 @@ def line_chart(x_labels: Sequence[str], series: Sequence[tuple[str, Sequence[flo
         body.append(f'<line x1="{left}" y1="{_t(y)}" x2="{width - right}" y2="{_t(y)}" stroke="{GRID}"/>')
         body.append(_text(left - 6, y + 4, fmt(tick * max_value), anchor="end", size=SMALL, fill=MUTED))
     n = len(x_labels)
-    step = plot_w / max(n - 1, 1)
+    # Periods sit half a step in from each edge, so whiskers and markers stay inside the plot.
+    step = plot_w / max(n, 1)
 
-    def xy(i: int, v: float) -> tuple[float, float]:
-        x = left + (i * step if n > 1 else plot_w / 2)
-        return x, top + plot_h * (1 - max(0.0, min(v / max_value if max_value else 0, 1.0)))
+    def px(i: int) -> float:
+        return left + step * (i + 0.5)
 
-    # Label every k-th period, k so that labels (~6.2 px a character at 11 px) never overlap,
-    # always the last one (it replaces the one before when they would touch); labels near
-    # the edges slide inwards so they stay inside the figure.
-    label_w = max((len(label) for label in x_labels), default=0) * 6.2 + 10
-    every = max(1, ceil(label_w / step)) if n > 1 else 1
-    shown = list(range(0, n, every))
-    if shown and shown[-1] != n - 1:
-        if (n - 1 - shown[-1]) * step < 1.5 * label_w and shown[-1] != 0:
-            shown.pop()
-        shown.append(n - 1)
-    for i in shown:
-        x, _y = xy(i, 0)
-        half = len(x_labels[i]) * 3.1 + 2
-        x = min(max(x, half + 2), width - half - 2)
+    def py(v: float) -> float:
+        return top + plot_h * (1 - max(0.0, min(v / max_value if max_value else 0, 1.0)))
+
+    for i, x in _x_label_positions([px(i) for i in range(n)], x_labels, width=width):
+        body.append(f'<line x1="{_t(px(i))}" y1="{top + plot_h}" x2="{_t(px(i))}" y2="{top + plot_h + 4}" '
+                    f'stroke="{INK}"/>')
         body.append(_text(x, top + plot_h + 18, x_labels[i], anchor="middle", size=11, fill=MUTED))
-    for s, (_name, values) in enumerate(series):
+    spread = min(5.0, step / (len(series) + 1))
+    for s, entry in enumerate(series):
+        values = entry[1]
+        intervals = entry[2] if len(entry) > 2 else [None] * len(values)
         colour, dasharray = PALETTE[s % len(PALETTE)], DASHES[s % len(DASHES)]
-        run: list[tuple[float, float]] = []
-        runs = []
+        offset = (s - (len(series) - 1) / 2) * spread
+        runs: list[list[tuple[float, float]]] = [[]]
         for i, v in enumerate(values):
             if v is None:
-                if run:
-                    runs.append(run)
-                run = []
-            else:
-                run.append(xy(i, v))
-        if run:
-            runs.append(run)
+                runs.append([])
+                continue
+            runs[-1].append((px(i) + offset, py(v)))
+            band = intervals[i] if i < len(intervals) else None
+            if band is not None and band[0] is not None and band[1] is not None:
+                x, y_low, y_high = px(i) + offset, py(band[0]), py(band[1])
+                body.append(f'<path d="M{_t(x)} {_t(y_low)}V{_t(y_high)}M{_t(x - 3)} {_t(y_low)}H{_t(x + 3)}'
+                            f'M{_t(x - 3)} {_t(y_high)}H{_t(x + 3)}" stroke="{colour}" stroke-width="1.5" '
+                            f'fill="none" class="interval"/>')
         for r in runs:
             if len(r) > 1:
                 pts = " ".join(f"{_t(x)},{_t(y)}" for x, y in r)
@@ -377,6 +476,11 @@ def line_chart(x_labels: Sequence[str], series: Sequence[tuple[str, Sequence[flo
                 body.append(_marker(MARKERS[s % len(MARKERS)], x, y, colour))
     body.append(f'<line x1="{left}" y1="{top + plot_h}" x2="{width - right}" y2="{top + plot_h}" stroke="{INK}"/>')
     return _svg(width, height, title, desc, body)
+
+
+def intervals_of(evidence: Sequence[dict | None]) -> list[Interval]:
+    """The (low, high) pairs of a list of ``proportion`` (or Brier) evidence dicts."""
+    return [(e["low"], e["high"]) if e and e.get("low") is not None else None for e in evidence]
 
 
 def score_bin_labels(bins: int = 10) -> list[str]:
@@ -399,17 +503,24 @@ class Bar:
     width: float = 0
 
 
-def short_label(text: str, limit: int = 46) -> str:
-    """A chart label: the name without its parenthesis, cut to ``limit`` characters."""
+def short_label(text: str, limit: int = 90) -> str:
+    """A chart label: the name without its parenthesis, cut to ``limit`` characters (far
+    more than a label says; the chart widens to hold it rather than cut a word)."""
     head = text.split(" (")[0] if " (" in text else text
     return head if len(head) <= limit else head[:limit - 1] + "…"
 
 
 def bar_chart(rows: list[Bar], *, width: float = 340, label_width: float = 0, row_height: float = 40) -> dict:
-    """Horizontal bars from 0 to 1 (labels above each bar, value text at the right)."""
-    plot = width - label_width - 140
+    """Horizontal bars from 0 to 1 (labels above each bar, value text at the right). The
+    figure is made wider when a label needs it (it is scaled to its box, so it still fits
+    the page), so labels are written whole ("right calls to accept or override") up to
+    about 60 characters."""
+    # Widen up to 400 (a phone still shows the text at ~10 px); a longer label is cut there.
+    longest = max((len(short_label(row.label)) for row in rows), default=0)
+    width = max(width, min(longest * LABEL_CHAR_PX + label_width + 4, 400.0))
     for row in rows:
-        row.short = short_label(row.label)
+        row.short = short_label(row.label, int((width - label_width - 4) / LABEL_CHAR_PX))
+    plot = width - label_width - 140
     for i, row in enumerate(rows):
         row.y = i * row_height
         row.width = max(0.0, min(1.0, row.value or 0.0)) * plot

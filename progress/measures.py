@@ -13,8 +13,9 @@ A measure over an empty set is None (shown "—"), never 0.
 
 Every proportion also comes as its evidence, a ``proportion(k, n)`` dict with the count and
 the 95% Wilson score interval (``wilson``); the Brier score carries a normal-approximation
-interval (``mean_interval``) and d′ the highest value reachable on that many sentences
-(``d_prime_max``), so advice never asks for more than the texts allow.
+interval (``mean_interval``), a mean score (partial credit allowed) the Wilson interval of
+its sum (``mean_of``) and d′ the highest value reachable on that many sentences (``d_prime_max``),
+so advice never asks for more than the texts allow.
 """
 import math
 from collections.abc import Mapping
@@ -142,9 +143,23 @@ def reliance_measures(c: Mapping[str, float]) -> dict:
                 "n": int(g(f"cal.{b}.n")),
                 "mean_confidence": ratio(g(f"cal.{b}.conf"), g(f"cal.{b}.n")),
                 "accuracy": ratio(g(f"cal.{b}.correct"), g(f"cal.{b}.n")),
+                "accuracy_evidence": proportion(g(f"cal.{b}.correct"), g(f"cal.{b}.n")),
             }
             for b in range(CALIBRATION_BINS)
         ],
+    }
+
+
+def mean_of(total: float, n: float) -> dict:
+    """A mean score (values in [0, 1], partial credit allowed) with its 95% interval: the
+    Wilson score interval of ``total`` out of ``n``, valid since such values vary at most
+    as much as right-or-wrong ones with the same mean, and never zero-width at 0 or 100%."""
+    value = ratio(total, n)
+    interval = wilson(total, n)
+    return {
+        "n": round(n), "value": value,
+        "low": interval[0] if interval else None, "high": interval[1] if interval else None,
+        "method": "Wilson score interval, largest variance of values in [0, 1]",
     }
 
 
@@ -193,9 +208,12 @@ def all_measures(c: Mapping[str, float]) -> dict:
     return {
         "items_graded": int(g("items.n")),
         "mean_score": ratio(g("items.score"), g("items.n")),
+        # A score may be partial credit, so its interval is the conservative one of a mean.
+        "mean_score_evidence": mean_of(g("items.score"), g("items.n")),
         "cbm": {"n": int(g("cbm.n")), "total": g("cbm.sum"), "mean": ratio(g("cbm.sum"), g("cbm.n"))},
         "mastery_by_competency": {
-            code: {"n": int(g(f"comp.{code}.n")), "mastery": ratio(g(f"comp.{code}.score"), g(f"comp.{code}.n"))}
+            code: {"n": int(g(f"comp.{code}.n")), "mastery": ratio(g(f"comp.{code}.score"), g(f"comp.{code}.n")),
+                   "evidence": mean_of(g(f"comp.{code}.score"), g(f"comp.{code}.n"))}
             for code in _codes(c, "comp.", ".n")
         },
         "reliance": reliance_measures(c),

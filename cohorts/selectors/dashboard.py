@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from courses.models import Course, CourseVersion, Item, Module
+from progress.measures import mean_of, proportion
 from progress.models import MeasureCounter, ModuleProgress
 from schools.models import Assignment, Cohort
 from schools.selectors import cohort_trainee_ids, cohort_trainees
@@ -219,6 +220,7 @@ def cohort_dashboard(
             "modules_completed": completed, "items_graded": graded, "mean_score": mean,
             "last_activity": last_activity, "status": status, "overdue": overdue,
             "ai_wrong": int(wrong_n), "automation_bias_rate": bias_rate, "struggling": reasons,
+            "automation_bias": proportion(wrong_accepted, wrong_n), "mean_score_evidence": mean_of(score_sum, graded),
             "_rows": mine,
         })
     modules = []
@@ -237,6 +239,10 @@ def cohort_dashboard(
             "in_progress_share": (started - completed) / len(rows) if rows else None,
             "mean_score": (sum(r[1] for r in graded) / sum(r[0] for r in graded)) if graded else None,
             "score_bins": bins, "scored_trainees": len(graded),
+            # The same shares and mean with their evidence (k of n, 95% interval).
+            "completed_evidence": proportion(completed, len(rows)),
+            "in_progress_evidence": proportion(started - completed, len(rows)),
+            "mean_score_evidence": mean_of(sum(r[1] for r in graded), sum(r[0] for r in graded)),
         })
     overall_bins = [0] * SCORE_BINS
     for t in trainees:

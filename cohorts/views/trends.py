@@ -94,6 +94,8 @@ def trends(request, cohort_id: int):
                  detail={"course": course.slug if course else None, "compare": other.pk if other else None})
     context.update(
         periods=periods, period=period, comparison=comparison, before_after=before_after, min_decisions=minimum,
+        # The same chart twice: wide on a wide screen, narrow on a phone (CSS shows one).
         trend_chart=figures.trend(periods, labels) if periods else None,
+        trend_chart_wide=figures.trend(periods, labels, width=880) if periods else None,
     )
     return render(request, "cohorts/trends.html", context)

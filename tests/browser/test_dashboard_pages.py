@@ -1,12 +1,14 @@
 """The cohort pages in Chromium: they render, filter, pass axe-core (no serious or critical
 violation) at desktop and phone width, and are captured in screenshots."""
 import re
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from cohorts import services
 from tests.browser.conftest import assert_accessible, screenshot
-from tests.cohorts.test_dashboard_selectors import answer, populate, world
+from tests.cohorts.test_dashboard_selectors import answer, populate, trainee, world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -92,3 +94,66 @@ def test_the_public_verification_page(phone_page, school):
     assert "A. A." in phone_page.locator("[role=status]").inner_text()
     screenshot(phone_page, "verify-phone")
     assert_accessible(phone_page)
+
+
+# ---------------------------------------------------------------- widths: nothing runs off the page
+
+WIDTHS = {"phone": {"width": 375, "height": 740}, "desktop": {"width": 1280, "height": 900}}
+
+
+@pytest.fixture
+def school_over_weeks(school):
+    """The small school, and ten more trainees who answered module A one week apart (ten
+    periods on the trends page, ten rows in the tables)."""
+    now = timezone.now()
+    for i in range(10):
+        user = trainee(school, f"w{i}", year=3 + i % 3, first=f"Trainee{i}", last="Longname-Example")
+        at = now - timedelta(weeks=i)
+        if i % 3:
+            answer(school, user, "R1", initial="b", decision="accept", confidence=70, at=at)
+        else:
+            answer(school, user, "R1", initial="b", decision="override", own="b", confidence=70, at=at)
+        answer(school, user, "R2", initial="a", decision="accept", confidence=60, at=at)
+        answer(school, user, "S1", choice="b" if i % 2 else "a", at=at)
+    return school
+
+
+def _widths(page) -> dict:
+    """The document's width against the window's, and each table region that scrolls sideways."""
+    return page.evaluate("""() => ({
+        doc: document.documentElement.scrollWidth, win: window.innerWidth,
+        wide: [...document.querySelectorAll('.table-wrap')].filter(w => w.scrollWidth > w.clientWidth + 1)
+              .map(w => w.getAttribute('aria-label')),
+    })""")
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+@pytest.mark.parametrize("size", ["phone", "desktop"])
+def test_the_cohort_pages_fit_the_window(browser, live_server, sign_in, school_over_weeks, language, size):
+    """At 375 and 1280 px, in English and in French (longer words), the dashboard, reliance
+    and trends pages never scroll sideways; no table of the reliance page does on a phone,
+    and on a desktop the by-year and over-time tables fit too."""
+    w = school_over_weeks
+    context = browser.new_context(viewport=WIDTHS[size], base_url=live_server.url, locale=f"{language}-GB"
+                                  if language == "en" else "fr-FR")
+    context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    try:
+        sign_in(page, w.reviewer)
+        pages = {"dashboard": f"/school/cohorts/{w.cohort.pk}/",
+                 "reliance": f"/school/cohorts/{w.cohort.pk}/reliance/",
+                 "trends": f"/school/cohorts/{w.cohort.pk}/trends/?module={w.course.pk}:mod-a"}
+        for name, url in pages.items():
+            page.goto(url)
+            assert page.locator("html").get_attribute("lang") == language
+            screenshot(page, f"width-{name}-{size}-{language}")
+            found = _widths(page)
+            assert found["doc"] <= found["win"], (name, found)
+            if size == "phone" and name == "reliance":
+                assert found["wide"] == [], (name, found)
+            if size == "desktop" and name in ("reliance", "trends", "dashboard"):
+                allowed = {"Measures of each trainee", "Mesures de chaque apprenant"} if name == "reliance" else set()
+                assert set(found["wide"]) <= allowed, (name, found)
+    finally:
+        context.close()

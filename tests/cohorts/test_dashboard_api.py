@@ -53,3 +53,18 @@ def test_a_reviewer_of_another_school_and_a_trainee_get_404():
     w = populate(world())
     assert get(MembershipFactory(role=Role.REVIEWER).user, w.cohort).status_code == 404
     assert get(w.people["alice"], w.cohort).status_code == 404
+
+
+def test_every_share_comes_with_its_count_and_wilson_interval():
+    w = populate(world())
+    body = get(w.reviewer, w.cohort).json()
+    module_a = body["modules"][0]
+    # Module A: Alice and Bob completed it, Carol did not start: 2 of 3.
+    done = module_a["completed_evidence"]
+    assert (done["k"], done["n"]) == (2, 3)
+    assert (round(done["low"], 3), round(done["high"], 3)) == (0.208, 0.939)
+    alice = next(t for t in body["trainees"] if t["username"] == "alice")
+    # Alice accepted 1 of the 2 wrong AI outputs she met (R1 accepted, R3 overridden).
+    assert {k: alice["automation_bias"][k] for k in ("k", "n")} == {"k": 1, "n": 2}
+    assert (round(alice["automation_bias"]["low"], 3), round(alice["automation_bias"]["high"], 3)) == (0.095, 0.905)
+    assert alice["mean_score_evidence"]["n"] == 4 and alice["mean_score_evidence"]["low"] is not None

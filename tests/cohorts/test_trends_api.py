@@ -53,3 +53,13 @@ def test_a_reviewer_of_another_school_gets_404():
     w = world()
     stranger = MembershipFactory(role=Role.REVIEWER).user
     assert get(stranger, w.cohort).status_code == 404
+
+
+def test_each_period_carries_its_rates_and_mean_score_with_k_n_and_interval():
+    w = populate(world())
+    measures = get(w.reviewer, w.cohort).json()["periods"][0]["measures"]
+    bias = measures["reliance"]["evidence"]["automation_bias"]
+    assert (bias["k"], bias["n"]) == (2, 3)  # Alice's and Bob's R1 accepted, Alice's R3 overridden
+    assert (round(bias["low"], 3), round(bias["high"], 3)) == (0.208, 0.939)
+    score = measures["mean_score_evidence"]
+    assert score["n"] == 7 and 0 < score["low"] < measures["mean_score"] < score["high"] < 1

@@ -318,3 +318,20 @@ PAGE_QUERIES = {
     ("exports", ()): 9,
     ("attestations", ()): 11,  # completions per version: one query instead of progress and versions apart
 }
+
+
+def test_dashboard_tables_give_each_share_with_k_of_n_and_its_interval():
+    w = populate(world())
+    page = text(client_for(w.reviewer).get(reverse("school:dashboard", args=[w.cohort.pk])))
+    assert "67% completed 2 of 3; 95% CI 21–94%" in page  # module A: Alice and Bob of three
+    assert "50% 1 of 2; 95% CI 9–91%" in page  # Alice's automation bias, 1 of 2 wrong AI outputs
+
+
+def test_trends_over_time_table_gives_each_rate_with_k_of_n_and_its_interval():
+    w = populate(world())
+    response = client_for(w.reviewer).get(reverse("school:trends", args=[w.cohort.pk]))
+    page = text(response)
+    # All answers fall in one week: automation bias 2 of 3 (Alice R1, Bob R1 accepted; Alice R3 overridden).
+    assert "67% 2 of 3; 95% CI 21–94%" in page
+    svg = response.content.decode()
+    assert svg.count('class="interval"') >= 3  # the chart draws the intervals as whiskers
