@@ -6,7 +6,7 @@ app sits below ``courses`` and imports nothing of it.
 """
 from datetime import datetime
 
-from django.db.models import Count, F, IntegerField, Model, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, IntegerField, Model, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from accounts.models import User
@@ -26,6 +26,32 @@ def trainee_assignments(*, trainee: User) -> QuerySet[Assignment]:
 
 def trainee_may_take_course(*, trainee: User, course: Model) -> bool:
     return trainee_assignments(trainee=trainee).filter(course=course).exists()
+
+
+def answers_open(*, trainee: str = "trainee_id", course: str = "course_id") -> Exists:
+    """Whether a row's trainee is still assigned its course by a cohort that is not archived,
+    as an SQL expression over the row's trainee and course fields (an attempt's, by default):
+    a trainee of archived cohorts only may read their work but answer no more."""
+    return Exists(Assignment.objects.filter(
+        course_id=OuterRef(course), cohort__archived_at__isnull=True,
+        cohort__enrollments__user_id=OuterRef(trainee), cohort__enrollments__role=Enrollment.CohortRole.TRAINEE,
+    ))
+
+
+def trainee_course_standing(*, trainee: User, course: Model) -> tuple[bool, bool]:
+    """Whether a cohort of the trainee is assigned the course, and whether one that is not
+    archived is (1 query)."""
+    found = trainee_assignments(trainee=trainee).filter(course=course).aggregate(
+        assigned=Count("pk"), open=Count("pk", filter=Q(cohort__archived_at__isnull=True)))
+    return bool(found["assigned"]), bool(found["open"])
+
+
+def trainee_answers_open(*, trainee_id: int, course_id: int) -> bool:
+    """``answers_open`` for one trainee and course (1 query)."""
+    return Assignment.objects.filter(
+        course_id=course_id, cohort__archived_at__isnull=True,
+        cohort__enrollments__user_id=trainee_id, cohort__enrollments__role=Enrollment.CohortRole.TRAINEE,
+    ).exists()
 
 
 def trainee_due_date(*, trainee: User, course: Model) -> datetime | None:
@@ -117,3 +143,29 @@ def answer_school_id(*, trainee: str = "attempt__trainee_id", course: str = "att
         ),
         output_field=IntegerField(),
     )
+
+
+def school_members(*, school: School) -> list[dict]:
+    """The school's members, by name, each with their roles in it, the cohorts they are
+    enrolled in and whether their account is on (2 queries)."""
+    rows = (Membership.objects.filter(school=school).select_related("user")
+            .order_by("user__last_name", "user__first_name", "user__username", "role"))
+    members: dict[int, dict] = {}
+    for m in rows:
+        entry = members.setdefault(m.user_id, {"user": m.user, "roles": [], "student_number": "", "cohorts": []})
+        entry["roles"].append(m.role)
+        entry["student_number"] = entry["student_number"] or m.student_number
+    for user_id, name in (Enrollment.objects.filter(cohort__school=school, user_id__in=members)
+                          .order_by("cohort__name").values_list("user_id", "cohort__name")):
+        members[user_id]["cohorts"].append(name)
+    return list(members.values())
+
+
+def school_member(*, school: School, username: str) -> User | None:
+    """A member of the school by username (1 query)."""
+    return User.objects.filter(username=username, memberships__school=school).distinct().first()
+
+
+def cohort_assignments(*, cohort: Cohort) -> list[Assignment]:
+    """The cohort's assignments with their courses, by due date (1 query)."""
+    return list(Assignment.objects.filter(cohort=cohort).select_related("course").order_by("due_at", "course__slug"))

@@ -7,11 +7,12 @@ owns the transaction: these functions open none.
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from training.errors import ApplicationError
+from training.errors import ApplicationError, Conflict
 
 from .models import Assignment, AuditEvent, Cohort, Enrollment, Membership, Role, School
 
@@ -102,7 +103,10 @@ def cohort_enroll(*, cohort: Cohort, usernames: list[str], role: str = Enrollmen
 def cohort_assign_course(*, cohort: Cohort, course, due_at: datetime | None = None,
                          retake_new_versions: bool | None = None, actor: User | None = None) -> Assignment:
     """Assign a course to a cohort, or change its due date and whether a new version must be
-    retaken (``None``: unchanged, off for a new assignment)."""
+    retaken (``None``: unchanged, off for a new assignment). An archived cohort is given no
+    new course (409)."""
+    if cohort.archived_at is not None and not Assignment.objects.filter(cohort=cohort, course=course).exists():
+        raise Conflict(_("This cohort is archived: it takes no new course."))
     defaults = {"due_at": due_at, "retake_new_versions": bool(retake_new_versions)}
     try:
         with transaction.atomic():  # a savepoint: a concurrent assign of the same course may win
@@ -120,3 +124,112 @@ def cohort_assign_course(*, cohort: Cohort, course, due_at: datetime | None = No
         detail["retake_new_versions"] = True
     audit_record(actor=actor, action="cohort.assign", cohort=cohort, detail=detail)
     return assignment
+
+
+# ---------------------------------------------------------------- school administration
+
+STAFF_ROLES = (Role.FACULTY, Role.REVIEWER, Role.ADMIN)
+
+
+def cohort_update(*, cohort: Cohort, name: str, year: int | None, actor: User | None = None) -> Cohort:
+    """Rename a cohort or change its year (its address, the slug, stays)."""
+    changed = {f: v for f, v in (("name", name), ("year", year)) if getattr(cohort, f) != v}
+    if not changed:
+        return cohort
+    for field, value in changed.items():
+        setattr(cohort, field, value)
+    cohort.save(update_fields=list(changed))
+    audit_record(actor=actor, action="cohort.update", cohort=cohort, detail={"cohort": cohort.name, **changed})
+    return cohort
+
+
+def cohort_archive(*, cohort: Cohort, actor: User | None = None) -> Cohort:
+    """Archive a cohort: it stays readable, its trainees answer no more (nothing changes if it is)."""
+    if cohort.archived_at is None:
+        cohort.archived_at = timezone.now()
+        cohort.save(update_fields=["archived_at"])
+        audit_record(actor=actor, action="cohort.archive", cohort=cohort, detail={"cohort": cohort.name})
+    return cohort
+
+
+def cohort_restore(*, cohort: Cohort, actor: User | None = None) -> Cohort:
+    """Take a cohort out of the archive: its trainees may answer again."""
+    if cohort.archived_at is not None:
+        cohort.archived_at = None
+        cohort.save(update_fields=["archived_at"])
+        audit_record(actor=actor, action="cohort.restore", cohort=cohort, detail={"cohort": cohort.name})
+    return cohort
+
+
+def cohort_unassign_course(*, assignment: Assignment, actor: User | None = None) -> None:
+    """Withdraw a course from a cohort; what its trainees did stays on their record."""
+    cohort, course_slug = assignment.cohort, assignment.course.slug
+    assignment.delete()
+    audit_record(actor=actor, action="cohort.unassign", cohort=cohort, detail={"course": course_slug})
+
+
+def _active_admin_count(school: School) -> int:
+    return Membership.objects.filter(school=school, role=Role.ADMIN, user__is_active=True).count()
+
+
+def member_role_grant(*, school: School, user: User, role: str, actor: User | None = None) -> Membership:
+    """Give a member of the school a staff role (faculty, reviewer, admin)."""
+    if role not in STAFF_ROLES:
+        raise ApplicationError(_("Choose one of the staff roles."), {"role": [_("Not a staff role.")]})
+    if not Membership.objects.filter(school=school, user=user).exists():
+        raise ApplicationError(_("%(name)s is not a member of this school.") % {"name": user.username},
+                               {"username": [_("Not a member of this school.")]})
+    membership, created = Membership.objects.get_or_create(school=school, user=user, role=role)
+    if created:
+        audit_record(actor=actor, action="school.role.grant", school_id=school.pk, subject=user, detail={"role": role})
+    return membership
+
+
+def member_role_revoke(*, school: School, user: User, role: str, actor: User | None = None) -> None:
+    """Take a staff role away; the school's last active admin keeps theirs (409)."""
+    membership = Membership.objects.filter(school=school, user=user, role=role).first()
+    if membership is None or role not in STAFF_ROLES:
+        return
+    if role == Role.ADMIN and user.is_active and _active_admin_count(school) <= 1:
+        raise Conflict(_("%(name)s is the last admin of this school: give another member the admin role first.")
+                       % {"name": user.display_name})
+    membership.delete()
+    audit_record(actor=actor, action="school.role.revoke", school_id=school.pk, subject=user, detail={"role": role})
+
+
+def member_deactivate(*, school: School, user: User, actor: User | None = None) -> User:
+    """Switch a member's account off: they sign in no more, their records and roles stay.
+
+    The account is the person's, not the school's: a member of another school too, a
+    platform superuser, oneself and the school's last active admin are refused (409)."""
+    if not user.is_active:
+        return user
+    schools = set(Membership.objects.filter(user=user).values_list("school_id", flat=True))
+    if school.pk not in schools:
+        raise ApplicationError(_("%(name)s is not a member of this school.") % {"name": user.username}, status_code=404)
+    if schools != {school.pk} or user.is_superuser:
+        raise Conflict(_("%(name)s also belongs elsewhere: only a platform admin may switch their account off.")
+                       % {"name": user.display_name})
+    if actor is not None and actor.pk == user.pk:
+        raise Conflict(_("You cannot switch your own account off."))
+    if Membership.objects.filter(school=school, user=user, role=Role.ADMIN).exists() and _active_admin_count(school) <= 1:
+        raise Conflict(_("%(name)s is the last admin of this school: give another member the admin role first.")
+                       % {"name": user.display_name})
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    audit_record(actor=actor, action="school.member.deactivate", school_id=school.pk, subject=user)
+    return user
+
+
+def member_reactivate(*, school: School, user: User, actor: User | None = None) -> User:
+    """Switch a member's account back on."""
+    if user.is_active:
+        return user
+    schools = set(Membership.objects.filter(user=user).values_list("school_id", flat=True))
+    if schools != {school.pk}:
+        raise Conflict(_("%(name)s also belongs elsewhere: only a platform admin may switch their account on.")
+                       % {"name": user.display_name})
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    audit_record(actor=actor, action="school.member.reactivate", school_id=school.pk, subject=user)
+    return user

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "quizzes",
     "cohorts",
     "studio",
+    "administration",
     "demo",
 ]
 # Benchmarks only (bench/README.md): a bare one-row endpoint beside the real ones.
