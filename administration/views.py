@@ -4,20 +4,23 @@ Thin views: the form checks the input, a service of ``schools.services`` makes t
 writes its audit record, in the transaction the view opens. Only the school's admins (and
 platform superusers) reach them; anyone else gets 404 (``administration.access``).
 """
+import hashlib
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from courses.selectors import assignable_course, assignable_courses
 from schools import services
-from schools.selectors import cohort_assignments, school_cohort_list, school_members
+from schools.selectors import cohort_assignments, roster_plan, school_cohort_list, school_members
 from training.errors import ApplicationError
 
 from .access import assignment_of, cohort_for_admin, member_of, school_for_admin
-from .forms import ROLE_LABELS, AssignmentChangeForm, AssignmentForm, CohortForm, MemberForm, RoleForm
+from .forms import ROLE_LABELS, AssignmentChangeForm, AssignmentForm, CohortForm, MemberForm, RoleForm, RosterUploadForm
+from .roster import COLUMN_LABELS, MAX_BYTES, RosterRefused, decode, parse_text
 
 
 def _refused(request, exc: ApplicationError) -> None:
@@ -208,4 +211,94 @@ def member_account(request, school_slug: str):
     except ApplicationError as exc:
         _refused(request, exc)
         return _members_page(request, school, status=exc.status_code)
+    return redirect("administration:members", school_slug=school.slug)
+
+
+# ---------------------------------------------------------------- roster upload
+
+ROSTER_SESSION_KEY = "administration.roster"
+
+
+def _roster_preview(parsed, plan) -> tuple[list[dict], list[dict]]:
+    """The rows as the preview shows them, and every problem by line and column."""
+    problems = [{"line": e.line, "column": e.column, "name": e.name, "message": e.message} for e in parsed.errors]
+    rows = []
+    for p in plan:
+        entry = p["entry"]
+        for key, message in p["errors"]:
+            index = parsed.columns.index(key) + 1 if key in parsed.columns else None
+            problems.append({"line": entry["line"], "column": index, "name": str(COLUMN_LABELS.get(key, key)),
+                             "message": message})
+        rows.append({"line": entry["line"], "status": p["status"], "entry": entry,
+                     "name": " ".join(n for n in (entry["first_name"], entry["last_name"]) if n)
+                     or (p["user"].display_name if p["user"] else ""),
+                     "changes": [str(COLUMN_LABELS.get(c, c)) for c in p["changes"]]})
+    problems.sort(key=lambda e: (e["line"], e["column"] or 0))
+    return rows, problems
+
+
+def _roster_page(request, school, *, form=None, status=200, **context):
+    return render(request, "administration/roster.html", {
+        "school": school, "tab": "roster", "form": form or RosterUploadForm(), **context}, status=status)
+
+
+def _roster_read(request, school, text: str, encoding: str):
+    parsed = parse_text(text, encoding=encoding)
+    plan = roster_plan(school=school, entries=[r.as_entry() for r in parsed.rows])
+    return parsed, plan
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def roster(request, school_slug: str):
+    """Upload a roster (``action=preview``): each row is shown as new, updated, unchanged or in
+    error, and nothing is written; confirm it (``action=confirm``) to apply it at once."""
+    school = school_for_admin(request, school_slug)
+    if request.method == "GET":
+        return _roster_page(request, school)
+    if request.POST.get("action") == "confirm":
+        return _roster_confirm(request, school)
+    form = RosterUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _roster_page(request, school, form=form, status=400)
+    upload = form.cleaned_data["file"]
+    if upload.size > MAX_BYTES:
+        form.add_error("file", _("The file is larger than 2 MB: split the roster into several files."))
+        return _roster_page(request, school, form=form, status=400)
+    try:
+        text, encoding = decode(upload.read())
+        parsed, plan = _roster_read(request, school, text, encoding)
+    except RosterRefused as exc:
+        form.add_error("file", exc.message)
+        return _roster_page(request, school, form=form, status=400)
+    rows, problems = _roster_preview(parsed, plan)
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    request.session[ROSTER_SESSION_KEY] = {"school": school.pk, "text": text, "encoding": encoding, "digest": digest}
+    counts = {s: sum(r["status"] == s for r in rows) for s in ("new", "updated", "unchanged", "error")}
+    return _roster_page(request, school, form=form, rows=rows, problems=problems, counts=counts, digest=digest,
+                        parsed=parsed, filename=upload.name, status=400 if problems else 200,
+                        to_apply=counts["new"] + counts["updated"])
+
+
+def _roster_confirm(request, school):
+    kept = request.session.get(ROSTER_SESSION_KEY)
+    if not kept or kept["school"] != school.pk or kept["digest"] != request.POST.get("digest"):
+        messages.error(request, _("This preview is no longer the latest upload: upload the file again."))
+        return _roster_page(request, school, status=409)
+    try:
+        with transaction.atomic():
+            parsed, _plan = _roster_read(request, school, kept["text"], kept["encoding"])
+            if parsed.errors:
+                raise ApplicationError(_("Some rows are not valid; nothing was written."))
+            counts = services.roster_apply(school=school, entries=[r.as_entry() for r in parsed.rows],
+                                           actor=request.user)
+    except (ApplicationError, RosterRefused) as exc:
+        messages.error(request, exc.message)
+        return _roster_page(request, school, status=getattr(exc, "status_code", 400))
+    except IntegrityError:
+        messages.error(request, _("The school changed while the roster was applied; nothing was written. "
+                                  "Upload the file again."))
+        return _roster_page(request, school, status=409)
+    del request.session[ROSTER_SESSION_KEY]
+    messages.success(request, _("Roster applied: %(new)s new, %(updated)s updated, %(unchanged)s unchanged.") % counts)
     return redirect("administration:members", school_slug=school.slug)

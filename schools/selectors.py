@@ -169,3 +169,71 @@ def school_member(*, school: School, username: str) -> User | None:
 def cohort_assignments(*, cohort: Cohort) -> list[Assignment]:
     """The cohort's assignments with their courses, by due date (1 query)."""
     return list(Assignment.objects.filter(cohort=cohort).select_related("course").order_by("due_at", "course__slug"))
+
+
+# ---------------------------------------------------------------- roster upload
+
+ROSTER_FIELDS = ("email", "first_name", "last_name", "training_year")
+
+
+def roster_plan(*, school: School, entries: list[dict]) -> list[dict]:
+    """What applying each roster entry (``administration.roster.RosterRow.as_entry()``) would
+    do to the school: ``status`` "new", "updated", "unchanged" or "error", the ``changes`` (field
+    names), the ``errors`` as ``(column key, message)``, the ``user`` when they exist, and the
+    ``cohort`` (4 queries whatever the number of entries)."""
+    from django.db.models.functions import Lower
+    from django.utils.translation import gettext as _
+
+    usernames = {e["username"] for e in entries if e["username"]}
+    emails = {e["email"] for e in entries if e["email"]}
+    users = list(User.objects.annotate(email_lower=Lower("email"))
+                 .filter(Q(username__in=usernames | emails) | Q(email_lower__in=emails)))
+    by_username = {u.username: u for u in users}
+    by_email: dict[str, User] = {}
+    for u in users:
+        by_email.setdefault(u.email_lower, u)
+    memberships: dict[int, list[Membership]] = {}
+    for m in Membership.objects.filter(user__in=users):
+        memberships.setdefault(m.user_id, []).append(m)
+    cohorts = list(Cohort.objects.filter(school=school))
+    cohort_by = {**{c.name.lower(): c for c in cohorts}, **{c.slug.lower(): c for c in cohorts}}
+    enrolled = set(Enrollment.objects.filter(cohort__school=school, user__in=users).values_list("user_id", "cohort_id"))
+    plan = []
+    for entry in entries:
+        errors: list[tuple[str, str]] = []
+        user = by_username.get(entry["username"]) if entry["username"] else by_email.get(entry["email"])
+        if entry["email"] and entry["email"] in by_email and by_email[entry["email"]] != user:
+            other = by_email[entry["email"]]
+            elsewhere = memberships.get(other.pk) and all(m.school_id != school.pk for m in memberships[other.pk])
+            errors.append(("email", _("This e-mail is already used in another school.") if elsewhere
+                           else _("This e-mail is already used by %(name)s.") % {"name": other.username}))
+        if user is not None and memberships.get(user.pk) and all(m.school_id != school.pk for m in memberships[user.pk]):
+            errors.append(("username" if entry["username"] else "email",
+                           _("This person belongs to another school.")))
+        if user is None and not entry["username"] and entry["email"] in by_username:
+            errors.append(("email", _("A person has this e-mail as username: give the row a username.")))
+        cohort = None
+        if entry["cohort"]:
+            cohort = cohort_by.get(entry["cohort"].lower())
+            if cohort is None:
+                errors.append(("cohort", _("No cohort “%(name)s” in this school.") % {"name": entry["cohort"]}))
+            elif cohort.archived_at is not None:
+                errors.append(("cohort", _("The cohort “%(name)s” is archived.") % {"name": cohort.name}))
+            elif entry["role"] not in (Role.TRAINEE, Role.FACULTY):
+                errors.append(("cohort", _("Only trainees and faculty are enrolled in a cohort.")))
+        changes: list[str] = []
+        if user is None:
+            status = "new"
+        else:
+            changes = [f for f in ROSTER_FIELDS if entry[f] not in ("", None) and getattr(user, f) != entry[f]]
+            mine = {m.role: m for m in memberships.get(user.pk, []) if m.school_id == school.pk}
+            if entry["role"] not in mine:
+                changes.append("role")
+            elif entry["student_number"] and mine[entry["role"]].student_number != entry["student_number"]:
+                changes.append("student_number")
+            if cohort is not None and (user.pk, cohort.pk) not in enrolled:
+                changes.append("cohort")
+            status = "updated" if changes else "unchanged"
+        plan.append({"entry": entry, "user": user, "cohort": cohort, "changes": changes, "errors": errors,
+                     "status": "error" if errors else status})
+    return plan

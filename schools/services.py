@@ -233,3 +233,55 @@ def member_reactivate(*, school: School, user: User, actor: User | None = None) 
     user.save(update_fields=["is_active"])
     audit_record(actor=actor, action="school.member.reactivate", school_id=school.pk, subject=user)
     return user
+
+
+def roster_apply(*, school: School, entries: list[dict], actor: User | None = None) -> dict[str, int]:
+    """Apply a roster: create the new people (no password yet: they are invited), update the
+    others, give each their role in the school and enrol them in their cohort. All or nothing
+    (in the caller's transaction): any entry in error and nothing is written (400, by line).
+    The same roster again changes nothing. Returns the number of rows by status."""
+    from .selectors import roster_plan
+
+    plan = roster_plan(school=school, entries=entries)
+    bad = {f'line {p["entry"]["line"]}': [message for _key, message in p["errors"]] for p in plan if p["errors"]}
+    if bad:
+        raise ApplicationError(_("Some rows are not valid; nothing was written."), bad)
+    counts = {status: sum(p["status"] == status for p in plan) for status in ("new", "updated", "unchanged")}
+    if not counts["new"] and not counts["updated"]:
+        return counts
+    new_users = []
+    for p in plan:
+        if p["status"] == "new":
+            e = p["entry"]
+            user = User(username=e["username"] or e["email"], email=e["email"], first_name=e["first_name"],
+                        last_name=e["last_name"], training_year=e["training_year"])
+            user.set_unusable_password()
+            p["user"] = user
+            new_users.append(user)
+    User.objects.bulk_create(new_users)
+    changed_users = [p for p in plan if p["status"] == "updated" and set(p["changes"]) & {
+        "email", "first_name", "last_name", "training_year"}]
+    for p in changed_users:
+        for f in ("email", "first_name", "last_name", "training_year"):
+            if f in p["changes"]:
+                setattr(p["user"], f, p["entry"][f])
+    if changed_users:
+        User.objects.bulk_update([p["user"] for p in changed_users], ["email", "first_name", "last_name", "training_year"])
+    touched = [p for p in plan if p["status"] in ("new", "updated")]
+    Membership.objects.bulk_create(
+        [Membership(school=school, user=p["user"], role=p["entry"]["role"], student_number=p["entry"]["student_number"])
+         for p in touched if p["status"] == "new" or "role" in p["changes"]])
+    numbered = [p for p in touched if "student_number" in p["changes"]]
+    for p in numbered:
+        Membership.objects.filter(school=school, user=p["user"], role=p["entry"]["role"]).update(
+            student_number=p["entry"]["student_number"])
+    Enrollment.objects.bulk_create([
+        Enrollment(cohort=p["cohort"], user=p["user"], role=Enrollment.CohortRole.FACULTY
+                   if p["entry"]["role"] == Role.FACULTY else Enrollment.CohortRole.TRAINEE)
+        for p in touched if p["cohort"] is not None and (p["status"] == "new" or "cohort" in p["changes"])])
+    audit_record(actor=actor, action="school.roster.apply", school_id=school.pk,
+                 detail={"rows": len(plan), **counts})
+    audit_records(actor=actor, action="school.roster.person", events=[
+        {"subject_id": p["user"].pk, "school_id": school.pk,
+         "detail": {"line": p["entry"]["line"], "status": p["status"], "changes": p["changes"]}} for p in touched])
+    return counts

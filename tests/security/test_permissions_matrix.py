@@ -264,6 +264,7 @@ EXPECTED: dict[str, str] = {
     "school/<slug:school_slug>/manage/": "302 404 404 404 404 404 200 404 404",
     "school/<slug:school_slug>/manage/cohorts/new/": "302 404 404 404 404 404 200 404 404",
     "school/<slug:school_slug>/manage/members/": "302 404 404 404 404 404 200 404 404",
+    "school/<slug:school_slug>/manage/roster/": "302 404 404 404 404 404 200 404 404",
     "school/<slug:school_slug>/manage/members/roles/": "302 404 404 404 404 404 400 404 404",
     "school/<slug:school_slug>/manage/members/account/": "302 404 404 404 404 404 400 404 404",
     "school/manage/cohorts/<int:cohort_id>/": "302 404 404 404 404 404 200 404 404",
