@@ -9,6 +9,7 @@ urlpatterns = [
     path("school/<slug:school_slug>/manage/", views.school_home, name="school"),
     path("school/<slug:school_slug>/manage/cohorts/new/", views.cohort_new, name="cohort-new"),
     path("school/<slug:school_slug>/manage/members/", views.members, name="members"),
+    path("school/<slug:school_slug>/manage/members/invite/", views.member_invite, name="member-invite"),
     path("school/<slug:school_slug>/manage/roster/", views.roster, name="roster"),
     path("school/<slug:school_slug>/manage/members/roles/", views.member_role, name="member-role"),
     path("school/<slug:school_slug>/manage/members/account/", views.member_account, name="member-account"),

@@ -8,8 +8,12 @@ import hashlib
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import SetPasswordForm
 from django.db import IntegrityError, transaction
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -152,7 +156,7 @@ def _members_page(request, school, *, role_form=None, status=200):
     for member in members:
         member["role_names"] = [ROLE_LABELS[r] for r in member["roles"]]
     return render(request, "administration/members.html", {
-        "school": school, "members": members, "tab": "members",
+        "school": school, "members": members, "tab": "members", "now": timezone.now(),
         "role_form": role_form or RoleForm(), "staff_roles": [r.value for r in services.STAFF_ROLES],
     }, status=status)
 
@@ -302,3 +306,58 @@ def _roster_confirm(request, school):
     del request.session[ROSTER_SESSION_KEY]
     messages.success(request, _("Roster applied: %(new)s new, %(updated)s updated, %(unchanged)s unchanged.") % counts)
     return redirect("administration:members", school_slug=school.slug)
+
+
+# ---------------------------------------------------------------- invitations
+
+@login_required
+@require_POST
+def member_invite(request, school_slug: str):
+    """E-mail a member a link to set their password (again: a resend ends the earlier link)."""
+    school = school_for_admin(request, school_slug)
+    form = MemberForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a member."))
+        return _members_page(request, school, status=400)
+    user = member_of(school, form.cleaned_data["username"])
+    try:
+        with transaction.atomic():
+            invitation = services.invitation_send(
+                school=school, user=user, actor=request.user,
+                link_for=lambda token: request.build_absolute_uri(reverse("invitation", args=[token])))
+    except ApplicationError as exc:
+        _refused(request, exc)
+        return _members_page(request, school, status=exc.status_code)
+    messages.success(request, _("An invitation was sent to %(email)s, valid until %(until)s.") % {
+        "email": user.email, "until": date_format(timezone.localtime(invitation.expires_at), "SHORT_DATETIME_FORMAT")})
+    return redirect("administration:members", school_slug=school.slug)
+
+
+@require_http_methods(["GET", "POST"])
+def invitation(request, token: str):
+    """The link of an invitation: choose a password (Django's password validators), once,
+    before it expires; an unknown, used or expired link gets a page saying so, and is logged."""
+    try:
+        with transaction.atomic():
+            found = services.invitation_check(token=token)
+    except services.InvitationRefused as refused:
+        with transaction.atomic():
+            services.invitation_refusal_record(refused=refused)
+        return render(request, "administration/invitation_refused.html", {"message": refused.message},
+                      status=refused.status_code)
+    form = SetPasswordForm(found.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                services.invitation_accept(token=token, password=form.cleaned_data["new_password1"])
+        except services.InvitationRefused as refused:
+            return render(request, "administration/invitation_refused.html", {"message": refused.message},
+                          status=refused.status_code)
+        except ApplicationError as exc:
+            return render(request, "administration/invitation_refused.html", {"message": exc.message},
+                          status=exc.status_code)
+        messages.success(request, _("Your password is set: sign in with your username, %(username)s.")
+                         % {"username": found.user.username})
+        return redirect("login")
+    return render(request, "administration/invitation.html", {"form": form, "invitation": found},
+                  status=400 if request.method == "POST" else 200)

@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce
 
 from accounts.models import User
 
-from .models import Assignment, Cohort, Enrollment, Membership, Role, School
+from .models import Assignment, Cohort, Enrollment, Invitation, Membership, Role, School
 
 
 def trainee_assignments(*, trainee: User) -> QuerySet[Assignment]:
@@ -147,7 +147,7 @@ def answer_school_id(*, trainee: str = "attempt__trainee_id", course: str = "att
 
 def school_members(*, school: School) -> list[dict]:
     """The school's members, by name, each with their roles in it, the cohorts they are
-    enrolled in and whether their account is on (2 queries)."""
+    enrolled in, whether their account is on and their latest invitation (3 queries)."""
     rows = (Membership.objects.filter(school=school).select_related("user")
             .order_by("user__last_name", "user__first_name", "user__username", "role"))
     members: dict[int, dict] = {}
@@ -158,6 +158,8 @@ def school_members(*, school: School) -> list[dict]:
     for user_id, name in (Enrollment.objects.filter(cohort__school=school, user_id__in=members)
                           .order_by("cohort__name").values_list("user_id", "cohort__name")):
         members[user_id]["cohorts"].append(name)
+    for invitation in Invitation.objects.filter(school=school, user_id__in=members).order_by("user_id", "-sent_at"):
+        members[invitation.user_id].setdefault("invitation", invitation)
     return list(members.values())
 
 

@@ -4,8 +4,14 @@ Each change writes its own audit record in the same function (and so the same tr
 so a change without its record cannot happen. The caller (a page, an API view, a command)
 owns the transaction: these functions open none.
 """
-from datetime import datetime
+import hashlib
+import logging
+import secrets
+from collections.abc import Callable
+from datetime import datetime, timedelta
 
+from django.conf import settings
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -14,7 +20,9 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from training.errors import ApplicationError, Conflict
 
-from .models import Assignment, AuditEvent, Cohort, Enrollment, Membership, Role, School
+from .models import Assignment, AuditEvent, Cohort, Enrollment, Invitation, Membership, Role, School
+
+logger = logging.getLogger(__name__)
 
 
 def audit_record(*, actor: User | None, action: str, cohort: Cohort | None = None, subject: User | None = None,
@@ -285,3 +293,86 @@ def roster_apply(*, school: School, entries: list[dict], actor: User | None = No
         {"subject_id": p["user"].pk, "school_id": school.pk,
          "detail": {"line": p["entry"]["line"], "status": p["status"], "changes": p["changes"]}} for p in touched])
     return counts
+
+
+# ---------------------------------------------------------------- invitations
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def invitation_send(*, school: School, user: User, link_for: Callable[[str], str],
+                    actor: User | None = None) -> Invitation:
+    """E-mail a member a link to set their password, valid ``VIGIL_INVITATION_DAYS`` days and
+    once; a new invitation (a resend) ends the ones before it. The e-mail leaves once the
+    caller's transaction commits."""
+    if not user.email:
+        raise ApplicationError(_("%(name)s has no e-mail address.") % {"name": user.display_name},
+                               {"username": [_("No e-mail address.")]})
+    if not user.is_active:
+        raise Conflict(_("%(name)s is deactivated: reactivate them before inviting them.") % {"name": user.display_name})
+    now = timezone.now()
+    earlier = Invitation.objects.filter(school=school, user=user, used_at__isnull=True, expires_at__gt=now)
+    resent = earlier.update(expires_at=now) > 0
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        school=school, user=user, token_digest=_digest(token), sent_at=now, sent_by=actor,
+        expires_at=now + timedelta(days=settings.VIGIL_INVITATION_DAYS))
+    link = link_for(token)
+    subject = _("Your Vigil account at %(school)s") % {"school": school.name}
+    body = _("Hello %(name)s,\n\n%(school)s invites you to Vigil. Choose your password with this link "
+             "(valid until %(until)s, once):\n\n%(link)s\n\nYour username: %(username)s\n") % {
+        "name": user.display_name, "school": school.name, "link": link, "username": user.username,
+        "until": timezone.localtime(invitation.expires_at).strftime("%Y-%m-%d %H:%M")}
+    transaction.on_commit(lambda: send_mail(subject, body, None, [user.email]))
+    audit_record(actor=actor, action="school.invitation.send", school_id=school.pk, subject=user,
+                 detail={"expires": invitation.expires_at.isoformat(), "resent": resent})
+    return invitation
+
+
+def invitation_accept(*, token: str, password: str) -> User:
+    """Set the invited person's password from a valid link; the link is then used up. An
+    unknown, expired or used link is refused (``invitation_check``)."""
+    invitation = invitation_check(token=token)
+    user = invitation.user
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    if not Invitation.objects.filter(pk=invitation.pk, used_at__isnull=True).update(used_at=timezone.now()):
+        raise Conflict(_("This invitation link was already used."))  # a concurrent accept won
+    audit_record(actor=user, action="school.invitation.accept", school_id=invitation.school_id, subject=user)
+    return user
+
+
+class InvitationRefused(ApplicationError):
+    status_code = 410
+
+    def __init__(self, message: str, reason: str, invitation: Invitation | None):
+        super().__init__(message)
+        self.reason, self.invitation = reason, invitation
+
+
+def invitation_check(*, token: str) -> Invitation:
+    """The invitation of a link if it may still be used, else ``InvitationRefused`` saying
+    why ("unknown" 404, "used" or "expired" 410)."""
+    invitation = Invitation.objects.select_related("user", "school").filter(token_digest=_digest(token)).first()
+    if invitation is None:
+        refused = InvitationRefused(_("This invitation link is not valid: check that it was copied whole."),
+                                    "unknown", None)
+        refused.status_code = 404
+        raise refused
+    if invitation.used_at is not None:
+        raise InvitationRefused(_("This invitation link was already used: sign in with your password, or ask "
+                                  "for a password reset."), "used", invitation)
+    if invitation.expires_at <= timezone.now():
+        raise InvitationRefused(_("This invitation link has expired: ask your school for a new one."),
+                                "expired", invitation)
+    return invitation
+
+
+def invitation_refusal_record(*, refused: InvitationRefused) -> None:
+    """Keep a refused link in its school's log (an unknown one has no school: it is logged)."""
+    if refused.invitation is None:
+        logger.warning("invitation link refused: unknown token")
+        return
+    audit_record(actor=None, action="school.invitation.refused", school_id=refused.invitation.school_id,
+                 subject=refused.invitation.user, detail={"reason": refused.reason})

@@ -265,6 +265,9 @@ EXPECTED: dict[str, str] = {
     "school/<slug:school_slug>/manage/cohorts/new/": "302 404 404 404 404 404 200 404 404",
     "school/<slug:school_slug>/manage/members/": "302 404 404 404 404 404 200 404 404",
     "school/<slug:school_slug>/manage/roster/": "302 404 404 404 404 404 200 404 404",
+    "school/<slug:school_slug>/manage/members/invite/": "302 404 404 404 404 404 400 404 404",
+    # An invitation link: public, the token is the key ("set-password" is none: a clear 404).
+    "invitations/<str:token>/": "404 404 404 404 404 404 404 404 404",
     "school/<slug:school_slug>/manage/members/roles/": "302 404 404 404 404 404 400 404 404",
     "school/<slug:school_slug>/manage/members/account/": "302 404 404 404 404 404 400 404 404",
     "school/manage/cohorts/<int:cohort_id>/": "302 404 404 404 404 404 200 404 404",
