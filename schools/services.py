@@ -353,7 +353,7 @@ class InvitationRefused(ApplicationError):
 
 def invitation_check(*, token: str) -> Invitation:
     """The invitation of a link if it may still be used, else ``InvitationRefused`` saying
-    why ("unknown" 404, "used" or "expired" 410)."""
+    why ("unknown" 404; "used", "deactivated" or "expired" 410)."""
     invitation = Invitation.objects.select_related("user", "school").filter(token_digest=_digest(token)).first()
     if invitation is None:
         refused = InvitationRefused(_("This invitation link is not valid: check that it was copied whole."),
@@ -363,6 +363,8 @@ def invitation_check(*, token: str) -> Invitation:
     if invitation.used_at is not None:
         raise InvitationRefused(_("This invitation link was already used: sign in with your password, or ask "
                                   "for a password reset."), "used", invitation)
+    if not invitation.user.is_active:
+        raise InvitationRefused(_("This account is deactivated: ask your school."), "deactivated", invitation)
     if invitation.expires_at <= timezone.now():
         raise InvitationRefused(_("This invitation link has expired: ask your school for a new one."),
                                 "expired", invitation)

@@ -93,3 +93,10 @@ def test_a_member_without_an_e_mail_is_not_invited(admin_client, school, django_
     response = _invite(admin_client, django_capture_on_commit_callbacks, "noemail")
     assert response.status_code == 400 and "no e-mail address" in response.content.decode()
     assert not mail.outbox and not Invitation.objects.exists()
+
+
+def test_the_link_of_a_member_deactivated_since_is_refused(admin_client, ann, django_capture_on_commit_callbacks):
+    _invite(admin_client, django_capture_on_commit_callbacks)
+    type(ann).objects.filter(pk=ann.pk).update(is_active=False)
+    response = Client().get(_link(mail.outbox[0]))
+    assert response.status_code == 410 and "deactivated" in response.content.decode()
