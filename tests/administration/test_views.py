@@ -150,3 +150,10 @@ def test_deactivating_a_member_from_the_members_page(client, school):
     trainee.refresh_from_db()
     assert not trainee.is_active
     assert "Deactivated" in client.get("/school/north/manage/members/").content.decode()
+
+
+def test_an_archived_cohort_stays_readable_on_the_staff_pages(client, school):
+    cohort = CohortFactory(school=school, name="Interns 2024", archived_at=datetime(2025, 1, 1, tzinfo=dt_timezone.utc))
+    index = client.get("/school/").content.decode()
+    assert "Interns 2024" in index and "Archived" in index
+    assert client.get(f"/school/cohorts/{cohort.pk}/").status_code == 200
