@@ -1,5 +1,5 @@
 """Reads of course content. Keyword-only; each costs a fixed number of queries."""
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Q
 
 from .models import Artifact, Case, Competency, Course, CourseVersion, FailureMode, Item, Lesson, MediaAsset, Module
 
@@ -67,3 +67,21 @@ def taxonomy_names() -> dict[str, dict[str, str]]:
         "competencies": dict(Competency.objects.values_list("code", "name")),
         "failure_modes": dict(FailureMode.objects.values_list("code", "name")),
     }
+
+
+def assignable_courses(*, school_id: int) -> list[dict]:
+    """The courses a school may give its cohorts: its own and the platform-wide ones, with a
+    published version, by slug, each with the title of its latest published version (1 query)."""
+    published = CourseVersion.objects.filter(course=OuterRef("pk"), status=CourseVersion.Status.PUBLISHED)
+    rows = (Course.objects.filter(Q(school_id=school_id) | Q(school__isnull=True)).filter(Exists(published))
+            .order_by("slug").values("pk", "slug"))
+    titles = dict(CourseVersion.objects.filter(course__in=[r["pk"] for r in rows], status=CourseVersion.Status.PUBLISHED)
+                  .order_by("course_id", "number").values_list("course_id", "title")) if rows else {}
+    return [{"pk": r["pk"], "slug": r["slug"], "title": titles.get(r["pk"], r["slug"])} for r in rows]
+
+
+def assignable_course(*, school_id: int, slug: str) -> Course | None:
+    """One of ``assignable_courses`` by slug (1 query)."""
+    published = CourseVersion.objects.filter(course=OuterRef("pk"), status=CourseVersion.Status.PUBLISHED)
+    return (Course.objects.filter(Q(school_id=school_id) | Q(school__isnull=True)).filter(Exists(published))
+            .filter(slug=slug).first())

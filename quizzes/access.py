@@ -1,6 +1,7 @@
 """Who may open which module, case or item as a trainee (raising 404 rather than telling
 a stranger that a thing exists): the rule ``quizzes.take_course`` (schools.rules)."""
 import rules
+from schools.selectors import answers_open
 from django.http import Http404
 
 from accounts.models import User
@@ -33,7 +34,8 @@ def trainee_case(*, trainee: User, case_id: int) -> Case:
 
 
 def trainee_attempt(*, trainee: User, attempt_id: int) -> Attempt:
-    attempt = Attempt.objects.select_related("module__version__course").filter(pk=attempt_id, trainee=trainee).first()
+    attempt = (Attempt.objects.select_related("module__version__course").annotate(answers_open=answers_open())
+               .filter(pk=attempt_id, trainee=trainee).first())
     if attempt is None:
         raise Http404
     return attempt

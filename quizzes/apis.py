@@ -14,7 +14,7 @@ from rest_framework.response import Response as ApiResponse
 from rest_framework.views import APIView
 
 from progress.models import ModuleProgress
-from schools.selectors import trainee_assignments
+from schools.selectors import answers_open, trainee_assignments
 from courses.models import Artifact, Item
 from courses.rendering import render_markdown
 from courses.selectors import course_latest_published, version_media_urls
@@ -261,8 +261,8 @@ class AiOutputApi(APIView):
 def _submit_attempt_item(request, attempt_id: int, item_id: int) -> tuple[Attempt, Item]:
     """The attempt and item of a submit, with only what the submit reads: no module, version
     or course behind the attempt, no key or case text behind the item."""
-    found = list(Attempt.objects.only("id", "trainee_id", "module_id", "status").filter(
-        pk=attempt_id, trainee=request.user,
+    found = list(Attempt.objects.only("id", "trainee_id", "module_id", "status").annotate(
+        answers_open=answers_open()).filter(pk=attempt_id, trainee=request.user,
     )[:1])  # a slice, not first(): no ORDER BY to compile for a primary-key lookup
     if not found:
         raise Http404

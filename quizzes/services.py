@@ -12,12 +12,14 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from progress import aggregates as cohort_aggregates
 from courses.models import CourseVersion, Item, Module
 from courses.selectors import course_latest_published
-from schools.selectors import trainee_course_school_id
+from schools.rules import course_standing
+from schools.selectors import trainee_answers_open, trainee_course_school_id
 from schools.services import audit_record
 from training.errors import ApplicationError, Conflict
 from training.queue import enqueue_on_commit, publish_rollback_unsafe
@@ -52,6 +54,8 @@ def attempt_start(*, trainee: User, module: Module) -> Attempt:
         return existing
     if not rules.has_perm("quizzes.take_course", trainee, course):
         raise ApplicationError(_("This course is not assigned to you."), status_code=403)
+    if not course_standing(trainee, course)[1]:  # read with the permission: no query of its own
+        raise Conflict(str(ARCHIVED_MESSAGE))
     latest = course_latest_published(course=course)
     if module.version.status != CourseVersion.Status.PUBLISHED or latest is None or latest.pk != module.version_id:
         raise Conflict(_("This module is not open for new attempts; take the current published version."))
@@ -89,9 +93,23 @@ def _check_storable(answer) -> None:
         raise ApplicationError(_("The answer is not valid."), errors)
 
 
+ARCHIVED_MESSAGE = gettext_lazy("Your cohort is archived: its courses stay readable but take no new answers.")
+
+
+def _check_answers_open(attempt: Attempt) -> None:
+    """Refuse an answer of a trainee assigned the course by archived cohorts only (no query
+    when the attempt was fetched with the ``answers_open`` annotation)."""
+    is_open = getattr(attempt, "answers_open", None)
+    if is_open is None:
+        is_open = trainee_answers_open(trainee_id=attempt.trainee_id, course_id=attempt.course_id)
+    if not is_open:
+        raise Conflict(str(ARCHIVED_MESSAGE))
+
+
 def _check_open_item(attempt: Attempt, item: Item) -> None:
     if attempt.status != Attempt.Status.OPEN:
         raise Conflict(_("This attempt is submitted; start a new one to answer again."))
+    _check_answers_open(attempt)
     if item.case.module_id != attempt.module_id:
         raise ApplicationError(_("This item is not part of the attempt's module."), {"item": [_("Unknown item.")]}, status_code=404)
 

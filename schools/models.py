@@ -91,6 +91,9 @@ class Cohort(models.Model):
     slug = models.SlugField(_("slug"), max_length=100)
     year = models.PositiveSmallIntegerField(_("academic year"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # An archived cohort stays readable (its pages, records and attestations) but takes no new
+    # answers: its assignments no longer count for starting or answering (schools.selectors).
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
 
     class Meta:
         db_table = "cohorts_cohort"  # the table it had in cohorts, kept
@@ -144,6 +147,23 @@ class Assignment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["cohort", "course"], name="assignment_unique"),
         ]
+
+
+class Invitation(models.Model):
+    """A link sent by e-mail for a new member to set their password: single use, expiring.
+
+    Only a digest of the token is stored; the token itself is in the e-mail alone."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="invitations")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations")
+    token_digest = models.CharField(max_length=64, unique=True)
+    sent_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-sent_at"]
 
 
 class AuditEvent(models.Model):

@@ -32,6 +32,8 @@ cohorts.download_attestation   Attestation   its holder; reviewers and admins of
                                              staff who may view its cohort
 cohorts.revoke_attestation     Attestation   admins of its school
 schools.view_audit_log         School        its admins
+schools.manage_school          School        its admins (members, roles, roster, invitations)
+schools.manage_cohort          Cohort        admins of its school (edit, archive, assignments)
 =============================  ============  ===============================================
 
 Platform superusers hold every permission but ``quizzes.take_course``: a course is taken by
@@ -265,13 +267,20 @@ def sees_the_holders_cohort(user, attestation) -> bool:
     return attestation is not None and _in(user, "staff_cohorts", attestation.cohort_id)
 
 
-@rules.predicate
-def is_assigned_the_course(user, course) -> bool:
-    from .selectors import trainee_may_take_course
+def course_standing(user, course) -> tuple[bool, bool]:
+    """Whether the course is assigned to a cohort of the trainee, and to one that is not
+    archived (answers are taken only then): one query per request, shared by the rule of
+    ``quizzes.take_course`` and the start of an attempt."""
+    from .selectors import trainee_course_standing
 
     if course is None or not user.is_authenticated:
-        return False
-    return _keep(user, ("takes", course.pk), lambda: trainee_may_take_course(trainee=user, course=course))
+        return False, False
+    return _keep(user, ("standing", course.pk), lambda: trainee_course_standing(trainee=user, course=course))
+
+
+@rules.predicate
+def is_assigned_the_course(user, course) -> bool:
+    return course_standing(user, course)[0]
 
 
 is_superuser = rules.is_superuser
@@ -294,6 +303,8 @@ rules.add_perm("cohorts.download_attestation",
                is_holder | is_superuser | is_records_staff | sees_the_holders_cohort)
 rules.add_perm("cohorts.revoke_attestation", is_superuser | is_school_admin)
 rules.add_perm("schools.view_audit_log", is_superuser | reads_the_audit_log)
+rules.add_perm("schools.manage_school", is_superuser | reads_the_audit_log)
+rules.add_perm("schools.manage_cohort", is_superuser | is_school_admin)
 
 # The permissions whose rule is "the row is in this scope": a row fetched for them brings
 # its answer along.
@@ -301,6 +312,7 @@ PERMISSION_SCOPES = {
     "courses.edit_course": "authored_courses",
     "cohorts.view_cohort": "staff_cohorts",
     "schools.view_audit_log": "administered_schools",
+    "schools.manage_school": "administered_schools",
     "quizzes.grade_response": "gradable_responses",
 }
 

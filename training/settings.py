@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "quizzes",
     "cohorts",
     "studio",
+    "administration",
     "demo",
 ]
 # Benchmarks only (bench/README.md): a bare one-row endpoint beside the real ones.
@@ -283,6 +284,17 @@ VIGIL_EXPORTS_PER_HOUR = env.int("VIGIL_EXPORTS_PER_HOUR", default=30)
 VIGIL_IMPORT_IN_REQUEST_BYTES = env.int("VIGIL_IMPORT_IN_REQUEST_BYTES", default=1024 * 1024)
 
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# Production: DJANGO_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend and these.
+EMAIL_HOST = env("DJANGO_EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("DJANGO_EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env("DJANGO_EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env("DJANGO_EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("DJANGO_EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env.bool("DJANGO_EMAIL_USE_SSL", default=False)
+EMAIL_TIMEOUT = env.int("DJANGO_EMAIL_TIMEOUT", default=10)
+DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="Vigil <no-reply@localhost>")
+# How long the link of an invitation to set one's password stays valid (days).
+VIGIL_INVITATION_DAYS = env.int("VIGIL_INVITATION_DAYS", default=7)
 
 LOGGING = {
     "version": 1,

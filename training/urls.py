@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
+from administration import views as administration_views
 from training.api_docs import api_docs_view
 
 from training.media import serve_media
@@ -17,6 +18,8 @@ urlpatterns = [
     path("api/v1/", include("training.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("studio/", include("studio.urls")),  # the faculty authoring studio and grading queue
+    path("invitations/<str:token>/", administration_views.invitation, name="invitation"),  # set one's password
+    path("", include("administration.urls")),  # /school/<school>/manage/… the school admin's pages
     path("", include("cohorts.page_urls")),  # /school/… staff pages, /verify/ public attestation check
 ]
 if settings.DEBUG:  # production: the web server serves /media/ with the same headers (README)

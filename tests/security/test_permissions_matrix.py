@@ -263,6 +263,21 @@ EXPECTED: dict[str, str] = {
     # The audit log: the school's admins only.
     "school/<slug:school_slug>/audit/": "302 404 404 404 404 404 200 404 404",
     "school/<slug:school_slug>/audit.csv": "302 404 404 404 404 404 200 404 404",
+    # The school administration pages: the school's admins only (an empty POST: 400 where a
+    # field is required, 302 where none is: archive, change an assignment).
+    "school/<slug:school_slug>/manage/": "302 404 404 404 404 404 200 404 404",
+    "school/<slug:school_slug>/manage/cohorts/new/": "302 404 404 404 404 404 200 404 404",
+    "school/<slug:school_slug>/manage/members/": "302 404 404 404 404 404 200 404 404",
+    "school/<slug:school_slug>/manage/roster/": "302 404 404 404 404 404 200 404 404",
+    "school/<slug:school_slug>/manage/members/invite/": "302 404 404 404 404 404 400 404 404",
+    # An invitation link: public, the token is the key ("set-password" is none: a clear 404).
+    "invitations/<str:token>/": "404 404 404 404 404 404 404 404 404",
+    "school/<slug:school_slug>/manage/members/roles/": "302 404 404 404 404 404 400 404 404",
+    "school/<slug:school_slug>/manage/members/account/": "302 404 404 404 404 404 400 404 404",
+    "school/manage/cohorts/<int:cohort_id>/": "302 404 404 404 404 404 200 404 404",
+    "school/manage/cohorts/<int:cohort_id>/archive/": "302 404 404 404 404 404 302 404 404",
+    "school/manage/cohorts/<int:cohort_id>/assignments/": "302 404 404 404 404 404 400 404 404",
+    "school/manage/cohorts/<int:cohort_id>/assignments/<slug:slug>/": "302 404 404 404 404 404 302 404 404",
     # The public attestation check.
     "verify/": "200 200 200 200 200 200 200 200 200",
 }
