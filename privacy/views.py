@@ -112,8 +112,12 @@ def my_data(request: HttpRequest):
         except ApplicationError as exc:
             messages.error(request, exc.message)
             status = exc.status_code
-    exports = DataExport.objects.filter(subject=request.user, requested_by=request.user)[:20]
-    return render(request, "privacy/my_data.html", {"exports": exports}, status=status)
+    exports = list(DataExport.objects.filter(subject=request.user, requested_by=request.user)[:20])
+    return render(request, "privacy/my_data.html", {"exports": exports, "waiting": _waiting(exports)}, status=status)
+
+
+def _waiting(exports: list[DataExport]) -> bool:
+    return any(e.status in (DataExport.Status.PENDING, DataExport.Status.RUNNING) for e in exports)
 
 
 def _download(request: HttpRequest, export: DataExport) -> FileResponse:
@@ -177,9 +181,9 @@ def record_of_processing(request: HttpRequest, school_slug: str) -> HttpResponse
 
 def _member_page(request, school, member, *, erase_form=None, status=200):
     preview = erasure_preview(subject=member, school=school)
-    exports = DataExport.objects.filter(subject=member, school=school)[:20]
+    exports = list(DataExport.objects.filter(subject=member, school=school)[:20])
     return render(request, "privacy/member.html", {
-        "school": school, "member": member, "preview": preview, "exports": exports,
+        "school": school, "member": member, "preview": preview, "exports": exports, "waiting": _waiting(exports),
         "erase_form": erase_form or ErasureForm(),
     }, status=status)
 
