@@ -34,6 +34,10 @@ cohorts.revoke_attestation     Attestation   admins of its school
 schools.view_audit_log         School        its admins
 schools.manage_school          School        its admins (members, roles, roster, invitations)
 schools.manage_cohort          Cohort        admins of its school (edit, archive, assignments)
+privacy.manage_personal_data   School        its admins (members' archives, erasure, the
+                                             privacy policy, the record of processing)
+privacy.download_data_export   DataExport    the member it is about, when they asked for it
+                                             themselves; the admins of its school
 =============================  ============  ===============================================
 
 Platform superusers hold every permission but ``quizzes.take_course``: a course is taken by
@@ -283,6 +287,17 @@ def is_assigned_the_course(user, course) -> bool:
     return course_standing(user, course)[0]
 
 
+@rules.predicate
+def asked_for_their_own_data(user, export) -> bool:
+    return (export is not None and user.is_authenticated and export.subject_id == user.pk
+            and export.requested_by_id == user.pk)
+
+
+@rules.predicate
+def administers_the_exports_school(user, export) -> bool:
+    return export is not None and export.school_id is not None and bool(_roles(user, export.school_id) & ADMIN_ROLES)
+
+
 is_superuser = rules.is_superuser
 
 rules.add_perm("courses.author", is_superuser | is_author)
@@ -305,6 +320,9 @@ rules.add_perm("cohorts.revoke_attestation", is_superuser | is_school_admin)
 rules.add_perm("schools.view_audit_log", is_superuser | reads_the_audit_log)
 rules.add_perm("schools.manage_school", is_superuser | reads_the_audit_log)
 rules.add_perm("schools.manage_cohort", is_superuser | is_school_admin)
+rules.add_perm("privacy.manage_personal_data", is_superuser | is_school_admin)
+rules.add_perm("privacy.download_data_export",
+               is_superuser | asked_for_their_own_data | administers_the_exports_school)
 
 # The permissions whose rule is "the row is in this scope": a row fetched for them brings
 # its answer along.

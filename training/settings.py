@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "cohorts",
     "studio",
     "administration",
+    "privacy",
     "demo",
 ]
 # Benchmarks only (bench/README.md): a bare one-row endpoint beside the real ones.
@@ -66,6 +67,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "training.permissions.RulesCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "privacy.middleware.PrivacyNoticeMiddleware",  # a new privacy notice before any page
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a locked-out sign-in into the lockout page
 ]
@@ -270,6 +272,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "quizzes.sweep_regrade_jobs",
         "schedule": timedelta(seconds=env.int("VIGIL_SWEEP_EVERY_SECONDS", default=60)),
     },
+    "sweep-data-exports": {
+        "task": "privacy.sweep_data_exports",
+        "schedule": timedelta(seconds=env.int("VIGIL_SWEEP_EVERY_SECONDS", default=60)),
+    },
+    # Once a day: warn a school's admins of an automatic erasure, then carry it out on the day.
+    "apply-retention": {"task": "privacy.apply_retention", "schedule": timedelta(days=1)},
 }
 # Keep the database connection of a worker across tasks (Celery closes it otherwise).
 CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)

@@ -77,7 +77,7 @@ def kwargs_for(route: str, w: SchoolWorld) -> dict:
         "attempt_id": w.attempt1.pk, "item_id": w.items["decide"].pk, "response_id": w.free_text_response.pk,
         "cohort_id": w.cohort.pk, "job_id": w.export_job.pk, "code": w.attestation.code,
         "attestation_id": w.attestation.pk, "slug": w.course.slug, "school_slug": w.school.slug, "number": 1,
-        "trainee_id": w.trainee1.pk, "fmt": "csv", "kind": "item", "uidb64": "MQ", "token": "set-password",
+        "trainee_id": w.trainee1.pk, "member_id": w.trainee1.pk, "fmt": "csv", "kind": "item", "uidb64": "MQ", "token": "set-password",
     }
     pk = {  # ``pk`` names a different row on each studio page
         "studio/modules/<int:pk>/": w.module.pk, "studio/lessons/<int:pk>/": w.module.lessons.get().pk,
@@ -97,6 +97,8 @@ def kwargs_for(route: str, w: SchoolWorld) -> dict:
         "api/v1/schools/<slug:slug>/audit-events/": {"slug": w.school.slug},
         "studio/grading/items/<int:item_id>/": {"item_id": w.items["free"].pk},
         "api/v1/authoring/imports/<int:job_id>/": {"job_id": w.import_job.pk},
+        "privacy/my-data/<int:export_id>/download/": {"export_id": w.own_data_export.pk},
+        "school/<slug:school_slug>/privacy/exports/<int:export_id>/download/": {"export_id": w.school_data_export.pk},
     }
     values = dict(by_name, **overrides.get(route, {}))
     if route in pk:
@@ -278,6 +280,19 @@ EXPECTED: dict[str, str] = {
     "school/manage/cohorts/<int:cohort_id>/archive/": "302 404 404 404 404 404 302 404 404",
     "school/manage/cohorts/<int:cohort_id>/assignments/": "302 404 404 404 404 404 400 404 404",
     "school/manage/cohorts/<int:cohort_id>/assignments/<slug:slug>/": "302 404 404 404 404 404 302 404 404",
+    # Data protection: every member's notice and own data; a school's admins act for its members
+    # (privacy.manage_personal_data); an archive is its member's (when they asked) and its admins'.
+    # No school of the world has a notice: the notice page sends everyone on, the public one is 404.
+    "privacy/notice/": "302 302 302 302 302 302 302 302 302",
+    "privacy/schools/<slug:school_slug>/": "404 404 404 404 404 404 404 404 404",
+    "privacy/my-data/": "302 200 200 200 200 200 200 200 200",
+    "privacy/my-data/<int:export_id>/download/": "302 200 404 404 404 404 404 404 404",
+    "school/<slug:school_slug>/privacy/": "302 404 404 404 404 404 200 404 404",
+    "school/<slug:school_slug>/privacy/record-of-processing.csv": "302 404 404 404 404 404 200 404 404",
+    "school/<slug:school_slug>/privacy/members/<int:member_id>/": "302 404 404 404 404 404 200 404 404",
+    "school/<slug:school_slug>/privacy/members/<int:member_id>/export/": "302 404 404 404 404 404 302 404 404",
+    "school/<slug:school_slug>/privacy/members/<int:member_id>/erase/": "302 404 404 404 404 404 400 404 404",
+    "school/<slug:school_slug>/privacy/exports/<int:export_id>/download/": "302 404 404 404 404 404 200 404 404",
     # The public attestation check.
     "verify/": "200 200 200 200 200 200 200 200 200",
 }

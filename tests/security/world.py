@@ -21,6 +21,8 @@ from cohorts import services as cohort_services
 from cohorts.attestations import new_code
 from cohorts.models import Attestation, ExportJob
 from courses.models import Artifact, Course, ImportJob, Item, ItemKey, Module
+from privacy import services as privacy_services
+from privacy.models import DataExport
 from quizzes import regrade
 from quizzes import services as quiz_services
 from quizzes.models import Attempt, KeyFix, RegradeJob, Response, TruthFix
@@ -64,6 +66,8 @@ class SchoolWorld:
     truth_fix: TruthFix
     regrade_job: RegradeJob
     import_job: ImportJob
+    own_data_export: DataExport  # trainee1's archive of their own data, written
+    school_data_export: DataExport  # the admin's archive of trainee1's data at the school, written
     # Markers by kind: "school", "trainee1" (name, free-text answer), "trainee2", "secret" (keys,
     # rationales, ground truths), "ai_output" (the decide-first artifact and its sibling question,
     # withheld from trainees while no unaided answer is stored).
@@ -173,6 +177,10 @@ def build_school(tag: str) -> SchoolWorld:
     job_regrade = regrade.regrade_job_create(item=items["single"], user=faculty, reason="A regrade.")
     import_job = ImportJob.objects.create(kind=ImportJob.Kind.PACKAGE, requested_by=faculty,
                                           source_name=f"{m('import')}.zip")
+    own_export = privacy_services.data_export_request(subject=trainee1, requested_by=trainee1)
+    privacy_services.data_export_run(export_id=own_export.pk)
+    school_export = DataExport.objects.create(subject=trainee1, requested_by=admin, school=school)
+    privacy_services.data_export_run(export_id=school_export.pk)
 
     w = SchoolWorld(
         tag=tag, school=school, course=course, module=module, cohort=cohort, items=items,
@@ -181,6 +189,8 @@ def build_school(tag: str) -> SchoolWorld:
         export_job=job, attestation=attestation, audit_event=event, key_fix=key_fix, truth_fix=truth_fix,
         regrade_job=job_regrade,
         import_job=import_job,
+        export_job=job, attestation=attestation, audit_event=event, key_fix=key_fix, regrade_job=job_regrade,
+        import_job=import_job, own_data_export=own_export, school_data_export=school_export,
     )
     w.markers = {
         "school": [m("school")], "trainee1": [m("trainee1"), m("trainee1-answer")], "trainee2": [m("trainee2")],
