@@ -13,18 +13,8 @@ from courses.models import Artifact, Course, FailureMode, Item
 from courses.services import course_package_import
 from courses.selectors import course_latest_published
 from quizzes.models import Response
-from training.celery import app as celery_app
 
 DEMO_COURSE = Path(__file__).resolve().parents[2] / "demo" / "courses" / "ai-literacy-clinicians"
-
-
-@pytest.fixture
-def in_process_grading():
-    """The embedded default: grading runs in-process, as in ``make demo``."""
-    before = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = before
 
 
 @pytest.mark.django_db

@@ -6,9 +6,9 @@ import random
 from datetime import timedelta
 from pathlib import Path
 
-
+from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -21,7 +21,7 @@ from schools.models import Enrollment, Role, School
 from courses.models import Course, Item
 from courses.services import course_package_import
 from courses.selectors import course_latest_published
-from demo.simulation import PROFILES, final_answer, unaided_answer
+from demo.simulation import cohort_profiles, final_answer, free_text_answer, reliance_plan, unaided_answer
 from quizzes import services as quiz_services
 from quizzes.models import Attempt, Grade, Response
 from schools import services as school_services
@@ -31,32 +31,63 @@ DEMO_PASSWORD = "vigil-demo"
 SCHOOL_SLUG = "demo-medical-school"
 
 
+ENGLISH, FRENCH = "ai-literacy-clinicians", "ai-literacy-clinicians-fr"
+
+
 class Command(BaseCommand):
-    help = "Load the demo courses and a demo school with 30 trainees and simulated answers."
+    help = ("Load the demo courses and a demo school: an English cohort of 30 trainees and a French one of 12, "
+            "each with its own course and simulated answers.")
 
     def add_arguments(self, parser):
-        parser.add_argument("--trainees", type=int, default=30)
+        parser.add_argument("--trainees", type=int, default=30, help="Trainees of the English cohort.")
+        parser.add_argument("--french-trainees", type=int, default=None,
+                            help="Trainees of the French cohort (default: two fifths of --trainees).")
         parser.add_argument("--seed", type=int, default=2026)
 
     def handle(self, *args, **options):
         if School.objects.filter(slug=SCHOOL_SLUG).exists():
             self.stdout.write("The demo school exists already; nothing to do.")
             return
-        rng = random.Random(options["seed"])
+        n_english = options["trainees"]
+        n_french = options["french_trainees"]
+        if n_french is None:
+            n_french = round(n_english * 2 / 5)
+        self._commit_without_waiting_for_the_disk()
         courses = self._import_courses()
-        people = self._people(options["trainees"])
-        cohorts = self._cohorts(people, courses)
-        answered = self._simulate(rng, people["trainees"], courses["ai-literacy-clinicians"])
-        self._confirm_some_free_text(rng, people["faculty"])
-        self._spread_over_weeks(rng, people["trainees"])
-        issued = cohort_services.attestations_issue(
-            cohort=cohorts[0], course=courses["ai-literacy-clinicians"], issued_by=people["admin"],
-        )
+        people = self._people(n_english, n_french)
+        english, french = self._cohorts(people, courses)
+        marks: dict[tuple[int, int], dict[str, float]] = {}
+        # Each cohort has its own random stream: its histories are its own, and the English
+        # ones stay the same whatever the size of the French cohort.
+        rng = random.Random(options["seed"])
+        answered = self._simulate(rng, people["english"], courses[ENGLISH], marks)
+        answered += self._simulate(random.Random(options["seed"] + 1), people["french"], courses[FRENCH], marks)
+        confirmed = self._confirm_some_free_text(rng, people["faculty"], marks)
+        self._spread_over_weeks(rng, people["english"] + people["french"])
+        issued = [
+            *cohort_services.attestations_issue(cohort=english, course=courses[ENGLISH], issued_by=people["admin"]),
+            *cohort_services.attestations_issue(cohort=french, course=courses[FRENCH], issued_by=people["admin"]),
+        ]
         self.stdout.write(self.style.SUCCESS(
-            f"Demo ready: {len(courses)} courses, {len(cohorts)} cohorts, {len(people['trainees'])} trainees, "
-            f"{answered} answers, {len(issued)} attestations. Sign in as trainee01, faculty, reviewer or schooladmin "
-            f"(password {DEMO_PASSWORD!r})."
+            f"Demo ready: {len(courses)} courses, 2 cohorts, {n_english + n_french} trainees "
+            f"({n_english} in {english.name}, {n_french} in {french.name}), {answered} answers, "
+            f"{confirmed} free-text marks confirmed by faculty, {len(issued)} attestations. Sign in as trainee01, "
+            f"interne01, faculty, reviewer or schooladmin (password {DEMO_PASSWORD!r})."
         ))
+
+    @staticmethod
+    def _commit_without_waiting_for_the_disk() -> None:
+        """The seeding commits a few thousand small transactions (an answer, then its
+        grade); waiting for each to reach the disk was most of its time. This connection
+        does not wait: SQLite without ``synchronous`` (a crash of the process cannot corrupt
+        the file, a crash of the machine could, and the demo is then seeded again),
+        PostgreSQL without ``synchronous_commit`` (a crash may lose the last transactions,
+        never corrupt)."""
+        with connection.cursor() as cursor:
+            if connection.vendor == "sqlite":
+                cursor.execute("PRAGMA synchronous = OFF")
+            elif connection.vendor == "postgresql":
+                cursor.execute("SET synchronous_commit = off")
 
     def _import_courses(self) -> dict[str, Course]:
         courses = {}
@@ -66,12 +97,14 @@ class Command(BaseCommand):
         return courses
 
     @transaction.atomic
-    def _people(self, n_trainees: int) -> dict:
+    def _people(self, n_english: int, n_french: int) -> dict:
+        """The school's staff and two sets of trainees, training years 1 to 6 in turn."""
         school = School.objects.create(name="Demo Faculty of Medicine", slug=SCHOOL_SLUG)
+        password = make_password(DEMO_PASSWORD)  # the same for every account: hashed once, not 50 times
 
         def user(username, first, last, role, **extra):
-            u = User.objects.create_user(username=username, password=DEMO_PASSWORD, first_name=first,
-                                         last_name=last, email=f"{username}@demo.vigil.example", **extra)
+            u = User.objects.create(username=username, password=password, first_name=first,
+                                    last_name=last, email=f"{username}@demo.vigil.example", **extra)
             school_services.school_member_add(school=school, user=u, role=role)
             return u
 
@@ -80,67 +113,83 @@ class Command(BaseCommand):
             course.owner = faculty
             course.school = school
             course.save(update_fields=["owner", "school"])
-        trainees = [
-            user(f"trainee{i:02d}", f"Trainee{i:02d}", "Demo", Role.TRAINEE, training_year=3 + i % 4)
-            for i in range(1, n_trainees + 1)
-        ]
+
+        def trainees(prefix, last_name, n):
+            return [user(f"{prefix}{i:02d}", f"{prefix.capitalize()}{i:02d}", last_name, Role.TRAINEE,
+                         training_year=1 + (i - 1) % 6) for i in range(1, n + 1)]
+
         return {
-            "school": school, "faculty": faculty, "trainees": trainees,
+            "school": school, "faculty": faculty,
+            "english": trainees("trainee", "Demo", n_english), "french": trainees("interne", "Démo", n_french),
             "reviewer": user("reviewer", "Paul", "Durand", Role.REVIEWER),
             "admin": user("schooladmin", "Amina", "Benali", Role.ADMIN),
         }
 
-    def _cohorts(self, people: dict, courses: dict[str, Course]) -> list:
+    def _cohorts(self, people: dict, courses: dict[str, Course]) -> tuple:
+        """Each language version of the course goes to its own cohort, with its own trainees."""
         school = people["school"]
         english = school_services.cohort_create(school=school, name="Class of 2027", year=2026)
         french = school_services.cohort_create(school=school, name="Promotion 2027 (FR)", year=2026)
-        names = [t.username for t in people["trainees"]]
-        school_services.cohort_enroll(cohort=english, usernames=names)
-        school_services.cohort_enroll(cohort=french, usernames=names[:5])
-        for cohort in (english, french):
-            school_services.cohort_enroll(cohort=cohort, usernames=["faculty"], role=Enrollment.CohortRole.FACULTY)
         due = timezone.now() + timedelta(days=30)
-        school_services.cohort_assign_course(cohort=english, course=courses["ai-literacy-clinicians"], due_at=due)
-        for slug, course in courses.items():
-            if slug != "ai-literacy-clinicians":
-                school_services.cohort_assign_course(cohort=french, course=course, due_at=due)
-        return [english, french]
+        for cohort, trainees, slug in ((english, people["english"], ENGLISH), (french, people["french"], FRENCH)):
+            school_services.cohort_enroll(cohort=cohort, usernames=[t.username for t in trainees])
+            school_services.cohort_enroll(cohort=cohort, usernames=["faculty"], role=Enrollment.CohortRole.FACULTY)
+            school_services.cohort_assign_course(cohort=cohort, course=courses[slug], due_at=due)
+        return english, french
 
-    def _simulate(self, rng: random.Random, trainees: list[User], course: Course) -> int:
-        """Each trainee answers a profile-dependent share of the course, module by module."""
+    def _simulate(self, rng: random.Random, trainees: list[User], course: Course,
+                  marks: dict[tuple[int, int], dict[str, float]]) -> int:
+        """Each trainee works through the course module by module: a third of them to the end
+        (the course completed), a third to the last module, still open, a third to the one
+        before, still open; every tenth has not started. Whoever started meets enough
+        reliance decisions, and enough wrong AI outputs, for the per-trainee figures
+        (School.min_decisions). The teacher's marks of free-text answers go into ``marks``."""
         version = course_latest_published(course=course)
         modules = list(version.modules.prefetch_related("cases__items__key", "cases__items__artifact"))
         answered = 0
-        for i, trainee in enumerate(trainees):
-            profile = PROFILES[i % len(PROFILES)]
-            reach = 1 + (i * 7) % len(modules)  # how many modules this trainee has reached
-            if i % 10 == 9:
-                continue  # some trainees have not started: the dashboard shows them
-            for module in modules[:reach]:
+        started = [(i, t) for i, t in enumerate(trainees, start=1) if i % 10]  # every tenth has not started
+        for (i, trainee), profile in zip(started, cohort_profiles(rng, [t.training_year for _, t in started])):
+            reach = len(modules) - (1 if i % 3 == 2 else 0)
+            reached = modules[:reach]
+            right = reliance_plan(rng, profile, [it for m in reached for c in m.cases.all() for it in c.items.all()])
+            for module in reached:
                 attempt = quiz_services.attempt_start(trainee=trainee, module=module)
                 for case in module.cases.all():
                     for item in case.items.all():
-                        initial = None
-                        if item.decide_first:
-                            initial = unaided_answer(rng, profile, item)
-                            quiz_services.response_answer_unaided(attempt=attempt, item=item, answer=initial)
-                        with transaction.atomic():
-                            quiz_services.response_submit(
-                                attempt=attempt, item=item, answer=final_answer(rng, profile, item, initial),
-                            )
-                        answered += 1
-                if module is not modules[reach - 1]:
+                        answered += self._answer(rng, profile, attempt, item, item.pk in right,
+                                                 version.language, marks)
+                if module is not reached[-1] or i % 3 == 0:
                     quiz_services.attempt_submit(attempt=attempt)
         return answered
 
-    def _confirm_some_free_text(self, rng: random.Random, faculty: User) -> None:
-        """Faculty confirmed about half of the free-text answers; the rest wait in the queue."""
+    @staticmethod
+    def _answer(rng, profile, attempt, item, right: bool, language: str, marks: dict) -> int:
+        initial = None
+        if item.type == Item.Type.FREE_TEXT:
+            answer, marks[(attempt.pk, item.pk)] = free_text_answer(rng, profile, item, language=language)
+        else:
+            if item.decide_first:
+                initial = unaided_answer(rng, profile, item, right)
+                quiz_services.response_answer_unaided(attempt=attempt, item=item, answer=initial)
+            answer = final_answer(rng, profile, item, initial, right, language)
+        with transaction.atomic():
+            quiz_services.response_submit(attempt=attempt, item=item, answer=answer)
+        return 1
+
+    def _confirm_some_free_text(self, rng: random.Random, faculty: User,
+                                marks: dict[tuple[int, int], dict[str, float]]) -> int:
+        """Faculty marked about half of the free-text answers, with the points a teacher gives
+        what the trainee wrote (``demo.simulation.free_text_answer``), which differ from the
+        suggested points now and then; the rest wait in the queue."""
         pending = Response.objects.filter(state=Response.State.REVIEW, item__type=Item.Type.FREE_TEXT).select_related(
-            "grade", "item__key", "attempt")
+            "grade", "item__key", "attempt").order_by("pk")
+        confirmed = 0
         for response in pending:
             if rng.random() < 0.5:
-                points = {c["id"]: c["suggested"] for c in response.grade.detail["criteria"]}
+                points = marks[(response.attempt_id, response.item_id)]
                 quiz_services.response_review_confirm(response=response, reviewer=faculty, points=points)
+                confirmed += 1
+        return confirmed
 
     @transaction.atomic
     def _spread_over_weeks(self, rng: random.Random, trainees: list[User]) -> None:
