@@ -183,7 +183,7 @@ def feedback_view(response: Response, *, due: bool, number: int | None = None,
         artifact = item.artifact if item.artifact_id else None
         if artifact is not None:
             view["truth"] = {
-                "correct": artifact.ai_correct, "title": artifact.title,
+                "artifact_id": artifact.pk, "correct": artifact.ai_correct, "title": artifact.title,
                 "failure_modes": [failure_mode_name(f.code) for f in artifact.failure_modes.all()],
                 "explanation": markdown_html(artifact.truth_explanation, media),
             }
@@ -222,6 +222,7 @@ def item_views(*, items: list[Item], responses: dict[int, Response], attempt: At
     open_attempt = attempt is not None and attempt.status == Attempt.Status.OPEN
     numbers = {item.pk: number for number, item in enumerate(items, start=1)}
     views = []
+    truths_said: set[int] = set()
     for number, item in enumerate(items, start=1):
         response = responses.get(item.pk)
         blocker = withheld.blocker(item)
@@ -256,6 +257,11 @@ def item_views(*, items: list[Item], responses: dict[int, Response], attempt: At
         }
         if mode == "answered":
             view["feedback"] = feedback_view(response, due=due(response), number=number, media=media)
+            truth = view["feedback"]["truth"]
+            if truth is not None:  # said once per case: under the first question about that AI output
+                if truth["artifact_id"] in truths_said:
+                    view["feedback"]["truth"] = None
+                truths_said.add(truth["artifact_id"])
         if mode in ("unaided", "answer") and attempt is not None:
             name = "trainee-unaided" if mode == "unaided" else "trainee-answer"
             view["action"] = reverse(name, args=[attempt.pk, item.pk])

@@ -419,6 +419,10 @@
   function swap(feedback, html) {
     var fresh = new DOMParser().parseFromString(html, "text/html").querySelector("[data-feedback]");
     if (!fresh) { return; }
+    // The truth about an AI output is said once per case: not again if another question says it.
+    fresh.querySelectorAll("[data-truth]").forEach(function (truth) {
+      if (document.querySelector("[data-truth='" + truth.dataset.truth + "']")) { truth.remove(); }
+    });
     feedback.querySelector("[data-feedback-body]").replaceWith(document.importNode(fresh.querySelector("[data-feedback-body]"), true));
     feedback.querySelector("[data-status]").textContent = fresh.querySelector("[data-status]").textContent;
     feedback.className = fresh.className;
