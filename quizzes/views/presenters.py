@@ -20,7 +20,7 @@ from courses.taxonomy import COMPETENCIES
 from quizzes.feedback import grade_feedback
 from quizzes.forms import FieldErrors
 from quizzes.items import FeedbackContext, FormContext, unit_for
-from quizzes.items.display import failure_mode_name, markdown_html, option_html, option_labels
+from quizzes.items.display import failure_mode_name, markdown_html, option_html, option_labels, option_letters
 from quizzes.models import Attempt, Response
 from quizzes.selectors import Withheld, feedback_is_due
 
@@ -242,8 +242,9 @@ def item_views(*, items: list[Item], responses: dict[int, Response], attempt: At
         override = overrides.get(item.pk) or {}
         errors: FieldErrors = override.get("errors") or FieldErrors()
         values = override.get("values") or {}
-        options = [{**o, "html": option_html(str(o.get("text", "")), media)}
-                   for o in spec.get("options") or [] if isinstance(o, dict)]
+        raw_options = [o for o in spec.get("options") or [] if isinstance(o, dict)]
+        options = [{**o, "html": option_html(str(o.get("text", "")), media), "letter": letter}
+                   for o, letter in zip(raw_options, option_letters(raw_options))]
         view = {
             "item": item, "number": number, "count": len(items), "type": item.type, "mode": mode, "spec": spec,
             "prompt_html": markdown_html(item.prompt, media) if mode != "blocked" else "", "options": options,
