@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from quizzes import services
 from quizzes.models import Response
-from tests.browser.conftest import assert_accessible, screenshot
+from tests.browser.conftest import SCREENSHOTS, assert_accessible, screenshot
 from tests.browser.test_trainee_pages import case, module, start_module, trainee  # noqa: F401 - fixtures
 from tests.quizzes.test_views import AI_TEXT
 
@@ -160,8 +160,8 @@ def test_options_show_their_letters_at_both_widths(page, phone_page, sign_in, tr
         expect(choices.nth(0).locator(".option-letter")).to_have_text("a")
         expect(choices.nth(2).locator(".option-letter")).to_have_text("c")
         expect(choices.nth(2)).to_contain_text("Check the DOI")
-        p.locator("section.item-multiple_choice").scroll_into_view_if_needed()
-        screenshot(p, f"trainee-option-letters-{width}")
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        p.locator("section.item-multiple_choice").screenshot(path=str(SCREENSHOTS / f"trainee-option-letters-{width}.png"))
 
 
 def test_submitting_with_questions_unanswered_asks_then_says_k_of_n_answered(page, sign_in, trainee, module, case):
