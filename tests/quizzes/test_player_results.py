@@ -13,19 +13,9 @@ from quizzes.items import unit_for
 from quizzes.items.display import option_letters, position_letter
 from quizzes.models import Attempt
 from tests.factories import ArtifactFactory, CaseFactory, ItemFactory
-from tests.quizzes.test_views import case_url, html, signed_in
+from tests.quizzes.test_views import attempt, case_url, client, html  # noqa: F401 - the pages' fixtures
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def client(client, trainee):
-    return signed_in(client, trainee)
-
-
-@pytest.fixture
-def attempt(trainee, module):
-    return services.attempt_start(trainee=trainee, module=module)
 
 
 def graded(attempt, item, answer):
