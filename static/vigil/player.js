@@ -293,7 +293,7 @@
     // moves to the token, so a drag started there marked nothing. The word under the
     // pointer is exact from its first pixel. Touch keeps taps and the native selection.
     var drag = null;
-    container.addEventListener("pointerdown", function (event) { state.pointer = event.pointerType; }, on);
+    container.addEventListener("pointerdown", function (event) { state.pointer = event.pointerType; drag = null; }, on);
     container.addEventListener("mousedown", function (event) {
       var tok = event.button === 0 && state.pointer === "mouse" && event.target.closest && event.target.closest("span[data-s]");
       if (!tok || event.shiftKey) { return; }
