@@ -207,6 +207,21 @@ class ModuleSummary:
         return self.score_sum / self.graded if self.graded else None
 
     @property
+    def module_score(self) -> float | None:
+        """The score sum over every question of the module: an unanswered question counts 0,
+        and so does an answer until it is graded (docs/measures.md, "Module score")."""
+        return self.score_sum / self.items_total if self.items_total else None
+
+    @property
+    def unanswered(self) -> int:
+        return max(self.items_total - self.answered, 0)
+
+    @property
+    def ungraded(self) -> int:
+        """Answers given but not graded yet (being graded, waiting for review, or failed)."""
+        return max(self.answered - self.graded, 0)
+
+    @property
     def status(self) -> str:
         if self.attempt is None:
             return "not_started"
@@ -315,6 +330,13 @@ def _resume_point(*, attempts: dict[int, Attempt], tallies: dict[int, dict], mod
     module = next(m for m in modules if m.pk == attempt.module_id)
     case = next_case_to_answer(attempt=attempt)
     return {"attempt": attempt, "module": module, "case": case}
+
+
+def attempt_answer_count(*, attempt: Attempt) -> tuple[int, int]:
+    """How many questions of the attempt's module have a final answer, and how many there
+    are (2 queries)."""
+    answered = Response.objects.filter(attempt=attempt, state__in=FINAL_STATES).count()
+    return answered, Item.objects.filter(case__module_id=attempt.module_id).count()
 
 
 def next_case_to_answer(*, attempt: Attempt, after_case: Case | None = None) -> dict | None:

@@ -8,9 +8,10 @@ use the units without the two packages importing each other.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable, Mapping
 
-from django.utils.html import conditional_escape, escape
+from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
@@ -49,6 +50,47 @@ def option_labels(spec: dict, media: Mapping[str, str] | None = None) -> dict[st
     """Each option's label as HTML (its Markdown, as in the question), by option id."""
     return {o["id"]: option_html(str(o.get("text", "")), media)
             for o in spec.get("options") or [] if isinstance(o, dict) and "id" in o}
+
+
+_LETTER_ID = re.compile(r"[a-z]{1,2}")
+
+
+def position_letter(index: int) -> str:
+    """0 → a, 25 → z, 26 → aa, 27 → ab… (as spreadsheet columns)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("a") + rest) + letters
+    return letters
+
+
+def option_letters(options: list) -> list[str]:
+    """The letter shown before each option of a choice item, in order: its id when every id
+    of the item is a distinct letter or two (a, b, c…, what rationales name them by, in
+    every language), else its position (a, b, c…, then aa, ab…)."""
+    ids = [str(o.get("id", "")) if isinstance(o, dict) else "" for o in options]
+    if len(set(ids)) == len(ids) and all(_LETTER_ID.fullmatch(i) for i in ids):
+        return ids
+    return [position_letter(i) for i in range(len(ids))]
+
+
+def lettered(letter: str, label) -> SafeString:
+    """An option's label after its letter, as the question shows it: "<b>c</b> Search PubMed"."""
+    return format_html('<b class="option-letter">{}</b> {}', letter, label)
+
+
+def lettered_labels(spec: dict, labels: Mapping[str, SafeString]) -> dict[str, SafeString]:
+    """``option_labels`` with each label after its letter (choice items)."""
+    options = [o for o in spec.get("options") or [] if isinstance(o, dict) and "id" in o]
+    letters = {o["id"]: letter for o, letter in zip(options, option_letters(options))}
+    return {oid: lettered(letters[oid], label) if oid in letters else label for oid, label in labels.items()}
+
+
+def lettered_texts(spec: dict) -> dict[str, str]:
+    """Each option's text after its letter, as plain text ("c. Search PubMed"), by option id."""
+    options = [o for o in spec.get("options") or [] if isinstance(o, dict) and "id" in o]
+    return {o["id"]: f"{letter}. {o.get('text', '')}" for o, letter in zip(options, option_letters(options))}
 
 
 def html_list(values: Iterable) -> SafeString:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from quizzes.graders import multiple_choice as grader
 
 from .base import Errors, FeedbackContext, FormContext, ItemUnit, ParsedAnswer, option_choices
-from .display import html_list
+from .display import html_list, lettered_labels, lettered_texts
 from .formdata import checked, number_field, option_rows, options_spec
 
 
@@ -43,7 +43,7 @@ class MultipleChoice(ItemUnit):
         return spec, key, errors
 
     def key_summary(self, spec: dict, key: dict, text: str) -> list[str]:
-        options = {o.get("id"): o.get("text") for o in spec.get("options") or [] if isinstance(o, dict)}
+        options = lettered_texts(spec)
         return [_("Right options: %(options)s") % {
             "options": "; ".join(str(options.get(o, o)) for o in key.get("correct") or []),
         }]
@@ -52,7 +52,7 @@ class MultipleChoice(ItemUnit):
         return {"ticked": set(ctx.values.get("answers") or [])}
 
     def feedback_view(self, ctx: FeedbackContext) -> dict:
-        options = ctx.options
+        options = lettered_labels(ctx.spec, ctx.options)
         ticked = ctx.answer.get("answers") or []
         view: dict[str, Any] = {"own": [(_("You ticked"), html_list(options.get(a, a) for a in ticked) or _("nothing"))]}
         if ctx.key:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from quizzes.graders import single_choice as grader
 
 from .base import Errors, FeedbackContext, FormContext, ItemUnit, ParsedAnswer, option_choices
+from .display import lettered_labels, lettered_texts
 from .formdata import checked, option_rows, options_spec, posted_index
 from .numbers import parse_integer
 
@@ -59,14 +60,14 @@ class SingleChoice(ItemUnit):
         return spec, key, errors
 
     def key_summary(self, spec: dict, key: dict, text: str) -> list[str]:
-        options = {o.get("id"): o.get("text") for o in spec.get("options") or [] if isinstance(o, dict)}
+        options = lettered_texts(spec)
         return [_("Right answer: %(option)s") % {"option": options.get(key.get("answer"), key.get("answer"))}]
 
     def form_view(self, ctx: FormContext) -> dict:
         return {"certainty_choices": certainty_choices()}
 
     def feedback_view(self, ctx: FeedbackContext) -> dict:
-        answer, options = ctx.answer, ctx.options
+        answer, options = ctx.answer, lettered_labels(ctx.spec, ctx.options)
         own = [(_("Your answer"), options.get(answer.get("answer"), answer.get("answer")))]
         if answer.get("certainty") is not None:
             labels = {c["value"]: c["label"] for c in certainty_choices()}

@@ -14,6 +14,7 @@ def home(request):
     for course in data["courses"]:
         for summary in course.modules:
             summary.mean_text = percent(summary.mean_score)
+            summary.module_score_text = percent(summary.module_score)
     upcoming = None
     if data["resume"] is None:  # nothing open: suggest the first module not started yet
         upcoming = next((s.module for c in data["courses"] for s in c.modules if s.status == "not_started"), None)

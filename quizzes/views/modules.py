@@ -11,7 +11,7 @@ from courses.models import Module
 from quizzes import services
 from quizzes.access import trainee_attempt, trainee_module
 from quizzes.models import Attempt
-from quizzes.selectors import next_case_to_answer, trainee_module_page
+from quizzes.selectors import attempt_answer_count, next_case_to_answer, trainee_module_page
 from training.errors import ApplicationError
 
 from progress.charts import percent
@@ -34,8 +34,8 @@ def module_page(request, module_id: int):
     return render(request, "quizzes/module.html", {
         **data, "module": module, "version": module.version, "resume": resume,
         "summary_html": markdown_html(module.summary, data["media"]), "policy_text": feedback_policy_text(module.feedback_policy, due),
-        "unanswered": data["summary"].items_total - data["summary"].answered,
-        "mean_text": percent(data["summary"].mean_score),
+        "unanswered": data["summary"].unanswered,
+        "module_score_text": percent(data["summary"].module_score),
     })
 
 
@@ -66,7 +66,18 @@ def attempt_start(request, module_id: int):
 @login_required
 @require_POST
 def attempt_submit(request, attempt_id: int):
+    """Submit the attempt; with questions still unanswered, first a page that says how many
+    and asks to confirm (the form posts ``confirm=1``), so it works without JavaScript.
+    The API's submit (``quizzes.apis.AttemptSubmitApi``) asks nothing: a client confirms."""
     attempt = trainee_attempt(trainee=request.user, attempt_id=attempt_id)
+    if attempt.status == Attempt.Status.OPEN and request.POST.get("confirm") != "1":
+        answered, total = attempt_answer_count(attempt=attempt)
+        if answered < total:
+            module = attempt.module
+            return render(request, "quizzes/submit_confirm.html", {
+                "attempt": attempt, "module": module, "version": module.version, "answered": answered,
+                "total": total, "unanswered": total - answered, "resume": next_case_to_answer(attempt=attempt),
+            })
     try:
         services.attempt_submit(attempt=attempt)
     except ApplicationError as exc:

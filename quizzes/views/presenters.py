@@ -20,7 +20,7 @@ from courses.taxonomy import COMPETENCIES
 from quizzes.feedback import grade_feedback
 from quizzes.forms import FieldErrors
 from quizzes.items import FeedbackContext, FormContext, unit_for
-from quizzes.items.display import failure_mode_name, markdown_html, option_html, option_labels
+from quizzes.items.display import failure_mode_name, markdown_html, option_html, option_labels, option_letters
 from quizzes.models import Attempt, Response
 from quizzes.selectors import Withheld, feedback_is_due, unaided_given, withheld_among
 
@@ -183,7 +183,7 @@ def feedback_view(response: Response, *, due: bool, number: int | None = None,
         artifact = item.artifact if item.artifact_id else None
         if artifact is not None:
             view["truth"] = {
-                "correct": artifact.ai_correct, "title": artifact.title,
+                "artifact_id": artifact.pk, "correct": artifact.ai_correct, "title": artifact.title,
                 "failure_modes": [failure_mode_name(f.code) for f in artifact.failure_modes.all()],
                 "explanation": markdown_html(artifact.truth_explanation, media),
             }
@@ -248,6 +248,7 @@ def item_views(*, items: list[Item], responses: dict[int, Response], attempt: At
     open_attempt = seat.answering
     numbers = {item.pk: number for number, item in enumerate(items, start=1)}
     views = []
+    truths_said: set[int] = set()
     for number, item in enumerate(items, start=1):
         response = responses.get(item.pk)
         blocker = withheld.blocker(item)
@@ -267,8 +268,9 @@ def item_views(*, items: list[Item], responses: dict[int, Response], attempt: At
         override = overrides.get(item.pk) or {}
         errors: FieldErrors = override.get("errors") or FieldErrors()
         values = override.get("values") or {}
-        options = [{**o, "html": option_html(str(o.get("text", "")), media)}
-                   for o in spec.get("options") or [] if isinstance(o, dict)]
+        raw_options = [o for o in spec.get("options") or [] if isinstance(o, dict)]
+        options = [{**o, "html": option_html(str(o.get("text", "")), media), "letter": letter}
+                   for o, letter in zip(raw_options, option_letters(raw_options))]
         view = {
             "item": item, "number": number, "count": len(items), "type": item.type, "mode": mode, "spec": spec,
             "prompt_html": markdown_html(item.prompt, media) if mode != "blocked" else "", "options": options,
@@ -282,6 +284,11 @@ def item_views(*, items: list[Item], responses: dict[int, Response], attempt: At
         }
         if mode == "answered":
             view["feedback"] = feedback_view(response, due=due(response), number=number, media=media)
+            truth = view["feedback"]["truth"]
+            if truth is not None:  # said once per case: under the first question about that AI output
+                if truth["artifact_id"] in truths_said:
+                    view["feedback"]["truth"] = None
+                truths_said.add(truth["artifact_id"])
             if seat.aside is not None:
                 view.update(seat.aside(item, response))
         if mode in ("unaided", "answer") and seat.action is not None:

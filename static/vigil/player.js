@@ -287,7 +287,45 @@
       var tok = event.target.closest && event.target.closest("span[data-s]");
       if (tok) { setFocus(tokens.indexOf(tok), false); }
     }, on);
+    // Mouse drags are followed word by word here rather than through the browser's text
+    // selection: a press on a word's first pixels puts the caret in the space before the
+    // word, outside the focusable token, and Chromium then drops the selection as focus
+    // moves to the token, so a drag started there marked nothing. The word under the
+    // pointer is exact from its first pixel. Touch keeps taps and the native selection.
+    var drag = null;
+    container.addEventListener("pointerdown", function (event) { state.pointer = event.pointerType; drag = null; }, on);
+    container.addEventListener("mousedown", function (event) {
+      var tok = event.button === 0 && state.pointer === "mouse" && event.target.closest && event.target.closest("span[data-s]");
+      if (!tok || event.shiftKey) { return; }
+      event.preventDefault();  // no native selection, and focus is given below without scrolling
+      var selection = window.getSelection();
+      if (selection) { selection.removeAllRanges(); }
+      drag = {from: tokens.indexOf(tok), moved: false};
+      setFocus(drag.from, false);
+      tok.focus({preventScroll: true});
+    }, on);
+    document.addEventListener("mousemove", function (event) {
+      if (!drag) { return; }
+      if (!(event.buttons & 1)) { drag = null; return; }
+      var tok = event.target.closest && event.target.closest("span[data-s]");
+      var i = tok ? tokens.indexOf(tok) : -1;
+      if (i === -1 || (!drag.moved && i === drag.from)) { return; }
+      drag.moved = true;
+      state.anchor = drag.from; state.taps = 0;
+      select(drag.from, i);
+      setFocus(i, false);
+    }, on);
+    document.addEventListener("mouseup", function () {
+      if (drag && drag.moved) {
+        drag.done = true;
+        announce(t("selected", {quote: shorten(quoteOf(state.sel[0], state.sel[1]))}));
+      } else {
+        drag = null;
+      }
+    }, on);
     container.addEventListener("click", function (event) {
+      if (drag && drag.done) { drag = null; return; }  // the end of a drag, not a tap
+      drag = null;
       var tok = event.target.closest && event.target.closest("span[data-s]");
       var selection = window.getSelection();
       if (!tok || (selection && !selection.isCollapsed)) { return; }
@@ -381,6 +419,10 @@
   function swap(feedback, html) {
     var fresh = new DOMParser().parseFromString(html, "text/html").querySelector("[data-feedback]");
     if (!fresh) { return; }
+    // The truth about an AI output is said once per case: not again if another question says it.
+    fresh.querySelectorAll("[data-truth]").forEach(function (truth) {
+      if (document.querySelector("[data-truth='" + truth.dataset.truth + "']")) { truth.remove(); }
+    });
     feedback.querySelector("[data-feedback-body]").replaceWith(document.importNode(fresh.querySelector("[data-feedback-body]"), true));
     feedback.querySelector("[data-status]").textContent = fresh.querySelector("[data-status]").textContent;
     feedback.className = fresh.className;

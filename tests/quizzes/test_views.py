@@ -315,7 +315,7 @@ def test_starting_then_submitting_a_module(client, trainee, module, single_choic
     started = client.post(f"/learn/modules/{module.pk}/start/")
     attempt = Attempt.objects.get(trainee=trainee)
     assert started.status_code == 302 and started["Location"] == case_url(single_choice.case)
-    submitted = client.post(f"/learn/attempts/{attempt.pk}/submit/")
+    submitted = client.post(f"/learn/attempts/{attempt.pk}/submit/", {"confirm": "1"})  # its question unanswered
     assert submitted.status_code == 302
     attempt.refresh_from_db()
     assert attempt.status == Attempt.Status.SUBMITTED
