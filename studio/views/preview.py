@@ -17,7 +17,7 @@ from courses.models import Artifact, Case, FailureMode, Item
 from courses.selectors import version_media_urls
 from quizzes.feedback import translate_feedback
 from quizzes.items import unit_for
-from quizzes.services import artifact_payload
+from quizzes.grading import artifact_payload, grade_answer
 
 from .access import author_required, owned
 
@@ -135,7 +135,7 @@ def _answer(item: Item, post, initials: dict[int, str]) -> dict:
     if errors:
         return {"errors": _messages(errors), "answer": answer}
     graded = unit.grading_answer(answer, initials.get(item.pk))
-    result = unit.grade(item.spec, item.key.answer, graded, artifact_payload(item))
+    result = grade_answer(item=item, key=item.key.answer, answer=graded, artifact=artifact_payload(item))
     text = _text(item)
     spans = [
         {**span, "excerpt": text[span["start"]:span["end"]]}
