@@ -61,9 +61,12 @@ def item_key_errors(*, item: Item, answer) -> dict[str, list[str]]:
     return errors
 
 
-def suggestion_confidence(detail: dict) -> int | None:
-    """The rank of a free-text suggestion's confidence (``Grade.Confidence``), None without one."""
-    rank = (detail.get("confidence") or {}).get("rank") if isinstance(detail, dict) else None
+def suggestion_confidence(item_type: str, detail: dict) -> int | None:
+    """The rank of a free-text suggestion's confidence (``Grade.Confidence``), None for other
+    types (a reliance decision's ``detail.confidence`` is the trainee's own) or without one."""
+    if item_type != Item.Type.FREE_TEXT or not isinstance(detail.get("confidence"), dict):
+        return None
+    rank = detail["confidence"].get("rank")
     return rank if rank in Grade.Confidence.values else None
 
 
@@ -99,7 +102,7 @@ def grade_store(*, response: Response, result: GradeResult, final: bool, graded_
         "score": result.score, "cbm_mark": result.cbm_mark, "feedback": result.feedback,
         "detail": result.detail, "grader_version": grader_for(item.type).VERSION, "is_final": final,
         "graded_by": graded_by, "comment": comment, "contribution": contribution, "graded_at": now,
-        "suggestion_confidence": suggestion_confidence(result.detail),
+        "suggestion_confidence": suggestion_confidence(item.type, result.detail),
     }
     old_contribution = old.contribution if old and old.is_final else {}
     if old is None:

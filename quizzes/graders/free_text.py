@@ -184,6 +184,16 @@ doivent faut ne n pas plus que qu qui quoi dont ou et mais donc car ni si comme 
 sur sous dans chez entre vers se s son sa ses leur leurs mon ma mes notre nos votre vos tres aussi
 manque montre semble
 """.split())
+# Words that make a short fragment a clause rather than a keyword: auxiliaries, modals,
+# subject pronouns and clause conjunctions ("trained on adults", "so refer", "to be sure"),
+# and English -ed / -ing forms; prepositions and determiners do not ("your record", "less
+# accurate" stay keywords).
+CLAUSE_WORDS = frozenset("""
+is are was were be been being has have had do does did can could should would will may might must shall
+i you he she it we they this that which who because so if when while although since than then
+est sont etait etaient sera ete etre a ont avait peut peuvent doit doivent faut il elle ils elles on
+nous vous je j c qui que qu parce car donc si quand puisque
+""".split())
 # Negation cues (folded). "n'" / "…n't" are read from the word's form, see _is_negation.
 NEGATION_WORDS = frozenset("""
 not no never without none nor neither cannot nothing nobody absent absence lack lacks lacking
@@ -193,8 +203,9 @@ NEGATION_BEFORE = 5  # a cue up to this many words before the phrase, in its cla
 NEGATION_AFTER = 3  # ... or this many after it ("le biais n'est pas", "bias is not")
 _CLAUSE_BREAK = re.compile(r"[,;:—–.!?…\n]|\b(?:but|however|yet|although|whereas|mais|cependant|pourtant|toutefois)\b")
 _FRAGMENT_BREAK = re.compile(r"[,;:\n•·|/…!?]+|\.(?=\s|$)|\s[-–—*]\s|^\s*[-*]\s", re.MULTILINE)
-SHORT_FRAGMENT = 3  # words; a fragment this short without a link word is a bare keyword
-BARE_SHARE = 0.6  # ... and an answer of three fragments or more, this share of them bare, is a list
+SHORT_FRAGMENT = 3  # words; a fragment this short without a clause word is a bare keyword
+BARE_RUN = 3  # ... and an answer with this many in a row,
+BARE_SHARE = 0.3  # ... holding at least this share of its words, is a list
 SHORT_ANSWER = 15  # words
 COPY_GRAM = 4  # words in a row shared with a text the trainee was shown
 COPIED_SHARE = 0.6  # share of the answer's words in such runs: copied (low confidence)
@@ -242,17 +253,34 @@ def _is_negation(word: str) -> bool:
     )
 
 
+def _is_clause_word(word: str) -> bool:
+    return (
+        any(part in CLAUSE_WORDS for part in _parts(word))
+        or (len(word) >= 5 and (word.endswith("ed") or word.endswith("ing")))
+    )
+
+
+def _is_bare(fragment: list[str]) -> bool:
+    return len(fragment) <= SHORT_FRAGMENT and not any(map(_is_clause_word, fragment))
+
+
 def is_keyword_list(text: str) -> bool:
-    """No fragment reads as a sentence (three words or more, one of them a link word), or
-    most of three or more comma-separated fragments are bare keywords."""
+    """No fragment reads as a sentence (three words or more, one of them a link word), or the
+    answer is mostly bare keywords (short fragments without a clause word), three or more of
+    them in a row ("… not be trusted here: darker skin, less accurate, grown, specialist")."""
     fragments = [_words(f) for f in _FRAGMENT_BREAK.split(_fold(text))]
     fragments = [f for f in fragments if f]
     if not fragments:
         return False
     if not any(len(f) >= SHORT_FRAGMENT and any(map(_is_link, f)) for f in fragments):
         return True
-    bare = sum(len(f) <= SHORT_FRAGMENT and not any(map(_is_link, f)) for f in fragments)
-    return len(fragments) >= 3 and bare / len(fragments) >= BARE_SHARE
+    run = longest = bare_words = 0
+    for fragment in fragments:
+        bare = _is_bare(fragment)
+        run = run + 1 if bare else 0
+        longest = max(longest, run)
+        bare_words += len(fragment) if bare else 0
+    return longest >= BARE_RUN and bare_words / sum(map(len, fragments)) >= BARE_SHARE
 
 
 def negation_near(folded: str, start: int, end: int) -> str | None:

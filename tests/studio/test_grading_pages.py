@@ -263,3 +263,17 @@ def test_the_queue_page_costs_twelve_queries(setting, django_assert_num_queries)
     client = login(setting["raters"][0])
     with django_assert_num_queries(12):
         assert client.get("/studio/grading/").status_code == 200
+
+
+def test_the_item_page_costs_the_same_queries_for_one_answer_or_three(setting, django_assert_num_queries):
+    client = login(setting["raters"][0])
+    url = reverse("studio:grading-item", args=[setting["item"].pk]) + "?mode=first"
+    with django_assert_num_queries(ITEM_PAGE_QUERIES):
+        assert client.get(url).status_code == 200
+    for response in setting["responses"][:2]:
+        review.review_mark(response=response, rater=setting["raters"][0], points={"gap": 0, "act": 0})
+    with django_assert_num_queries(ITEM_PAGE_QUERIES):
+        assert client.get(url).status_code == 200
+
+
+ITEM_PAGE_QUERIES = 8

@@ -35,6 +35,25 @@ def test_the_issues_list_of_keywords_gets_at_most_half_the_points():
     assert result.score == 0.5
 
 
+@pytest.mark.parametrize("text, listed", [
+    ("portable, shortcut, heat map, fever…", True),
+    ("Portable. Shortcut. Heat map.", True),
+    ("Fitzpatrick V-VI gap.", True),
+    ("The AI output should not be trusted here: darker skin, less accurate, grown, specialist, to be sure.", True),
+    ("The AI output should not be trusted here: check, before, responsible, see your record, say no.", True),
+    ("The model is wrong here: fever, cough, rash.", True),
+    ("Poor on dark skin; refer.", False),
+    ("The AI, trained on adults, fails on children, so refer.", False),
+    ("Sensitivity, specificity, PPV and NPV were all lower in children.", False),
+    ("We should check sodium, potassium, calcium, magnesium and phosphate before we start.", False),
+    ("Look for: fever, cough, dyspnoea. Then the model, which was trained on adults only, needs an external "
+     "validation before anyone relies on it in children.", False),
+    ("Le modèle a appris sur des adultes : il faut le valider chez l'enfant avant de s'y fier.", False),
+])
+def test_what_counts_as_a_bare_list_of_keywords(text, listed):
+    assert free_text.is_keyword_list(text) is listed
+
+
 def test_a_reasoned_answer_with_every_phrase_is_sure_and_full():
     text = ("The heat map lights up the portable marker rather than the lungs, so the model uses a shortcut. "
             "It also reads the fever chart pinned to the film. I would repeat the film as a PA film before trusting it.")
