@@ -64,6 +64,8 @@ def test_a_low_confidence_suggestion_is_flagged_in_the_queue(page, phone_page, s
 
     phone_page.goto(page.url)
     expect(phone_page.locator(".suggestion-confidence .badge")).to_be_visible()
+    # A French browser shows the pre-filled points too (a number field takes no decimal comma).
+    expect(phone_page.locator("input[name=points-shortcut]")).to_have_value("2.0")
     assert_accessible(phone_page)
     screenshot(phone_page, "grading-confidence-response-phone")
     phone_page.goto(f"/studio/grading/items/{item.pk}/?mode=first")
