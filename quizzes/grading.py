@@ -36,6 +36,17 @@ def artifact_payload(item: Item, *, failure_modes: bool = True) -> dict | None:
     return {"kind": a.kind, "content": a.content, "ground_truth": truth}
 
 
+def shown_texts(item: Item) -> dict[str, str]:
+    """What the trainee read about the item besides its artifact, as plain text: the
+    free-text grader tells an answer copied from it (the case must be loaded with the item)."""
+    return {"prompt": item.prompt, "vignette": item.case.vignette}
+
+
+def grade_answer(*, item: Item, key, answer: dict, artifact: dict | None) -> GradeResult:
+    """Grade ``answer`` (as ``answer_for_grading`` gives it) with ``key``, as every path does."""
+    return unit_for(item.type).grade(item.spec, key, answer, artifact, shown_texts(item))
+
+
 def answer_for_grading(*, item: Item, answer: dict | None, initial_answer: dict | None) -> dict:
     """The final answer as graders read it: a reliance decision carries the unaided first answer."""
     return unit_for(item.type).grading_answer(answer, (initial_answer or {}).get("answer"))
@@ -48,6 +59,15 @@ def item_key_errors(*, item: Item, answer) -> dict[str, list[str]]:
         message = _(error.message)
         errors.setdefault(error.path or "key", []).append(message % error.params if error.params else message)
     return errors
+
+
+def suggestion_confidence(item_type: str, detail: dict) -> int | None:
+    """The rank of a free-text suggestion's confidence (``Grade.Confidence``), None for other
+    types (a reliance decision's ``detail.confidence`` is the trainee's own) or without one."""
+    if item_type != Item.Type.FREE_TEXT or not isinstance(detail.get("confidence"), dict):
+        return None
+    rank = detail["confidence"].get("rank")
+    return rank if rank in Grade.Confidence.values else None
 
 
 _NO_GRADE = object()
@@ -82,6 +102,7 @@ def grade_store(*, response: Response, result: GradeResult, final: bool, graded_
         "score": result.score, "cbm_mark": result.cbm_mark, "feedback": result.feedback,
         "detail": result.detail, "grader_version": grader_for(item.type).VERSION, "is_final": final,
         "graded_by": graded_by, "comment": comment, "contribution": contribution, "graded_at": now,
+        "suggestion_confidence": suggestion_confidence(item.type, result.detail),
     }
     old_contribution = old.contribution if old and old.is_final else {}
     if old is None:

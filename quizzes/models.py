@@ -82,6 +82,13 @@ class Response(models.Model):
 class Grade(models.Model):
     """The result of grading a response; one per response, recomputing overwrites it."""
 
+    class Confidence(models.IntegerChoices):
+        """How sure an automatic free-text suggestion is (``detail.confidence``), lowest first."""
+
+        LOW = 1, _("low")
+        MEDIUM = 2, _("medium")
+        HIGH = 3, _("high")
+
     response = models.OneToOneField(Response, on_delete=models.CASCADE, related_name="grade")
     score = models.FloatField(_("score"))
     cbm_mark = models.SmallIntegerField(_("certainty-based mark"), null=True, blank=True)
@@ -98,6 +105,11 @@ class Grade(models.Model):
         default=dict, help_text=_("What this grade added to the trainee's counters, to undo on regrade."),
     )
     graded_at = models.DateTimeField()
+    suggestion_confidence = models.PositiveSmallIntegerField(
+        _("confidence of the suggestion"), choices=Confidence.choices, null=True, blank=True,
+        help_text=_("Of a free-text suggestion (a copy of detail.confidence.rank, to sort the grading queue); "
+                    "empty for other types and for suggestions made before it was measured."),
+    )
 
     class Meta:
         constraints = [

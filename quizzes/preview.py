@@ -17,7 +17,7 @@ from courses.models import Item
 from training.errors import ApplicationError, Conflict
 
 from .graders import grader_for
-from .grading import answer_for_grading, artifact_payload
+from .grading import answer_for_grading, artifact_payload, grade_answer
 from .models import Grade, Response
 from .selectors import Withheld, withheld_among, withheld_conflict
 from .services import check_answer, check_unaided_answer
@@ -76,9 +76,9 @@ def preview_answer(*, items: Sequence[Item], item: Item, answer: dict, carried: 
         raise ApplicationError(_("This question has no answer key yet: give it one in the editor to see answers graded."))
     initial = {"answer": carried[item.pk]} if item.pk in carried else None
     grader = grader_for(item.type)
-    result = grader.grade(item.spec, item.key.answer,
-                          answer_for_grading(item=item, answer=answer, initial_answer=initial),
-                          artifact_payload(item, failure_modes=False))
+    result = grade_answer(item=item, key=item.key.answer,
+                          answer=answer_for_grading(item=item, answer=answer, initial_answer=initial),
+                          artifact=artifact_payload(item, failure_modes=False))
     now = timezone.now()
     response = Response(item=item, state=Response.State.GRADED, answer=answer, initial_answer=initial,
                         submitted_at=now)

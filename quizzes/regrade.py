@@ -40,8 +40,8 @@ from training.errors import ApplicationError, Conflict
 from training.queue import enqueue_on_commit, publish_rollback_unsafe
 from training.text import unstorable_errors
 
-from .graders import GradeResult, grader_for
-from .grading import answer_for_grading, artifact_payload, grade_store, item_key_errors
+from .graders import GradeResult
+from .grading import answer_for_grading, artifact_payload, grade_answer, grade_store, item_key_errors
 from .items import unit_for
 from .key_twins import KeyTwin, chosen_twins_or_refusal, item_key_twins, item_twins
 from .models import Grade, KeyFix, RegradeChange, RegradeJob, Response
@@ -193,7 +193,7 @@ def _outcome(item: Item, key, artifact, *, state: str, answer, initial_answer, o
     if old and _confirmed_manually(item, state, old["graded_by_id"], old["is_final"]):
         return _Outcome(old_score, None, None, False)
     graded = answer_for_grading(item=item, answer=answer, initial_answer=initial_answer)
-    result = grader_for(item.type).grade(item.spec, key, graded, artifact)
+    result = grade_answer(item=item, key=key, answer=graded, artifact=artifact)
     rewrite = (
         old is None
         or abs(result.score - old["score"]) > EPSILON

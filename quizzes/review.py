@@ -11,11 +11,11 @@ Marks given through the API before RaterMark existed are read from the grade its
 """
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -25,6 +25,7 @@ from training.errors import ApplicationError, Conflict
 from training.text import unstorable_errors
 
 from . import services
+from .graders.agreement import cohen_kappa, exact_agreement
 from .models import Grade, RaterMark, Response
 
 PASS_SHARE = 0.5  # a free-text answer "passes" with at least half of the points
@@ -60,15 +61,31 @@ def second_marking(*, user: User) -> QuerySet[Response]:
     )
 
 
-def queue(*, user: User, item_id: int, mode: str) -> QuerySet[Response]:
-    """The responses of one item to mark, oldest first (``mode``: first | second)."""
+ORDERS = ("confidence", "submitted")
+
+
+def queue_order(order: str) -> list:
+    """``confidence``: the least sure suggestions first (low, medium, high, then those made
+    before confidence was measured), oldest first within a level; ``submitted``: oldest first."""
+    by_time = ["submitted_at", "pk"]
+    if order == "confidence":
+        return [F("grade__suggestion_confidence").asc(nulls_last=True), *by_time]
+    return by_time
+
+
+def queue(*, user: User, item_id: int, mode: str, order: str = "confidence") -> QuerySet[Response]:
+    """The responses of one item to mark (``mode``: first | second), in ``order`` (``ORDERS``)."""
     qs = first_marking(user=user) if mode == "first" else second_marking(user=user)
-    return qs.filter(item_id=item_id).order_by("submitted_at", "pk")
+    return qs.filter(item_id=item_id).order_by(*queue_order(order))
 
 
 def queue_items(*, user: User) -> list[dict]:
-    """The free-text items the user may mark, with how many answers wait (3 queries)."""
-    waiting = dict(first_marking(user=user).values("item_id").annotate(n=Count("id")).values_list("item_id", "n"))
+    """The free-text items the user may mark, with how many answers wait and how many of
+    those have a low-confidence suggestion (3 queries)."""
+    low = Count("id", filter=Q(grade__suggestion_confidence=Grade.Confidence.LOW))
+    counts = list(first_marking(user=user).values("item_id").annotate(n=Count("id"), low=low))
+    waiting = {row["item_id"]: row["n"] for row in counts}
+    waiting_low = {row["item_id"]: row["low"] for row in counts}
     second = dict(second_marking(user=user).values("item_id").annotate(n=Count("id")).values_list("item_id", "n"))
     marked = set(
         gradable_responses(user=user).filter(state=Response.State.GRADED).values_list("item_id", flat=True).distinct()
@@ -78,7 +95,8 @@ def queue_items(*, user: User) -> list[dict]:
         "case__module__version__course__slug", "-case__module__version__number", "case__module__position",
         "case__position", "position",
     )
-    return [{"item": item, "waiting": waiting.get(item.pk, 0), "second": second.get(item.pk, 0)} for item in items]
+    return [{"item": item, "waiting": waiting.get(item.pk, 0), "waiting_low": waiting_low.get(item.pk, 0),
+             "second": second.get(item.pk, 0)} for item in items]
 
 
 # ---------------------------------------------------------------- marking
@@ -143,19 +161,6 @@ def rater_mark(*, response: Response, rater: User) -> dict | None:
 # ---------------------------------------------------------------- agreement
 
 
-def cohen_kappa(pairs: list[tuple]) -> float | None:
-    """Cohen's kappa of paired ratings (categories compared for equality); None when undefined."""
-    n = len(pairs)
-    if n == 0:
-        return None
-    observed = sum(a == b for a, b in pairs) / n
-    first, second = Counter(a for a, _b in pairs), Counter(b for _a, b in pairs)
-    expected = sum(first[c] * second[c] for c in set(first) | set(second)) / (n * n)
-    if expected >= 1:
-        return None  # both raters used one and the same category: agreement by chance alone
-    return (observed - expected) / (1 - expected)
-
-
 @dataclass
 class Agreement:
     item_id: int
@@ -213,6 +218,70 @@ def item_agreement(*, items: list[Item]) -> dict[int, Agreement]:
         out[item.pk] = Agreement(
             item_id=item.pk, responses=len(pairs), criterion_pairs=len(point_pairs),
             kappa_points=cohen_kappa(point_pairs), kappa_pass=cohen_kappa(pass_pairs),
-            exact_share=(sum(a == b for a, b in point_pairs) / len(point_pairs)) if point_pairs else None,
+            exact_share=exact_agreement(point_pairs),
         )
     return out
+
+
+# ---------------------------------------------------------------- the suggestion against faculty
+
+
+CONFIDENCE_LEVELS = {Grade.Confidence.LOW: "low", Grade.Confidence.MEDIUM: "medium", Grade.Confidence.HIGH: "high"}
+
+
+@dataclass
+class SuggestionAgreement:
+    """How often the automatic free-text suggestion matched the points faculty confirmed."""
+
+    answers: int  # faculty-confirmed free-text answers with a suggestion
+    criterion_pairs: int
+    kappa_points: float | None  # suggested vs confirmed points, per criterion (points as categories)
+    exact_points: float | None  # share of criteria given exactly the suggested points
+    kappa_pass: float | None  # pass or fail (PASS_SHARE of the points), per answer
+    exact_pass: float | None
+    exact_total: float | None  # share of answers confirmed with exactly the suggested total
+    by_confidence: dict[str, dict]  # level ("low", "medium", "high", "unmeasured") -> the same, per level
+
+
+def _mark(value) -> float:
+    return round(float(value), 2)
+
+
+def _agreement_of(rows: list[tuple[list[dict], dict]]) -> dict:
+    points, passes, totals = [], [], []
+    for criteria, confirmed in rows:
+        total = sum(c.get("points", 0) for c in criteria) or 1
+        suggested_sum = confirmed_sum = 0.0
+        for c in criteria:
+            if c.get("id") in confirmed:
+                points.append((_mark(c.get("suggested", 0)), _mark(confirmed[c["id"]])))
+            suggested_sum += float(c.get("suggested", 0))
+            confirmed_sum += float(confirmed.get(c.get("id"), 0))
+        passes.append((suggested_sum / total >= PASS_SHARE, confirmed_sum / total >= PASS_SHARE))
+        totals.append((_mark(suggested_sum), _mark(confirmed_sum)))
+    return {
+        "answers": len(rows), "criterion_pairs": len(points),
+        "kappa_points": cohen_kappa(points), "exact_points": exact_agreement(points),
+        "kappa_pass": cohen_kappa(passes), "exact_pass": exact_agreement(passes), "exact_total": exact_agreement(totals),
+    }
+
+
+def suggestion_agreement() -> SuggestionAgreement:
+    """The suggestion against the first faculty mark, over every confirmed free-text answer
+    in the database (one query): Cohen's kappa and exact agreement, overall and per
+    confidence level of the suggestion."""
+    rows: dict[str, list] = defaultdict(list)
+    every = []
+    for detail, confidence in Grade.objects.filter(
+        response__item__type=Item.Type.FREE_TEXT, graded_by__isnull=False, is_final=True,
+    ).order_by("pk").values_list("detail", "suggestion_confidence"):
+        if not isinstance(detail, dict) or not isinstance(detail.get("confirmed_points"), dict):
+            continue
+        row = (detail.get("criteria") or [], detail["confirmed_points"])
+        every.append(row)
+        rows[CONFIDENCE_LEVELS.get(confidence, "unmeasured")].append(row)
+    return SuggestionAgreement(
+        **_agreement_of(every),
+        by_confidence={level: _agreement_of(rows[level]) for level in ("low", "medium", "high", "unmeasured")
+                       if rows[level]},
+    )

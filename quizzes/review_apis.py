@@ -1,5 +1,5 @@
-"""Faculty grading queue for free-text answers: the automatic suggestion per criterion,
-confirmed or adjusted by a person before the grade counts."""
+"""Faculty grading queue for free-text answers: the automatic suggestion per criterion (with
+its evidence) and its confidence, confirmed or adjusted by a person before the grade counts."""
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_serializer, inline_serializer
 from rest_framework import serializers
@@ -22,6 +22,8 @@ def _queue_entry(response, *, show_names: bool) -> dict:
         "item": response.item_id, "prompt": response.item.prompt, "answer": response.answer,
         "criteria": response.item.key.answer.get("criteria", []),
         "suggestion": response.grade.detail.get("criteria", []) if hasattr(response, "grade") else [],
+        # How sure the suggestion is (level, rank, reasons); None for one made before it was measured.
+        "confidence": response.grade.detail.get("confidence") if hasattr(response, "grade") else None,
         "submitted_at": response.submitted_at,
     }
 

@@ -26,7 +26,7 @@ from training.queue import enqueue_on_commit, publish_rollback_unsafe
 from training.text import unstorable_errors
 
 from .graders import FieldError, GradeResult, grader_for
-from .grading import answer_for_grading, artifact_payload, grade_store
+from .grading import answer_for_grading, artifact_payload, grade_answer, grade_store
 from .models import Attempt, Grade, Response
 from .selectors import refuse_if_withheld
 
@@ -219,7 +219,7 @@ def response_grade(*, response_id: int) -> Grade | None:
         # A slice, not first(): no ORDER BY to compile for a primary-key lookup.
         found = list(
             Response.objects.select_for_update(of=("self",))
-            .select_related("item__key", "item__artifact", "attempt", "grade")
+            .select_related("item__key", "item__artifact", "item__case", "attempt", "grade")
             .filter(pk=response_id)[:1]
         )
         if not found:
@@ -230,9 +230,8 @@ def response_grade(*, response_id: int) -> Grade | None:
             return old
         item = response.item
         answer = answer_for_grading(item=item, answer=response.answer, initial_answer=response.initial_answer)
-        result = grader_for(item.type).grade(
-            item.spec, item.key.answer, answer, artifact_payload(item, failure_modes=False),
-        )
+        result = grade_answer(item=item, key=item.key.answer, answer=answer,
+                              artifact=artifact_payload(item, failure_modes=False))
         grade = grade_store(response=response, result=result, final=not result.needs_review, old=old)
         response.state = Response.State.GRADED if grade.is_final else Response.State.REVIEW
         response.grading_tries += 1

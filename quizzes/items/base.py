@@ -100,7 +100,9 @@ class ItemUnit(ABC):
     def validate_answer(self, spec: Any, answer: Any, artifact: Any = None):
         return self.grader.validate_answer(spec, answer, artifact)
 
-    def grade(self, spec: Any, key: Any, answer: Any, artifact: Any = None):
+    def grade(self, spec: Any, key: Any, answer: Any, artifact: Any = None, shown: dict | None = None):
+        """``shown``: what the trainee read besides the artifact (``grading.shown_texts``), for
+        a grader that compares the answer with it."""
         return self.grader.grade(spec, key, answer, artifact)
 
     def grading_answer(self, answer: dict | None, initial_answer: str | None) -> dict:

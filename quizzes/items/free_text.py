@@ -50,6 +50,9 @@ class FreeText(ItemUnit):
             criteria.append(criterion)
         return spec, {"criteria": criteria}, errors
 
+    def grade(self, spec: Any, key: Any, answer: Any, artifact: Any = None, shown: dict | None = None):
+        return self.grader.grade(spec, key, answer, artifact, shown)
+
     def key_summary(self, spec: dict, key: dict, text: str) -> list[str]:
         return [f"{c.get('text')} ({c.get('points')})" for c in key.get("criteria") or []]
 

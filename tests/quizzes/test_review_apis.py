@@ -42,7 +42,7 @@ def w() -> dict:
         people[name] = MembershipFactory(school=school, role=role).user
     item = ItemFactory(case=CaseFactory(module=module), type="free_text", spec={}, key=KEY, prompt="Critique it.")
     attempt = services.attempt_start(trainee=trainee, module=module)
-    response, _ = services.response_submit(attempt=attempt, item=item, answer={"text": "Fitzpatrick V-VI gap."})
+    response, _ = services.response_submit(attempt=attempt, item=item, answer={"text": "It misses the gap on Fitzpatrick V-VI skin."})
     services.response_grade(response_id=response.pk)
     return {**people, "school": cohort.school, "response": Response.objects.get(pk=response.pk)}
 

@@ -242,11 +242,11 @@ EXPECTED: dict[str, str] = {
     "studio/regrade/<int:pk>/start/": "302 403 403 302 404 403 404 403 404",
     "studio/regrade/<int:pk>/cancel/": "302 403 403 302 404 403 404 403 404",
     "studio/regrade/<int:pk>/resume/": "302 403 403 302 404 403 404 403 404",
-    # The grading pages: authors; the item's page redirects to the queue when nothing of it is the
-    # person's to grade (the same for an item that does not exist); an answer's page for those who
-    # may grade it.
+    # The grading pages: authors; the item's page lists the answers of it the person may mark and
+    # redirects to the queue when there is none (the same for an item that does not exist); an
+    # answer's page for those who may grade it.
     "studio/grading/": "302 403 403 200 200 403 200 403 200",
-    "studio/grading/items/<int:item_id>/": "302 403 403 302 302 403 302 403 302",
+    "studio/grading/items/<int:item_id>/": "302 403 403 200 302 403 302 403 302",
     "studio/grading/responses/<int:response_id>/": "302 403 403 200 404 403 404 403 404",
     # The school's pages: as the cohort API above; switching cohort is a POST naming one (404
     # without it).

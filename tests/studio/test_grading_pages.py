@@ -1,5 +1,5 @@
-"""The manual grading queue pages: suggestion, accept or adjust, names hidden, next and
-previous, second marking, and Cohen's kappa between raters."""
+"""The manual grading queue pages: suggestion, its confidence and evidence, accept or adjust,
+names hidden, next and previous, second marking, and Cohen's kappa between raters."""
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -126,7 +126,8 @@ def test_accepting_or_adjusting_confirms_the_grade_and_moves_on(setting):
     client = login(setting["raters"][0])
     first, second = setting["responses"][:2]
     response = client.post(reverse("studio:grading-response", args=[first.pk]),
-                           {"points-gap": "1,5", "points-act": "1", "comment": "Good.", "mode": "first"})
+                           {"points-gap": "1,5", "points-act": "1", "comment": "Good.", "mode": "first",
+                            "sort": "submitted"})
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("studio:grading-response", args=[second.pk]))
     grade = Grade.objects.get(response=first)
@@ -134,6 +135,45 @@ def test_accepting_or_adjusting_confirms_the_grade_and_moves_on(setting):
         pytest.approx(2.5 / 3), True, "Good.", setting["raters"][0])
     assert RaterMark.objects.get(response=first).points == {"gap": 1.5, "act": 1}
     assert Response.objects.get(pk=first.pk).state == Response.State.GRADED
+
+
+def test_the_item_page_lists_the_least_sure_suggestion_first(setting):
+    client = login(setting["raters"][0])
+    url = reverse("studio:grading-item", args=[setting["item"].pk])
+    page = client.get(url + "?mode=first").content.decode()
+    links = [reverse("studio:grading-response", args=[r.pk]) for r in setting["responses"]]
+    # "Fitzpatrick V-VI gap." is a bare list of keywords (low); the other two are short (medium).
+    assert page.index(links[2]) < page.index(links[0]) < page.index(links[1])
+    assert "Low confidence" in page and "a list of words, not sentences" in page
+    page = client.get(url + "?mode=first&sort=submitted").content.decode()
+    assert page.index(links[0]) < page.index(links[1]) < page.index(links[2])
+
+
+def test_the_queue_counts_low_confidence_suggestions_per_item(setting):
+    page = login(setting["raters"][0]).get("/studio/grading/").content.decode()
+    assert "1 low" in page
+
+
+def test_the_marking_page_shows_the_evidence_in_its_sentence(setting):
+    page = login(setting["raters"][0]).get(
+        reverse("studio:grading-response", args=[setting["responses"][0].pk])).content.decode()
+    assert "Medium confidence" in page and "The answer is short (5 words)" in page
+    assert 'Sentence 1: “Poor on <mark class="found">dark skin</mark>; refer.”' in page
+    assert '<div class="answer-text">Poor on <mark class="found">dark skin</mark>; <mark class="found">refer</mark>.</div>' in page
+
+
+def test_a_low_confidence_suggestion_is_capped_and_says_so(setting):
+    page = login(setting["raters"][0]).get(
+        reverse("studio:grading-response", args=[setting["responses"][2].pk])).content.decode()
+    assert "Low confidence" in page and "capped at half" in page
+    assert 'name="points-gap" value="1.0"' in page  # 2 points from "Fitzpatrick", capped at half of 2
+
+
+def test_next_follows_the_confidence_order_by_default(setting):
+    client = login(setting["raters"][0])
+    low, first, second = setting["responses"][2], *setting["responses"][:2]
+    response = client.post(reverse("studio:grading-response", args=[low.pk]), {"points-gap": "1", "points-act": "0"})
+    assert response["Location"] == reverse("studio:grading-response", args=[first.pk]) + "?mode=first&sort=confidence"
 
 
 def test_out_of_range_points_are_refused_and_nothing_changes(setting):
@@ -163,7 +203,7 @@ def test_a_comment_with_a_nul_character_is_refused_and_nothing_changes(setting):
 def test_previous_and_next_links(setting):
     client = login(setting["raters"][0])
     first, second, third = setting["responses"]
-    page = client.get(reverse("studio:grading-response", args=[second.pk])).content.decode()
+    page = client.get(reverse("studio:grading-response", args=[second.pk]) + "?sort=submitted").content.decode()
     assert reverse("studio:grading-response", args=[first.pk]) in page
     assert reverse("studio:grading-response", args=[third.pk]) in page
     assert "Answer 2 of 3" in page
@@ -210,7 +250,7 @@ def test_marks_confirmed_through_the_api_count_as_a_first_rater(setting):
     assert agreement.responses == 1 and agreement.exact_share == 1.0
 
 
-def test_cohen_kappa():
+def test_cohen_kappa():  # quizzes.graders.agreement, as the pages use it
     assert review.cohen_kappa([]) is None
     assert review.cohen_kappa([(1, 1), (1, 1)]) is None  # one category only: chance explains it all
     assert review.cohen_kappa([(1, 1), (0, 0), (1, 1), (0, 0)]) == 1.0
@@ -223,3 +263,17 @@ def test_the_queue_page_costs_twelve_queries(setting, django_assert_num_queries)
     client = login(setting["raters"][0])
     with django_assert_num_queries(12):
         assert client.get("/studio/grading/").status_code == 200
+
+
+def test_the_item_page_costs_the_same_queries_for_one_answer_or_three(setting, django_assert_num_queries):
+    client = login(setting["raters"][0])
+    url = reverse("studio:grading-item", args=[setting["item"].pk]) + "?mode=first"
+    with django_assert_num_queries(ITEM_PAGE_QUERIES):
+        assert client.get(url).status_code == 200
+    for response in setting["responses"][:2]:
+        review.review_mark(response=response, rater=setting["raters"][0], points={"gap": 0, "act": 0})
+    with django_assert_num_queries(ITEM_PAGE_QUERIES):
+        assert client.get(url).status_code == 200
+
+
+ITEM_PAGE_QUERIES = 5  # whatever the number of answers listed

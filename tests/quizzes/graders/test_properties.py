@@ -276,8 +276,9 @@ def free_text_answers(draw, item):
 
 
 def free_text_key_answer(item):
+    """A sentence for each group, naming its first alternative (not a bare list of keywords)."""
     firsts = [group[0] for c in item[1]["criteria"] for group in c["look_for"]]
-    return {"text": " ; ".join(firsts)}
+    return {"text": " ".join(f"The answer is about {alternative} here." for alternative in firsts)}
 
 
 def criteria_shuffled(draw, item, answer):
