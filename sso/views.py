@@ -1,0 +1,146 @@
+"""The pages of single sign-on, per school under ``/sso/<school_slug>/``: djangosaml2's views
+with the school's own service provider (``sso.saml_config``), a choice of the school's
+identity providers (or the federation's discovery service), and one refusal page that says
+what was wrong, each refusal logged and in the school's audit log."""
+from urllib.parse import quote, urlsplit
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.shortcuts import render
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from djangosaml2 import views as saml_views
+from saml2 import BINDING_HTTP_POST
+from saml2.response import (
+    IncorrectlySigned, StatusError, UnsolicitedResponse, VerificationError,
+)
+from saml2.sigver import MissingKey, SignatureError
+from saml2.validate import ResponseLifetimeExceed, ToEarly
+
+from schools.models import School
+
+from . import services
+from .models import IdentityProvider
+from .saml_config import enabled_idps, school_of, sp_entity_id
+
+REASONS = {
+    "expired": _("The answer of the identity provider has expired. Sign in again."),
+    "signature": _("The answer of the identity provider is not signed by it, or was altered on the way."),
+    "unsolicited": _("This answer of the identity provider was not asked for by this browser, or was "
+                     "already used (a replay). Sign in again from the start."),
+    "audience": _("The answer of the identity provider was meant for another service."),
+    "unknown_idp": _("This identity provider is not registered by the school: it cannot sign its members in."),
+    "no_identifier": _("The identity provider did not send the attribute that identifies you. "
+                       "Ask the school to check its attribute mapping."),
+    "inactive": _("Your account is disabled. Ask your school."),
+    "idp_refused": _("The identity provider did not sign you in."),
+    "invalid": _("The answer of the identity provider could not be read."),
+    "no_idp": _("The school has no identity provider set up for single sign-on."),
+    "unknown_choice": _("The chosen identity provider is not one of the school's."),
+}
+
+
+def _reason_of(exception) -> str:
+    text = str(exception)
+    if isinstance(exception, (ResponseLifetimeExceed, ToEarly)) or "expired" in text.lower():
+        return "expired"
+    if "AudienceRestrictions" in text or "audience" in text.lower():
+        return "audience"
+    if isinstance(exception, UnsolicitedResponse):
+        return "unsolicited"
+    if isinstance(exception, (SignatureError, IncorrectlySigned, MissingKey)) or "signature" in text.lower():
+        return "signature"
+    if isinstance(exception, StatusError):
+        return "idp_refused"
+    if isinstance(exception, VerificationError):
+        return "invalid"
+    if isinstance(exception, PermissionDenied):
+        return "unknown_idp"
+    return "invalid"
+
+
+def refusal(request, reason: str, *, status: int = 403, issuer: str = ""):
+    school = getattr(request, "sso_school", None)
+    with transaction.atomic():
+        services.sign_in_refused(school=school, reason=reason, issuer=issuer)
+    return render(request, "sso/refused.html", {
+        "reason": REASONS.get(reason, REASONS["invalid"]), "reason_code": reason, "school": school,
+        "retry_url": reverse("sso:login", kwargs={"school_slug": school.slug}) if school else None,
+    }, status=status)
+
+
+class SchoolSamlMixin(saml_views.SPConfigMixin):
+    config_loader_path = "sso.saml_config.config_for_request"
+
+
+class LoginView(SchoolSamlMixin, saml_views.LoginView):
+    """Start a sign-on with one of the school's identity providers: the one named by ``idp``,
+    the only one, or the one chosen on the school's list or the federation's discovery
+    service. The AuthnRequest is posted to the identity provider by a form that submits itself."""
+
+    post_binding_form_template = "sso/post_binding_form.html"
+
+    def get(self, request, *args, **kwargs):
+        school = school_of(request)
+        idps = enabled_idps(request)
+        if not idps:
+            return refusal(request, "no_idp", status=404)
+        chosen = request.GET.get("idp")
+        if chosen and chosen not in {i.entity_id for i in idps}:
+            return refusal(request, "unknown_choice", status=400, issuer=chosen)
+        if not chosen and len(idps) > 1 and not request.user.is_authenticated:
+            discovery = next((i.discovery_url for i in idps if i.discovery_url), "")
+            next_path = request.GET.get("next", "")
+            if discovery:
+                back = request.build_absolute_uri(reverse("sso:login", kwargs={"school_slug": school.slug}))
+                if next_path:
+                    back += "?next=" + quote(next_path, safe="")
+                return HttpResponseRedirect(
+                    f"{discovery}?entityID={quote(sp_entity_id(request, school), safe='')}"
+                    f"&return={quote(back, safe='')}&returnIDParam=idp")
+            return render(request, "sso/choose_idp.html", {"school": school, "idps": idps, "next": next_path})
+        response = super().get(request, *args, **kwargs)
+        conf = getattr(self, "conf", None)
+        if conf is not None and response.status_code == 200:
+            # The form posts to the identity provider: the one origin CSP lets it post to.
+            origins = {
+                "{0.scheme}://{0.netloc}".format(urlsplit(service["location"]))
+                for idp in idps
+                for service in conf.metadata.single_sign_on_service(idp.entity_id, BINDING_HTTP_POST)
+            }
+            response._csp_update = {"form-action": sorted(origins)}
+        return response
+
+
+class AssertionConsumerView(SchoolSamlMixin, saml_views.AssertionConsumerServiceView):
+    """The identity provider's answer (HTTP-POST binding): verified by pysaml2 against the
+    school's own service provider, then the member signed in by ``SchoolSaml2Backend``."""
+
+    def post(self, request, *args, **kwargs):
+        school_of(request)
+        return super().post(request)
+
+    def handle_acs_failure(self, request, exception=None, status=403, **kwargs):
+        reason = getattr(request, "sso_refusal", None) or _reason_of(exception)
+        issuer = (kwargs.get("session_info") or {}).get("issuer", "")
+        return refusal(request, reason, status=status, issuer=issuer)
+
+
+class MetadataView(SchoolSamlMixin, saml_views.MetadataView):
+    """The school's service-provider metadata, to register with its identity providers or federation."""
+
+
+class LogoutInitView(SchoolSamlMixin, saml_views.LogoutInitView):
+    """Single logout: sign out here and at the identity provider, where it supports it."""
+
+
+class LogoutView(SchoolSamlMixin, saml_views.LogoutView):
+    """The identity provider's logout request or answer."""
+
+
+def choose_school(request):
+    """Which school to sign in with: those with an enabled identity provider."""
+    usable = IdentityProvider.objects.filter(enabled=True).exclude(metadata_xml="")
+    schools = School.objects.filter(identity_providers__in=usable).distinct().order_by("name")
+    return render(request, "sso/choose_school.html", {"schools": schools})
