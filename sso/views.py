@@ -121,10 +121,30 @@ class AssertionConsumerView(SchoolSamlMixin, saml_views.AssertionConsumerService
         school_of(request)
         return super().post(request)
 
+    def custom_validation(self, response):
+        """What pysaml2 lets through without an assertion it checked: an answer addressed to
+        another ACS (another school's) comes back verified but empty. Refused as another
+        service's, as is an assertion whose audience is not this school's SP."""
+        mine = sp_entity_id(self.request, school_of(self.request))
+        acs = self.request.build_absolute_uri(self.request.path)
+        destination = response.response.destination
+        audiences = {
+            (audience.text or "").strip()
+            for assertion in (response.response.assertion or [])
+            for restriction in (assertion.conditions.audience_restriction if assertion.conditions else [])
+            for audience in restriction.audience
+        }
+        if (destination and destination != acs) or (audiences and mine not in audiences):
+            self.request.sso_refusal = "audience"
+            raise PermissionDenied("Answer for another service provider.")
+        if response.assertion is None:
+            self.request.sso_refusal = "invalid"
+            raise PermissionDenied("No verified assertion.")
+
     def handle_acs_failure(self, request, exception=None, status=403, **kwargs):
         reason = getattr(request, "sso_refusal", None) or _reason_of(exception)
         issuer = (kwargs.get("session_info") or {}).get("issuer", "")
-        return refusal(request, reason, status=status, issuer=issuer)
+        return refusal(request, reason, status=403, issuer=issuer)
 
 
 class MetadataView(SchoolSamlMixin, saml_views.MetadataView):

@@ -3,8 +3,8 @@ key and certificate made here, served over HTTP on 127.0.0.1 by a WSGI server in
 
 It answers an AuthnRequest (HTTP-POST or Redirect binding) at once for ``person`` (no login
 form), with a signed response posted back through the browser (the form pysaml2 writes), and
-a logout request with a logout response. Knobs: ``lifetime_minutes`` (negative: an expired
-assertion), ``person``."""
+a logout request with a logout response. Its assertions live ``lifetime_minutes``; ``person``
+is who signs in."""
 import datetime
 import threading
 from html.parser import HTMLParser
@@ -97,10 +97,6 @@ class TestIdentityProvider:
     def trust(self, sp_metadata: str) -> None:
         """Know a service provider (its metadata, as Vigil serves it)."""
         self.sp_metadata.append(sp_metadata)
-        self._build()
-
-    def expire_assertions(self) -> None:
-        self.lifetime_minutes = -10
         self._build()
 
     def close(self):
