@@ -60,6 +60,7 @@ class TestIdentityProvider:
         }
         self.persistent_id = "p-7f3a9c"
         self.logouts = 0
+        self.aggregate_with: list[str] = []
         self._build()
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()
@@ -94,6 +95,12 @@ class TestIdentityProvider:
     def metadata(self) -> str:
         return entity_descriptor(self._config()).to_string().decode()
 
+    def aggregate(self) -> str:
+        """A federation's aggregate: this identity provider among ``aggregate_with``'s."""
+        inner = "".join(d.split("?>", 1)[-1] for d in [*self.aggregate_with, self.metadata()])
+        return ('<md:EntitiesDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" '
+                f'Name="https://federation.example">{inner}</md:EntitiesDescriptor>')
+
     def trust(self, sp_metadata: str) -> None:
         """Know a service provider (its metadata, as Vigil serves it)."""
         self.sp_metadata.append(sp_metadata)
@@ -117,9 +124,9 @@ class TestIdentityProvider:
             html = self.answer_authn_request(value["SAMLRequest"], value.get("RelayState", ""), binding)
         elif path == "/slo/redirect":
             return self.answer_logout(value, start_response)
-        elif path == "/metadata":
+        elif path in ("/metadata", "/aggregate"):
             start_response("200 OK", [("Content-Type", "application/samlmetadata+xml")])
-            return [self.metadata().encode()]
+            return [(self.metadata() if path == "/metadata" else self.aggregate()).encode()]
         else:
             start_response("404 Not Found", [("Content-Type", "text/plain")])
             return [b"not found"]

@@ -1,4 +1,6 @@
 """Signing in through a school's identity provider: a real pysaml2 IdP on loopback."""
+import requests
+
 from schools.models import AuditEvent, Membership
 
 from accounts.models import User
@@ -68,3 +70,14 @@ def test_an_identity_of_the_same_name_at_another_school_s_idp_is_another_person(
     assert first != second
     assert set(Membership.objects.filter(user=second).values_list("school__slug", flat=True)) == {"univ-b"}
     assert set(Membership.objects.filter(user=first).values_list("school__slug", flat=True)) == {"univ-a"}
+
+
+def test_single_logout_signs_out_here_and_at_the_identity_provider(client, school_idp, school, idp):
+    sign_on(client, school.slug)
+    start = client.get(f"/sso/{school.slug}/logout/")
+    assert start.status_code == 302 and start["Location"].startswith(f"{idp.base}/slo/redirect?")
+    back = requests.get(start["Location"], allow_redirects=False, timeout=10)
+    assert back.status_code == 302 and idp.logouts == 1
+    done = client.get(back.headers["Location"])
+    assert done.status_code == 302
+    assert "_auth_user_id" not in client.session
