@@ -53,7 +53,7 @@ def config_for_request(request: HttpRequest) -> SPConfig:
     slug = school.slug
     signing = bool(settings.VIGIL_SAML_KEY_FILE and settings.VIGIL_SAML_CERT_FILE)
     sp = {
-        "name": school.name,
+        "name": slug,  # no school's name where anyone may read it (the metadata is public)
         "endpoints": {
             "assertion_consumer_service": [(_absolute(request, "sso:acs", slug), BINDING_HTTP_POST)],
             "single_logout_service": [
@@ -80,7 +80,6 @@ def config_for_request(request: HttpRequest) -> SPConfig:
         "accepted_time_diff": settings.VIGIL_SAML_CLOCK_SKEW_SECONDS,
         "service": {"sp": sp},
         "metadata": {"inline": [idp.metadata_xml for idp in idps]} if idps else {},
-        "organization": {"name": school.name, "display_name": school.name, "url": _absolute(request, "sso:login", slug)},
     }
     if signing:
         conf["key_file"] = settings.VIGIL_SAML_KEY_FILE

@@ -24,6 +24,7 @@ from . import services
 from .models import IdentityProvider
 from .saml_config import enabled_idps, school_of, sp_entity_id
 
+SESSION_SCHOOL = "sso_school"  # the slug of the school whose identity provider signed the person in
 REASONS = {
     "expired": _("The answer of the identity provider has expired. Sign in again."),
     "signature": _("The answer of the identity provider is not signed by it, or was altered on the way."),
@@ -121,6 +122,9 @@ class AssertionConsumerView(SchoolSamlMixin, saml_views.AssertionConsumerService
         school_of(request)
         return super().post(request)
 
+    def customize_session(self, user, session_info: dict):
+        self.request.session[SESSION_SCHOOL] = school_of(self.request).slug
+
     def custom_validation(self, response):
         """What pysaml2 lets through without an assertion it checked: an answer addressed to
         another ACS (another school's) comes back verified but empty. Refused as another
@@ -152,7 +156,17 @@ class MetadataView(SchoolSamlMixin, saml_views.MetadataView):
 
 
 class LogoutInitView(SchoolSamlMixin, saml_views.LogoutInitView):
-    """Single logout: sign out here and at the identity provider, where it supports it."""
+    """Single logout: sign out here and at the identity provider, where it supports it. Only
+    for a sign-on of this school: another school's goes to its own address; a password
+    sign-in has no identity provider to sign out of (the site's sign-out button is for it)."""
+
+    def get(self, request, *args, **kwargs):
+        signed_on_at = request.session.get(SESSION_SCHOOL)
+        if signed_on_at is None or saml_views._get_subject_id(request.saml_session) is None:
+            return HttpResponseRedirect(reverse("home"))
+        if signed_on_at != school_of(request).slug:
+            return HttpResponseRedirect(reverse("sso:logout", kwargs={"school_slug": signed_on_at}))
+        return super().get(request, *args, **kwargs)
 
 
 class LogoutView(SchoolSamlMixin, saml_views.LogoutView):
