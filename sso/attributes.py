@@ -11,9 +11,9 @@ KNOWN_OIDS = {
     "givenName": "urn:oid:2.5.4.42",
     "sn": "urn:oid:2.5.4.4",
     "displayName": "urn:oid:2.16.840.1.113730.3.1.241",
-    "supannEtuId": "urn:oid:1.3.6.1.4.1.7135.1.2.1.11",
-    "supannEmpId": "urn:oid:1.3.6.1.4.1.7135.1.2.1.14",
-    "supannCodeINE": "urn:oid:1.3.6.1.4.1.7135.1.2.1.26",
+    "supannCodeINE": "urn:oid:1.3.6.1.4.1.7135.1.2.1.9",
+    "supannEtuId": "urn:oid:1.3.6.1.4.1.7135.1.2.1.10",
+    "supannEmpId": "urn:oid:1.3.6.1.4.1.7135.1.2.1.11",
 }
 _BY_OID = {oid: name for name, oid in KNOWN_OIDS.items()}
 

@@ -81,3 +81,11 @@ def test_single_logout_signs_out_here_and_at_the_identity_provider(client, schoo
     done = client.get(back.headers["Location"])
     assert done.status_code == 302
     assert "_auth_user_id" not in client.session
+
+
+def test_an_attribute_sent_under_its_oid_is_found_by_its_friendly_name(client, school_idp, school, idp):
+    del idp.person["supannEtuId"]
+    idp.person["urn:oid:1.3.6.1.4.1.7135.1.2.1.10"] = "20239999"  # as Renater's IdPs send SupAnn's
+    sign_on(client, school.slug)
+    user = User.objects.get(sso_identities__idp=school_idp)
+    assert Membership.objects.get(school=school, user=user).student_number == "20239999"
