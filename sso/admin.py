@@ -45,7 +45,7 @@ class IdentityProviderAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         xml = form.cleaned_data.get("metadata_xml")
-        fields = {k: form.cleaned_data[k] for k in form.Meta.fields if k != "school"}
+        fields = {k: form.cleaned_data[k] for k in IdentityProviderForm.Meta.fields if k != "school"}
         with transaction.atomic():
             if change:
                 fresh = IdentityProvider.objects.get(pk=obj.pk)

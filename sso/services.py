@@ -1,5 +1,6 @@
 """Writes of single sign-on: identity providers (register, change, refresh their metadata),
-a school's password sign-in switch, the member a sign-on finds or creates, and the record
+a school's password sign-in switch (``schools.services.school_set_local_sign_in``, here too),
+the member a sign-on finds or creates, and the record
 of a refused sign-on. Each change writes its audit record; the caller owns the transaction.
 
 The administration pages (another app) call these; the Django admin does for now."""
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from schools.models import Membership, Role, School
 from schools.services import audit_record, school_member_add
+from schools.services import school_set_local_sign_in  # noqa: F401  (for the administration pages)
 from training.errors import ApplicationError
 from training.queue import enqueue_on_commit
 
@@ -101,16 +103,6 @@ def idp_refresh_metadata(*, idp: IdentityProvider, actor: User | None = None) ->
     audit_record(actor=actor, action="sso.idp.metadata_refresh", school_id=idp.school_id,
                  detail={"idp": idp.entity_id})
     return idp
-
-
-def school_set_local_sign_in(*, school: School, allowed: bool, actor: User | None = None) -> School:
-    """Allow or refuse password sign-in to the school's members (single sign-on only when off)."""
-    if school.local_sign_in_allowed != allowed:
-        school.local_sign_in_allowed = allowed
-        school.save(update_fields=["local_sign_in_allowed"])
-        audit_record(actor=actor, action="school.local_sign_in.change", school_id=school.pk,
-                     detail={"allowed": allowed})
-    return school
 
 
 def _free_username(identifier: str) -> str:

@@ -58,3 +58,16 @@ def test_turning_password_sign_in_off_is_audited(db):
     _sso_only(school)
     assert AuditEvent.objects.filter(action="school.local_sign_in.change", school=school,
                                      detail={"allowed": False}).exists()
+
+
+def test_the_admin_s_switch_is_audited(client, db):
+    school = SchoolFactory(name="Université A", slug="univ-a")
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    answer = client.post(f"/admin/schools/school/{school.pk}/change/", {
+        "name": school.name, "slug": school.slug, "signatory_name": "", "signatory_title": "",
+        "memberships-TOTAL_FORMS": "0", "memberships-INITIAL_FORMS": "0",
+    })
+    assert answer.status_code == 302, answer.content.decode()[:2000]
+    school.refresh_from_db()
+    assert school.local_sign_in_allowed is False
+    assert AuditEvent.objects.filter(action="school.local_sign_in.change", school=school).exists()
