@@ -18,7 +18,7 @@ class IdentityProviderForm(forms.ModelForm):
 
     class Meta:
         model = IdentityProvider
-        fields = ["school", "name", "entity_id", "source", "metadata_url", "discovery_url", "enabled",
+        fields = ["school", "name", "entity_id", "source", "metadata_url", "metadata_signing_cert", "discovery_url", "enabled",
                   *services.MAPPING_FIELDS]
 
     def clean(self):

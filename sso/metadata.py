@@ -1,9 +1,12 @@
 """Reading identity-provider metadata: of a file, a URL or a federation's aggregate, only the
 registered entity's descriptor is kept (an aggregate lists thousands of identity providers,
 none of which the school trusts but its own)."""
+import tempfile
+
 import requests
 from django.conf import settings
-from saml2 import md
+from saml2 import class_name, md
+from saml2.sigver import CryptoBackendXmlSec1, SignatureError
 from django.utils.translation import gettext
 
 from training.errors import ApplicationError
@@ -49,3 +52,30 @@ def fetch(url: str) -> bytes:
             % {"url": url, "error": type(error).__name__},
             {"metadata_url": [gettext("Could not be fetched.")]})
     return answer.content
+
+
+def verify_signature(document: bytes, cert_pem: str) -> None:
+    """Refuse ``document`` unless its root (an aggregate or one entity) carries a signature of
+    itself, by reference to its own ID (not a signed part wrapped in unsigned text), that
+    verifies with ``cert_pem`` (xmlsec1)."""
+    unsigned = MetadataError(gettext("The metadata is not signed by the federation's certificate."),
+                             {"metadata_signing_cert": [gettext("The signature does not verify.")]})
+    try:
+        root = md.entities_descriptor_from_string(document) or md.entity_descriptor_from_string(document)
+    except Exception:
+        raise MetadataError(gettext("The metadata is not valid SAML metadata (XML)."),
+                            {"metadata": [gettext("Not SAML metadata.")]})
+    references = root.signature.signed_info.reference if root is not None and root.signature else []
+    if root is None or not root.id or [r.uri for r in references] != [f"#{root.id}"]:
+        raise unsigned
+    with tempfile.NamedTemporaryFile("w", suffix=".pem") as cert:
+        cert.write(cert_pem.strip() + "\n")
+        cert.flush()
+        try:
+            verified = CryptoBackendXmlSec1(settings.SAML_XMLSEC_BINARY).validate_signature(
+                document.decode() if isinstance(document, bytes) else document,
+                cert_file=cert.name, cert_type="pem", node_name=class_name(root), node_id=root.id)
+        except SignatureError:
+            verified = False
+    if not verified:
+        raise unsigned

@@ -29,6 +29,11 @@ class IdentityProvider(models.Model):
         _("discovery service"), max_length=500, blank=True,
         help_text=_("The federation's discovery service (WAYF), asked when the school has several identity providers."),
     )
+    metadata_signing_cert = models.TextField(
+        _("metadata signing certificate"), blank=True,
+        help_text=_("The federation's certificate (PEM): a fetched document whose signature does not verify "
+                    "with it is refused. Empty: not checked (fetch over HTTPS)."),
+    )
     metadata_xml = models.TextField(_("metadata"), blank=True)
     metadata_fetched_at = models.DateTimeField(_("metadata fetched"), null=True, blank=True)
     metadata_error = models.CharField(_("last metadata error"), max_length=500, blank=True)

@@ -25,7 +25,8 @@ logger = logging.getLogger("vigil.sso")
 REFRESH_TASK = "sso.refresh_metadata_v1"
 MAPPING_FIELDS = ("identifier_attribute", "email_attribute", "first_name_attribute", "last_name_attribute",
                   "student_number_attribute")
-EDITABLE_FIELDS = ("name", "entity_id", "source", "metadata_url", "discovery_url", "enabled", *MAPPING_FIELDS)
+EDITABLE_FIELDS = ("name", "entity_id", "source", "metadata_url", "metadata_signing_cert", "discovery_url", "enabled",
+                   *MAPPING_FIELDS)
 
 
 def _check_source(idp: IdentityProvider, metadata_xml: str | None) -> None:
@@ -80,7 +81,7 @@ def idp_update(*, idp: IdentityProvider, actor: User | None = None, metadata_xml
     idp.save()
     audit_record(actor=actor, action="sso.idp.change", school_id=idp.school_id,
                  detail={"idp": idp.entity_id, "fields": changed})
-    if idp.source != IdentityProvider.Source.FILE and {"metadata_url", "entity_id", "source"} & set(changed):
+    if idp.source != IdentityProvider.Source.FILE and {"metadata_url", "metadata_signing_cert", "entity_id", "source"} & set(changed):
         enqueue_on_commit(REFRESH_TASK, idp.pk)
     return idp
 
@@ -92,7 +93,10 @@ def idp_refresh_metadata(*, idp: IdentityProvider, actor: User | None = None) ->
         raise ApplicationError(_("This identity provider's metadata comes from a file: upload a new one."),
                                {"source": [_("Not fetched from a URL.")]})
     try:
-        descriptor = metadata.entity_descriptor(metadata.fetch(idp.metadata_url), idp.entity_id)
+        document = metadata.fetch(idp.metadata_url)
+        if idp.metadata_signing_cert:
+            metadata.verify_signature(document, idp.metadata_signing_cert)
+        descriptor = metadata.entity_descriptor(document, idp.entity_id)
     except metadata.MetadataError as error:
         idp.metadata_error = error.message[:500]
         idp.save(update_fields=["metadata_error"])

@@ -19,9 +19,11 @@ from cryptography.x509.oid import NameOID
 from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
 from saml2.authn_context import PASSWORD
 from saml2.config import IdPConfig
-from saml2.metadata import entity_descriptor
+from saml2 import md
+from saml2.metadata import entities_descriptor, entity_descriptor
 from saml2.saml import NAME_FORMAT_URI, NAMEID_FORMAT_PERSISTENT, NameID
 from saml2.server import Server
+from saml2.sigver import security_context
 
 XMLSEC = "/usr/bin/xmlsec1"
 
@@ -101,6 +103,13 @@ class TestIdentityProvider:
         return ('<md:EntitiesDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" '
                 f'Name="https://federation.example">{inner}</md:EntitiesDescriptor>')
 
+    def signed_aggregate(self) -> str:
+        """The aggregate, signed with this identity provider's key (as a federation signs its own)."""
+        conf = self._config()
+        entities = [entity_descriptor(conf)] + [md.entity_descriptor_from_string(d) for d in self.aggregate_with]
+        _, signed = entities_descriptor(entities, 24, "https://federation.example", None, True, security_context(conf))
+        return signed
+
     def trust(self, sp_metadata: str) -> None:
         """Know a service provider (its metadata, as Vigil serves it)."""
         self.sp_metadata.append(sp_metadata)
@@ -124,9 +133,11 @@ class TestIdentityProvider:
             html = self.answer_authn_request(value["SAMLRequest"], value.get("RelayState", ""), binding)
         elif path == "/slo/redirect":
             return self.answer_logout(value, start_response)
-        elif path in ("/metadata", "/aggregate"):
+        elif path in ("/metadata", "/aggregate", "/signed-aggregate"):
+            document = {"/metadata": self.metadata, "/aggregate": self.aggregate,
+                        "/signed-aggregate": self.signed_aggregate}[path]()
             start_response("200 OK", [("Content-Type", "application/samlmetadata+xml")])
-            return [(self.metadata() if path == "/metadata" else self.aggregate()).encode()]
+            return [document.encode()]
         else:
             start_response("404 Not Found", [("Content-Type", "text/plain")])
             return [b"not found"]

@@ -7,7 +7,7 @@ from django.test import RequestFactory
 from schools.models import AuditEvent
 from sso import services, tasks
 from sso.backends import SchoolSaml2Backend
-from sso.metadata import MetadataError, entity_descriptor
+from sso.metadata import MetadataError, entity_descriptor, verify_signature
 from sso.models import IdentityProvider
 from training.errors import ApplicationError
 
@@ -82,3 +82,41 @@ def test_a_disabled_identity_provider_signs_nobody_in(client, school, school_idp
         services.idp_update(idp=school_idp, enabled=False)
     assert client.get(f"/sso/{school.slug}/login/").status_code == 404
     assert AuditEvent.objects.filter(action="sso.idp.change", detail__fields=["enabled"]).exists()
+
+
+def _signed_aggregate_idp(school, idp, cert_pem: str, path: str = "/signed-aggregate") -> IdentityProvider:
+    with transaction.atomic():
+        return services.idp_register(school=school, name="Renater IdP", entity_id=idp.entity_id, source="aggregate",
+                                     metadata_url=f"{idp.base}{path}", metadata_signing_cert=cert_pem)
+
+
+def test_a_signed_aggregate_is_kept_when_its_signature_verifies(school, idp, other_idp):
+    idp.aggregate_with = [other_idp.metadata()]
+    registered = _signed_aggregate_idp(school, idp, idp.cert_file.read_text())
+    tasks.refresh_metadata(registered.pk)
+    registered.refresh_from_db()
+    assert registered.metadata_error == "" and idp.entity_id in registered.metadata_xml
+
+
+def test_an_aggregate_signed_by_another_key_is_refused(school, idp, other_idp):
+    registered = _signed_aggregate_idp(school, idp, other_idp.cert_file.read_text())
+    tasks.refresh_metadata(registered.pk)
+    registered.refresh_from_db()
+    assert registered.metadata_xml == ""
+    assert registered.metadata_error == "The metadata is not signed by the federation's certificate."
+
+
+def test_an_unsigned_aggregate_is_refused_when_a_certificate_is_given(school, idp):
+    registered = _signed_aggregate_idp(school, idp, idp.cert_file.read_text(), path="/aggregate")
+    tasks.refresh_metadata(registered.pk)
+    registered.refresh_from_db()
+    assert registered.metadata_xml == "" and "not signed" in registered.metadata_error
+
+
+def test_an_altered_signed_aggregate_is_refused(school, idp, other_idp):
+    idp.aggregate_with = [other_idp.metadata()]
+    signed = idp.signed_aggregate()
+    assert other_idp.entity_id in signed
+    signed = signed.replace(other_idp.entity_id, "https://evil.example/idp")
+    with pytest.raises(MetadataError):
+        verify_signature(signed.encode(), idp.cert_file.read_text())
