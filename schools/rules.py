@@ -32,6 +32,8 @@ cohorts.download_attestation   Attestation   its holder; reviewers and admins of
                                              staff who may view its cohort
 cohorts.revoke_attestation     Attestation   admins of its school
 schools.view_audit_log         School        its admins
+schools.manage_sign_in         School|IdP    its admins (identity providers, password
+                                             sign-in on or off; sso.services)
 =============================  ============  ===============================================
 
 Platform superusers hold every permission but ``quizzes.take_course``: a course is taken by
@@ -294,6 +296,7 @@ rules.add_perm("cohorts.download_attestation",
                is_holder | is_superuser | is_records_staff | sees_the_holders_cohort)
 rules.add_perm("cohorts.revoke_attestation", is_superuser | is_school_admin)
 rules.add_perm("schools.view_audit_log", is_superuser | reads_the_audit_log)
+rules.add_perm("schools.manage_sign_in", is_superuser | is_school_admin)
 
 # The permissions whose rule is "the row is in this scope": a row fetched for them brings
 # its answer along.
