@@ -11,6 +11,7 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from djangosaml2 import views as saml_views
+from djangosaml2.exceptions import IdPConfigurationMissing
 from saml2 import BINDING_HTTP_POST
 from saml2.response import (
     IncorrectlySigned, StatusError, UnsolicitedResponse, VerificationError,
@@ -37,6 +38,8 @@ REASONS = {
     "inactive": _("Your account is disabled. Ask your school."),
     "idp_refused": _("The identity provider did not sign you in."),
     "invalid": _("The answer of the identity provider could not be read."),
+    "idp_unavailable": _("The school's identity provider cannot be used at the moment: its metadata has "
+                         "expired. Ask the school to fetch it again."),
     "no_idp": _("The school has no identity provider set up for single sign-on."),
     "unknown_choice": _("The chosen identity provider is not one of the school's."),
 }
@@ -101,7 +104,10 @@ class LoginView(SchoolSamlMixin, saml_views.LoginView):
                     f"{discovery}?entityID={quote(sp_entity_id(request, school), safe='')}"
                     f"&return={quote(back, safe='')}&returnIDParam=idp")
             return render(request, "sso/choose_idp.html", {"school": school, "idps": idps, "next": next_path})
-        response = super().get(request, *args, **kwargs)
+        try:
+            response = super().get(request, *args, **kwargs)
+        except IdPConfigurationMissing:  # its metadata has expired (validUntil) since it was fetched
+            return refusal(request, "idp_unavailable", status=503, issuer=chosen or idps[0].entity_id)
         conf = getattr(self, "conf", None)
         if conf is not None and response.status_code == 200:
             # The form posts to the identity provider: the one origin CSP lets it post to.

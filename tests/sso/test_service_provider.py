@@ -69,3 +69,12 @@ def test_the_choice_of_schools_lists_those_with_single_sign_on(client, school_id
     SchoolFactory(name="No SSO school")
     page = client.get("/sso/").content.decode()
     assert school.name in page and "No SSO school" not in page
+
+
+def test_expired_idp_metadata_gives_a_clear_page_not_an_error(client, school_idp, school):
+    from sso.models import IdentityProvider
+    expired = school_idp.metadata_xml.replace("entityID=", 'validUntil="2001-01-01T00:00:00Z" entityID=', 1)
+    IdentityProvider.objects.filter(pk=school_idp.pk).update(metadata_xml=expired)
+    answer = client.get(f"/sso/{school.slug}/login/")
+    assert answer.status_code == 503
+    assert b"cannot be used at the moment" in answer.content
