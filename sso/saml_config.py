@@ -37,14 +37,15 @@ def enabled_idps(request: HttpRequest) -> list[IdentityProvider]:
     return idps
 
 
-def _absolute(request: HttpRequest, name: str, slug: str) -> str:
+def absolute_url(request: HttpRequest, name: str, slug: str) -> str:
+    """The address of the school's SSO URL ``name`` (``VIGIL_SAML_BASE_URL``, else the request's host)."""
     path = reverse(name, kwargs={"school_slug": slug})
     base = settings.VIGIL_SAML_BASE_URL
     return base.rstrip("/") + path if base else request.build_absolute_uri(path)
 
 
 def sp_entity_id(request: HttpRequest, school: School) -> str:
-    return _absolute(request, "sso:metadata", school.slug)
+    return absolute_url(request, "sso:metadata", school.slug)
 
 
 def config_for_request(request: HttpRequest) -> SPConfig:
@@ -55,10 +56,10 @@ def config_for_request(request: HttpRequest) -> SPConfig:
     sp = {
         "name": slug,  # no school's name where anyone may read it (the metadata is public)
         "endpoints": {
-            "assertion_consumer_service": [(_absolute(request, "sso:acs", slug), BINDING_HTTP_POST)],
+            "assertion_consumer_service": [(absolute_url(request, "sso:acs", slug), BINDING_HTTP_POST)],
             "single_logout_service": [
-                (_absolute(request, "sso:sls", slug), BINDING_HTTP_REDIRECT),
-                (_absolute(request, "sso:sls_post", slug), BINDING_HTTP_POST),
+                (absolute_url(request, "sso:sls", slug), BINDING_HTTP_REDIRECT),
+                (absolute_url(request, "sso:sls_post", slug), BINDING_HTTP_POST),
             ],
         },
         # Only answers to a request this browser made (InResponseTo in its SAML session): an

@@ -6,8 +6,8 @@ from urllib.parse import quote, urlsplit
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.shortcuts import render
 from django.http import HttpResponseRedirect
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from djangosaml2 import views as saml_views
@@ -23,7 +23,7 @@ from schools.models import School
 
 from . import services
 from .models import IdentityProvider
-from .saml_config import enabled_idps, school_of, sp_entity_id
+from .saml_config import absolute_url, enabled_idps, school_of, sp_entity_id
 
 SESSION_SCHOOL = "sso_school"  # the slug of the school whose identity provider signed the person in
 REASONS = {
@@ -97,7 +97,7 @@ class LoginView(SchoolSamlMixin, saml_views.LoginView):
             discovery = next((i.discovery_url for i in idps if i.discovery_url), "")
             next_path = request.GET.get("next", "")
             if discovery:
-                back = request.build_absolute_uri(reverse("sso:login", kwargs={"school_slug": school.slug}))
+                back = absolute_url(request, "sso:login", school.slug)
                 if next_path:
                     back += "?next=" + quote(next_path, safe="")
                 return HttpResponseRedirect(
@@ -136,7 +136,7 @@ class AssertionConsumerView(SchoolSamlMixin, saml_views.AssertionConsumerService
         another ACS (another school's) comes back verified but empty. Refused as another
         service's, as is an assertion whose audience is not this school's SP."""
         mine = sp_entity_id(self.request, school_of(self.request))
-        acs = self.request.build_absolute_uri(self.request.path)
+        acs = absolute_url(self.request, "sso:acs", school_of(self.request).slug)
         destination = response.response.destination
         audiences = {
             (audience.text or "").strip()

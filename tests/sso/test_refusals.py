@@ -10,7 +10,7 @@ from accounts.models import User
 from schools.models import AuditEvent
 from tests.factories import SchoolFactory
 
-from .conftest import idp_answer, register, sign_on
+from .conftest import idp_answer, register
 
 
 def _refused(answer, reason: str, school_slug: str) -> None:
