@@ -20,7 +20,8 @@ from schools.models import Membership
 
 from . import services
 from .attributes import first_value
-from .saml_config import enabled_idps, school_of
+from .models import SsoIdentity
+from .saml_config import enabled_idps
 
 logger = logging.getLogger("vigil.sso")
 
@@ -48,6 +49,9 @@ class SchoolSaml2Backend(Saml2Backend):
             identifier = (name_id.text or "").strip() if persistent else ""
         if not identifier:
             return _refuse(request, "no_identifier")
+        known = SsoIdentity.objects.filter(idp=idp, identifier=identifier).select_related("user").first()
+        if known is not None and not self.user_can_authenticate(known.user):
+            return _refuse(request, "inactive")  # nothing updated, no sign-in recorded
         with transaction.atomic():
             user = services.member_sign_in(
                 idp=idp, identifier=identifier,
@@ -56,9 +60,6 @@ class SchoolSaml2Backend(Saml2Backend):
                 last_name=first_value(attributes, idp.last_name_attribute),
                 student_number=first_value(attributes, idp.student_number_attribute),
             )
-        if not self.user_can_authenticate(user):
-            return _refuse(request, "inactive")
-        school_of(request)  # the school stays on the request for the pages after
         return user
 
 

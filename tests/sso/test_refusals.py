@@ -84,3 +84,15 @@ def test_a_refusal_is_logged(client, school_idp, school, caplog):
 
 def test_an_answer_without_saml_response_is_a_400(client, school_idp, school):
     assert client.post(f"/sso/{school.slug}/acs/", {}).status_code == 400
+
+
+def test_a_disabled_account_is_refused_at_its_next_sign_on(client, school_idp, school):
+    acs, fields = idp_answer(client, school.slug)
+    client.post(acs, fields)
+    User.objects.update(is_active=False)
+    client.logout()
+    acs, fields = idp_answer(client, school.slug)
+    answer = client.post(acs, fields)
+    _refused(answer, "inactive", school.slug)
+    assert "_auth_user_id" not in client.session
+    assert AuditEvent.objects.filter(action="sso.sign_in").count() == 1  # the first one only

@@ -78,3 +78,10 @@ def test_expired_idp_metadata_gives_a_clear_page_not_an_error(client, school_idp
     answer = client.get(f"/sso/{school.slug}/login/")
     assert answer.status_code == 503
     assert b"cannot be used at the moment" in answer.content
+
+
+def test_the_entity_id_follows_the_configured_base_url(client, db, settings):
+    settings.VIGIL_SAML_BASE_URL = "https://vigil.example"
+    SchoolFactory(slug="univ-a")
+    metadata = entity_descriptor_from_string(client.get("/sso/univ-a/metadata/").content)
+    assert metadata.entity_id == "https://vigil.example/sso/univ-a/metadata/"
