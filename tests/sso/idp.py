@@ -49,6 +49,7 @@ class _Quiet(WSGIRequestHandler):
 
 
 class TestIdentityProvider:
+    __test__ = False  # a helper, not a test class
     def __init__(self, directory: Path, name: str = "idp"):
         self.key_file, self.cert_file = make_key_pair(directory, name)
         self.httpd = make_server("127.0.0.1", 0, self.app, handler_class=_Quiet)
