@@ -33,6 +33,14 @@ ACTION_LABELS = {
     "school.audit.read": gettext_lazy("Read the audit log"),
     "school.audit.download": gettext_lazy("Downloaded the audit log"),
     "school.member.add": gettext_lazy("Gave a person a role in the school"),
+    "sso.idp.register": gettext_lazy("Registered an identity provider"),
+    "sso.idp.change": gettext_lazy("Changed an identity provider"),
+    "sso.idp.metadata_refresh": gettext_lazy("Refreshed the metadata of an identity provider"),
+    "sso.member.create": gettext_lazy("Created a member at their first single sign-on"),
+    "sso.member.update": gettext_lazy("Updated a member's name or e-mail from single sign-on"),
+    "sso.sign_in": gettext_lazy("Signed in through single sign-on"),
+    "sso.sign_in.refused": gettext_lazy("Refused a single sign-on"),
+    "school.local_sign_in.change": gettext_lazy("Allowed or disallowed sign-in with a password"),
     "cohort.create": gettext_lazy("Created a cohort"),
     "cohort.enroll": gettext_lazy("Enrolled people in a cohort"),
     "cohort.assign": gettext_lazy("Assigned a course to a cohort or changed its due date"),
@@ -97,6 +105,9 @@ DETAIL_LABELS = {
     "response": gettext_lazy("answer"),
     "reason": gettext_lazy("reason"),
     "filters": gettext_lazy("filters"),
+    "idp": gettext_lazy("identity provider"),
+    "fields": gettext_lazy("fields"),
+    "allowed": gettext_lazy("allowed"),
 }
 SUMMARY_LENGTH = 160
 

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from training.admin_mixins import AuditedReadAdmin, RecordAdmin
 
+from . import services
 from .models import AuditEvent, Assignment, Cohort, Enrollment, Membership, School
 
 
@@ -38,8 +39,18 @@ class SchoolAdmin(admin.ModelAdmin):
     fieldsets = (
         (None, {"fields": ("name", "slug")}),
         (_("Attestations"), {"fields": ("signatory_name", "signatory_title", "logo")}),
+        (_("Sign-in"), {"fields": ("local_sign_in_allowed",)}),
     )
     inlines = [MembershipInline]
+
+    def save_model(self, request, obj, form, change):
+        """The password sign-in switch goes through its service, for its audit record."""
+        if change and "local_sign_in_allowed" in form.changed_data:
+            allowed, obj.local_sign_in_allowed = obj.local_sign_in_allowed, not obj.local_sign_in_allowed
+            super().save_model(request, obj, form, change)
+            services.school_set_local_sign_in(school=obj, allowed=allowed, actor=request.user)
+        else:
+            super().save_model(request, obj, form, change)
 
 
 class EnrollmentInline(admin.TabularInline):

@@ -46,6 +46,12 @@ class School(models.Model):
         _("minimum decisions for per-trainee figures"), default=10, db_default=10,
         help_text=_("A trainee appears in per-trainee charts, histograms and ranks only from this many decisions."),
     )
+    # Off: the school's members sign in only through its identity providers (sso/); their
+    # passwords are refused on every password sign-in page (sso.backends.LocalPasswordBackend).
+    local_sign_in_allowed = models.BooleanField(
+        _("local sign-in allowed"), default=True, db_default=True,
+        help_text=_("Members may sign in with a Vigil password. Turn off to allow single sign-on only."),
+    )
 
     class Meta:
         db_table = "cohorts_school"  # the table it had in cohorts, kept

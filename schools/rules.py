@@ -38,6 +38,8 @@ privacy.manage_personal_data   School        its admins (members' archives, eras
                                              privacy policy, the record of processing)
 privacy.download_data_export   DataExport    the member it is about, when they asked for it
                                              themselves; the admins of its school
+schools.manage_sign_in         School|IdP    its admins (identity providers, password
+                                             sign-in on or off; sso.services)
 =============================  ============  ===============================================
 
 Platform superusers hold every permission but ``quizzes.take_course``: a course is taken by
@@ -323,6 +325,7 @@ rules.add_perm("schools.manage_cohort", is_superuser | is_school_admin)
 rules.add_perm("privacy.manage_personal_data", is_superuser | is_school_admin)
 rules.add_perm("privacy.download_data_export",
                is_superuser | asked_for_their_own_data | administers_the_exports_school)
+rules.add_perm("schools.manage_sign_in", is_superuser | is_school_admin)
 
 # The permissions whose rule is "the row is in this scope": a row fetched for them brings
 # its answer along.

@@ -62,6 +62,17 @@ def school_member_add(*, school: School, user: User, role: str, actor: User | No
     return membership
 
 
+def school_set_local_sign_in(*, school: School, allowed: bool, actor: User | None = None) -> School:
+    """Allow or refuse password sign-in to the school's members (off: single sign-on only,
+    enforced by ``sso.backends.LocalPasswordBackend``)."""
+    if school.local_sign_in_allowed != allowed:
+        school.local_sign_in_allowed = allowed
+        school.save(update_fields=["local_sign_in_allowed"])
+        audit_record(actor=actor, action="school.local_sign_in.change", school_id=school.pk,
+                     detail={"allowed": allowed})
+    return school
+
+
 def cohort_create(*, school: School, name: str, year: int | None = None, slug: str = "",
                   actor: User | None = None) -> Cohort:
     slug = slug or slugify(name)

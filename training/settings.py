@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "axes",
     "accounts",
     "schools",
+    "djangosaml2",
+    "sso",
     "courses",
     "progress",
     "quizzes",
@@ -61,6 +63,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "djangosaml2.middleware.SamlSessionMiddleware",  # request.saml_session: the SSO requests outstanding
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -76,11 +79,13 @@ ROOT_URLCONF = "training.urls"
 WSGI_APPLICATION = "training.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
 # First django-axes, which refuses any sign-in during a lockout (the right password too); then
-# who may do what: the rules of schools/rules.py (object permissions), then Django's own.
+# who may do what: the rules of schools/rules.py (object permissions); then passwords (Django's
+# backend, refusing the members of a school that allows single sign-on only) and SAML (sso/).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "sso.backends.LocalPasswordBackend",
+    "sso.backends.SchoolSaml2Backend",
 ]
 
 TEMPLATES = [
@@ -231,6 +236,25 @@ AXES_CLIENT_IP_CALLABLE = "training.throttles.client_ip"  # the throttles' rule 
 AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
 AXES_DISABLE_ACCESS_LOG = True  # failures are kept; no row of address and browser per sign-in
 
+# Single sign-on (SAML 2.0, sso/ with djangosaml2 and pysaml2). Each school is its own service
+# provider, configured per request from the database (sso.saml_config). VIGIL_SAML_KEY_FILE and
+# VIGIL_SAML_CERT_FILE (PEM, one pair for every school) sign the requests and let identity
+# providers encrypt assertions; without them requests go unsigned. VIGIL_SAML_BASE_URL fixes
+# the address in the entity ids (https://vigil.example) instead of the request's host.
+SAML_CONFIG_LOADER = "sso.saml_config.config_for_request"
+SAML_XMLSEC_BINARY = env("VIGIL_XMLSEC1", default="/usr/bin/xmlsec1")
+VIGIL_SAML_KEY_FILE = env("VIGIL_SAML_KEY_FILE", default="")
+VIGIL_SAML_CERT_FILE = env("VIGIL_SAML_CERT_FILE", default="")
+VIGIL_SAML_BASE_URL = env("VIGIL_SAML_BASE_URL", default="")
+VIGIL_SAML_CLOCK_SKEW_SECONDS = env.int("VIGIL_SAML_CLOCK_SKEW_SECONDS", default=60)
+VIGIL_SAML_METADATA_TIMEOUT_SECONDS = env.int("VIGIL_SAML_METADATA_TIMEOUT_SECONDS", default=60)
+SAML_CSP_HANDLER = ""  # the login view allows its one identity provider's origin itself
+SAML_DEFAULT_BINDING = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST"
+SAML_IGNORE_AUTHENTICATED_USERS_ON_LOGIN = True
+SAML_LOGOUT_REQUEST_PREFERRED_BINDING = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"
+SAML_SESSION_COOKIE_NAME = "vigil_saml"
+ACS_DEFAULT_REDIRECT_URL = "home"
+
 # Celery. Without REDIS_URL, grading runs in-process (eager): the embedded default.
 REDIS_URL = env("REDIS_URL", default="")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
@@ -326,3 +350,7 @@ if not DEBUG:
 
 # SQLite ignores deferrable unique constraints; PostgreSQL (production, CI) enforces them.
 SILENCED_SYSTEM_CHECKS = ["models.W038"]
+
+# The identity provider posts its answer from its own site: the SAML session cookie goes with
+# that cross-site POST only as SameSite=None, which browsers accept on Secure cookies only.
+SAML_SESSION_COOKIE_SAMESITE = "None" if globals().get("SESSION_COOKIE_SECURE") else "Lax"

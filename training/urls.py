@@ -13,6 +13,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api-auth/", include("rest_framework.urls")),
     path("accounts/", include("accounts.urls")),  # Django's sign-in pages, the reset request throttled
+    path("sso/", include("sso.urls")),  # single sign-on (SAML), per school
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", api_docs_view(url_name="schema"), name="api-docs"),
     path("api/v1/", include("training.api_urls")),

@@ -46,6 +46,7 @@ TABLE = {
                                                      "superuser"}),
     "cohorts.revoke_attestation": ("attestation", {"admin", "superuser"}),
     "schools.view_audit_log": ("school", {"admin", "superuser"}),
+    "schools.manage_sign_in": ("school", {"admin", "superuser"}),
 }
 CASES = [(perm, role, role in holders) for perm, (_row, holders) in TABLE.items() for role in ROLES]
 SCOPED = {  # the permissions whose rule is "in this list", and the list

@@ -294,6 +294,17 @@ EXPECTED: dict[str, str] = {
     "school/<slug:school_slug>/privacy/members/<int:member_id>/export/": "302 404 404 404 404 404 302 404 404",
     "school/<slug:school_slug>/privacy/members/<int:member_id>/erase/": "302 404 404 404 404 404 400 404 404",
     "school/<slug:school_slug>/privacy/exports/<int:export_id>/download/": "302 404 404 404 404 404 200 404 404",
+    # Single sign-on (sso/), public: which school, each school's SP metadata and sign-on start
+    # (404: the schools here have no identity provider), the ACS (400: no SAMLResponse) and the
+    # single-logout answer (400: no SAML message); the single logout start sends a person with
+    # no sign-on of the school home (302).
+    "sso/": "200 200 200 200 200 200 200 200 200",
+    "sso/<slug:school_slug>/login/": "404 404 404 404 404 404 404 404 404",
+    "sso/<slug:school_slug>/acs/": "400 400 400 400 400 400 400 400 400",
+    "sso/<slug:school_slug>/metadata/": "200 200 200 200 200 200 200 200 200",
+    "sso/<slug:school_slug>/logout/": "302 302 302 302 302 302 302 302 302",
+    "sso/<slug:school_slug>/ls/": "400 400 400 400 400 400 400 400 400",
+    "sso/<slug:school_slug>/ls/post/": "400 400 400 400 400 400 400 400 400",
     # The public attestation check.
     "verify/": "200 200 200 200 200 200 200 200 200",
 }
