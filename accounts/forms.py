@@ -12,7 +12,7 @@ class SignInForm(AuthenticationForm):
         if schools:
             return forms.ValidationError(
                 _("%(schools)s lets its members sign in through single sign-on only: use "
-                  "\u201cSign in with your school\u201d.") % {"schools": ", ".join(schools)},
+                  "“Sign in with your school”.") % {"schools": ", ".join(schools)},
                 code="sso_only",
             )
         return super().get_invalid_login_error()
