@@ -109,6 +109,23 @@ def validate_answer(spec: Any, answer: Any, artifact: Any) -> list[FieldError]:
     return errors
 
 
+def choices_in_order(texts: list[str]) -> list[str]:
+    """Distinct choice texts, alphabetically (case ignored): the order the studio's editor
+    and the question importer give them, so that it never gives a pair away."""
+    return sorted(dict.fromkeys(t for t in texts if t), key=lambda t: (t.casefold(), t))
+
+
+def matching_spec(pairs: list[tuple[str, str]], distractors: list[str]) -> tuple[dict, dict]:
+    """``spec`` and ``key`` of (stem text, right choice text) pairs and distractor texts:
+    stems ``s1``… in order, choices ``c1``… alphabetically, one per distinct text."""
+    texts = choices_in_order([c for _s, c in pairs] + distractors)
+    choice_ids = {text: f"c{i}" for i, text in enumerate(texts, start=1)}
+    stems = [{"id": f"s{i}", "text": stem} for i, (stem, _c) in enumerate(pairs, start=1)]
+    spec = {"stems": stems, "choices": [{"id": choice_ids[t], "text": t} for t in texts]}
+    key = {"pairs": {stem["id"]: choice_ids.get(choice, "") for stem, (_s, choice) in zip(stems, pairs)}}
+    return spec, key
+
+
 def grade(spec: dict, key: dict, answer: dict, artifact: dict | None) -> GradeResult:
     stems = ids_of(spec, "stems")
     given = answer["pairs"]

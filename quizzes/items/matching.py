@@ -13,27 +13,11 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from quizzes.graders import matching as grader
+from quizzes.graders.matching import matching_spec
 
 from .base import Errors, FeedbackContext, FormContext, ItemUnit, ParsedAnswer
 from .display import option_html
 from .formdata import lines, rows
-
-
-def choices_in_order(texts: list[str]) -> list[str]:
-    """Distinct choice texts, alphabetically (case ignored), the order the editor and the
-    importer give them."""
-    return sorted(dict.fromkeys(t for t in texts if t), key=lambda t: (t.casefold(), t))
-
-
-def matching_spec(pairs: list[tuple[str, str]], distractors: list[str]) -> tuple[dict, dict]:
-    """``spec`` and ``key`` of (stem text, right choice text) pairs and distractor texts:
-    stems ``s1``… in order, choices ``c1``… alphabetically, shared when their text is."""
-    texts = choices_in_order([c for _s, c in pairs] + distractors)
-    choice_ids = {text: f"c{i}" for i, text in enumerate(texts, start=1)}
-    stems = [{"id": f"s{i}", "text": stem} for i, (stem, _c) in enumerate(pairs, start=1)]
-    spec = {"stems": stems, "choices": [{"id": choice_ids[t], "text": t} for t in texts]}
-    key = {"pairs": {stem["id"]: choice_ids.get(choice, "") for stem, (_s, choice) in zip(stems, pairs)}}
-    return spec, key
 
 
 class Matching(ItemUnit):
