@@ -1,7 +1,7 @@
 """Short-answer and matching questions of GIFT and Moodle XML files become short_answer and
 matching items, with their grades, case sensitivity and per-answer feedback; the fixtures
 (tests/courses/fixtures/short_answer_matching.*) hold 7 short-answer questions (5 GIFT, 2 Moodle XML)
-and 5 matching ones (3 GIFT, 2 Moodle XML), of which one of each kind is refused with its reason."""
+and 5 matching ones (3 GIFT, 2 Moodle XML), of which 1 short answer and 2 matching are refused, each with its reason."""
 from pathlib import Path
 
 import pytest
