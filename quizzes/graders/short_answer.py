@@ -62,6 +62,10 @@ def matches(typed: str, accepted: str, case_sensitive: bool) -> bool:
     return pattern(accepted, case_sensitive).fullmatch(_normalise(typed).strip()) is not None
 
 
+def _clean(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else value
+
+
 def validate_key(spec: Any, key: Any, artifact: Any) -> list[FieldError]:
     errors: list[FieldError] = []
     check_object(errors, spec, "spec", allowed=())
@@ -121,7 +125,7 @@ def grade(spec: dict, key: dict, answer: dict, artifact: dict | None) -> GradeRe
         line = feedback(gettext_noop("Your answer matches an accepted answer."))
     else:
         line = feedback(gettext_noop("Your answer matches an answer worth %(percent)s%% of the marks."),
-                        percent=round(fraction * 100, 2))
+                        percent=_clean(round(fraction * 100, 2)))
     return GradeResult(
         score=min(1.0, max(0.0, fraction)),
         feedback=[line],
