@@ -208,13 +208,15 @@ def _matching_rows(spec: dict, key: dict, errors: Errors) -> dict:
     pairs = key.get("pairs") if isinstance(key.get("pairs"), dict) else {}
     stems = [s for s in spec.get("stems") or [] if isinstance(s, dict)]
     rows = _with_errors([
-        {"text": str(s.get("text", "")), "choice": choices.get(pairs.get(s.get("id")), "")} for s in stems
+        {"id": str(s.get("id", "")), "text": str(s.get("text", "")), "choice": choices.get(pairs.get(s.get("id")), "")}
+        for s in stems
     ], "spec.stems", errors)
     for row, stem in zip(rows, stems):
         row["errors"] += [f"{_('right match')}: {m}" for m in errors.get(f"key.pairs.{stem.get('id')}", [])]
     paired = set(pairs.values())
     return {
-        "stems": rows + _blank(("text", "choice"), len(rows), 3 if not rows else BLANK_ROWS),
+        "stems": rows + _blank(("id", "text", "choice"), len(rows), 3 if not rows else BLANK_ROWS),
+        "choices": [{"id": cid, "text": text} for cid, text in choices.items()],
         "distractors": "\n".join(text for cid, text in choices.items() if cid not in paired),
         "all_choices": "\n".join(choices.values()),  # a key fix keeps every choice
     }

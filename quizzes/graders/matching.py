@@ -115,15 +115,42 @@ def choices_in_order(texts: list[str]) -> list[str]:
     return sorted(dict.fromkeys(t for t in texts if t), key=lambda t: (t.casefold(), t))
 
 
-def matching_spec(pairs: list[tuple[str, str]], distractors: list[str]) -> tuple[dict, dict]:
+def matching_spec(pairs: list[tuple[str, str]], distractors: list[str], *, stem_ids: list[str] | None = None,
+                  choice_ids: dict[str, str] | None = None) -> tuple[dict, dict]:
     """``spec`` and ``key`` of (stem text, right choice text) pairs and distractor texts:
-    stems ``s1``… in order, choices ``c1``… alphabetically, one per distinct text."""
+    choices one per distinct text, alphabetically. Ids are kept where given (``stem_ids``
+    by position, ``choice_ids`` by text: an item edited again keeps its ids, so its answers
+    and a key fix still refer to the same stems and choices); others are ``s1``…, ``c1``…,
+    the first not taken."""
     texts = choices_in_order([c for _s, c in pairs] + distractors)
-    choice_ids = {text: f"c{i}" for i, text in enumerate(texts, start=1)}
-    stems = [{"id": f"s{i}", "text": stem} for i, (stem, _c) in enumerate(pairs, start=1)]
-    spec = {"stems": stems, "choices": [{"id": choice_ids[t], "text": t} for t in texts]}
-    key = {"pairs": {stem["id"]: choice_ids.get(choice, "") for stem, (_s, choice) in zip(stems, pairs)}}
+    known = {t: i for t, i in (choice_ids or {}).items() if t in texts and i}
+    ids = _fresh(texts, known, "c", reserved=set((choice_ids or {}).values()))
+    given = list(stem_ids or [])
+    stem_known = {n: given[n] for n in range(min(len(given), len(pairs))) if given[n]}
+    stem_ids_out = _fresh(list(range(len(pairs))), stem_known, "s", reserved=set(given))
+    stems = [{"id": stem_ids_out[n], "text": stem} for n, (stem, _c) in enumerate(pairs)]
+    spec = {"stems": stems, "choices": [{"id": ids[t], "text": t} for t in texts]}
+    key = {"pairs": {stem["id"]: ids.get(choice, "") for stem, (_s, choice) in zip(stems, pairs)}}
     return spec, key
+
+
+def _fresh(names: list, known: dict, prefix: str, reserved: set[str]) -> dict:
+    """An id for each name: its known one (each used once), else ``prefix`` + the first
+    number free and not ``reserved`` (the ids the item had: a removed one is not reused)."""
+    out: dict = {}
+    taken: set[str] = set()
+    for name in names:
+        if name in known and known[name] not in taken:
+            out[name] = known[name]
+            taken.add(known[name])
+    number = 1
+    for name in names:
+        if name not in out:
+            while f"{prefix}{number}" in taken or f"{prefix}{number}" in reserved:
+                number += 1
+            out[name] = f"{prefix}{number}"
+            taken.add(out[name])
+    return out
 
 
 def grade(spec: dict, key: dict, answer: dict, artifact: dict | None) -> GradeResult:

@@ -41,16 +41,20 @@ class Matching(ItemUnit):
         parsed.payload["pairs"] = pairs
 
     def parse_editor(self, data) -> tuple[dict, Any, Errors]:
-        """Rows ``stems-N-text`` with ``stems-N-choice`` (the text of its right match), and
-        ``distractors``, one wrong choice per line."""
+        """Rows ``stems-N-text`` with ``stems-N-choice`` (the text of its right match) and
+        ``stems-N-id``; ``distractors``, one wrong choice per line; and the item's current
+        choices as ``choices-N-id`` / ``choices-N-text``, whose ids a choice of the same
+        text keeps."""
         errors: Errors = {}
-        kept = rows(data, "stems", ("text", "choice"))
+        kept = rows(data, "stems", ("text", "choice", "id"), ignore=("id",))
         pairs = [(row["text"].strip(), row["choice"].strip()) for row in kept]
-        for i, (_stem, choice) in enumerate(pairs):
-            if not choice:
-                errors.setdefault(f"key.pairs.s{i + 1}", []).append(_("give the right match of stem %(n)s") % {
-                    "n": i + 1})
-        spec, key = matching_spec(pairs, lines(data.get("distractors", "")))
+        current = {row["text"].strip(): row["id"].strip() for row in rows(data, "choices", ("id", "text"))}
+        spec, key = matching_spec(pairs, lines(data.get("distractors", "")),
+                                  stem_ids=[row["id"].strip() for row in kept], choice_ids=current)
+        for i, stem in enumerate(spec["stems"]):
+            if not pairs[i][1]:
+                errors.setdefault(f"key.pairs.{stem['id']}", []).append(
+                    _("give the right match of stem %(n)s") % {"n": i + 1})
         key["pairs"] = {s: c for s, c in key["pairs"].items() if c}
         return spec, key, errors
 

@@ -588,3 +588,33 @@ def test_the_markdown_preview_refuses_a_text_over_the_limit(studio):
     assert response.status_code == 400
     assert "at most 100000 are accepted" in response.content.decode()
     assert studio.post("/studio/markdown/", {"text": "[" * 20_000}).content.decode() == "<p>" + "[" * 20_000 + "</p>"
+
+
+def test_the_key_fix_of_a_matching_item_keeps_its_package_ids(faculty, studio, tmp_path):
+    import shutil
+
+    import yaml
+    target = tmp_path / "matching"
+    shutil.copytree(MINIMAL, target)
+    data = yaml.safe_load((target / "course.yaml").read_text(encoding="utf-8"))
+    data["modules"][0]["cases"][0]["items"].append({
+        "slug": "formulas", "type": "matching", "prompt": "Match.", "competencies": ["APR"], "failure_modes": [],
+        "spec": {"stems": [{"id": "sens", "text": "Sensitivity"}, {"id": "spec", "text": "Specificity"}],
+                 "choices": [{"id": "tp-fn", "text": "TP/(TP+FN)"}, {"id": "tn-fp", "text": "TN/(TN+FP)"}]},
+        "key": {"pairs": {"sens": "tn-fp", "spec": "tp-fn"}},  # wrong way round: to be fixed
+    })
+    (target / "course.yaml").write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    version = course_package_import(path=target, user=faculty, publish=True)
+    Course.objects.filter(pk=version.course_id).update(owner=faculty)
+    item = Item.objects.get(slug="formulas")
+    page = studio.get(reverse("studio:key-fix", args=[item.pk])).content.decode()
+    assert 'name="stems-0-id" value="sens"' in page and 'name="choices-0-id" value="tp-fn"' in page
+    response = studio.post(reverse("studio:key-fix", args=[item.pk]), {
+        "type": "matching", "reason": "The formulas were swapped.",
+        "stems-0-id": "sens", "stems-0-text": "Sensitivity", "stems-0-choice": "TP/(TP+FN)",
+        "stems-1-id": "spec", "stems-1-text": "Specificity", "stems-1-choice": "TN/(TN+FP)",
+        "choices-0-id": "tp-fn", "choices-0-text": "TP/(TP+FN)", "choices-1-id": "tn-fp", "choices-1-text": "TN/(TN+FP)",
+        "distractors": "TP/(TP+FN)\nTN/(TN+FP)",
+    })
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert ItemKey.objects.get(item=item).answer == {"pairs": {"sens": "tp-fn", "spec": "tn-fp"}}

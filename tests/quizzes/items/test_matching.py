@@ -71,3 +71,16 @@ def test_the_feedback_before_it_is_due_has_no_key():
                           grade=None, due=False)
     view = unit.feedback_view(ctx)
     assert "key" not in view and [value for _stem, value in view["own"]] == ["TP/(TP+FN)", "no answer"]
+
+
+def test_the_editor_keeps_the_ids_of_stems_and_choices_edited_again():
+    spec, key, errors = unit.parse_editor(form(**{
+        "stems-0-id": "sens", "stems-0-text": "Sensitivity", "stems-0-choice": "TP/(TP+FN)",
+        "stems-1-id": "", "stems-1-text": "NPV", "stems-1-choice": "TN/(TN+FN)",
+        "choices-0-id": "tp-fn", "choices-0-text": "TP/(TP+FN)", "choices-1-id": "c1", "choices-1-text": "gone",
+        "distractors": "TP/(TP+FP)",
+    }))
+    assert [s["id"] for s in spec["stems"]] == ["sens", "s1"]
+    assert spec["choices"] == [{"id": "c2", "text": "TN/(TN+FN)"}, {"id": "tp-fn", "text": "TP/(TP+FN)"},
+                               {"id": "c3", "text": "TP/(TP+FP)"}]
+    assert key == {"pairs": {"sens": "tp-fn", "s1": "c2"}} and errors == {}
