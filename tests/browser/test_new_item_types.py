@@ -72,3 +72,52 @@ def test_short_answer_and_matching_are_answered_and_their_feedback_shown(page, s
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     screenshot(page, f"new-item-types-feedback-{width}")
     assert_accessible(page)
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280", "375"])
+def test_the_studio_editors_of_both_types_are_accessible_and_save(page, sign_in, viewport):
+    from django.db import transaction
+
+    from courses import authoring
+    from courses.models import Item, ItemKey
+    from courses.services import course_create
+    from schools.models import Role
+    from tests.factories import MembershipFactory
+
+    width = viewport["width"]
+    faculty = MembershipFactory(role=Role.FACULTY).user
+    faculty.save(update_fields=["password"])
+    draft = course_create(slug=f"kidney-{width}", title="Kidney", language="en", user=faculty).versions.get()
+    with transaction.atomic():
+        case = authoring.case_create(module=authoring.module_create(version=draft, title="Words"), title="Kidney words")
+    page.set_viewport_size(viewport)
+    sign_in(page, faculty)
+
+    page.goto(f"/studio/cases/{case.pk}/items/new/?type=short_answer")
+    page.get_by_label("Prompt: what the trainee is asked (Markdown)").fill("What does AKI stand for?")
+    page.locator("input[name=competencies]").first.check()
+    page.get_by_label("Accepted answer 1", exact=True).fill("acute kidney injury")
+    page.get_by_label("Accepted answer 1 feedback").fill("Right.")
+    page.get_by_label("Accepted answer 2", exact=True).fill("*renal*")
+    page.get_by_label("Accepted answer 2 marks in percent").fill("50")
+    screenshot(page, f"studio-item-short-answer-{width}")
+    assert_accessible(page)
+    page.get_by_role("button", name="Save the item").click()
+    page.wait_for_url(re.compile(r"/studio/(items|cases)/\d+/"))
+    assert ItemKey.objects.get(item__case=case, item__type="short_answer").answer == {"answers": [
+        {"text": "acute kidney injury", "fraction": 1, "feedback": "Right."}, {"text": "*renal*", "fraction": 0.5}]}
+
+    page.goto(f"/studio/cases/{case.pk}/items/new/?type=matching")
+    page.get_by_label("Prompt: what the trainee is asked (Markdown)").fill("Match each measure with its formula.")
+    page.locator("input[name=competencies]").first.check()
+    page.get_by_label("Item 1 to match").fill("Sensitivity")
+    page.get_by_label("Right match of item 1").fill("TP/(TP+FN)")
+    page.get_by_label("Item 2 to match").fill("Specificity")
+    page.get_by_label("Right match of item 2").fill("TN/(TN+FP)")
+    page.get_by_label(re.compile("Other choices")).fill("TP/(TP+FP)")
+    screenshot(page, f"studio-item-matching-{width}")
+    assert_accessible(page)
+    page.get_by_role("button", name="Save the item").click()
+    page.wait_for_url(re.compile(r"/studio/(items|cases)/\d+/"))
+    item = Item.objects.get(case=case, type="matching")
+    assert [c["text"] for c in item.spec["choices"]] == ["TN/(TN+FP)", "TP/(TP+FN)", "TP/(TP+FP)"]
