@@ -1,6 +1,5 @@
 """short_answer and matching items in course packages: validated by their graders at their
 paths, written in the canonical form and read back identically."""
-from pathlib import Path
 
 import pytest
 
