@@ -230,6 +230,8 @@ class Item(models.Model):
         NUMERIC = "numeric", _("Numeric")
         SCRIPT_CONCORDANCE = "script_concordance", _("Script concordance")
         FREE_TEXT = "free_text", _("Free text")
+        SHORT_ANSWER = "short_answer", _("Short answer")
+        MATCHING = "matching", _("Matching")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="items")
     slug = models.SlugField(_("slug"), max_length=100)

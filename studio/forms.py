@@ -173,6 +173,7 @@ def item_editor(item_type: str, spec: Any, key: Any, errors: Errors | None = Non
          "look_for": "\n".join(" | ".join(str(a) for a in group) for group in c.get("look_for") or [] if isinstance(group, list))}
         for c in criteria
     ], "key.criteria", errors) + _blank(("id", "text", "points", "look_for"), len(criteria), 3 if not criteria else BLANK_ROWS)
+    editor.update(_short_answer_rows(key, errors), **_matching_rows(spec, key, errors))
     panel = key.get("panel") if isinstance(key.get("panel"), dict) else {}
     panel = {str(k).lstrip("+"): v for k, v in panel.items()}
     editor["panel"] = [
@@ -180,6 +181,45 @@ def item_editor(item_type: str, spec: Any, key: Any, errors: Errors | None = Non
         for name, value in SCALE
     ]
     return editor
+
+
+def _short_answer_rows(key: dict, errors: Errors) -> dict:
+    """A short answer's accepted-answer rows (the fraction as a percent), plus blank ones."""
+    answers = [a for a in key.get("answers") or [] if isinstance(a, dict)]
+    rows = _with_errors([
+        {"text": str(a.get("text", "")), "feedback": str(a.get("feedback", "")),
+         "percent": _percent(a.get("fraction", 1))}
+        for a in answers
+    ], "key.answers", errors)
+    return {"answers": rows + _blank(("text", "percent", "feedback"), len(rows), 3 if not rows else BLANK_ROWS)}
+
+
+def _percent(fraction: Any) -> Any:
+    if isinstance(fraction, bool) or not isinstance(fraction, (int, float)):
+        return fraction
+    value = round(fraction * 100, 4)
+    return int(value) if float(value).is_integer() else value
+
+
+def _matching_rows(spec: dict, key: dict, errors: Errors) -> dict:
+    """A matching item's stem rows (each with the text of its right choice), plus blank
+    ones, and its distractors (the choices no stem is paired with), one per line."""
+    choices = {c.get("id"): str(c.get("text", "")) for c in spec.get("choices") or [] if isinstance(c, dict)}
+    pairs = key.get("pairs") if isinstance(key.get("pairs"), dict) else {}
+    stems = [s for s in spec.get("stems") or [] if isinstance(s, dict)]
+    rows = _with_errors([
+        {"id": str(s.get("id", "")), "text": str(s.get("text", "")), "choice": choices.get(pairs.get(s.get("id")), "")}
+        for s in stems
+    ], "spec.stems", errors)
+    for row, stem in zip(rows, stems):
+        row["errors"] += [f"{_('right match')}: {m}" for m in errors.get(f"key.pairs.{stem.get('id')}", [])]
+    paired = set(pairs.values())
+    return {
+        "stems": rows + _blank(("id", "text", "choice"), len(rows), 3 if not rows else BLANK_ROWS),
+        "choices": [{"id": cid, "text": text} for cid, text in choices.items()],
+        "distractors": "\n".join(text for cid, text in choices.items() if cid not in paired),
+        "all_choices": "\n".join(choices.values()),  # a key fix keeps every choice
+    }
 
 
 # ---------------------------------------------------------------- artifacts

@@ -7,14 +7,19 @@ Supported, as in the Moodle XML importer:
 - true/false ``{T}`` / ``{FALSE}`` → ``single_choice`` with the options True and False;
 - numerical ``{#9.2:0.5}``, ``{#1..5}`` (a range) or ``{# =9.2:0.5 =%50%9:1}`` → ``numeric``
   (the first fully right answer);
-- essay ``{}`` → ``free_text`` with one general criterion to be rewritten.
+- essay ``{}`` → ``free_text`` with one general criterion to be rewritten;
+- short answer, only ``=`` answers ``{=AKI =%50%renal*#Name the acute form.}`` →
+  ``short_answer``: every answer accepted, in order, with its grade (100% when none is
+  written) and its feedback, case ignored (GIFT has no way to say otherwise);
+- matching ``{=Sensitivity -> TP/(TP+FN) =Specificity -> TN/(TN+FP) = -> TP/(TP+FP)}`` →
+  ``matching`` (a blank sub-question gives a distractor).
 
-Not supported, and reported with the line where the question starts: matching (``->``),
-short answer (only ``=`` answers), descriptions (no answer block), and anything whose
+Not supported, and reported with the line where the question starts: descriptions (no
+answer block), and anything whose
 answer block cannot be read. ``::title::`` names the item, ``$CATEGORY:`` starts a new
 case, ``//`` lines are comments, ``[html]`` texts are turned into Markdown, ``####``
 gives the general feedback (the rationale), ``#…`` after an answer is its feedback
-(dropped), and ``\\~ \\= \\# \\{ \\} \\:`` are literal characters.
+(kept for short answers, dropped otherwise), and ``\\~ \\= \\# \\{ \\} \\:`` are literal characters.
 """
 from __future__ import annotations
 
@@ -32,7 +37,9 @@ from .moodle_xml import (
     clean_number,
     group_cases,
     html_to_text,
+    matching_item,
     number,
+    short_answer_item,
 )
 
 ESCAPED = "~=#{}:"
@@ -113,9 +120,9 @@ def _format(text: str) -> str:
     return text.strip()
 
 
-def _tokens(body: str) -> list[tuple[str, float | None, str]]:
-    """(sign, weight share or None, text) of each answer of a choice block, feedback removed."""
-    tokens = []
+def _answers(body: str) -> list[tuple[str, float | None, str, str]]:
+    """(sign, weight share or None, text, feedback) of each answer of a block."""
+    answers = []
     for match in re.finditer(r"([=~])([^=~]*)", body):
         sign, rest = match.group(1), match.group(2)
         weight = None
@@ -123,9 +130,33 @@ def _tokens(body: str) -> list[tuple[str, float | None, str]]:
         if percent:
             weight = float(percent.group(1)) / 100
             rest = rest[percent.end():]
-        text = rest.split("#", 1)[0]
-        tokens.append((sign, weight, text.strip()))
-    return tokens
+        text, _sep, answer_feedback = rest.partition("#")
+        answers.append((sign, weight, text.strip(), answer_feedback.strip()))
+    return answers
+
+
+def _tokens(body: str) -> list[tuple[str, float | None, str]]:
+    """(sign, weight share or None, text) of each answer of a choice block, feedback removed."""
+    return [(sign, weight, text) for sign, weight, text, _feedback in _answers(body)]
+
+
+def _short_answer(body: str, prompt: str, rationale: str, competency: str) -> tuple[dict, list[str]]:
+    """``{=a =%50%b#feedback}``: every answer accepted, in order, with its grade and feedback."""
+    answers = [(_restore(text), 1.0 if weight is None else weight, _format(answer_feedback))
+               for _sign, weight, text, answer_feedback in _answers(body)]
+    return short_answer_item(prompt=prompt, answers=answers, case_sensitive=False, rationale=rationale,
+                             competency=competency)
+
+
+def _matching(body: str, prompt: str, rationale: str, competency: str) -> tuple[dict, list[str]]:
+    """``{=stem -> answer =stem -> answer = -> distractor}``."""
+    pairs = []
+    for _sign, _weight, text, _feedback in _answers(body):
+        stem, arrow, answer = text.partition("->")
+        if not arrow:
+            raise SkipQuestion(_("a matching answer has no -> between the sub-question and its answer"))
+        pairs.append((_format(stem), _restore(answer).strip()))
+    return matching_item(prompt=prompt, pairs=pairs, rationale=rationale, competency=competency)
 
 
 def _numeric(body: str, prompt: str, rationale: str, competency: str) -> tuple[dict, list[str]]:
@@ -208,13 +239,15 @@ def _question(block: _Block, competency: str) -> tuple[str, dict, list[str]]:
         options = [(_("True"), 1.0 if right else 0.0), (_("False"), 0.0 if right else 1.0)]
         item, notes = choice_item(prompt=prompt, options=options, single=True, rationale=rationale, competency=competency)
         return title, item, notes
-    if "->" in body:
-        raise SkipQuestion(_("matching questions are not supported"))
     tokens = _tokens(body)
     if not tokens:
         raise SkipQuestion(_("its answers could not be read: each must start with = (right) or ~ (wrong)"))
     if all(sign == "=" for sign, _w, _t in tokens):
-        raise SkipQuestion(_("short-answer questions (only = answers) are not supported"))
+        if "->" in body:
+            item, notes = _matching(body, prompt, rationale, competency)
+        else:
+            item, notes = _short_answer(body, prompt, rationale, competency)
+        return title, item, notes
     weighted = any(sign == "~" and weight is not None and weight > 0 for sign, weight, _t in tokens)
     options = []
     for sign, weight, text in tokens:

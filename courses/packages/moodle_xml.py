@@ -9,8 +9,12 @@ Supported question types and what they become:
 | ``truefalse``                  | ``single_choice`` | the answer graded 100%                              |
 | ``numerical``                  | ``numeric``       | the first answer graded 100% and its tolerance      |
 | ``essay``                      | ``free_text``     | one rubric criterion from the grader information    |
+| ``shortanswer``                | ``short_answer``  | the answers in order, grades as fractions, feedback |
+|                                |                   | kept, ``usecase`` as ``case_sensitive``             |
+| ``match``                      | ``matching``      | the sub-questions as stems, their answers as the    |
+|                                |                   | choices (a blank sub-question: a distractor)        |
 
-Anything else (matching, short answer, cloze, calculated, drag and drop, description…) is
+Anything else (cloze, calculated, drag and drop, description…) is
 reported as not imported, with the reason, and so is a supported question that lacks
 what Vigil needs (no right answer, fewer than two options, an empty text). Questions are
 grouped into one case per Moodle category; Moodle questions have no AI output, so each
@@ -44,6 +48,8 @@ from xml.etree import ElementTree
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from quizzes.graders.matching import matching_spec
+
 from .errors import PackageError
 from .media import MediaFile, MediaProblem, free_media_path, media_file
 
@@ -51,7 +57,7 @@ from .media import MediaFile, MediaProblem, free_media_path, media_file
 # MiB. Each image still meets the media limit of 5 MiB (courses.packages.media).
 MAX_BYTES = 50 * 1024 * 1024
 OPTION_IDS = "abcdefghijklmnopqrstuvwxyz"
-SUPPORTED = ("multichoice", "truefalse", "numerical", "essay")
+SUPPORTED = ("multichoice", "truefalse", "numerical", "essay", "shortanswer", "match")
 PLUGINFILE = "@@PLUGINFILE@@"
 _PLUGINFILE_REFERENCE = re.compile(r"@@PLUGINFILE@@/[^\s\"'<>()]+")
 
@@ -225,6 +231,64 @@ def choice_item(*, prompt: str, options: list[tuple[str, float]], single: bool, 
     return item, notes
 
 
+def short_answer_item(*, prompt: str, answers: list[tuple[str, float, str]], case_sensitive: bool,
+                      rationale: str, competency: str) -> tuple[dict, list[str]]:
+    """A ``short_answer`` item from (accepted text, grade share, feedback) answers, in order.
+
+    Blank answers are left out, as Moodle does; a negative grade (which Moodle's short
+    answer does not have) counts as 0, with a note. Raises SkipQuestion when no answer is
+    left or none gives full marks.
+    """
+    notes = []
+    kept = []
+    for text, share, answer_feedback in answers:
+        if not text.strip():
+            continue
+        share = round(share, 7)
+        if share < 0:
+            notes.append(_("a negative grade of an answer was made 0% (short answer grades are 0 to 100%)"))
+            share = 0.0
+        share = 1.0 if abs(share - 1) < 1e-6 else min(share, 1.0)
+        answer: dict = {"text": text.strip(), "fraction": clean_number(share)}
+        if answer_feedback.strip():
+            answer["feedback"] = answer_feedback.strip()
+        kept.append(answer)
+    if not kept:
+        raise SkipQuestion(_("it has no accepted answer"))
+    if not any(a["fraction"] == 1 for a in kept):
+        raise SkipQuestion(_("no answer is graded 100%, so no answer gets full marks"))
+    key: dict = {"answers": kept}
+    if case_sensitive:
+        key["case_sensitive"] = True
+    item = {"type": "short_answer", "prompt": prompt, "competencies": [competency], "failure_modes": [], "key": key}
+    if rationale:
+        item["rationale"] = rationale
+    return item, notes
+
+
+def matching_item(*, prompt: str, pairs: list[tuple[str, str]], rationale: str,
+                  competency: str) -> tuple[dict, list[str]]:
+    """A ``matching`` item from (stem, answer) pairs; a pair with a blank stem gives a
+    distractor (an answer no stem has), as in Moodle. Choices are written in alphabetical
+    order (Moodle shuffles them on every attempt; Vigil shows them in the written order).
+    Raises SkipQuestion with fewer than two stems or two distinct answers."""
+    stems = [(stem.strip(), answer.strip()) for stem, answer in pairs if stem.strip()]
+    distractors = [answer.strip() for stem, answer in pairs if not stem.strip() and answer.strip()]
+    for i, (_stem, answer) in enumerate(stems, start=1):
+        if not answer:
+            raise SkipQuestion(_("sub-question %(number)s has no answer") % {"number": i})
+    if len(stems) < 2:
+        raise SkipQuestion(_("it has fewer than two sub-questions to match"))
+    spec, key = matching_spec(stems, distractors)
+    if len(spec["choices"]) < 2:
+        raise SkipQuestion(_("it has fewer than two different answers to choose from"))
+    item = {"type": "matching", "prompt": prompt, "competencies": [competency], "failure_modes": [],
+            "spec": spec, "key": key}
+    if rationale:
+        item["rationale"] = rationale
+    return item, []
+
+
 def group_cases(groups: dict[str, list[tuple[str, dict]]], source_name: str, result: QuestionImport) -> None:
     """One case per category, its items given unique slugs; records where each item came from."""
     case_slugs: set[str] = set()
@@ -396,6 +460,27 @@ def _moodle_question(question: ElementTree.Element, qtype: str, competency: str,
         single = qtype == "truefalse" or _text(question, "single").strip().lower() in ("true", "1", "")
         item, more = choice_item(prompt=prompt, options=options, single=single, rationale=rationale, competency=competency)
         return item, notes + more
+    if qtype == "shortanswer":
+        accepted = []
+        for answer in answers:
+            share = number(answer.get("fraction", "0"))
+            if share is None:
+                raise SkipQuestion(_("an answer has a grade that is not a number"))
+            # The accepted text is a pattern typed in plain text, whatever its format says.
+            accepted.append((_text(answer), share / 100, media.text(answer.find("feedback"))))
+        case_sensitive = _text(question, "usecase").strip().lower() in ("1", "true")
+        item, more = short_answer_item(prompt=prompt, answers=accepted, case_sensitive=case_sensitive,
+                                       rationale=rationale, competency=competency)
+        return item, notes + more
+    if qtype == "match":
+        pairs = [(media.text(sub), _text(sub.find("answer"))) for sub in question.findall("subquestion")]
+        item, more = matching_item(prompt=prompt, pairs=pairs, rationale=rationale, competency=competency)
+        if any(media.text(question.find(name)) for name in ("correctfeedback", "partiallycorrectfeedback",
+                                                             "incorrectfeedback")):
+            more.append(_("the feedback for right, partly right and wrong answers was dropped"))
+        if _text(question, "shuffleanswers").strip().lower() in ("1", "true"):
+            more.append(_("the sub-questions are shown in the written order: Vigil does not shuffle them"))
+        return item, notes + more
     if qtype == "numerical":
         right = [a for a in answers if number(a.get("fraction", "0")) == 100]
         if not right:
@@ -473,7 +558,7 @@ def parse_moodle_xml(data: bytes, *, source_name: str, competency: str) -> Quest
         where = _("question %(number)s (%(name)s)") % {"number": index, "name": name or "—"}
         if qtype not in SUPPORTED:
             result.skipped.append(Skipped(where, _("questions of type %(type)s are not supported (supported: "
-                                                  "multichoice, truefalse, numerical, essay)") % {"type": qtype or "—"}))
+                                                  "multichoice, truefalse, numerical, essay, shortanswer, match)") % {"type": qtype or "—"}))
             continue
         media = _QuestionMedia(question, where, files)
         try:

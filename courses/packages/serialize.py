@@ -45,6 +45,8 @@ SPEC_SHAPES: dict[str, dict] = {
     "numeric": {"unit": None},
     "script_concordance": {"hypothesis": None, "new_information": None},
     "free_text": {"max_words": None, "auto": None},
+    "short_answer": {},
+    "matching": {"stems": {"id": None, "text": None}, "choices": {"id": None, "text": None}},
 }
 KEY_SHAPES: dict[str, dict] = {
     "error_spans": {
@@ -56,6 +58,8 @@ KEY_SHAPES: dict[str, dict] = {
     "numeric": {"value": None, "tolerance_abs": None, "tolerance_rel": None},
     "script_concordance": {"panel": _SCALE},
     "free_text": {"criteria": {"id": None, "text": None, "points": None, "look_for": None}},
+    "short_answer": {"answers": {"text": None, "fraction": None, "feedback": None}, "case_sensitive": None},
+    "matching": {"pairs": None},
 }
 
 

@@ -11,10 +11,12 @@ from types import ModuleType
 from . import (
     error_spans,
     free_text,
+    matching,
     multiple_choice,
     numeric,
     reliance_decision,
     script_concordance,
+    short_answer,
     single_choice,
 )
 from .base import COMPETENCIES, FAILURE_MODES, FieldError, GradeResult
@@ -27,6 +29,8 @@ _GRADERS: dict[str, ModuleType] = {
     "numeric": numeric,
     "script_concordance": script_concordance,
     "free_text": free_text,
+    "short_answer": short_answer,
+    "matching": matching,
 }
 
 ITEM_TYPES = tuple(_GRADERS)

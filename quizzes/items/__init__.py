@@ -14,10 +14,12 @@ from __future__ import annotations
 from . import (
     error_spans,
     free_text,
+    matching,
     multiple_choice,
     numeric,
     reliance_decision,
     script_concordance,
+    short_answer,
     single_choice,
 )
 from .base import FeedbackContext, FormContext, ItemUnit, ParsedAnswer
@@ -32,6 +34,8 @@ _UNITS: dict[str, ItemUnit] = {
         numeric.unit,
         script_concordance.unit,
         free_text.unit,
+        short_answer.unit,
+        matching.unit,
     )
 }
 

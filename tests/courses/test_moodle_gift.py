@@ -173,13 +173,12 @@ def test_gift_questions_become_items_of_each_type():
     assert items["ppv"]["key"] == {"value": 9.2, "tolerance_abs": 0.5} and "PPV {in %} at 2% prevalence?" == items["ppv"]["prompt"]
     assert items["range"]["key"] == {"value": 2, "tolerance_abs": 1}
     assert items["essay"]["type"] == "free_text"
+    assert items["matching"]["type"] == "matching" and items["short"]["type"] == "short_answer"
 
 
 def test_gift_says_what_was_not_imported_and_where():
     parsed = parse_gift(GIFT.encode(), source_name="bank.gift", competency="OVS")
     reasons = [f"{s.where}: {s.reason}" for s in parsed.skipped]
-    assert any("line 20 (Matching)" in r and "matching questions are not supported" in r for r in reasons)
-    assert any("Short" in r and "short-answer" in r for r in reasons)
     assert any("description" in r.lower() and "no answer block" in r for r in reasons)
     assert any("line 26 (Broken)" in r and "no closing }" in r for r in reasons)
 
@@ -215,7 +214,7 @@ def test_imported_questions_can_join_an_existing_module(draft):
 
 
 def test_a_file_with_nothing_importable_changes_nothing(draft):
-    parsed = parse_gift(b"::Only::Match them {=a -> 1 =b -> 2}", source_name="x.gift", competency="OVS")
+    parsed = parse_gift(b"::Only::Match them {=a -> 1}", source_name="x.gift", competency="OVS")
     with pytest.raises(ApplicationError):
         questions_import(version=draft, parsed=parsed)
     assert not Module.objects.filter(version=draft).exists()
@@ -234,7 +233,7 @@ def test_the_import_page_reports_what_was_left_out(draft, author):
     response = post_questions(author, draft, GIFT.encode(), "bank.gift", competency="OVS", module_title="GIFT bank")
     assert response.status_code == 200
     page = response.content.decode()
-    assert "6 questions were imported" in page and "matching questions are not supported" in page
+    assert "8 questions were imported" in page and "no answer block" in page
     assert Module.objects.filter(version=draft, title="GIFT bank").exists()
 
 

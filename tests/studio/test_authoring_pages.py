@@ -285,6 +285,13 @@ def test_an_item_prompt_with_a_nul_character_is_refused_and_nothing_is_saved(dra
     ("reliance_decision", {"question": "Sign it?", "options-0-id": "sign", "options-0-text": "Sign",
                            "options-1-id": "fix", "options-1-text": "Fix it", "ai_answer": "0", "answer": "1",
                            "decide_first": "on"}, {"answer": "fix"}),
+    ("short_answer", {"answers-0-text": "AKI", "answers-0-percent": "", "answers-0-feedback": "Right.",
+                      "answers-1-text": "*renal*", "answers-1-percent": "50", "answers-1-feedback": "",
+                      "answers-2-text": ""},
+     {"answers": [{"text": "AKI", "fraction": 1, "feedback": "Right."}, {"text": "*renal*", "fraction": 0.5}]}),
+    ("matching", {"stems-0-text": "Sensitivity", "stems-0-choice": "TP/(TP+FN)", "stems-1-text": "Specificity",
+                  "stems-1-choice": "TN/(TN+FP)", "stems-2-text": "", "distractors": "TP/(TP+FP)"},
+     {"pairs": {"s1": "c2", "s2": "c1"}}),
 ])
 def test_every_item_type_is_authored_through_its_form(draft, studio, item_type, data, key):
     case = _add_case(studio, draft)
@@ -293,6 +300,35 @@ def test_every_item_type_is_authored_through_its_form(draft, studio, item_type, 
     response = studio.post(reverse("studio:item-create", args=[case.pk]) + f"?type={item_type}", post)
     assert response.status_code == 302, response.content.decode()[:3000]
     assert ItemKey.objects.get(item__case=case).answer == key
+
+
+@pytest.mark.parametrize(("item_type", "data", "fragment"), [
+    ("short_answer", {"answers-0-text": "half", "answers-0-percent": "50"},
+     "at least one accepted answer must have a fraction of 1"),
+    ("matching", {"stems-0-text": "Sensitivity", "stems-0-choice": "", "stems-1-text": "Specificity",
+                  "stems-1-choice": "TN/(TN+FP)", "distractors": "x"}, "give the right match of stem 1"),
+])
+def test_a_short_answer_or_matching_key_that_cannot_be_graded_is_explained(draft, studio, item_type, data, fragment):
+    case = _add_case(studio, draft)
+    post = {"type": item_type, "prompt": "Question?", "competencies": ["APR"], **data}
+    response = studio.post(reverse("studio:item-create", args=[case.pk]) + f"?type={item_type}", post)
+    assert response.status_code == 400 and fragment in response.content.decode()
+    assert not Item.objects.filter(case=case).exists()
+
+
+@pytest.mark.parametrize("item_type", ["short_answer", "matching"])
+def test_an_item_of_a_new_type_is_edited_again_with_its_rows(draft, studio, item_type):
+    case = _add_case(studio, draft)
+    data = {"short_answer": {"answers-0-text": "AKI", "answers-0-percent": "100", "answers-0-feedback": "Right."},
+            "matching": {"stems-0-text": "Sensitivity", "stems-0-choice": "TP/(TP+FN)", "stems-1-text": "Specificity",
+                         "stems-1-choice": "TN/(TN+FP)", "distractors": "TP/(TP+FP)"}}[item_type]
+    post = {"type": item_type, "prompt": "Question?", "competencies": ["APR"], **data}
+    studio.post(reverse("studio:item-create", args=[case.pk]) + f"?type={item_type}", post)
+    item = Item.objects.get(case=case)
+    page = studio.get(reverse("studio:item", args=[item.pk])).content.decode()
+    shown = {"short_answer": ['value="AKI"', 'value="Right."'],
+             "matching": ['value="Sensitivity"', 'value="TP/(TP+FN)"', ">TP/(TP+FP)</textarea>"]}[item_type]
+    assert all(fragment in page for fragment in shown)
 
 
 def test_a_reliance_item_whose_key_contradicts_the_ground_truth_is_explained(draft, studio):
@@ -552,3 +588,33 @@ def test_the_markdown_preview_refuses_a_text_over_the_limit(studio):
     assert response.status_code == 400
     assert "at most 100000 are accepted" in response.content.decode()
     assert studio.post("/studio/markdown/", {"text": "[" * 20_000}).content.decode() == "<p>" + "[" * 20_000 + "</p>"
+
+
+def test_the_key_fix_of_a_matching_item_keeps_its_package_ids(faculty, studio, tmp_path):
+    import shutil
+
+    import yaml
+    target = tmp_path / "matching"
+    shutil.copytree(MINIMAL, target)
+    data = yaml.safe_load((target / "course.yaml").read_text(encoding="utf-8"))
+    data["modules"][0]["cases"][0]["items"].append({
+        "slug": "formulas", "type": "matching", "prompt": "Match.", "competencies": ["APR"], "failure_modes": [],
+        "spec": {"stems": [{"id": "sens", "text": "Sensitivity"}, {"id": "spec", "text": "Specificity"}],
+                 "choices": [{"id": "tp-fn", "text": "TP/(TP+FN)"}, {"id": "tn-fp", "text": "TN/(TN+FP)"}]},
+        "key": {"pairs": {"sens": "tn-fp", "spec": "tp-fn"}},  # wrong way round: to be fixed
+    })
+    (target / "course.yaml").write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    version = course_package_import(path=target, user=faculty, publish=True)
+    Course.objects.filter(pk=version.course_id).update(owner=faculty)
+    item = Item.objects.get(slug="formulas")
+    page = studio.get(reverse("studio:key-fix", args=[item.pk])).content.decode()
+    assert 'name="stems-0-id" value="sens"' in page and 'name="choices-0-id" value="tp-fn"' in page
+    response = studio.post(reverse("studio:key-fix", args=[item.pk]), {
+        "type": "matching", "reason": "The formulas were swapped.",
+        "stems-0-id": "sens", "stems-0-text": "Sensitivity", "stems-0-choice": "TP/(TP+FN)",
+        "stems-1-id": "spec", "stems-1-text": "Specificity", "stems-1-choice": "TN/(TN+FP)",
+        "choices-0-id": "tp-fn", "choices-0-text": "TP/(TP+FN)", "choices-1-id": "tn-fp", "choices-1-text": "TN/(TN+FP)",
+        "distractors": "TP/(TP+FN)\nTN/(TN+FP)",
+    })
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert ItemKey.objects.get(item=item).answer == {"pairs": {"sens": "tp-fn", "spec": "tn-fp"}}

@@ -286,6 +286,54 @@ def criteria_shuffled(draw, item, answer):
     return (spec, {"criteria": draw(st.permutations(key["criteria"]))}, artifact), answer
 
 
+# --- short_answer -------------------------------------------------------------------------
+
+literal = st.text(alphabet="abcdefgh é", min_size=1, max_size=10).filter(lambda t: t.strip())
+
+
+@st.composite
+def short_answer_items(draw):
+    texts = draw(st.lists(literal, min_size=1, max_size=5, unique_by=lambda t: t.strip().casefold()))
+    answers = [{"text": t, "fraction": draw(st.sampled_from([0, 0.25, 0.5, 1]))} for t in texts]
+    answers[draw(st.integers(0, len(answers) - 1))]["fraction"] = 1
+    key = {"answers": answers, "case_sensitive": draw(st.booleans())}
+    return {}, key, None
+
+
+@st.composite
+def short_answer_answers(draw, item):
+    return {"text": draw(st.text(max_size=30))}
+
+
+def short_answer_key_answer(item):
+    return {"text": next(a["text"] for a in item[1]["answers"] if a["fraction"] == 1)}
+
+
+# --- matching -------------------------------------------------------------------------------
+
+@st.composite
+def matching_items(draw):
+    stems = [f"s{i}" for i in range(draw(st.integers(2, 6)))]
+    choices = [f"c{i}" for i in range(draw(st.integers(2, 7)))]
+    spec = {"stems": [{"id": s, "text": f"Stem {s}"} for s in stems],
+            "choices": [{"id": c, "text": f"Choice {c}"} for c in choices]}
+    return spec, {"pairs": {s: draw(st.sampled_from(choices)) for s in stems}}, None
+
+
+@st.composite
+def matching_answers(draw, item):
+    spec = item[0]
+    choices = [c["id"] for c in spec["choices"]]
+    stems = draw(st.lists(st.sampled_from([s["id"] for s in spec["stems"]]), unique=True))
+    return {"pairs": {s: draw(st.sampled_from(choices)) for s in stems}}
+
+
+def matching_shuffled(draw, item, answer):
+    spec, key, artifact = item
+    spec = {"stems": draw(st.permutations(spec["stems"])), "choices": draw(st.permutations(spec["choices"]))}
+    return (spec, key, artifact), {"pairs": dict(draw(st.permutations(list(answer["pairs"].items()))))}
+
+
 # --- the table ------------------------------------------------------------------------------
 
 def no_shuffle(draw, item, answer):
@@ -326,6 +374,13 @@ CASES = {
     ),
     "free_text": Case(
         free_text_items(), free_text_answers, free_text_key_answer, lambda item: {"text": ""}, criteria_shuffled,
+    ),
+    "short_answer": Case(
+        short_answer_items(), short_answer_answers, short_answer_key_answer, lambda item: {"text": ""}, no_shuffle,
+    ),
+    "matching": Case(
+        matching_items(), matching_answers, lambda item: {"pairs": dict(item[1]["pairs"])},
+        lambda item: {"pairs": {}}, matching_shuffled,
     ),
 }
 

@@ -78,7 +78,7 @@ def test_each_unit_reads_at_least_one_answer_field(unit):
 
 
 def test_the_answer_fields_are_those_the_trainee_forms_post():
-    assert set(ANSWER_FIELDS) == {"answer", "answers", "certainty", "value", "text", "decision", "confidence", "spans"}
+    assert set(ANSWER_FIELDS) == {"answer", "answers", "certainty", "value", "text", "decision", "confidence", "spans", "pairs"}
 
 
 @pytest.mark.parametrize("unit", units(), ids=str)
