@@ -174,7 +174,7 @@ def erasure_preview(*, subject: User, school: School) -> ErasurePreview:
         other_schools=list(
             Membership.objects.filter(user=subject).exclude(school=school)
             .values_list("school__name", flat=True).order_by("school__name")),
-        free_text_answers=responses.filter(item__type=Item.Type.FREE_TEXT).count(),
+        free_text_answers=responses.filter(item__type__in=(Item.Type.FREE_TEXT, Item.Type.SHORT_ANSWER)).count(),
         comments=responses.exclude(grade__comment="").filter(grade__isnull=False).count()
         + RaterMark.objects.filter(response__in=responses.values("pk")).exclude(comment="").count(),
         attestations=Attestation.objects.filter(trainee=subject, school=school).count(),

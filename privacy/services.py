@@ -41,6 +41,9 @@ TRANSIENT_ERRORS = (OperationalError, InterfaceError)
 # What replaces a written answer or a comment of an erased member.
 ERASED_TEXT = ""
 PSEUDONYM_PREFIX = "erased-"
+# Item types whose answer is the trainee's own words ({"text": ...}), which may name people:
+# emptied on erasure (their grades stay).
+WRITTEN_TYPES = (Item.Type.FREE_TEXT, Item.Type.SHORT_ANSWER)
 
 
 def policy_update(*, school: School, actor: User, retention_days: int | None, attestations_on_erasure: str,
@@ -205,8 +208,8 @@ def member_erase(*, subject: User, school: School, actor: User | None, reason: s
     old_username = subject.username
 
     responses = Response.objects.filter(attempt__trainee=subject)
-    free_text = responses.filter(item__type=Item.Type.FREE_TEXT)
-    erased_answers = free_text.update(answer={"text": ERASED_TEXT})
+    written = responses.filter(item__type__in=WRITTEN_TYPES)
+    erased_answers = written.update(answer={"text": ERASED_TEXT})
     Grade.objects.filter(response__in=responses).exclude(comment="").update(comment=ERASED_TEXT)
     RaterMark.objects.filter(response__in=responses).exclude(comment="").update(comment=ERASED_TEXT)
 
