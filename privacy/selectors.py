@@ -26,6 +26,11 @@ from schools.selectors import answer_school_id
 from .models import DataExport, NoticeAcknowledgement, PrivacyPolicy
 
 
+# Item types whose answer is the trainee's own words ({"text": ...}), which may name people:
+# emptied on erasure (their grades stay).
+WRITTEN_TYPES = (Item.Type.FREE_TEXT, Item.Type.SHORT_ANSWER)
+
+
 def policy_of(school: School) -> PrivacyPolicy:
     """The school's policy, or the defaults (unsaved) when it has set none."""
     try:
@@ -174,7 +179,7 @@ def erasure_preview(*, subject: User, school: School) -> ErasurePreview:
         other_schools=list(
             Membership.objects.filter(user=subject).exclude(school=school)
             .values_list("school__name", flat=True).order_by("school__name")),
-        free_text_answers=responses.filter(item__type__in=(Item.Type.FREE_TEXT, Item.Type.SHORT_ANSWER)).count(),
+        free_text_answers=responses.filter(item__type__in=WRITTEN_TYPES).count(),
         comments=responses.exclude(grade__comment="").filter(grade__isnull=False).count()
         + RaterMark.objects.filter(response__in=responses.values("pk")).exclude(comment="").count(),
         attestations=Attestation.objects.filter(trainee=subject, school=school).count(),

@@ -29,7 +29,7 @@ from training.errors import ApplicationError, Conflict
 from training.queue import enqueue_on_commit, publish_rollback_unsafe
 
 from .models import DataExport, NoticeAcknowledgement, PrivacyPolicy
-from .selectors import erasure_preview, member_data, policy_of
+from .selectors import WRITTEN_TYPES, erasure_preview, member_data, policy_of
 
 logger = logging.getLogger(__name__)
 
@@ -41,9 +41,6 @@ TRANSIENT_ERRORS = (OperationalError, InterfaceError)
 # What replaces a written answer or a comment of an erased member.
 ERASED_TEXT = ""
 PSEUDONYM_PREFIX = "erased-"
-# Item types whose answer is the trainee's own words ({"text": ...}), which may name people:
-# emptied on erasure (their grades stay).
-WRITTEN_TYPES = (Item.Type.FREE_TEXT, Item.Type.SHORT_ANSWER)
 
 
 def policy_update(*, school: School, actor: User, retention_days: int | None, attestations_on_erasure: str,
