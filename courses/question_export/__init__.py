@@ -118,24 +118,32 @@ def version_questions_export(*, version, fmt: str, module: str | None = None,
                              selected: set[tuple[str, str, str]] | None = None) -> QuestionExport:
     """The questions of a course version (all, one module's, or the chosen (module, case,
     item) slugs) as a Moodle XML or GIFT file, its media read from the version's files."""
+    return version_questions_exports(version=version, fmts=(fmt,), module=module, selected=selected)[fmt]
+
+
+def version_questions_exports(*, version, fmts: tuple[str, ...], module: str | None = None,
+                              selected: set[tuple[str, str, str]] | None = None) -> dict[str, QuestionExport]:
+    """``version_questions_export`` in several formats, the version read once."""
     from ..models import MediaAsset
     from ..packages.serialize import version_to_package
 
     package = version_to_package(version)
     assets = {asset.path: asset for asset in MediaAsset.objects.filter(version=version)}
+    cache: dict[str, bytes | None] = {}
 
     def read(path: str) -> bytes | None:
-        asset = assets.get(path)
-        if asset is None:
-            return None
-        try:
-            with asset.file.open("rb") as handle:
-                return handle.read()
-        except OSError:
-            return None
+        if path not in cache:
+            asset = assets.get(path)
+            try:
+                with asset.file.open("rb") as handle:
+                    cache[path] = handle.read()
+            except (AttributeError, OSError):
+                cache[path] = None
+        return cache[path]
 
     title = _("%(title)s, version %(number)s") % {"title": version.title, "number": version.number}
-    return questions_export(package_sources(package, selected, module), fmt=fmt, read=read, title=title)
+    sources = package_sources(package, selected, module)
+    return {fmt: questions_export(sources, fmt=fmt, read=read, title=title) for fmt in fmts}
 
 
 def export_filename(course_slug: str, version_number: int, fmt: str, module: str | None = None) -> str:
