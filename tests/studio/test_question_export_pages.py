@@ -100,3 +100,45 @@ def test_vigil_to_moodle_xml_to_vigil_through_the_draft_gives_the_same_items(pub
                         return {k: v for k, v in entry.items() if k in keep}
 
     assert as_package(back) == as_package(original)
+
+
+@pytest.fixture
+def imported_draft(published):  # noqa: F811
+    """A draft with a module of imported Moodle questions: their case has no AI output yet."""
+    from courses.packages.gift import parse_gift
+
+    draft = course_version_create_draft(course=published.course, user=published.course.owner)
+    parsed = parse_gift(b"::Under_score name::What is 2+2?{=4 ~5}", source_name="bank_week_1.gift", competency="VER")
+    questions_import(version=draft, parsed=parsed, module_title="Imported")
+    return draft
+
+
+def test_imported_names_with_underscores_make_valid_slugs(imported_draft):
+    from courses.services import SLUG_RE
+
+    item = Item.objects.get(case__module__version=imported_draft, case__module__title="Imported")
+    assert item.slug == "under-score-name" and SLUG_RE.match(item.case.slug)
+
+
+def test_exporting_an_unfinished_draft_names_what_is_missing(imported_draft, studio):
+    response = studio.get(reverse("studio:export", args=[imported_draft.course.slug]) + f"?version={imported_draft.number}")
+    page = response.content.decode()
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
+    assert "will not import until 1 thing is fixed" in page
+    assert "must have at least 1 item" in page and "artifacts" in page
+    anyway = studio.get(reverse("studio:export", args=[imported_draft.course.slug])
+                        + f"?version={imported_draft.number}&anyway=1")
+    assert anyway["Content-Type"] == "application/zip"
+
+
+def test_the_export_course_command_names_what_a_draft_lacks(imported_draft, tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    err = StringIO()
+    call_command("export_course", imported_draft.course.slug, str(tmp_path), "--version",
+                 str(imported_draft.number), stdout=StringIO(), stderr=err)
+    lines = err.getvalue().splitlines()
+    assert lines[0] == "This draft's package will not import until these are fixed:"
+    assert any("artifacts" in line and "must have at least 1 item" in line for line in lines[1:])

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from courses.models import Course, CourseVersion
 from courses.packages.exporter import course_package_export, export_version
+from courses.packages.validation import version_problems
 from training.errors import ApplicationError
 
 
@@ -43,3 +44,9 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(_("Exported %(slug)s version %(number)s to %(path)s.") % {
             "slug": slug, "number": version.number, "path": file,
         }))
+        if version.status == CourseVersion.Status.DRAFT:
+            problems = version_problems(version=version)
+            if problems:  # a draft may not be finished: say what its package lacks to import again
+                self.stderr.write(_("This draft's package will not import until these are fixed:"))
+                for path, message in problems:
+                    self.stderr.write(f"{path}: {message}" if path else message)
