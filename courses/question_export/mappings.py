@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 # question_bank::fraction_options_full() of Moodle, as percentages.
 _POSITIVE = (100, 90, 83.33333, 80, 75, 70, 66.66667, 60, 50, 40, 33.33333, 30, 25, 20, 16.66667, 14.28571,
@@ -198,8 +199,10 @@ def free_text(source: Source) -> Question:
     question = _question(source, "essay", grader_info=info, default_grade=_number(total),
                          max_words=source.spec.get("max_words"))
     if len(criteria) > 1 or any(c.get("look_for") for c in criteria):
-        question.losses.append(_("the rubric of %(count)s criteria becomes the grader information text (Moodle "
-                                 "grades an essay as a whole)") % {"count": len(criteria)})
+        question.losses.append(ngettext(
+            "the rubric of %(count)s criterion becomes the grader information text (Moodle grades an essay as a whole)",
+            "the rubric of %(count)s criteria becomes the grader information text (Moodle grades an essay as a whole)",
+            len(criteria)) % {"count": len(criteria)})
     if source.spec.get("auto"):
         question.losses.append(_("the suggested grading per criterion is dropped (Moodle essays are graded by hand)"))
     return question
