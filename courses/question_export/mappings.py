@@ -162,6 +162,11 @@ def multiple_choice(source: Source) -> Question:
             moved.append(f"{option.get('id')}: {_number(round(wanted, 4))}% → {_number(grade)}%")
         answers.append(Answer(option.get("text", ""), grade))
     question = _question(source, "multichoice", single=False, answers=answers)
+    total = sum(a.fraction for a in answers if a.fraction > 0)
+    if round(total, 2) != 100:
+        question.losses.append(_("the right answers' grades add up to %(total)s%% (Vigil caps the score at 100%%); "
+                                 "Moodle imports the question with a warning unless they add up to 100%%")
+                               % {"total": _number(round(total, 5))})
     if moved:
         question.losses.append(_("weights Moodle does not offer were written as its nearest grades (%(moves)s)")
                                % {"moves": "; ".join(moved)})

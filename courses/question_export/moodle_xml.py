@@ -115,8 +115,8 @@ def write_question(question: Question, read: Callable[[str], bytes | None]) -> s
     if question.qtype == "essay":
         out += ["    <responseformat>editor</responseformat>\n    <responserequired>1</responserequired>\n",
                 "    <responsefieldlines>15</responsefieldlines>\n",
-                f"    <minwordlimit></minwordlimit>\n    <maxwordlimit>{question.max_words or ''}</maxwordlimit>\n",
-                f"    <maxwordenabled>{1 if question.max_words else 0}</maxwordenabled>\n",
+                (f"    <maxwordenabled>1</maxwordenabled>\n    <maxwordlimit>{question.max_words}</maxwordlimit>\n"
+                 if question.max_words else ""),
                 "    <attachments>0</attachments>\n    <attachmentsrequired>0</attachmentsrequired>\n",
                 media.element("graderinfo", question.grader_info),
                 '    <responsetemplate format="html">\n      <text></text>\n    </responsetemplate>\n']

@@ -234,3 +234,19 @@ def test_only_the_chosen_items_or_module_are_exported():
     chosen = package_sources(pkg, {("sepsis", "bundle", "ppv")})
     assert [s.item["slug"] for s in chosen] == ["ppv"]
     assert package_sources(pkg, module="other") == []
+
+
+def test_multiple_choice_right_grades_above_100_are_reported():
+    question = MAPPINGS["multiple_choice"](Source({}, {}, item("m", "multiple_choice", spec={"options": OPTIONS},
+                                                             key={"correct": ["a", "b"], "weights": {"a": 1, "b": 0.5}})))
+    assert [a.fraction for a in question.answers] == [100, 50, 0]
+    assert any("add up to 150%" in loss for loss in question.losses)
+
+
+def test_free_text_word_limit_goes_to_moodle():
+    entry = item("f", "free_text", spec={"max_words": 150},
+                 key={"criteria": [{"id": "criterion-1", "text": "Names the bias", "points": 1}]})
+    content = export(package(entry), "moodle-xml").content
+    assert b"<maxwordenabled>1</maxwordenabled>" in content and b"<maxwordlimit>150</maxwordlimit>" in content
+    [back] = reimport(content, "moodle-xml").cases[0]["items"]
+    assert back["spec"] == {"max_words": 150}
