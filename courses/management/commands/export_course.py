@@ -14,6 +14,23 @@ from courses.packages.validation import version_problems
 from training.errors import ApplicationError
 
 
+def course_and_version(slug: str, number: int | None) -> tuple[Course, CourseVersion]:
+    """The course and the version to export (``number``, else the latest published, else the
+    draft); CommandError saying which is missing."""
+    course = Course.objects.filter(slug=slug).first()
+    if course is None:
+        raise CommandError(_("No course with slug %(slug)s.") % {"slug": slug})
+    version = None
+    if number is not None:
+        version = CourseVersion.objects.filter(course=course, number=number).first()
+        if version is None:
+            raise CommandError(_("%(slug)s has no version %(number)s.") % {"slug": slug, "number": number})
+    try:
+        return course, export_version(course, version)
+    except ApplicationError as exc:
+        raise CommandError(exc.message) from None
+
+
 class Command(BaseCommand):
     help = "Export a course version as a course package (course.yaml and media/)."
 
@@ -28,16 +45,8 @@ class Command(BaseCommand):
         parser.add_argument("--version", type=int, dest="number", help="version number (default: latest published)")
 
     def handle(self, *args, slug: str, path: Path, number: int | None, **options):
-        course = Course.objects.filter(slug=slug).first()
-        if course is None:
-            raise CommandError(_("No course with slug %(slug)s.") % {"slug": slug})
-        version = None
-        if number is not None:
-            version = CourseVersion.objects.filter(course=course, number=number).first()
-            if version is None:
-                raise CommandError(_("%(slug)s has no version %(number)s.") % {"slug": slug, "number": number})
+        course, version = course_and_version(slug, number)
         try:
-            version = export_version(course, version)
             file = course_package_export(course=course, path=path, version=version)
         except ApplicationError as exc:
             raise CommandError(exc.message) from None

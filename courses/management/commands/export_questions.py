@@ -12,10 +12,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from courses.models import Course, CourseVersion
-from courses.packages.exporter import export_version
+from courses.management.commands.export_course import course_and_version
 from courses.question_export import FORMATS, export_filename, version_questions_export
-from training.errors import ApplicationError
 
 
 class Command(BaseCommand):
@@ -35,18 +33,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, slug: str, path: Path, fmt: str, number: int | None, module: str | None,
                json: bool, **options):
-        course = Course.objects.filter(slug=slug).first()
-        if course is None:
-            raise CommandError(_("No course with slug %(slug)s.") % {"slug": slug})
-        version = None
-        if number is not None:
-            version = CourseVersion.objects.filter(course=course, number=number).first()
-            if version is None:
-                raise CommandError(_("%(slug)s has no version %(number)s.") % {"slug": slug, "number": number})
-        try:
-            version = export_version(course, version)
-        except ApplicationError as exc:
-            raise CommandError(exc.message) from None
+        _course, version = course_and_version(slug, number)
         if module is not None and not version.modules.filter(slug=module).exists():
             raise CommandError(_("Version %(number)s of %(slug)s has no module %(module)s.") % {
                 "number": version.number, "slug": slug, "module": module})
