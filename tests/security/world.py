@@ -188,6 +188,8 @@ def build_school(tag: str) -> SchoolWorld:
         admin=admin, attempt1=attempt1, attempt2=attempt2, free_text_response=free, graded_response=graded,
         export_job=job, attestation=attestation, audit_event=event, key_fix=key_fix, truth_fix=truth_fix,
         regrade_job=job_regrade,
+        import_job=import_job,
+        export_job=job, attestation=attestation, audit_event=event, key_fix=key_fix, regrade_job=job_regrade,
         import_job=import_job, own_data_export=own_export, school_data_export=school_export,
     )
     w.markers = {
