@@ -19,11 +19,11 @@ from typing import Any
 
 from training.transactions import in_callers_transaction
 from django.db.models import Max, ProtectedError
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from training.errors import ApplicationError, Conflict
+from training.slugs import slug_from
 
 from .models import Artifact, Case, Course, CourseVersion, Item, ItemKey, Lesson, MediaAsset, Module
 from .packages.media import MediaFile, MediaProblem, free_media_path, store, upload_content_type
@@ -83,11 +83,7 @@ def unique_slug(wanted: str, title: str, taken: set[str], errors: Errors, *, fal
         elif wanted in taken:
             errors.setdefault("slug", []).append(_("This slug is already used here; choose another one."))
         return wanted
-    base = slugify(title)[:90].strip("-") or fallback
-    slug, n = base, 2
-    while slug in taken:
-        slug, n = f"{base}-{n}", n + 1
-    return slug
+    return slug_from(title, taken, fallback=fallback)
 
 
 def next_position(queryset) -> int:

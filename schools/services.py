@@ -14,11 +14,11 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from training.errors import ApplicationError, Conflict
+from training.slugs import slug_from
 
 from .models import Assignment, AuditEvent, Cohort, Enrollment, Invitation, Membership, Role, School
 
@@ -75,7 +75,7 @@ def school_set_local_sign_in(*, school: School, allowed: bool, actor: User | Non
 
 def cohort_create(*, school: School, name: str, year: int | None = None, slug: str = "",
                   actor: User | None = None) -> Cohort:
-    slug = slug or slugify(name)
+    slug = slug or slug_from(name, fallback="cohort")
     if Cohort.objects.filter(school=school, slug=slug).exists():
         raise ApplicationError(_("A cohort with this name already exists."), {"slug": [_("Already taken.")]})
     cohort = Cohort.objects.create(school=school, name=name, slug=slug, year=year)

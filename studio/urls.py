@@ -7,7 +7,7 @@ from django.urls import path
 
 from studio.views import grading as review_views
 
-from .views import content, imports, preview, regrade, studio, truth_fix
+from .views import content, imports, preview, question_export, regrade, studio, truth_fix
 
 app_name = "studio"
 
@@ -29,6 +29,7 @@ urlpatterns = [
     path("c/<slug:slug>/export/", studio.export, name="export"),
     path("c/<slug:slug>/coauthors/", studio.coauthors, name="coauthors"),
     path("c/<slug:slug>/questions/", studio.questions_import, name="questions-import"),
+    path("c/<slug:slug>/questions/export/", question_export.questions_export, name="questions-export"),
     path("c/<slug:slug>/modules/new/", content.module_create, name="module-create"),
     path("modules/<int:pk>/", content.module_detail, name="module"),
     path("modules/<int:module_pk>/lessons/new/", content.lesson_create, name="lesson-create"),

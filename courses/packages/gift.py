@@ -33,6 +33,7 @@ from .moodle_xml import (
     QuestionImport,
     Skipped,
     SkipQuestion,
+    category_parts,
     choice_item,
     clean_number,
     group_cases,
@@ -272,7 +273,7 @@ def parse_gift(data: bytes, *, source_name: str, competency: str) -> QuestionImp
         category = ""
         for line, name in categories:
             if line < block.line:
-                parts = [p for p in name.split("/") if p and not p.startswith("$") and p != "top"]
+                parts = category_parts(name)
                 category = parts[-1].strip() if parts else ""
         try:
             title, item, notes = _question(block, competency)

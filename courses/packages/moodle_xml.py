@@ -45,10 +45,10 @@ from html.parser import HTMLParser
 from urllib.parse import unquote, urlsplit
 from xml.etree import ElementTree
 
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from quizzes.graders.matching import matching_spec
+from training.slugs import slug_from
 
 from .errors import PackageError
 from .media import MediaFile, MediaProblem, free_media_path, media_file
@@ -170,10 +170,7 @@ def html_to_text(value: str, image: Callable[[str, str], str] | None = None) -> 
 
 
 def unique_slug(base: str, taken: set[str], fallback: str) -> str:
-    base = slugify(base)[:80].strip("-") or fallback
-    slug, n = base, 2
-    while slug in taken:
-        slug, n = f"{base}-{n}", n + 1
+    slug = slug_from(base, taken, fallback=fallback, limit=80)
     taken.add(slug)
     return slug
 
@@ -225,7 +222,10 @@ def choice_item(*, prompt: str, options: list[tuple[str, float]], single: bool, 
         weights = {OPTION_IDS[i]: clean_number(round(share, 6)) for i, (_t, share) in enumerate(options) if share != 0}
         if sum(w for w in weights.values() if w > 0) < 1 - 1e-6:
             raise SkipQuestion(_("the grades of the right answers add up to less than 100%"))
-        item.update(type="multiple_choice", spec={"options": spec_options}, key={"correct": correct, "weights": weights})
+        key = {"correct": correct, "weights": weights}
+        if _default_weights(weights, correct, len(options)):
+            del key["weights"]  # what Vigil grades by without weights (and writes when it exports them)
+        item.update(type="multiple_choice", spec={"options": spec_options}, key=key)
     if rationale:
         item["rationale"] = rationale
     return item, notes
@@ -287,6 +287,25 @@ def matching_item(*, prompt: str, pairs: list[tuple[str, str]], rationale: str,
     if rationale:
         item["rationale"] = rationale
     return item, []
+
+
+def _default_weights(weights: dict, correct: list[str], count: int) -> bool:
+    """Whether the weights are Vigil's defaults: each right option 1/right, each wrong one -1/wrong
+    (to Moodle's five decimals of a percent)."""
+    wrong = count - len(correct)
+    for option_id in OPTION_IDS[:count]:
+        share = weights.get(option_id, 0)
+        expected = 1 / len(correct) if option_id in correct else (-1 / wrong if wrong else 0)
+        if abs(share - expected) > 1e-6:
+            return False
+    return True
+
+
+def category_parts(path: str) -> list[str]:
+    """The names of a Moodle category path, ``$course$`` and ``top`` left out; ``//`` is a
+    ``/`` inside a name, as Moodle writes it."""
+    parts = [p.replace("\x00", "/") for p in path.replace("//", "\x00").split("/")]
+    return [p for p in parts if p and not p.startswith("$") and p != "top"]
 
 
 def group_cases(groups: dict[str, list[tuple[str, dict]]], source_name: str, result: QuestionImport) -> None:
@@ -432,8 +451,7 @@ class _QuestionMedia:
 
 
 def _category(question: ElementTree.Element) -> str:
-    path = _text(question.find("category")).strip()
-    parts = [p for p in path.split("/") if p and not p.startswith("$") and p != "top"]
+    parts = category_parts(_text(question.find("category")).strip())
     return html.unescape(parts[-1]).strip() if parts else ""
 
 
@@ -527,6 +545,18 @@ def _moodle_question(question: ElementTree.Element, qtype: str, competency: str,
     return item, notes
 
 
+def _taxonomy_tags(question: ElementTree.Element, item: dict) -> None:
+    """Tags ``competency-CODE`` and ``failure-mode-CODE`` (as Vigil exports them) give the
+    item's competencies and failure modes; unknown codes are refused by the package check."""
+    tags = [_text(tag).strip() for tag in question.findall("tags/tag")]
+    competencies = [t[len("competency-"):] for t in tags if t.startswith("competency-") and len(t) > 11]
+    modes = [t[len("failure-mode-"):] for t in tags if t.startswith("failure-mode-") and len(t) > 13]
+    if competencies:
+        item["competencies"] = competencies
+    if modes:
+        item["failure_modes"] = modes
+
+
 def parse_moodle_xml(data: bytes, *, source_name: str, competency: str) -> QuestionImport:
     """The questions of a Moodle XML file as package cases, with what was left out.
 
@@ -568,6 +598,7 @@ def parse_moodle_xml(data: bytes, *, source_name: str, competency: str) -> Quest
             result.skipped.append(Skipped(where, f"{exc} ({refused})" if refused else str(exc)))
             continue
         item["name"] = name
+        _taxonomy_tags(question, item)
         result.notes.extend(Skipped(where, note) for note in notes)
         result.media.extend(media.report())
         groups.setdefault(category, []).append((where, item))

@@ -321,6 +321,14 @@ def export(request, slug: str):
     if version is None:
         messages.error(request, _("This course has no version to export."))
         return redirect("studio:course", slug=slug)
+    if version.status == CourseVersion.Status.DRAFT and request.GET.get("anyway") != "1":
+        problems = version_problems(version=version)
+        if problems:  # say what is missing before handing out a package that will not re-import
+            modules = version_tree(version=version)
+            return render(request, "studio/export_check.html", {
+                "course": course, "version": version,
+                "problems": [{**problem_location(modules, path), "message": message} for path, message in problems],
+            })
     with tempfile.TemporaryDirectory() as folder:
         course_package_export(course=course, path=Path(folder), version=version)
         body = zip_folder(Path(folder))

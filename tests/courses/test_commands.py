@@ -83,3 +83,34 @@ def test_export_of_an_unknown_version_fails(package, tmp_path):
 
     with pytest.raises(CommandError, match="mini-course has no version 9"):
         run("export_course", "mini-course", str(tmp_path), "--version", "9")
+
+
+def test_export_questions_writes_moodle_xml_and_prints_the_report(published, tmp_path):
+    out, _err = run("export_questions", "mini-course", str(tmp_path), "--format", "moodle-xml")
+
+    file = tmp_path / "mini-course-v1-questions.xml"
+    assert file.read_bytes().startswith(b'<?xml version="1.0" encoding="UTF-8"?>\n<quiz>')
+    lines = out.splitlines()
+    assert lines[0] == "Exported 5 items (essay: 1, multichoice: 3, numerical: 1)."
+    assert "appraising-tools / portable-film / which-lobe (single_choice → multichoice): the AI output cxr is " \
+           "written into the question text (Moodle has no AI outputs; its ground truth is not exported)" in lines
+    assert any(line.startswith("verifying-text / fabricated-allergy / find-the-errors (error_spans) left out: ")
+               for line in lines)
+    assert lines[-1] == f"Wrote 5 questions of mini-course version 1 to {file}."
+
+
+def test_export_questions_json_report_of_one_module(published, tmp_path):
+    import json
+
+    out, _err = run("export_questions", "mini-course", str(tmp_path / "q.txt"), "--format", "gift",
+                    "--module", "verifying-text", "--json")
+
+    report = json.loads(out)
+    assert (report["exported"], report["by_type"]) == (1, {"multichoice": 1})
+    assert [entry["type"] for entry in report["left_out"]] == ["error_spans"]
+    assert (tmp_path / "q.txt").read_text(encoding="utf-8").count("::accept-the-plan::") == 1
+
+
+def test_export_questions_refuses_an_unknown_module(published, tmp_path):
+    with pytest.raises(CommandError, match="has no module nope"):
+        run("export_questions", "mini-course", str(tmp_path), "--format", "gift", "--module", "nope")

@@ -133,7 +133,7 @@ def test_moodle_questions_become_items_of_each_type():
     single = case["items"][0]
     assert single["prompt"] == "The AI says **start** the bundle. Do you?"
     assert single["key"] == {"answer": "a"} and single["rationale"] == "Check lactate first."
-    assert by_type["multiple_choice"]["key"] == {"correct": ["a", "b"], "weights": {"a": 0.5, "b": 0.5, "c": -1}}
+    assert by_type["multiple_choice"]["key"] == {"correct": ["a", "b"]}  # 50, 50, -100: the default weights
     assert by_type["numeric"]["key"] == {"value": 9.2, "tolerance_abs": 0.5}
     assert by_type["numeric"]["spec"] == {"unit": "%"}
     assert by_type["free_text"]["key"]["criteria"] == [{"id": "criterion-1", "text": "Names the subgroup gap.", "points": 4}]

@@ -217,6 +217,7 @@ EXPECTED: dict[str, str] = {
     "studio/c/<slug:slug>/export/": "302 403 403 200 404 403 404 403 404",
     "studio/c/<slug:slug>/coauthors/": "302 403 403 302 404 403 404 403 404",
     "studio/c/<slug:slug>/questions/": "302 403 403 302 404 403 404 403 404",
+    "studio/c/<slug:slug>/questions/export/": "302 403 403 200 404 403 404 403 404",
     "studio/c/<slug:slug>/modules/new/": "302 403 403 302 404 403 404 403 404",
     "studio/modules/<int:pk>/": "302 403 403 200 404 403 404 403 404",
     "studio/modules/<int:module_pk>/lessons/new/": "302 403 403 302 404 403 404 403 404",

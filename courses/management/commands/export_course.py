@@ -10,7 +10,25 @@ from django.utils.translation import gettext as _
 
 from courses.models import Course, CourseVersion
 from courses.packages.exporter import course_package_export, export_version
+from courses.packages.validation import version_problems
 from training.errors import ApplicationError
+
+
+def course_and_version(slug: str, number: int | None) -> tuple[Course, CourseVersion]:
+    """The course and the version to export (``number``, else the latest published, else the
+    draft); CommandError saying which is missing."""
+    course = Course.objects.filter(slug=slug).first()
+    if course is None:
+        raise CommandError(_("No course with slug %(slug)s.") % {"slug": slug})
+    version = None
+    if number is not None:
+        version = CourseVersion.objects.filter(course=course, number=number).first()
+        if version is None:
+            raise CommandError(_("%(slug)s has no version %(number)s.") % {"slug": slug, "number": number})
+    try:
+        return course, export_version(course, version)
+    except ApplicationError as exc:
+        raise CommandError(exc.message) from None
 
 
 class Command(BaseCommand):
@@ -27,19 +45,17 @@ class Command(BaseCommand):
         parser.add_argument("--version", type=int, dest="number", help="version number (default: latest published)")
 
     def handle(self, *args, slug: str, path: Path, number: int | None, **options):
-        course = Course.objects.filter(slug=slug).first()
-        if course is None:
-            raise CommandError(_("No course with slug %(slug)s.") % {"slug": slug})
-        version = None
-        if number is not None:
-            version = CourseVersion.objects.filter(course=course, number=number).first()
-            if version is None:
-                raise CommandError(_("%(slug)s has no version %(number)s.") % {"slug": slug, "number": number})
+        course, version = course_and_version(slug, number)
         try:
-            version = export_version(course, version)
             file = course_package_export(course=course, path=path, version=version)
         except ApplicationError as exc:
             raise CommandError(exc.message) from None
         self.stdout.write(self.style.SUCCESS(_("Exported %(slug)s version %(number)s to %(path)s.") % {
             "slug": slug, "number": version.number, "path": file,
         }))
+        if version.status == CourseVersion.Status.DRAFT:
+            problems = version_problems(version=version)
+            if problems:  # a draft may not be finished: say what its package lacks to import again
+                self.stderr.write(_("This draft's package will not import until these are fixed:"))
+                for path, message in problems:
+                    self.stderr.write(f"{path}: {message}" if path else message)
