@@ -38,6 +38,11 @@ privacy.manage_personal_data   School        its admins (members' archives, eras
                                              privacy policy, the record of processing)
 privacy.download_data_export   DataExport    the member it is about, when they asked for it
                                              themselves; the admins of its school
+registry.view_register         School        its admins, reviewers and faculty (the AI tools,
+                                             their required training, the CSV export)
+registry.manage_register       School        its admins (add, change, remove, CSV import)
+registry.view_coverage         School        its reviewers and admins (who is trained, who is
+                                             overdue: names; the map, the evidence file)
 =============================  ============  ===============================================
 
 Platform superusers hold every permission but ``quizzes.take_course``: a course is taken by
@@ -71,6 +76,7 @@ from .models import Enrollment, Membership, Role, School
 AUTHOR_ROLES = frozenset({Role.FACULTY, Role.ADMIN})  # use the studio, grade free-text answers
 RECORDS_ROLES = frozenset({Role.REVIEWER, Role.ADMIN})  # every cohort and record of the school
 ADMIN_ROLES = frozenset({Role.ADMIN})
+REGISTER_ROLES = frozenset({Role.FACULTY, Role.REVIEWER, Role.ADMIN})  # read the AI tool register
 
 
 # ---------------------------------------------------------------- what is kept per request
@@ -226,6 +232,11 @@ def is_records_staff(user, obj) -> bool:
 
 
 @rules.predicate
+def reads_the_register(user, obj) -> bool:
+    return obj is not None and bool(_roles(user, _school_id(obj)) & REGISTER_ROLES)
+
+
+@rules.predicate
 def is_school_admin(user, obj) -> bool:
     return obj is not None and bool(_roles(user, _school_id(obj)) & ADMIN_ROLES)
 
@@ -323,6 +334,9 @@ rules.add_perm("schools.manage_cohort", is_superuser | is_school_admin)
 rules.add_perm("privacy.manage_personal_data", is_superuser | is_school_admin)
 rules.add_perm("privacy.download_data_export",
                is_superuser | asked_for_their_own_data | administers_the_exports_school)
+rules.add_perm("registry.view_register", is_superuser | reads_the_register)
+rules.add_perm("registry.manage_register", is_superuser | is_school_admin)
+rules.add_perm("registry.view_coverage", is_superuser | is_records_staff)
 
 # The permissions whose rule is "the row is in this scope": a row fetched for them brings
 # its answer along.
