@@ -96,7 +96,7 @@ def _validated(request) -> dict:
 class SchoolToolsApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses=inline_serializer("AiTools", {"results": serializers.ListField(child=TOOL)}))
+    @extend_schema(operation_id="v1_schools_tools_list", responses=inline_serializer("AiTools", {"results": serializers.ListField(child=TOOL)}))
     def get(self, request, slug: str):
         school = _school(request, slug)
         return ApiResponse({"results": [tool_json(t) for t in school_tools(school=school)]})

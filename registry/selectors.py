@@ -311,5 +311,6 @@ def tool_map(*, coverage: list[ToolCoverage], categories: list[ToolCategory]) ->
     for category in categories:
         cells = {s: [c for c in coverage if c.tool.category_id == category.pk and c.tool.status == s] for s in statuses}
         if any(cells.values()):
-            rows.append({"category": category, "cells": [{"status": s, "tools": cells[s]} for s in statuses]})
+            rows.append({"category": category, "cells": [{"status": s, "label": s.label, "tools": cells[s]}
+                                                          for s in statuses]})
     return rows

@@ -149,6 +149,15 @@ def audit_log_schools(user) -> list[dict[str, str]]:
     return [{"slug": slug, "name": name} for _sid, role, slug, name in memberships(user) if role in ADMIN_ROLES]
 
 
+def register_schools(user) -> list[dict[str, str]]:
+    """The schools whose AI tool register the person may read, by name, from their memberships."""
+    seen: dict[str, dict[str, str]] = {}
+    for _sid, role, slug, name in memberships(user):
+        if role in REGISTER_ROLES:
+            seen.setdefault(slug, {"slug": slug, "name": name})
+    return list(seen.values())
+
+
 # ---------------------------------------------------------------- scopes: the rows one may see
 
 def authored_courses(user) -> QuerySet:

@@ -21,7 +21,7 @@ def test_an_admin_adds_a_tool_with_its_training(page, sign_in, settings, tmp_pat
     a.admin.refresh_from_db()
     sign_in(page, a.admin)
     page.goto(f"/school/{a.school.slug}/manage/")
-    page.get_by_role("link", name="AI tools").click()
+    page.locator("main").get_by_role("link", name="AI tools").click()
     page.get_by_role("link", name="Add a tool").click()
     page.get_by_label("Name").fill("Sepsis alert")
     page.get_by_label("Category of use").select_option("triage")
