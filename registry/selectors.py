@@ -143,6 +143,7 @@ class ToolCoverage:
     covered: dict  # proportion of its users who completed every required training
     overdue: list[Person]
     not_assigned: list[Person]
+    in_time: list[Person]
     attested: int  # users holding a valid attestation of every required course
     cohorts: list[CohortFigures]
 
@@ -256,7 +257,8 @@ def school_coverage(*, school: School, tools: list[Tool] | None = None) -> list[
         out.append(ToolCoverage(
             tool=t, users=persons, covered=proportion(covered, len(persons)),
             overdue=[p for p in persons if p.status == OVERDUE],
-            not_assigned=[p for p in persons if p.status == NOT_ASSIGNED], attested=holders, cohorts=figures))
+            not_assigned=[p for p in persons if p.status == NOT_ASSIGNED],
+            in_time=[p for p in persons if p.status == IN_TIME], attested=holders, cohorts=figures))
     return out
 
 

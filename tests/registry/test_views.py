@@ -77,3 +77,27 @@ def test_the_api_refuses_a_course_of_another_school(two):
     assert response.status_code == 400
     assert "training" in response.json()["errors"]
     assert not Tool.objects.filter(name="X").exists()
+
+
+def test_the_api_changes_and_removes_a_tool_for_an_admin_only(two):
+    a, _b = two
+    url = f"/api/v1/schools/{a.school.slug}/tools/{a.tool.pk}/"
+    assert _client(a.faculty).patch(url, {"status": "retired"}, content_type="application/json").status_code == 403
+    response = _client(a.admin).patch(url, {"status": "retired"}, content_type="application/json")
+    assert response.status_code == 200 and response.json()["status"] == "retired"
+    assert _client(a.admin).delete(url).status_code == 204
+    assert not Tool.objects.filter(pk=a.tool.pk).exists()
+
+
+def test_an_overdue_user_is_named_on_the_coverage_page(two):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from schools.models import Assignment
+
+    a, _b = two
+    Assignment.objects.filter(cohort=a.cohort).update(due_at=timezone.now() - timedelta(days=1))
+    page = _client(a.reviewer).get(f"/school/{a.school.slug}/ai-tools/coverage/").content.decode()
+    overdue = page.split("<h3>Overdue</h3>", 1)[1].split("</ul>", 1)[0]
+    assert "Two" in overdue  # trainee2 has completed nothing
