@@ -74,6 +74,12 @@ class Tool(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def user_role_labels(self) -> list[str]:
+        from schools.models import Role
+
+        return [str(Role(r).label) for r in self.user_roles if r in Role.values]
+
 
 class RequiredTraining(models.Model):
     """A course, or one module of it (by slug, across its versions), the tool's users must complete."""
