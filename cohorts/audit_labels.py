@@ -42,6 +42,12 @@ ACTION_LABELS = {
     "sso.sign_in.refused": gettext_lazy("Refused a single sign-on"),
     "school.local_sign_in.change": gettext_lazy("Allowed or disallowed sign-in with a password"),
     "cohort.create": gettext_lazy("Created a cohort"),
+    "registry.tool.create": gettext_lazy("Added an AI tool to the register"),
+    "registry.tool.update": gettext_lazy("Changed an AI tool of the register"),
+    "registry.tool.delete": gettext_lazy("Removed an AI tool from the register"),
+    "registry.tools.import": gettext_lazy("Imported AI tools from a CSV file"),
+    "registry.coverage.read": gettext_lazy("Viewed the training coverage of the AI tools"),
+    "registry.evidence.download": gettext_lazy("Downloaded the AI literacy evidence file"),
     "cohort.enroll": gettext_lazy("Enrolled people in a cohort"),
     "cohort.assign": gettext_lazy("Assigned a course to a cohort or changed its due date"),
     "cohort.update": gettext_lazy("Renamed a cohort or changed its year"),
@@ -108,6 +114,11 @@ DETAIL_LABELS = {
     "idp": gettext_lazy("identity provider"),
     "fields": gettext_lazy("fields"),
     "allowed": gettext_lazy("allowed"),
+    "tool": gettext_lazy("AI tool"),
+    "changed": gettext_lazy("changed"),
+    "created": gettext_lazy("new"),
+    "tools": gettext_lazy("AI tools"),
+    "people": gettext_lazy("people"),
 }
 SUMMARY_LENGTH = 160
 

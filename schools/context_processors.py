@@ -9,7 +9,7 @@ from .models import Role
 
 def _roles(user) -> dict[str, bool | list[dict[str, str]]]:
     if not user.is_authenticated:
-        return {"trainee": False, "staff": False, "author": False, "admin_schools": []}
+        return {"trainee": False, "staff": False, "author": False, "admin_schools": [], "register_schools": []}
     # rules.has_perm rather than user.has_perm: a refusal then costs no query of Django's
     # permission tables, and the rules give superusers what they hold.
     return {
@@ -17,6 +17,7 @@ def _roles(user) -> dict[str, bool | list[dict[str, str]]]:
         "staff": rules.has_perm("cohorts.list_cohorts", user),
         "author": rules.has_perm("courses.author", user),
         "admin_schools": vigil_rules.audit_log_schools(user),
+        "register_schools": vigil_rules.register_schools(user),
     }
 
 

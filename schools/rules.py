@@ -40,6 +40,11 @@ privacy.download_data_export   DataExport    the member it is about, when they a
                                              themselves; the admins of its school
 schools.manage_sign_in         School|IdP    its admins (identity providers, password
                                              sign-in on or off; sso.services)
+registry.view_register         School        its admins, reviewers and faculty (the AI tools,
+                                             their required training, the CSV export)
+registry.manage_register       School        its admins (add, change, remove, CSV import)
+registry.view_coverage         School        its reviewers and admins (who is trained, who is
+                                             overdue: names; the map, the evidence file)
 =============================  ============  ===============================================
 
 Platform superusers hold every permission but ``quizzes.take_course``: a course is taken by
@@ -73,6 +78,7 @@ from .models import Enrollment, Membership, Role, School
 AUTHOR_ROLES = frozenset({Role.FACULTY, Role.ADMIN})  # use the studio, grade free-text answers
 RECORDS_ROLES = frozenset({Role.REVIEWER, Role.ADMIN})  # every cohort and record of the school
 ADMIN_ROLES = frozenset({Role.ADMIN})
+REGISTER_ROLES = frozenset({Role.FACULTY, Role.REVIEWER, Role.ADMIN})  # read the AI tool register
 
 
 # ---------------------------------------------------------------- what is kept per request
@@ -143,6 +149,15 @@ def audit_log_schools(user) -> list[dict[str, str]]:
     """The schools whose audit log the person may read, by name, from their memberships (a
     superuser opens any from its address)."""
     return [{"slug": slug, "name": name} for _sid, role, slug, name in memberships(user) if role in ADMIN_ROLES]
+
+
+def register_schools(user) -> list[dict[str, str]]:
+    """The schools whose AI tool register the person may read, by name, from their memberships."""
+    seen: dict[str, dict[str, str]] = {}
+    for _sid, role, slug, name in memberships(user):
+        if role in REGISTER_ROLES:
+            seen.setdefault(slug, {"slug": slug, "name": name})
+    return list(seen.values())
 
 
 # ---------------------------------------------------------------- scopes: the rows one may see
@@ -225,6 +240,11 @@ def is_staff_somewhere(user) -> bool:
 @rules.predicate
 def is_records_staff(user, obj) -> bool:
     return obj is not None and bool(_roles(user, _school_id(obj)) & RECORDS_ROLES)
+
+
+@rules.predicate
+def reads_the_register(user, obj) -> bool:
+    return obj is not None and bool(_roles(user, _school_id(obj)) & REGISTER_ROLES)
 
 
 @rules.predicate
@@ -326,6 +346,9 @@ rules.add_perm("privacy.manage_personal_data", is_superuser | is_school_admin)
 rules.add_perm("privacy.download_data_export",
                is_superuser | asked_for_their_own_data | administers_the_exports_school)
 rules.add_perm("schools.manage_sign_in", is_superuser | is_school_admin)
+rules.add_perm("registry.view_register", is_superuser | reads_the_register)
+rules.add_perm("registry.manage_register", is_superuser | is_school_admin)
+rules.add_perm("registry.view_coverage", is_superuser | is_records_staff)
 
 # The permissions whose rule is "the row is in this scope": a row fetched for them brings
 # its answer along.

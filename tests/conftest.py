@@ -60,6 +60,12 @@ def _seeded_taxonomies(request):
         FailureMode.objects.bulk_create(FailureMode(code=c, name=n) for c, n in FAILURE_MODES.items())
     if not Competency.objects.exists():
         Competency.objects.bulk_create(Competency(code=c, name=n) for c, n in COMPETENCIES.items())
+    from registry.models import ToolCategory
+    from registry.taxonomy import CATEGORIES
+
+    if not ToolCategory.objects.exists():
+        ToolCategory.objects.bulk_create(ToolCategory(code=c["code"], name=c["name"], artifact_kinds=c["kinds"],
+                                                      position=i) for i, c in enumerate(CATEGORIES))
 
 
 @pytest.fixture(autouse=True)

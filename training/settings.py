@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "studio",
     "administration",
     "privacy",
+    "registry",
     "demo",
 ]
 # Benchmarks only (bench/README.md): a bare one-row endpoint beside the real ones.

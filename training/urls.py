@@ -22,6 +22,7 @@ urlpatterns = [
     path("invitations/<str:token>/", administration_views.invitation, name="invitation"),  # set one's password
     path("", include("administration.urls")),  # /school/<school>/manage/… the school admin's pages
     path("", include("privacy.urls")),  # /privacy/… a member's notice and data, /school/<slug>/privacy/
+    path("", include("registry.urls")),  # /school/<slug>/ai-tools/… the AI tool register, coverage, evidence file
     path("", include("cohorts.page_urls")),  # /school/… staff pages, /verify/ public attestation check
 ]
 if settings.DEBUG:  # production: the web server serves /media/ with the same headers (README)

@@ -62,3 +62,21 @@ def test_demo_trends_span_weeks_and_compare_before_and_after_a_module(in_process
     first_module = course_latest_published(course=course).modules.order_by("position").first()
     phases = module_before_after(cohort=cohort, course_ids=course_ids, course=course, module_slug=first_module.slug)
     assert phases["after"]["measures"]["reliance"]["decisions"] > 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_demo_register_maps_training_and_shows_who_is_covered(in_process_grading):
+    from registry.evidence import evidence_pdf
+    from registry.selectors import COVERED, school_coverage
+    from schools.models import School
+
+    call_command("seed_demo", trainees=6)
+    school = School.objects.get(slug="demo-medical-school")
+    coverage = {c.tool.name: c for c in school_coverage(school=school)}
+    assert len(coverage) >= 5
+    assert all(c.tool.training.exists() for name, c in coverage.items() if name != "PatientChat Triage"
+               and name != "DoseCheck Paediatrics")
+    assert any(p.status == COVERED for p in coverage["ChestScan Assist"].users)
+    assert coverage["PatientChat Triage"].not_assigned  # used without any training required
+    from django.utils import timezone
+    assert evidence_pdf(school=school, coverage=list(coverage.values()), at=timezone.now()).startswith(b"%PDF")

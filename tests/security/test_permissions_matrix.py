@@ -77,7 +77,7 @@ def kwargs_for(route: str, w: SchoolWorld) -> dict:
         "attempt_id": w.attempt1.pk, "item_id": w.items["decide"].pk, "response_id": w.free_text_response.pk,
         "cohort_id": w.cohort.pk, "job_id": w.export_job.pk, "code": w.attestation.code,
         "attestation_id": w.attestation.pk, "slug": w.course.slug, "school_slug": w.school.slug, "number": 1,
-        "trainee_id": w.trainee1.pk, "member_id": w.trainee1.pk, "fmt": "csv", "kind": "item", "uidb64": "MQ", "token": "set-password",
+        "trainee_id": w.trainee1.pk, "member_id": w.trainee1.pk, "tool_id": w.tool.pk, "fmt": "csv", "kind": "item", "uidb64": "MQ", "token": "set-password",
     }
     pk = {  # ``pk`` names a different row on each studio page
         "studio/modules/<int:pk>/": w.module.pk, "studio/lessons/<int:pk>/": w.module.lessons.get().pk,
@@ -95,6 +95,8 @@ def kwargs_for(route: str, w: SchoolWorld) -> dict:
     }
     overrides = {
         "api/v1/schools/<slug:slug>/audit-events/": {"slug": w.school.slug},
+        **{f"api/v1/schools/<slug:slug>/tools/{tail}": {"slug": w.school.slug}
+           for tail in ("", "coverage/", "<int:tool_id>/")},
         "studio/grading/items/<int:item_id>/": {"item_id": w.items["free"].pk},
         "api/v1/authoring/imports/<int:job_id>/": {"job_id": w.import_job.pk},
         "privacy/my-data/<int:export_id>/download/": {"export_id": w.own_data_export.pk},
@@ -306,6 +308,21 @@ EXPECTED: dict[str, str] = {
     "sso/<slug:school_slug>/logout/": "302 302 302 302 302 302 302 302 302",
     "sso/<slug:school_slug>/ls/": "400 400 400 400 400 400 400 400 400",
     "sso/<slug:school_slug>/ls/post/": "400 400 400 400 400 400 400 400 400",
+    # The AI tool register (registry.view_register: faculty, reviewers, admins; manage_register: admins;
+    # view_coverage, which shows names: reviewers and admins). Another school's register is 404.
+    "api/v1/schools/<slug:slug>/tools/": "403 404 404 200 404 200 200 404 404",
+    "api/v1/schools/<slug:slug>/tools/coverage/": "403 404 404 404 404 200 200 404 404",
+    "api/v1/schools/<slug:slug>/tools/<int:tool_id>/": "403 404 404 200 404 200 200 404 404",
+    "school/<slug:school_slug>/ai-tools/": "302 404 404 200 404 200 200 404 404",
+    "school/<slug:school_slug>/ai-tools/new/": "302 404 404 404 404 404 200 404 404",
+    "school/<slug:school_slug>/ai-tools/import/": "302 404 404 404 404 404 200 404 404",
+    "school/<slug:school_slug>/ai-tools/register.csv": "302 404 404 200 404 200 200 404 404",
+    "school/<slug:school_slug>/ai-tools/coverage/": "302 404 404 404 404 200 200 404 404",
+    "school/<slug:school_slug>/ai-tools/map/": "302 404 404 404 404 200 200 404 404",
+    "school/<slug:school_slug>/ai-tools/evidence.<str:fmt>": "302 404 404 404 404 200 200 404 404",
+    "school/<slug:school_slug>/ai-tools/<int:tool_id>/": "302 404 404 200 404 200 200 404 404",
+    "school/<slug:school_slug>/ai-tools/<int:tool_id>/edit/": "302 404 404 404 404 404 200 404 404",
+    "school/<slug:school_slug>/ai-tools/<int:tool_id>/delete/": "302 404 404 404 404 404 302 404 404",
     # The public attestation check.
     "verify/": "200 200 200 200 200 200 200 200 200",
 }

@@ -26,6 +26,8 @@ from privacy.models import DataExport
 from quizzes import regrade
 from quizzes import services as quiz_services
 from quizzes.models import Attempt, KeyFix, RegradeJob, Response, TruthFix
+from registry import services as registry_services
+from registry.models import Tool
 from schools.models import AuditEvent, Cohort, Enrollment, Role, School
 from tests.factories import (
     ArtifactFactory, AssignmentFactory, AuditEventFactory, CaseFactory, CohortFactory, CourseFactory,
@@ -68,6 +70,7 @@ class SchoolWorld:
     import_job: ImportJob
     own_data_export: DataExport  # trainee1's archive of their own data, written
     school_data_export: DataExport  # the admin's archive of trainee1's data at the school, written
+    tool: Tool  # an AI tool of the school's register, used by its cohort, requiring its course
     # Markers by kind: "school", "trainee1" (name, free-text answer), "trainee2", "secret" (keys,
     # rationales, ground truths), "ai_output" (the decide-first artifact and its sibling question,
     # withheld from trainees while no unaided answer is stored).
@@ -182,13 +185,17 @@ def build_school(tag: str) -> SchoolWorld:
     school_export = DataExport.objects.create(subject=trainee1, requested_by=admin, school=school)
     privacy_services.data_export_run(export_id=school_export.pk)
 
+    tool = registry_services.tool_create(school=school, actor=admin, data={
+        "name": f"Tool {tag}", "category": "triage", "failure_modes": ["CAL"], "cohorts": [cohort.slug],
+        "user_roles": ["faculty"], "training": [course.slug]})
+
     w = SchoolWorld(
         tag=tag, school=school, course=course, module=module, cohort=cohort, items=items,
         decide_first_artifact=df, trainee1=trainee1, trainee2=trainee2, faculty=faculty, reviewer=reviewer,
         admin=admin, attempt1=attempt1, attempt2=attempt2, free_text_response=free, graded_response=graded,
         export_job=job, attestation=attestation, audit_event=event, key_fix=key_fix, truth_fix=truth_fix,
         regrade_job=job_regrade, import_job=import_job, own_data_export=own_export,
-        school_data_export=school_export,
+        school_data_export=school_export, tool=tool,
     )
     w.markers = {
         "school": [m("school")], "trainee1": [m("trainee1"), m("trainee1-answer")], "trainee2": [m("trainee2")],

@@ -24,6 +24,7 @@ from courses.selectors import course_latest_published
 from demo.simulation import cohort_profiles, final_answer, free_text_answer, reliance_plan, unaided_answer
 from quizzes import services as quiz_services
 from quizzes.models import Attempt, Grade, Response
+from registry import services as registry_services
 from schools import services as school_services
 
 COURSES_DIR = Path(__file__).resolve().parents[2] / "courses"
@@ -68,12 +69,59 @@ class Command(BaseCommand):
             *cohort_services.attestations_issue(cohort=english, course=courses[ENGLISH], issued_by=people["admin"]),
             *cohort_services.attestations_issue(cohort=french, course=courses[FRENCH], issued_by=people["admin"]),
         ]
+        tools = self._register(people, english, french, courses)
         self.stdout.write(self.style.SUCCESS(
-            f"Demo ready: {len(courses)} courses, 2 cohorts, {n_english + n_french} trainees "
+            f"Demo ready: {tools} AI tools in the register, {len(courses)} courses, 2 cohorts, {n_english + n_french} trainees "
             f"({n_english} in {english.name}, {n_french} in {french.name}), {answered} answers, "
             f"{confirmed} free-text marks confirmed by faculty, {len(issued)} attestations. Sign in as trainee01, "
             f"interne01, faculty, reviewer or schooladmin (password {DEMO_PASSWORD!r})."
         ))
+
+    @staticmethod
+    @transaction.atomic
+    def _register(people: dict, english, french, courses: dict[str, Course]) -> int:
+        """The school's AI tool register: a handful of synthetic tools (fictional names and
+        vendors, no real product's claims), their users and required training (the English
+        course for the English cohort, a module of it for the scribe, nothing yet for the
+        patient chat, so the coverage page and the map show every case)."""
+        modules = [m.slug for m in courses[ENGLISH].versions.filter(status="published").order_by(
+            "-number").first().modules.order_by("position")]
+        fictional = "(fictional vendor, demo)"
+        tools = [
+            {"name": "ChestScan Assist", "vendor": f"Northwind Imaging {fictional}", "version": "3.2",
+             "category": "imaging", "status": "deployed", "high_risk": True, "device_class": "IIa",
+             "intended_use": "Flags suspected pneumothorax and nodules on adult chest X-rays for the radiologist's review.",
+             "intended_users": "Radiologists and emergency physicians", "known_limits":
+             "Not validated under 18 years; lower sensitivity on portable AP films.",
+             "failure_modes": ["SHIFT", "SHORT", "BIAS"], "cohorts": [english.slug], "user_roles": ["faculty"],
+             "departments": ["Radiology", "Emergency"], "training": [courses[ENGLISH].slug]},
+            {"name": "EarlyWarn Sepsis", "vendor": f"Helio Analytics {fictional}", "version": "1.4",
+             "category": "triage", "status": "pilot", "high_risk": True, "device_class": "IIb",
+             "intended_use": "Scores the risk of sepsis in the next 12 hours from vital signs and labs.",
+             "known_limits": "Threshold set on another hospital's population; alerts late in neutropenia.",
+             "failure_modes": ["CAL", "SHIFT", "OMI"], "cohorts": [english.slug, french.slug],
+             "departments": ["ICU", "Internal medicine"], "training": [courses[ENGLISH].slug, courses[FRENCH].slug]},
+            {"name": "NoteDraft Scribe", "vendor": f"Quill Health {fictional}", "version": "2025.11",
+             "category": "scribe", "status": "deployed", "intended_use": "Drafts the visit note from the consultation audio.",
+             "known_limits": "Can add findings never said (negations, laterality).",
+             "failure_modes": ["HAL", "OMI", "PRIV"], "cohorts": [french.slug], "departments": ["Outpatients"],
+             "training": [f"{courses[ENGLISH].slug}/{modules[0]}"] if modules else []},
+            {"name": "Ward LLM Assistant", "vendor": f"Generic LLM provider {fictional}", "version": "4",
+             "category": "llm", "status": "evaluated", "intended_use": "Answers clinicians' questions; drafts letters.",
+             "known_limits": "Not a medical device; cites guidance that may be outdated or invented.",
+             "failure_modes": ["HAL", "OLD", "INJ", "CLIN"], "user_roles": ["faculty", "reviewer"],
+             "training": [courses[ENGLISH].slug]},
+            {"name": "PatientChat Triage", "vendor": f"Bluebird Care {fictional}", "version": "0.9",
+             "category": "patient-chat", "status": "pilot", "high_risk": True,
+             "intended_use": "Answers patients' questions after discharge and suggests when to call.",
+             "failure_modes": ["SCOPE", "CLIN"], "cohorts": [french.slug], "training": []},
+            {"name": "DoseCheck Paediatrics", "vendor": f"Ardent Pharma IT {fictional}", "version": "2.0",
+             "category": "dosing", "status": "retired", "failure_modes": ["CLIN", "CAL"],
+             "known_limits": "Retired after weight units were misread.", "user_roles": [], "training": []},
+        ]
+        for data in tools:
+            registry_services.tool_create(school=people["school"], data=data, actor=people["admin"])
+        return len(tools)
 
     @staticmethod
     def _commit_without_waiting_for_the_disk() -> None:

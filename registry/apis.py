@@ -1,0 +1,178 @@
+"""The AI tool register's REST API (/api/v1/schools/<slug>/tools/…).
+
+Faculty, reviewers and admins of a school read its register; its admins change it; reviewers
+and admins read the coverage (names of people: audited). Another school's register answers 404.
+"""
+from django.db import transaction
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response as ApiResponse
+from rest_framework.views import APIView
+
+from schools.models import Role, School
+from schools.services import audit_record
+from training.errors import ApplicationError
+from training.permissions import object_or_404
+
+from . import services
+from .models import Tool
+from .selectors import school_coverage, school_tool, school_tools
+
+_names = lambda: serializers.ListField(  # noqa: E731
+    child=serializers.CharField(max_length=200), max_length=services.MAX_LIST, required=False)
+
+
+@extend_schema_serializer(component_name="AiToolInput")
+class ToolInput(serializers.Serializer):
+    name = serializers.CharField(max_length=200, required=False)
+    vendor = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    version = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    category = serializers.SlugField(max_length=32, required=False, help_text="A code of the categories of use.")
+    intended_use = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    intended_users = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    high_risk = serializers.BooleanField(required=False)
+    device_class = serializers.ChoiceField(choices=Tool.DeviceClass.choices, required=False, allow_blank=True)
+    status = serializers.ChoiceField(choices=Tool.Status.choices, required=False)
+    evaluated_on = serializers.DateField(required=False, allow_null=True)
+    pilot_on = serializers.DateField(required=False, allow_null=True)
+    deployed_on = serializers.DateField(required=False, allow_null=True)
+    retired_on = serializers.DateField(required=False, allow_null=True)
+    known_limits = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    model_card_url = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    failure_modes = _names()
+    user_roles = serializers.ListField(child=serializers.ChoiceField(choices=Role.choices), required=False,
+                                       max_length=len(Role.choices))
+    departments = _names()
+    cohorts = _names()
+    training = serializers.ListField(child=serializers.CharField(max_length=201), max_length=services.MAX_LIST,
+                                     required=False, help_text="course-slug or course-slug/module-slug")
+
+
+TOOL = inline_serializer("AiTool", {
+    "id": serializers.IntegerField(), "name": serializers.CharField(), "vendor": serializers.CharField(),
+    "version": serializers.CharField(), "category": serializers.CharField(), "status": serializers.CharField(),
+    "high_risk": serializers.BooleanField(), "device_class": serializers.CharField(),
+    "intended_use": serializers.CharField(), "intended_users": serializers.CharField(),
+    "known_limits": serializers.CharField(), "model_card_url": serializers.CharField(),
+    "evaluated_on": serializers.DateField(allow_null=True), "pilot_on": serializers.DateField(allow_null=True),
+    "deployed_on": serializers.DateField(allow_null=True), "retired_on": serializers.DateField(allow_null=True),
+    "failure_modes": serializers.ListField(child=serializers.CharField()),
+    "user_roles": serializers.ListField(child=serializers.CharField()),
+    "departments": serializers.ListField(child=serializers.CharField()),
+    "cohorts": serializers.ListField(child=serializers.CharField()),
+    "training": serializers.ListField(child=serializers.CharField()),
+})
+
+
+def tool_json(t: Tool) -> dict:
+    return {
+        "id": t.pk, "name": t.name, "vendor": t.vendor, "version": t.version, "category": t.category.code,
+        "status": t.status, "high_risk": t.high_risk, "device_class": t.device_class, "intended_use": t.intended_use,
+        "intended_users": t.intended_users, "known_limits": t.known_limits, "model_card_url": t.model_card_url,
+        **{name: getattr(t, name) for name in services.DATE_FIELDS},
+        "failure_modes": [fm.code for fm in t.failure_modes.all()], "user_roles": list(t.user_roles),
+        "departments": list(t.departments), "cohorts": [c.slug for c in t.cohorts.all()],
+        "training": [r.reference for r in t.training.all()],
+    }
+
+
+def _school(request, slug: str, perm: str = "registry.view_register") -> School:
+    return object_or_404(request.user, perm, School.objects.all(), slug=slug)
+
+
+def _managed(request, school: School) -> None:
+    if not request.user.has_perm("registry.manage_register", school):
+        raise ApplicationError(_("Only the school's admins change its register."), status_code=403)
+
+
+def _validated(request) -> dict:
+    data = ToolInput(data=request.data)
+    data.is_valid(raise_exception=True)
+    return dict(data.validated_data)
+
+
+class SchoolToolsApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(operation_id="v1_schools_tools_list", responses=inline_serializer("AiTools", {"results": serializers.ListField(child=TOOL)}))
+    def get(self, request, slug: str):
+        school = _school(request, slug)
+        return ApiResponse({"results": [tool_json(t) for t in school_tools(school=school)]})
+
+    @extend_schema(request=ToolInput, responses={201: TOOL})
+    def post(self, request, slug: str):
+        school = _school(request, slug)
+        _managed(request, school)
+        data = _validated(request)
+        with transaction.atomic():
+            tool = services.tool_create(school=school, data=data, actor=request.user)
+        return ApiResponse(tool_json(school_tool(school=school, tool_id=tool.pk)), status=status.HTTP_201_CREATED)
+
+
+class SchoolToolApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    def _tool(self, request, slug, tool_id, perm="registry.view_register"):
+        school = _school(request, slug)
+        tool = school_tool(school=school, tool_id=tool_id)
+        if tool is None:
+            raise ApplicationError(_("No such tool in this school's register."), status_code=404)
+        if perm != "registry.view_register":
+            _managed(request, school)
+        return school, tool
+
+    @extend_schema(responses=TOOL)
+    def get(self, request, slug: str, tool_id: int):
+        _school_, tool = self._tool(request, slug, tool_id)
+        return ApiResponse(tool_json(tool))
+
+    @extend_schema(request=ToolInput, responses=TOOL)
+    def patch(self, request, slug: str, tool_id: int):
+        school, tool = self._tool(request, slug, tool_id, "registry.manage_register")
+        data = _validated(request)
+        with transaction.atomic():
+            services.tool_update(tool=tool, data=data, actor=request.user)
+        return ApiResponse(tool_json(school_tool(school=school, tool_id=tool.pk)))
+
+    @extend_schema(responses={204: OpenApiResponse(description="Removed from the register.")})
+    def delete(self, request, slug: str, tool_id: int):
+        _school_, tool = self._tool(request, slug, tool_id, "registry.manage_register")
+        with transaction.atomic():
+            services.tool_delete(tool=tool, actor=request.user)
+        return ApiResponse(status=status.HTTP_204_NO_CONTENT)
+
+
+_PROPORTION = inline_serializer("Proportion", {
+    "k": serializers.IntegerField(), "n": serializers.IntegerField(),
+    "value": serializers.FloatField(allow_null=True), "low": serializers.FloatField(allow_null=True),
+    "high": serializers.FloatField(allow_null=True)})
+
+
+class SchoolToolCoverageApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=inline_serializer("AiToolCoverage", {"results": serializers.ListField(
+        child=inline_serializer("AiToolCoverageRow", {
+            "tool": serializers.IntegerField(), "name": serializers.CharField(), "users": serializers.IntegerField(),
+            "trained": _PROPORTION, "attested": serializers.IntegerField(),
+            "overdue": serializers.ListField(child=serializers.CharField()),
+            "not_assigned": serializers.ListField(child=serializers.CharField()),
+            "cohorts": serializers.ListField(child=inline_serializer("AiToolCohortReliance", {
+                "cohort": serializers.CharField(), "trainees": serializers.IntegerField(),
+                "automation_bias": _PROPORTION, "errors_found": _PROPORTION, "enough": serializers.BooleanField()})),
+        }))}))
+    def get(self, request, slug: str):
+        school = _school(request, slug, "registry.view_coverage")
+        with transaction.atomic():
+            rows = school_coverage(school=school)
+            audit_record(actor=request.user, action="registry.coverage.read", school_id=school.pk,
+                         detail={"tools": len(rows), "people": len({p.id for c in rows for p in c.users})})
+        return ApiResponse({"results": [{
+            "tool": c.tool.pk, "name": c.tool.name, "users": len(c.users), "trained": c.covered,
+            "attested": c.attested, "overdue": [p.username for p in c.overdue],
+            "not_assigned": [p.username for p in c.not_assigned],
+            "cohorts": [{"cohort": f.name, "trainees": f.trainees, "automation_bias": f.automation_bias,
+                         "errors_found": f.detection, "enough": f.enough} for f in c.cohorts],
+        } for c in rows]})

@@ -1,0 +1,103 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from registry.models import Tool
+from schools.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(user, language="en") -> Client:
+    client = Client()
+    client.force_login(user)
+    client.cookies["django_language"] = language
+    return client
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_every_page_of_the_register_renders_for_an_admin(two, language):
+    a, _b = two
+    client = _client(a.admin, language)
+    base = f"/school/{a.school.slug}/ai-tools/"
+    for url in (base, f"{base}new/", f"{base}import/", f"{base}{a.tool.pk}/", f"{base}{a.tool.pk}/edit/",
+                f"{base}coverage/", f"{base}map/"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert f'lang="{language}"' in response.content.decode()
+
+
+def test_a_tool_is_added_from_the_form(two):
+    a, _b = two
+    response = _client(a.admin).post(f"/school/{a.school.slug}/ai-tools/new/", {
+        "name": "Sepsis alert", "category": "triage", "status": "pilot", "failure_modes": ["CAL"],
+        "cohorts": [a.cohort.slug], "training": [a.course.slug], "departments": "ICU, Emergency"})
+    assert response.status_code == 302
+    tool = Tool.objects.get(school=a.school, name="Sepsis alert")
+    assert tool.departments == ["ICU", "Emergency"]
+
+
+def test_a_bad_file_is_refused_with_its_line_and_nothing_written(two):
+    a, b = two
+    data = f"name,category,training\nGood,llm,\nBad,llm,{b.course.slug}\n".encode()
+    response = _client(a.admin).post(f"/school/{a.school.slug}/ai-tools/import/",
+                                     {"file": SimpleUploadedFile("tools.csv", data, content_type="text/csv")})
+    assert response.status_code == 400
+    assert "line 3: training" in response.content.decode()
+    assert not Tool.objects.filter(school=a.school, name="Good").exists()
+
+
+def test_the_evidence_file_is_a_dated_pdf_and_its_download_is_audited(two):
+    a, _b = two
+    response = _client(a.reviewer).get(f"/school/{a.school.slug}/ai-tools/evidence.pdf")
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF")
+    assert "ai-literacy-evidence-school-a-" in response["Content-Disposition"]
+    assert AuditEvent.objects.filter(action="registry.evidence.download", actor=a.reviewer).exists()
+
+
+def test_the_evidence_csv_lists_each_user_of_each_tool(two):
+    a, _b = two
+    text = _client(a.admin).get(f"/school/{a.school.slug}/ai-tools/evidence.csv").content.decode()
+    assert a.trainee1.username in text and a.faculty.username in text
+
+
+def test_faculty_read_the_register_but_not_the_coverage(two):
+    a, _b = two
+    client = _client(a.faculty)
+    assert client.get(f"/school/{a.school.slug}/ai-tools/").status_code == 200
+    assert client.get(f"/school/{a.school.slug}/ai-tools/coverage/").status_code == 404
+
+
+def test_the_api_refuses_a_course_of_another_school(two):
+    a, b = two
+    client = _client(a.admin)
+    response = client.post(f"/api/v1/schools/{a.school.slug}/tools/", {
+        "name": "X", "category": "llm", "training": [b.course.slug]}, content_type="application/json")
+    assert response.status_code == 400
+    assert "training" in response.json()["errors"]
+    assert not Tool.objects.filter(name="X").exists()
+
+
+def test_the_api_changes_and_removes_a_tool_for_an_admin_only(two):
+    a, _b = two
+    url = f"/api/v1/schools/{a.school.slug}/tools/{a.tool.pk}/"
+    assert _client(a.faculty).patch(url, {"status": "retired"}, content_type="application/json").status_code == 403
+    response = _client(a.admin).patch(url, {"status": "retired"}, content_type="application/json")
+    assert response.status_code == 200 and response.json()["status"] == "retired"
+    assert _client(a.admin).delete(url).status_code == 204
+    assert not Tool.objects.filter(pk=a.tool.pk).exists()
+
+
+def test_an_overdue_user_is_named_on_the_coverage_page(two):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from schools.models import Assignment
+
+    a, _b = two
+    Assignment.objects.filter(cohort=a.cohort).update(due_at=timezone.now() - timedelta(days=1))
+    page = _client(a.reviewer).get(f"/school/{a.school.slug}/ai-tools/coverage/").content.decode()
+    overdue = page.split("<h3>Overdue</h3>", 1)[1].split("</ul>", 1)[0]
+    assert "Two" in overdue  # trainee2 has completed nothing
