@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "training.settings")
-assert os.environ.get("DATABASE_URL", "").endswith("/vigil_bench"), "source bench/env.sh first"
+assert os.environ.get("DATABASE_URL", "").rsplit("/", 1)[-1].startswith("vigil_bench"), "source bench/env.sh first"
 
 import django  # noqa: E402
 

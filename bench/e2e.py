@@ -17,7 +17,7 @@ from pathlib import Path
 import psycopg
 
 DSN = os.environ["DATABASE_URL"]
-assert DSN.endswith("/vigil_bench"), "source bench/env.sh first"
+assert DSN.rsplit("/", 1)[-1].startswith("vigil_bench"), "source bench/env.sh first"
 REQUESTS = Path(__file__).resolve().parent / "results" / "requests.tsv"
 PORT = int(os.environ.get("BENCH_PORT", "8077"))
 

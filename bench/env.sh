@@ -2,7 +2,7 @@
 # A database and a Redis db of their own, so benchmarks never touch test_vigil, vigil_lead,
 # vigil_it or Redis dbs 14 (integration tests run there too) and 15. bench/lib.sh refuses
 # to start while another client uses the bench's Redis db.
-export BENCH_DB=vigil_bench
+export BENCH_DB=${BENCH_DB:-vigil_bench}  # e.g. vigil_bench_NAME when several people bench at once
 export DATABASE_URL=postgres://postgres@127.0.0.1:5432/$BENCH_DB
 export BENCH_REDIS_DB=${BENCH_REDIS_DB:-13}
 export REDIS_URL=redis://127.0.0.1:6379/$BENCH_REDIS_DB
