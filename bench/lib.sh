@@ -141,7 +141,7 @@ stop_web() {
 }
 
 start_worker() {
-  $PY -m celery -A training worker --pool=prefork --concurrency="$WORKER_CONCURRENCY" \
+  $PY -m celery -A "${CELERY_APP:-training}" worker --pool=prefork --concurrency="$WORKER_CONCURRENCY" \
       --loglevel="${WORKER_LOGLEVEL:-INFO}" -n "bench@%h" > "$RESULTS/worker.log" 2>&1 &
   WORKER_PID=$!
   local i
