@@ -125,7 +125,7 @@ NOISE_MAX=${NOISE_MAX:-10}
 noisy() { awk -v n="$1" -v m="$NOISE_MAX" 'BEGIN { exit !(n > m) }'; }
 
 start_web() {
-  $PY -m gunicorn training.wsgi --bind 127.0.0.1:$BENCH_PORT --workers "$WEB_WORKERS" --worker-class "${WEB_WORKER_CLASS:-sync}" \
+  $PY -m gunicorn training.wsgi --bind 127.0.0.1:$BENCH_PORT --workers "$WEB_WORKERS" --worker-class "${WEB_WORKER_CLASS:-sync}" ${WEB_THREADS:+--threads "$WEB_THREADS"} \
       --backlog 2048 > "$RESULTS/gunicorn.log" 2>&1 &
   WEB_PID=$!
   local i

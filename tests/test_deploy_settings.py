@@ -38,3 +38,13 @@ def test_db_pool_max_size_turns_on_the_native_psycopg_pool_instead_of_persistent
 def test_without_db_pool_max_size_connections_persist_and_no_pool_is_made():
     read = _database_settings()
     assert read["age"] == 60 and "pool" not in read["options"]
+
+
+def test_with_db_pool_max_size_queries_run_on_a_connection_from_the_psycopg_pool():
+    env = {**os.environ, "DJANGO_DB_POOL_MAX_SIZE": "2", "DJANGO_SETTINGS_MODULE": "training.settings"}
+    assert env.get("DATABASE_URL", "").startswith("postgres"), "run with DATABASE_URL of the test PostgreSQL"
+    code = ("import django; django.setup(); from django.db import connection; "
+            "print(connection.cursor().execute('SELECT 41 + 1').fetchone()[0], type(connection.pool).__name__)")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.split()[-2:] == ["42", "ConnectionPool"]
