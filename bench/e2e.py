@@ -4,6 +4,7 @@ Grade.graded_at), for bench/run_e2e.sh.
     python bench/e2e.py sessions                      # pg_stat_database.sessions of the bench db
     python bench/e2e.py measure N OUT.json SESSIONS0  # wait (bounded) until N responses are done, write figures
     python bench/e2e.py idle N OUT.json               # N sequential submits, one at a time, on an idle system
+    python bench/e2e.py trivial N OUT.json SESSIONS0  # the control: the worker writes one row per response
 """
 import http.client
 import json
@@ -17,7 +18,7 @@ from pathlib import Path
 import psycopg
 
 DSN = os.environ["DATABASE_URL"]
-assert DSN.endswith("/vigil_bench"), "source bench/env.sh first"
+assert DSN.rsplit("/", 1)[-1].startswith("vigil_bench"), "source bench/env.sh first"
 REQUESTS = Path(__file__).resolve().parent / "results" / "requests.tsv"
 PORT = int(os.environ.get("BENCH_PORT", "8077"))
 
@@ -89,6 +90,39 @@ def measure(n: int, out: str, sessions0: int, timeout: float = 180) -> None:
     print(json.dumps({k: v for k, v in result.items() if k != "by_type"}))
 
 
+def trivial(n: int, out: str, sessions0: int, timeout: float = 180) -> None:
+    """The trivial-task control (bench/bareapp/trivial_worker.py): first submit to last row."""
+    with psycopg.connect(DSN, autocommit=True) as conn:
+        deadline = time.monotonic() + timeout
+        count = "SELECT (SELECT count(*) FROM bench_bareapp_benchrow), " \
+                "(SELECT count(*) FROM quizzes_response WHERE state <> 'unaided')"
+        while time.monotonic() < deadline:
+            done, total = conn.execute(count).fetchone()
+            if done >= total:
+                break
+            time.sleep(0.2)
+        done, total = conn.execute(count).fetchone()
+        first_submit, last_submit = conn.execute(
+            "SELECT min(submitted_at), max(submitted_at) FROM quizzes_response WHERE state <> 'unaided'").fetchone()
+        last_row = conn.execute("SELECT max(created_at) FROM bench_bareapp_benchrow").fetchone()[0]
+        lat = [r[0] for r in conn.execute(
+            "SELECT extract(epoch FROM b.created_at - r.submitted_at) * 1000 FROM bench_bareapp_benchrow b "
+            "JOIN quizzes_response r ON r.id = (b.payload->>'response')::bigint").fetchall()]
+        span = (last_row - first_submit).total_seconds()
+        result = {
+            "responses": total, "expected": n, "rows_written": done,
+            "submit_span_s": round((last_submit - first_submit).total_seconds(), 3),
+            "end_to_end_s": round(span, 3),
+            "submit_rate_per_s": round(total / max((last_submit - first_submit).total_seconds(), 1e-9), 1),
+            "done_per_s": round(done / span, 1),
+            "latency_p50_ms": round(float(pct(lat, 50)), 1), "latency_p99_ms": round(float(pct(lat, 99)), 1),
+            "new_db_sessions": sessions(conn) - sessions0,
+            "timed_out": time.monotonic() >= deadline,
+        }
+    Path(out).write_text(json.dumps(result, indent=1))
+    print(json.dumps(result))
+
+
 def idle(n: int, out: str, start_line: int = 2000) -> None:
     """One submit at a time; the next only after the previous is graded and a short pause."""
     with REQUESTS.open() as f:
@@ -128,5 +162,7 @@ if __name__ == "__main__":
             print(sessions(c))
     elif cmd == "measure":
         measure(int(sys.argv[2]), sys.argv[3], int(sys.argv[4]))
+    elif cmd == "trivial":
+        trivial(int(sys.argv[2]), sys.argv[3], int(sys.argv[4]))
     elif cmd == "idle":
         idle(int(sys.argv[2]), sys.argv[3])

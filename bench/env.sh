@@ -2,7 +2,7 @@
 # A database and a Redis db of their own, so benchmarks never touch test_vigil, vigil_lead,
 # vigil_it or Redis dbs 14 (integration tests run there too) and 15. bench/lib.sh refuses
 # to start while another client uses the bench's Redis db.
-export BENCH_DB=vigil_bench
+export BENCH_DB=${BENCH_DB:-vigil_bench}  # e.g. vigil_bench_NAME when several people bench at once
 export DATABASE_URL=postgres://postgres@127.0.0.1:5432/$BENCH_DB
 export BENCH_REDIS_DB=${BENCH_REDIS_DB:-13}
 export REDIS_URL=redis://127.0.0.1:6379/$BENCH_REDIS_DB
@@ -14,7 +14,7 @@ export DJANGO_LOG_LEVEL=WARNING
 export VIGIL_BENCH=1
 # Sizes and load settings (override on the command line, e.g. `RUNS=5 bench/run_all.sh`).
 export RUNS=${RUNS:-3}
-export WEB_WORKERS=${WEB_WORKERS:-4}
+export WEB_WORKERS=${WEB_WORKERS:-4}  # gunicorn processes; WEB_WORKER_CLASS (sync) and WEB_THREADS (gthread) too
 export WRK_THREADS=${WRK_THREADS:-2}
 export WRK_CONNECTIONS=${WRK_CONNECTIONS:-8}
 export WRK_DURATION=${WRK_DURATION:-15s}

@@ -38,6 +38,32 @@ if [ -n "${BENCH_SESSION:-}" ] && [ "$(id -u)" = 0 ] && [ "$BENCH_NICE" != 0 ]; 
   fi
 fi
 PY="$NICE .venv/bin/python"
+
+# need_tool COMMAND DEBIAN_PACKAGE: say whether a load generator the bench needs is there; when
+# it is not, install it with apt-get (root) or stop saying what to run.
+need_tool() {
+  local cmd=$1 pkg=$2
+  if command -v "$cmd" > /dev/null; then
+    log "$cmd: $(command -v "$cmd") (present)"; return 0
+  fi
+  if [ "$(id -u)" = 0 ] && command -v apt-get > /dev/null; then
+    log "$cmd is missing: installing the Debian package $pkg (apt-get update && apt-get install -y $pkg)"
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$pkg"; } > "$RESULTS/apt-$pkg.log" 2>&1 \
+      || { log "apt-get install $pkg failed (see $RESULTS/apt-$pkg.log)"; exit 3; }
+    command -v "$cmd" > /dev/null && { log "$cmd installed"; return 0; }
+  fi
+  log "$cmd is missing and cannot be installed here: run 'apt-get install -y $pkg' as root"; exit 3
+}
+
+# need_python MODULE REQUIREMENT: the same for a Python package of the bench (bench/requirements.txt)
+# in the project's venv.
+need_python() {
+  local module=$1 req=$2
+  if .venv/bin/python -c "import $module" 2> /dev/null; then log "python $module: present"; return 0; fi
+  log "python $module is missing: .venv/bin/pip install $req"
+  .venv/bin/pip install -q "$req" > "$RESULTS/pip-$module.log" 2>&1 \
+    || { log "pip install $req failed (see $RESULTS/pip-$module.log)"; exit 3; }
+}
 RESULTS=bench/results
 mkdir -p "$RESULTS"
 WEB_PID=""
@@ -99,7 +125,7 @@ NOISE_MAX=${NOISE_MAX:-10}
 noisy() { awk -v n="$1" -v m="$NOISE_MAX" 'BEGIN { exit !(n > m) }'; }
 
 start_web() {
-  $PY -m gunicorn training.wsgi --bind 127.0.0.1:$BENCH_PORT --workers "$WEB_WORKERS" --worker-class sync \
+  $PY -m gunicorn training.wsgi --bind 127.0.0.1:$BENCH_PORT --workers "$WEB_WORKERS" --worker-class "${WEB_WORKER_CLASS:-sync}" ${WEB_THREADS:+--threads "$WEB_THREADS"} \
       --backlog 2048 > "$RESULTS/gunicorn.log" 2>&1 &
   WEB_PID=$!
   local i
@@ -115,7 +141,7 @@ stop_web() {
 }
 
 start_worker() {
-  $PY -m celery -A training worker --pool=prefork --concurrency="$WORKER_CONCURRENCY" \
+  $PY -m celery -A "${CELERY_APP:-training}" worker --pool=prefork --concurrency="$WORKER_CONCURRENCY" \
       --loglevel="${WORKER_LOGLEVEL:-INFO}" -n "bench@%h" > "$RESULTS/worker.log" 2>&1 &
   WORKER_PID=$!
   local i

@@ -14,9 +14,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+# Not bench/ itself: bench/markdown.py would shadow the markdown package.
+sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "training.settings")
-assert os.environ.get("DATABASE_URL", "").endswith("/vigil_bench"), "source bench/env.sh first"
+assert os.environ.get("DATABASE_URL", "").rsplit("/", 1)[-1].startswith("vigil_bench"), "source bench/env.sh first"
 
 import django  # noqa: E402
 

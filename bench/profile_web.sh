@@ -7,6 +7,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 own_session "$@"
 guard_redis
+need_tool wrk wrk
 OUT=$RESULTS/profile; mkdir -p "$OUT"
 MODE=${MODE:-submit}
 start_web

@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/env.sh
+command -v wrk > /dev/null || echo "# wrk is missing: bench/run_submit_load.sh installs it with apt-get (root) or says what to run"
 {
   echo "# $(date -u +%FT%TZ) on $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
   if git rev-parse --git-dir > /dev/null 2>&1; then

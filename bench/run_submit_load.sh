@@ -5,6 +5,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 own_session "$@"
 guard_redis
+need_tool wrk wrk
 [ -f "$RESULTS/requests.tsv" ] || bench/setup_db.sh
 OUT=$RESULTS/a
 mkdir -p "$OUT"; rm -f "$OUT"/*.txt

@@ -3,6 +3,8 @@
     python bench/summarize.py a      # submit vs bare (wrk outputs in bench/results/a)
     python bench/summarize.py b      # end to end (bench/results/b/*.json)
     python bench/summarize.py idle   # idle submit-to-graded (bench/results/idle/*.json)
+    python bench/summarize.py trivial  # the trivial-task control of the burst (bench/results/trivial/*.json)
+    python bench/summarize.py ratio_b  # graded/s ÷ the control's rows/s, per run and median (target 2)
 """
 import json
 import statistics
@@ -90,7 +92,24 @@ def summarize_json(kind: str) -> dict:
     return summary
 
 
+def summarize_ratio_b() -> dict:
+    """Graded per second ÷ the trivial control's rows per second, run by run (same run)."""
+    ratios = []
+    for path in sorted((RESULTS / "b").glob("run.*.json")):
+        control = RESULTS / "trivial" / path.name
+        if control.exists():
+            graded, trivial = json.loads(path.read_text()), json.loads(control.read_text())
+            ratios.append({"run": path.name.split(".")[1], "graded_per_s": graded["graded_per_s"],
+                           "control_per_s": trivial["done_per_s"],
+                           "ratio": round(graded["graded_per_s"] / trivial["done_per_s"], 3)})
+    summary = {"per_run": ratios, "median": med([r["ratio"] for r in ratios])}
+    per = ", ".join(f"{r['graded_per_s']} / {r['control_per_s']} = {r['ratio']}" for r in ratios)
+    print(f"- graded/s ÷ trivial-task control/s: median {summary['median']} (per run: {per})")
+    return summary
+
+
 if __name__ == "__main__":
     kind = sys.argv[1]
-    summary = summarize_a() if kind == "a" else summarize_json(kind)
+    summary = (summarize_a() if kind == "a" else summarize_ratio_b() if kind == "ratio_b"
+               else summarize_json(kind))
     (RESULTS / f"summary_{kind}.json").write_text(json.dumps(summary, indent=1))

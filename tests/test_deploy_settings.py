@@ -1,4 +1,5 @@
 """Production settings pass Django's deployment checklist once HTTPS is switched on."""
+import json
 import os
 import subprocess
 import sys
@@ -16,3 +17,34 @@ def test_check_deploy_is_clean_with_the_documented_https_settings():
     done = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def _database_settings(**extra: str) -> dict:
+    """The default database's settings as a fresh process reads them from its environment."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_DB_POOL_")}
+    env.update(DATABASE_URL="postgres://vigil@db.example:5432/vigil", DJANGO_SETTINGS_MODULE="training.settings", **extra)
+    code = ("import json, django; django.setup(); from django.conf import settings; "
+            "d = settings.DATABASES['default']; print(json.dumps({'age': d['CONN_MAX_AGE'], 'options': d.get('OPTIONS', {})}))")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_db_pool_max_size_turns_on_the_native_psycopg_pool_instead_of_persistent_connections():
+    read = _database_settings(DJANGO_DB_POOL_MAX_SIZE="8", DJANGO_DB_POOL_TIMEOUT="5")
+    assert read == {"age": 0, "options": {"pool": {"min_size": 1, "max_size": 8, "timeout": 5.0}}}
+
+
+def test_without_db_pool_max_size_connections_persist_and_no_pool_is_made():
+    read = _database_settings()
+    assert read["age"] == 60 and "pool" not in read["options"]
+
+
+def test_with_db_pool_max_size_queries_run_on_a_connection_from_the_psycopg_pool():
+    env = {**os.environ, "DJANGO_DB_POOL_MAX_SIZE": "2", "DJANGO_SETTINGS_MODULE": "training.settings"}
+    assert env.get("DATABASE_URL", "").startswith("postgres"), "run with DATABASE_URL of the test PostgreSQL"
+    code = ("import django; django.setup(); from django.db import connection; "
+            "print(connection.cursor().execute('SELECT 41 + 1').fetchone()[0], type(connection.pool).__name__)")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.split()[-2:] == ["42", "ConnectionPool"]

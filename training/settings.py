@@ -112,6 +112,19 @@ DATABASES = {
 # Reusing connections matters: a new connection per request costs several times the write.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Opt-in connection pool of each process (Django's native psycopg pool): with many web
+# processes, or an exam start where hundreds of requests arrive at once, each process keeps
+# at most DJANGO_DB_POOL_MAX_SIZE connections and a request waits (up to
+# DJANGO_DB_POOL_TIMEOUT seconds) for a free one instead of PostgreSQL refusing a new one.
+# A pool replaces persistent connections (Django refuses both), so CONN_MAX_AGE becomes 0.
+DB_POOL_MAX_SIZE = env.int("DJANGO_DB_POOL_MAX_SIZE", default=0)
+if DB_POOL_MAX_SIZE and DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": min(env.int("DJANGO_DB_POOL_MIN_SIZE", default=1), DB_POOL_MAX_SIZE),
+        "max_size": DB_POOL_MAX_SIZE,
+        "timeout": env.float("DJANGO_DB_POOL_TIMEOUT", default=10.0),
+    }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
