@@ -35,6 +35,12 @@ ACTION_LABELS = {
     "cohort.create": gettext_lazy("Created a cohort"),
     "cohort.enroll": gettext_lazy("Enrolled people in a cohort"),
     "cohort.assign": gettext_lazy("Assigned a course to a cohort or changed its due date"),
+    "lti.platform.register": gettext_lazy("Registered an LMS platform (LTI)"),
+    "lti.deployment.add": gettext_lazy("Added an LTI deployment"),
+    "lti.key.generate": gettext_lazy("Generated a tool key for LTI"),
+    "lti.key.retire": gettext_lazy("Retired a tool key for LTI"),
+    "lti.account.create": gettext_lazy("Created an account on a first LTI launch"),
+    "lti.context.bind": gettext_lazy("Bound an LMS course to a cohort (LTI)"),
     # The Django admin's lists and pages of trainee data (training.admin_mixins.AuditedReadAdmin).
     "admin.attempt.read": gettext_lazy("Read attempts in the admin"),
     "admin.response.read": gettext_lazy("Read answers in the admin"),

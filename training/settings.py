@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "progress",
     "quizzes",
     "cohorts",
+    "lti",
     "studio",
     "demo",
 ]
@@ -58,6 +59,7 @@ if VIGIL_BENCH:
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    "lti.middleware.LtiEmbeddedCookiesMiddleware",  # before sessions: sees the cookies they set
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("api/v1/", include("training.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("studio/", include("studio.urls")),  # the faculty authoring studio and grading queue
+    path("", include("lti.urls")),  # LTI 1.3: login, launch, JWKS, the school's registrations page
     path("", include("cohorts.page_urls")),  # /school/… staff pages, /verify/ public attestation check
 ]
 if settings.DEBUG:  # production: the web server serves /media/ with the same headers (README)

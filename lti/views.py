@@ -1,0 +1,196 @@
+"""The LTI pages: the JWKS, OIDC login, the launch, the new-window continuation, and the
+school admins' registration page. Thin: validation is in ``tool``, writes in ``services``."""
+from __future__ import annotations
+
+import logging
+
+from django import forms
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.db import transaction
+from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.models import User
+from schools.models import School
+from training.errors import ApplicationError
+from training.permissions import object_or_404
+
+from . import selectors, services, tool
+from .middleware import SESSION_FLAG
+from .models import LaunchState, ToolKey
+from .opening import opening_url
+
+log = logging.getLogger("vigil.lti")
+CONTINUE_SALT = "vigil.lti.continue"
+CONTINUE_SECONDS = 120
+
+
+def refused(request, exc: tool.LaunchRefused):
+    log.warning("lti refused %s: %s (path %s)", exc.code, exc.message, request.path)
+    return render(request, "lti/refused.html", {"message": exc.message, "code": exc.code}, status=exc.status)
+
+
+@require_GET
+def jwks(request, school_slug: str):
+    school = School.objects.filter(slug=school_slug).only("pk").first()
+    if school is None:
+        raise Http404
+    return JsonResponse(selectors.jwks(school_id=school.pk))
+
+
+@csrf_exempt
+@xframe_options_exempt
+@require_http_methods(["GET", "POST"])
+def oidc_login(request):
+    """Third-party initiated login: answer with the platform's authentication request.
+    A browser that keeps cookies in the LMS's frame goes on at once (static/lti/login.js);
+    one that blocks them is offered a new window, where the login starts again first-party."""
+    request.lti_cookies = True
+    try:
+        redirect_obj, _platform = tool.oidc_login(request)
+    except tool.LaunchRefused as exc:
+        return refused(request, exc)
+    params = request.POST if request.method == "POST" else request.GET
+    if params.get("lti1p3_new_window"):
+        return redirect_obj.do_redirect()
+    again = request.build_absolute_uri(reverse("lti-login")) + "?" + params.urlencode() + "&lti1p3_new_window=1"
+    response = render(request, "lti/login.html", {"auth_url": redirect_obj.get_redirect_url(), "new_window_url": again})
+    return redirect_obj._process_response(response)
+
+
+@csrf_exempt
+@xframe_options_exempt
+@require_POST
+def launch(request):
+    """The platform's id_token: validated, then the person is signed in (their account and the
+    course's cohort created on the first launch) and sent to the placed module or course."""
+    request.lti_cookies = True
+    try:
+        with transaction.atomic():
+            validated = tool.validate_launch(request)
+            target, user = _accept(validated)
+    except tool.LaunchRefused as exc:
+        return refused(request, exc)
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    request.session[SESSION_FLAG] = True
+    token = signing.dumps({"u": user.pk, "t": target, "n": validated.data.get("nonce")}, salt=CONTINUE_SALT)
+    return render(request, "lti/launched.html", {
+        "target": target, "continue_url": reverse("lti-continue", args=[token]),
+    })
+
+
+def _accept(validated: tool.ValidatedLaunch) -> tuple[str, User]:
+    data, platform = validated.data, validated.platform
+    role = services.role_of(validated.claim("roles", []))
+    if role is None:
+        raise tool.LaunchRefused("role_unmapped", _("None of your LMS roles gives access to Vigil "
+                                                    "(Learner, Instructor, TeachingAssistant or Administrator)."), 403)
+    context = validated.claim("context")
+    if not context or not context.get("id"):
+        raise tool.LaunchRefused("context_missing", _("The launch names no course (context)."))
+    user = services.launch_user(platform=platform, sub=str(data["sub"]), claims=data, role=role)
+    binding = services.launch_cohort(platform=platform, context=context, claims=data)
+    services.launch_enrol(cohort=binding.cohort, user=user, role=role)
+    resource_link = validated.claim("resource_link") or {}
+    return opening_url(binding=binding, resource_link_id=str(resource_link.get("id", "")), role=role), user
+
+
+@require_GET
+def continue_in_window(request, token: str):
+    """The launch opened in a new window (a browser that blocks cookies in frames): the signed,
+    short-lived, single-use token signs the person in first-party and opens the target."""
+    try:
+        data = signing.loads(token, salt=CONTINUE_SALT, max_age=CONTINUE_SECONDS)
+    except signing.BadSignature:
+        return refused(request, tool.LaunchRefused("continue_expired", _(
+            "This link has expired or is not valid. Launch Vigil again from the LMS."), 400))
+    with transaction.atomic():
+        spent, created = LaunchState.objects.get_or_create(
+            key=f"continue-{data['n']}", defaults={"value": True, "expires_at": _expiry()})
+    user = User.objects.filter(pk=data["u"], is_active=True).first()
+    if not created or user is None:
+        return refused(request, tool.LaunchRefused("continue_used", _(
+            "This link was already used. Launch Vigil again from the LMS."), 400))
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    return HttpResponseRedirect(data["t"])
+
+
+def _expiry():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    return timezone.now() + timedelta(seconds=CONTINUE_SECONDS * 2)
+
+
+# ---------------------------------------------------------------- the school admins' page
+
+class PlatformForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
+    issuer = forms.CharField(label=gettext_lazy("Platform issuer (iss)"), max_length=255)
+    client_id = forms.CharField(label=gettext_lazy("Client id"), max_length=255)
+    deployment_ids = forms.CharField(label=gettext_lazy("Deployment ids, one a line"), widget=forms.Textarea(attrs={"rows": 2}))
+    auth_login_url = forms.URLField(label=gettext_lazy("Authentication request URL"), max_length=500, assume_scheme="https")
+    auth_token_url = forms.URLField(label=gettext_lazy("Access token URL"), max_length=500, assume_scheme="https")
+    keyset_url = forms.URLField(label=gettext_lazy("Public keyset URL"), max_length=500, assume_scheme="https")
+
+    def clean_deployment_ids(self):
+        ids = [line.strip() for line in self.cleaned_data["deployment_ids"].splitlines() if line.strip()]
+        if not ids:
+            raise forms.ValidationError(_("Give at least one deployment id."))
+        if any(len(i) > 255 for i in ids):
+            raise forms.ValidationError(_("A deployment id is at most 255 characters."))
+        return ids
+
+
+def tool_urls(request, school: School) -> dict[str, str]:
+    """What the school pastes into its LMS."""
+    absolute = request.build_absolute_uri
+    return {
+        "login": absolute(reverse("lti-login")), "launch": absolute(reverse("lti-launch")),
+        "jwks": absolute(reverse("lti-jwks", args=[school.slug])), "deep_link": absolute(reverse("lti-launch")),
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def platforms_page(request, school_slug: str):
+    school = object_or_404(request.user, "lti.manage_platforms", School.objects.all(), slug=school_slug)
+    form, status = PlatformForm(), 200
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            with transaction.atomic():
+                if action == "register":
+                    form = PlatformForm(request.POST)
+                    if form.is_valid():
+                        services.platform_register(school=school, actor=request.user, **form.cleaned_data)
+                        return redirect("lti-platforms", school_slug=school.slug)
+                    status = 400
+                elif action == "key_generate":
+                    services.tool_key_generate(school=school, actor=request.user)
+                    return redirect("lti-platforms", school_slug=school.slug)
+                elif action == "key_retire":
+                    key = ToolKey.objects.filter(school=school, pk=request.POST.get("key") or 0).first()
+                    if key is None:
+                        raise ApplicationError(_("Choose one of the school's keys."), {"key": [_("Unknown key.")]})
+                    services.tool_key_retire(key=key, actor=request.user)
+                    return redirect("lti-platforms", school_slug=school.slug)
+                else:
+                    raise ApplicationError(_("Say what to do: register, key_generate or key_retire."),
+                                           {"action": [_("Unknown action.")]})
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+            status = 400 if status == 200 else status
+    return render(request, "lti/platforms.html", {
+        "school": school, "form": form, "platforms": selectors.school_platforms(school=school),
+        "keys": selectors.school_keys(school=school), "urls": tool_urls(request, school),
+    }, status=status)
