@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from pylti1p3.contrib.django import DjangoMessageLaunch, DjangoOIDCLogin
 from pylti1p3.deployment import Deployment as LtiDeploymentConf
-from pylti1p3.exception import LtiException
+from pylti1p3.exception import LtiException, OIDCException
 from pylti1p3.launch_data_storage.base import LaunchDataStorage
 from pylti1p3.registration import Registration
 from pylti1p3.tool_config.abstract import ToolConfAbstract
@@ -161,6 +161,9 @@ def oidc_login(request) -> tuple[str, Platform]:
     login = DjangoOIDCLogin(request, conf, launch_data_storage=DbLaunchDataStorage())
     try:
         redirect = login.get_redirect_object(params["target_link_uri"])
+    except OIDCException as exc:
+        raise LaunchRefused("registration_unknown", _(
+            "No school has registered this platform and client id in Vigil.")) from exc
     except LtiException as exc:
         raise refusal_of(exc) from exc
     return redirect, conf.platform
@@ -191,7 +194,7 @@ def validate_launch(request) -> ValidatedLaunch:
     conf = VigilToolConf()
     launch = DjangoMessageLaunch(request, conf, launch_data_storage=DbLaunchDataStorage())
     try:
-        launch.validate_state().validate_jwt_format()
+        launch.set_auto_validation(False).validate_state().validate_jwt_format()
         body = launch._get_jwt_body()
         # A wrong audience names no registration: say so rather than "not registered".
         auds = body.get("aud") if isinstance(body.get("aud"), list) else [body.get("aud")]
