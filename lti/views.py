@@ -164,7 +164,7 @@ def tool_urls(request, school: School) -> dict[str, str]:
 @require_http_methods(["GET", "POST"])
 def platforms_page(request, school_slug: str):
     school = object_or_404(request.user, "lti.manage_platforms", School.objects.all(), slug=school_slug)
-    form, status = PlatformForm(), 200
+    form, status, errors = PlatformForm(), 200, []
     if request.method == "POST":
         action = request.POST.get("action")
         try:
@@ -188,9 +188,9 @@ def platforms_page(request, school_slug: str):
                     raise ApplicationError(_("Say what to do: register, key_generate or key_retire."),
                                            {"action": [_("Unknown action.")]})
         except ApplicationError as exc:
-            form.add_error(None, exc.message)
-            status = 400 if status == 200 else status
+            errors.append(exc.message)
+            status = 400
     return render(request, "lti/platforms.html", {
-        "school": school, "form": form, "platforms": selectors.school_platforms(school=school),
+        "school": school, "form": form, "errors": errors, "platforms": selectors.school_platforms(school=school),
         "keys": selectors.school_keys(school=school), "urls": tool_urls(request, school),
     }, status=status)
