@@ -41,6 +41,7 @@ ACTION_LABELS = {
     "lti.key.retire": gettext_lazy("Retired a tool key for LTI"),
     "lti.account.create": gettext_lazy("Created an account on a first LTI launch"),
     "lti.context.bind": gettext_lazy("Bound an LMS course to a cohort (LTI)"),
+    "lti.placement.create": gettext_lazy("Placed a course or module in an LMS course (LTI deep linking)"),
     # The Django admin's lists and pages of trainee data (training.admin_mixins.AuditedReadAdmin).
     "admin.attempt.read": gettext_lazy("Read attempts in the admin"),
     "admin.response.read": gettext_lazy("Read answers in the admin"),

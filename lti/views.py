@@ -3,6 +3,7 @@ school admins' registration page. Thin: validation is in ``tool``, writes in ``s
 from __future__ import annotations
 
 import logging
+import uuid
 
 from django import forms
 from django.contrib.auth import login
@@ -23,9 +24,11 @@ from schools.models import School
 from training.errors import ApplicationError
 from training.permissions import object_or_404
 
-from . import selectors, services, tool
+from schools.models import Role
+
+from . import deep_linking, selectors, services, tool
 from .middleware import SESSION_FLAG
-from .models import LaunchState, ToolKey
+from .models import ContextBinding, LaunchState, ToolKey
 from .opening import opening_url
 
 log = logging.getLogger("vigil.lti")
@@ -76,18 +79,25 @@ def launch(request):
     try:
         with transaction.atomic():
             validated = tool.validate_launch(request)
+            if validated.claim("message_type") == "LtiDeepLinkingRequest":
+                return _deep_linking_request(request, validated)
             target, user = _accept(validated)
     except tool.LaunchRefused as exc:
         return refused(request, exc)
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    request.session[SESSION_FLAG] = True
+    _sign_in(request, user)
     token = signing.dumps({"u": user.pk, "t": target, "n": validated.data.get("nonce")}, salt=CONTINUE_SALT)
     return render(request, "lti/launched.html", {
         "target": target, "continue_url": reverse("lti-continue", args=[token]),
     })
 
 
-def _accept(validated: tool.ValidatedLaunch) -> tuple[str, User]:
+def _sign_in(request, user: User) -> None:
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    request.session[SESSION_FLAG] = True
+
+
+def _person(validated: tool.ValidatedLaunch):
+    """The launching person's school role, account, and the cohort of the LMS course."""
     data, platform = validated.data, validated.platform
     role = services.role_of(validated.claim("roles", []))
     if role is None:
@@ -99,8 +109,70 @@ def _accept(validated: tool.ValidatedLaunch) -> tuple[str, User]:
     user = services.launch_user(platform=platform, sub=str(data["sub"]), claims=data, role=role)
     binding = services.launch_cohort(platform=platform, context=context, claims=data)
     services.launch_enrol(cohort=binding.cohort, user=user, role=role)
+    return role, user, binding
+
+
+def _accept(validated: tool.ValidatedLaunch) -> tuple[str, User]:
+    role, user, binding = _person(validated)
     resource_link = validated.claim("resource_link") or {}
-    return opening_url(binding=binding, resource_link_id=str(resource_link.get("id", "")), role=role), user
+    ags = validated.data.get("https://purl.imsglobal.org/spec/lti-ags/claim/endpoint") or {}
+    target = opening_url(binding=binding, resource_link_id=str(resource_link.get("id", "")), role=role,
+                         custom=validated.claim("custom") or {}, lineitem_url=ags.get("lineitem") or "")
+    return target, user
+
+
+def _deep_linking_request(request, validated: tool.ValidatedLaunch):
+    """An instructor's "add activity": signed in, then shown the picker."""
+    role, user, binding = _person(validated)
+    if role not in (Role.FACULTY, Role.ADMIN):
+        raise tool.LaunchRefused("deep_linking_role", _("Only the course's instructors may add Vigil activities."), 403)
+    settings = validated.data.get(deep_linking.DL + "deep_linking_settings") or {}
+    _sign_in(request, user)
+    token = uuid.uuid4().hex
+    request.session.setdefault("lti_deep_links", {})[token] = {
+        "binding": binding.pk, "deployment": validated.claim("deployment_id"),
+        "return_url": settings["deep_link_return_url"], "data": settings.get("data"),
+    }
+    request.session.modified = True
+    return redirect("lti-deep-link", token=token)
+
+
+def _deep_link_of(request, token: str) -> tuple[dict, ContextBinding]:
+    pending = (request.session.get("lti_deep_links") or {}).get(token)
+    binding = None if pending is None else (
+        ContextBinding.objects.select_related("cohort", "platform").filter(pk=pending["binding"]).first())
+    if binding is None or not request.user.has_perm("cohorts.view_cohort", binding.cohort):
+        raise Http404
+    return pending, binding
+
+
+@login_required
+@xframe_options_exempt
+@require_http_methods(["GET", "POST"])
+def deep_link(request, token: str):
+    """The picker of a deep-linking request (this person's, kept in their session): a published
+    course or module of the school; the choice is placed and answered to the platform."""
+    pending, binding = _deep_link_of(request, token)
+    errors, status = [], 200
+    if request.method == "POST":
+        try:
+            with transaction.atomic():
+                placement = deep_linking.placement_create(binding=binding, choice=request.POST.get("choice", ""),
+                                                          actor=request.user)
+                jwt_out = deep_linking.response_jwt(
+                    platform=binding.platform, deployment_id=pending["deployment"], settings=pending,
+                    placement=placement, launch_url=deep_linking.launch_url(request))
+        except ApplicationError as exc:
+            errors, status = [exc.message], 400
+        except tool.LaunchRefused as exc:
+            return refused(request, exc)
+        else:
+            request.session["lti_deep_links"].pop(token, None)
+            request.session.modified = True
+            return render(request, "lti/deep_link_return.html", {"return_url": pending["return_url"], "jwt": jwt_out})
+    return render(request, "lti/deep_link.html", {
+        "options": deep_linking.placeable(school_id=binding.cohort.school_id), "binding": binding, "errors": errors,
+    }, status=status)
 
 
 @require_GET

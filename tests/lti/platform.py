@@ -74,6 +74,14 @@ class TestPlatform:
         self.resource_link = {"id": "rl-1", "title": "Module one"}
         self.tamper: dict = {}
         self.requests: list[tuple[str, str]] = []
+        self.deep_linking = False  # the next launch is an LtiDeepLinkingRequest
+        self.custom: dict = {}
+        self.content_items: list[dict] = []  # what deep-linking answers placed
+        self.lineitems: dict[str, dict] = {}  # id -> line item (made from a placed lineItem)
+        self.scores: dict[str, list[dict]] = {}  # line item id -> scores received
+        self.members: list[dict] = []  # the course roster NRPS answers
+        self.fail_scores = 0  # answer this many score posts with 503
+        self.tokens: list[dict] = []  # access tokens issued (their scopes)
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     # ------------------------------------------------------------ lifecycle
@@ -106,8 +114,53 @@ class TestPlatform:
         if path == "/auth":
             params = {k: v[0] for k, v in query.items()}
             return self._html(start_response, self._launch_form(params))
+        body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0)).decode()
+        if path == "/deep-link-return":
+            form = {k: v[0] for k, v in parse_qs(body).items()}
+            items = self._conf().validate_deeplinking_resp({"JWT": form["JWT"]})
+            for item in items:
+                self.content_items.append(item)
+                if item.get("lineItem"):
+                    lid = str(len(self.lineitems) + 1)
+                    self.lineitems[lid] = dict(item["lineItem"], id=f"{self.base}/lineitems/{lid}")
+            return self._html(start_response, "placed")
+        if path == "/token":
+            form = {k: v[0] for k, v in parse_qs(body).items()}
+            try:
+                token = self._conf().get_access_token(form)
+            except Exception as exc:  # noqa: BLE001 - any refusal is the tool's fault here
+                return self._json(start_response, {"error": str(exc)}, "400 Bad Request")
+            self.tokens.append(token)
+            return self._json(start_response, token)
+        if not self._authorized(environ):
+            return self._json(start_response, {"error": "unauthorized"}, "401 Unauthorized")
+        if path.startswith("/lineitems/") and path.endswith("/scores") and environ["REQUEST_METHOD"] == "POST":
+            if self.fail_scores:
+                self.fail_scores -= 1
+                return self._json(start_response, {"error": "busy"}, "503 Service Unavailable")
+            self.scores.setdefault(path.split("/")[2], []).append(json.loads(body))
+            return self._json(start_response, {})
+        if path == "/memberships":
+            return self._json(start_response, {"id": self.base + "/memberships", "context": self.context,
+                                                "members": self.members})
         start_response("404 Not Found", [("Content-Type", "text/plain")])
         return [b"not found"]
+
+    def _conf(self):
+        return _Conf(registration=self.registration)
+
+    def _authorized(self, environ) -> bool:
+        header = environ.get("HTTP_AUTHORIZATION", "")
+        if not header.startswith("Bearer "):
+            return False
+        try:
+            return self._conf().validate_token(header[len("Bearer "):])
+        except Exception:  # noqa: BLE001
+            return False
+
+    def trust_tool_keys(self, jwks: dict) -> None:
+        """The tool's key set, as the LMS fetched it from the URL the school pasted."""
+        self.registration.set_tool_key_set(jwks)
 
     @staticmethod
     def _json(start_response, data, status="200 OK"):
@@ -127,10 +180,23 @@ class TestPlatform:
         launch.set_launch_url(params["redirect_uri"])
         launch.set_user_data(self.user["sub"], self.user["roles"], full_name="Ada Lovelace",
                              email_address=self.user["email"])
-        launch.set_resource_link_claim(self.resource_link["id"], title=self.resource_link["title"])
         launch.set_launch_context_claim(self.context["id"], context_label=self.context["label"],
                                         context_title=self.context["title"])
+        if not self.deep_linking:
+            launch.set_resource_link_claim(self.resource_link["id"], title=self.resource_link["title"])
+        lineitem = next((li for li in self.lineitems.values()
+                         if self.custom.get("vigil_placement") and li["resourceId"].endswith(self.custom["vigil_placement"])),
+                        None)
+        launch.set_ags(self.base + "/lineitems", lineitem["id"] if lineitem else None)
+        launch.set_nrps(self.base + "/memberships")
         message, state = launch.get_launch_data()
+        if self.custom:
+            message[LTI + "custom"] = dict(self.custom)
+        if self.deep_linking:
+            message[LTI + "message_type"] = "LtiDeepLinkingRequest"
+            message["https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"] = {
+                "deep_link_return_url": self.base + "/deep-link-return", "accept_types": ["ltiResourceLink"],
+                "accept_presentation_document_targets": ["iframe", "window"], "data": "lms-opaque-data"}
         message.update({"given_name": self.user["given_name"], "family_name": self.user["family_name"]})
         return message, state
 
@@ -155,6 +221,7 @@ class TestPlatform:
 
 
 def form_fields(html: str) -> tuple[str, dict[str, str]]:
-    action = re.search(r'action="([^"]+)"', html).group(1)
-    fields = dict(re.findall(r'name="([^"]+)" value="([^"]*)"', html))
-    return action, fields
+    """The action and hidden fields of the page's LTI form (an auto-posted one: id_token or JWT)."""
+    form = re.search(r'<form id="lti[^"]*" method="post" action="([^"]+)">(.*?)</form>', html, re.S)
+    fields = dict(re.findall(r'name="([^"]+)" value="([^"]*)"', form.group(2)))
+    return form.group(1), fields

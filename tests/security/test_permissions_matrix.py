@@ -267,6 +267,7 @@ EXPECTED: dict[str, str] = {
     "lti/login/": "400 400 400 400 400 400 400 400 400",
     "lti/launch/": "400 400 400 400 400 400 400 400 400",
     "lti/continue/<str:token>/": "400 400 400 400 400 400 400 400 400",
+    "lti/deep-link/<str:token>/": "302 404 404 404 404 404 404 404 404",
     "lti/jwks/<slug:school_slug>.json": "200 200 200 200 200 200 200 200 200",
     "school/<slug:school_slug>/lti/": "302 404 404 404 404 404 200 404 404",
 }
