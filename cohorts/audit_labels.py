@@ -42,6 +42,8 @@ ACTION_LABELS = {
     "lti.account.create": gettext_lazy("Created an account on a first LTI launch"),
     "lti.context.bind": gettext_lazy("Bound an LMS course to a cohort (LTI)"),
     "lti.placement.create": gettext_lazy("Placed a course or module in an LMS course (LTI deep linking)"),
+    "lti.roster.sync": gettext_lazy("Synced the LMS roster into a cohort (LTI)"),
+    "lti.passbacks.read": gettext_lazy("Viewed the grades sent to the LMS (LTI)"),
     # The Django admin's lists and pages of trainee data (training.admin_mixins.AuditedReadAdmin).
     "admin.attempt.read": gettext_lazy("Read attempts in the admin"),
     "admin.response.read": gettext_lazy("Read answers in the admin"),

@@ -135,3 +135,28 @@ class LaunchState(models.Model):
     key = models.CharField(max_length=255, unique=True)
     value = models.JSONField()
     expires_at = models.DateTimeField(db_index=True)
+
+
+class ScorePassback(models.Model):
+    """The outbox row of one trainee's grade for one placed line item: the score to send,
+    and how sending it went. Written when the module's grade is final or changes (a regrade,
+    a key fix); the task sends it and marks it; a sweep sends again what stayed pending."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to be sent")
+        SENT = "sent", _("Received by the LMS")
+        FAILED = "failed", _("Refused by the LMS")
+
+    placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="passbacks")
+    trainee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField(help_text=_("From 0 to 1: the module's grade."))
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    tries = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    sent_score = models.FloatField(null=True, blank=True)
+    changed_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["placement", "trainee"], name="lti_passback_unique")]
+        indexes = [models.Index(fields=["status", "changed_at"], name="lti_passback_status")]

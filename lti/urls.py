@@ -9,4 +9,5 @@ urlpatterns = [
     path("lti/continue/<str:token>/", views.continue_in_window, name="lti-continue"),
     path("lti/jwks/<slug:school_slug>.json", views.jwks, name="lti-jwks"),
     path("school/<slug:school_slug>/lti/", views.platforms_page, name="lti-platforms"),
+    path("school/cohorts/<int:cohort_id>/lti/", views.cohort_lti, name="lti-cohort"),
 ]

@@ -266,3 +266,43 @@ def platforms_page(request, school_slug: str):
         "school": school, "form": form, "errors": errors, "platforms": selectors.school_platforms(school=school),
         "keys": selectors.school_keys(school=school), "urls": tool_urls(request, school),
     }, status=status)
+
+
+# ---------------------------------------------------------------- the cohort's LTI page (faculty)
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cohort_lti(request, cohort_id: int):
+    """The grades sent to the LMS for the cohort's placed activities, each with its status;
+    the school's admins also sync the LMS roster into the cohort from here."""
+    from schools.models import AuditEvent, Cohort  # noqa: F401 - Cohort for the lookup
+
+    from . import grades, roster
+    from .models import ScorePassback
+
+    cohort = object_or_404(request.user, "cohorts.view_cohort", Cohort.objects.select_related("school"), pk=cohort_id)
+    binding = ContextBinding.objects.select_related("platform").filter(cohort=cohort).first()
+    errors, synced, status = [], None, 200
+    if request.method == "POST":
+        if not request.user.has_perm("cohorts.administer_cohort", cohort):
+            raise Http404
+        if binding is None or not binding.memberships_url:
+            errors, status = [_("The LMS has not given a roster address for this course yet: launch Vigil from it once.")], 409
+        else:
+            try:
+                with transaction.atomic():
+                    synced = roster.roster_sync(binding=binding, actor=request.user)
+            except (grades.PlatformUnavailable, grades.PlatformRefused, tool.LaunchRefused) as exc:
+                log.warning("lti roster sync of cohort %s failed: %s", cohort.pk, exc)
+                errors, status = [_("The LMS did not give the roster: %(error)s") % {"error": exc}], 502
+    rows = [] if binding is None else list(
+        ScorePassback.objects.filter(placement__context=binding).select_related("placement", "trainee")
+        .order_by("placement__title", "trainee__last_name", "trainee__first_name", "pk"))
+    with transaction.atomic():
+        from schools.services import audit_record
+
+        audit_record(actor=request.user, action="lti.passbacks.read", cohort=cohort, detail={"rows": len(rows)})
+    return render(request, "lti/cohort.html", {
+        "cohort": cohort, "binding": binding, "rows": rows, "errors": errors, "synced": synced,
+        "may_sync": binding is not None and request.user.has_perm("cohorts.administer_cohort", cohort), "Status": ScorePassback.Status,
+    }, status=status)

@@ -271,6 +271,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "quizzes.sweep_regrade_jobs",
         "schedule": timedelta(seconds=env.int("VIGIL_SWEEP_EVERY_SECONDS", default=60)),
     },
+    # LTI grade passback: queue the final grades new or changed, resend those left pending.
+    "sweep-lti-passbacks": {
+        "task": "lti.sweep_passbacks",
+        "schedule": timedelta(seconds=env.int("VIGIL_SWEEP_EVERY_SECONDS", default=60)),
+    },
+    # LTI roster: every LMS course's members synced into its cohort.
+    "sync-lti-rosters": {
+        "task": "lti.sync_rosters",
+        "schedule": timedelta(seconds=env.int("VIGIL_LTI_ROSTER_EVERY_SECONDS", default=6 * 3600)),
+    },
 }
 # Keep the database connection of a worker across tasks (Celery closes it otherwise).
 CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)

@@ -270,6 +270,8 @@ EXPECTED: dict[str, str] = {
     "lti/deep-link/<str:token>/": "302 404 404 404 404 404 404 404 404",
     "lti/jwks/<slug:school_slug>.json": "200 200 200 200 200 200 200 200 200",
     "school/<slug:school_slug>/lti/": "302 404 404 404 404 404 200 404 404",
+    # The cohort's LTI page (grades sent to the LMS): as the cohort's dashboard.
+    "school/cohorts/<int:cohort_id>/lti/": "302 404 404 200 404 200 200 404 404",
 }
 
 
