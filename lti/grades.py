@@ -83,6 +83,17 @@ def passbacks_detect() -> int:
     return queued
 
 
+def launch_state_purge() -> int:
+    """Forget the login states past their expiry and the nonces of tokens long expired (a
+    launch token lives minutes; its nonce is kept a day)."""
+    from .models import LaunchState, UsedNonce
+
+    now = timezone.now()
+    gone, _by = LaunchState.objects.filter(expires_at__lt=now).delete()
+    used, _by = UsedNonce.objects.filter(used_at__lt=now - timedelta(days=1)).delete()
+    return gone + used
+
+
 def passbacks_resend() -> list[int]:
     """Publish again the rows pending for a while (their message was lost or ran out of tries)."""
     ids = list(ScorePassback.objects.filter(status=ScorePassback.Status.PENDING,

@@ -31,6 +31,7 @@ def sweep_passbacks() -> int:
     """Queue the grades new or changed since the last sweep, and resend the pending ones."""
     with transaction.atomic():
         queued = grades.passbacks_detect()
+    grades.launch_state_purge()
     return queued + len(grades.passbacks_resend())
 
 
