@@ -82,6 +82,7 @@ class TestPlatform:
         self.members: list[dict] = []  # the course roster NRPS answers
         self.fail_scores = 0  # answer this many score posts with 503
         self.tokens: list[dict] = []  # access tokens issued (their scopes)
+        self.autosubmit = False  # the launch form posts itself, as an LMS's does in a browser
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     # ------------------------------------------------------------ lifecycle
@@ -217,7 +218,8 @@ class TestPlatform:
         self.last_message = message
         return (f'<form id="lti" method="post" action="{params["redirect_uri"]}">'
                 f'<input type="hidden" name="id_token" value="{id_token}">'
-                f'<input type="hidden" name="state" value="{state}"></form>')
+                f'<input type="hidden" name="state" value="{state}"></form>'
+                + ('<script>document.getElementById("lti").submit();</script>' if self.autosubmit else ""))
 
 
 def form_fields(html: str) -> tuple[str, dict[str, str]]:
