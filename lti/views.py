@@ -303,6 +303,6 @@ def cohort_lti(request, cohort_id: int):
 
         audit_record(actor=request.user, action="lti.passbacks.read", cohort=cohort, detail={"rows": len(rows)})
     return render(request, "lti/cohort.html", {
-        "cohort": cohort, "binding": binding, "rows": rows, "errors": errors, "synced": synced,
+        "cohort": cohort, "tab": "lms", "binding": binding, "rows": rows, "errors": errors, "synced": synced,
         "may_sync": binding is not None and request.user.has_perm("cohorts.administer_cohort", cohort), "Status": ScorePassback.Status,
     }, status=status)

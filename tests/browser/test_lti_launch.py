@@ -72,3 +72,30 @@ def test_the_school_lti_page_at_desktop_and_phone_widths(page, sign_in, school, 
     assert "/lti/jwks/mercy.json" in page.content()
     assert_accessible(page)
     screenshot(page, f"lti-school-page-{width}")
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_the_cohort_lms_page_shows_each_passback_at_desktop_and_phone_widths(page, sign_in, school, live_server, width):
+    from django.utils import timezone
+
+    from lti.models import ScorePassback
+    from tests.factories import CohortFactory, UserFactory
+
+    cohort = CohortFactory(school=school, name="AI literacy 101")
+    binding = ContextBinding.objects.create(platform=school.lti_platforms.get(), context_id="c-1",
+                                            title="AI literacy 101", cohort=cohort)
+    placement = Placement.objects.create(context=binding, resource_link_id="rl-1", title="Triage with AI",
+                                         course=CourseFactory(school=school), lineitem_url="https://lms.test/li/1")
+    for name, status, error in (("Ann", "sent", ""), ("Bob", "pending", "the LMS answered 503"),
+                                ("Cy", "failed", "PlatformRefused: the LMS answered 404")):
+        ScorePassback.objects.create(placement=placement, trainee=UserFactory(first_name=name, last_name="Archer"),
+                                     score=0.75, status=status, tries=1 if status == "sent" else 3, last_error=error,
+                                     changed_at=timezone.now(), sent_at=timezone.now() if status == "sent" else None)
+    admin = MembershipFactory(school=school, role=Role.ADMIN).user
+    admin.refresh_from_db()
+    sign_in(page, admin)
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(f"{live_server.url}/school/cohorts/{cohort.pk}/lti/")
+    assert "Refused by the LMS" in page.content() and "75 %" in page.content()
+    assert_accessible(page)
+    screenshot(page, f"lti-cohort-page-{width}")
