@@ -45,6 +45,7 @@ registry.view_register         School        its admins, reviewers and faculty (
 registry.manage_register       School        its admins (add, change, remove, CSV import)
 registry.view_coverage         School        its reviewers and admins (who is trained, who is
                                              overdue: names; the map, the evidence file)
+lti.manage_platforms           School        its admins (LMS registrations, the tool's keys)
 =============================  ============  ===============================================
 
 Platform superusers hold every permission but ``quizzes.take_course``: a course is taken by
@@ -349,6 +350,7 @@ rules.add_perm("schools.manage_sign_in", is_superuser | is_school_admin)
 rules.add_perm("registry.view_register", is_superuser | reads_the_register)
 rules.add_perm("registry.manage_register", is_superuser | is_school_admin)
 rules.add_perm("registry.view_coverage", is_superuser | is_records_staff)
+rules.add_perm("lti.manage_platforms", is_superuser | is_school_admin)
 
 # The permissions whose rule is "the row is in this scope": a row fetched for them brings
 # its answer along.

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "progress",
     "quizzes",
     "cohorts",
+    "lti",
     "studio",
     "administration",
     "privacy",
@@ -63,6 +64,7 @@ if VIGIL_BENCH:
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    "lti.middleware.LtiEmbeddedCookiesMiddleware",  # before sessions: sees the cookies they set
     "django.contrib.sessions.middleware.SessionMiddleware",
     "djangosaml2.middleware.SamlSessionMiddleware",  # request.saml_session: the SSO requests outstanding
     "django.middleware.locale.LocaleMiddleware",
@@ -316,6 +318,16 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Once a day: warn a school's admins of an automatic erasure, then carry it out on the day.
     "apply-retention": {"task": "privacy.apply_retention", "schedule": timedelta(days=1)},
+    # LTI grade passback: queue the final grades new or changed, resend those left pending.
+    "sweep-lti-passbacks": {
+        "task": "lti.sweep_passbacks",
+        "schedule": timedelta(seconds=env.int("VIGIL_SWEEP_EVERY_SECONDS", default=60)),
+    },
+    # LTI roster: every LMS course's members synced into its cohort.
+    "sync-lti-rosters": {
+        "task": "lti.sync_rosters",
+        "schedule": timedelta(seconds=env.int("VIGIL_LTI_ROSTER_EVERY_SECONDS", default=6 * 3600)),
+    },
 }
 # Keep the database connection of a worker across tasks (Celery closes it otherwise).
 CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)

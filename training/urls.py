@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("administration.urls")),  # /school/<school>/manage/… the school admin's pages
     path("", include("privacy.urls")),  # /privacy/… a member's notice and data, /school/<slug>/privacy/
     path("", include("registry.urls")),  # /school/<slug>/ai-tools/… the AI tool register, coverage, evidence file
+    path("", include("lti.urls")),  # LTI 1.3: login, launch, JWKS, the school's registrations page
     path("", include("cohorts.page_urls")),  # /school/… staff pages, /verify/ public attestation check
 ]
 if settings.DEBUG:  # production: the web server serves /media/ with the same headers (README)

@@ -325,6 +325,17 @@ EXPECTED: dict[str, str] = {
     "school/<slug:school_slug>/ai-tools/<int:tool_id>/delete/": "302 404 404 404 404 404 302 404 404",
     # The public attestation check.
     "verify/": "200 200 200 200 200 200 200 200 200",
+    # LTI 1.3: the LMS's login and launch (an empty one is refused with what is missing), the
+    # new-window link (a token that is not one is refused), the school's public key set; the
+    # school's LTI registrations page for its admins (lti.manage_platforms).
+    "lti/login/": "400 400 400 400 400 400 400 400 400",
+    "lti/launch/": "400 400 400 400 400 400 400 400 400",
+    "lti/continue/<str:token>/": "400 400 400 400 400 400 400 400 400",
+    "lti/deep-link/<str:token>/": "302 404 404 404 404 404 404 404 404",
+    "lti/jwks/<slug:school_slug>.json": "200 200 200 200 200 200 200 200 200",
+    "school/<slug:school_slug>/lti/": "302 404 404 404 404 404 200 404 404",
+    # The cohort's LTI page (grades sent to the LMS): as the cohort's dashboard.
+    "school/cohorts/<int:cohort_id>/lti/": "302 404 404 200 404 200 200 404 404",
 }
 
 

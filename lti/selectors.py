@@ -1,0 +1,28 @@
+"""Reads of the LTI app."""
+from __future__ import annotations
+
+from django.db.models import Count, QuerySet
+
+from .models import Platform, ToolKey
+
+
+def school_platforms(*, school) -> QuerySet[Platform]:
+    return (Platform.objects.filter(school=school).annotate(n_contexts=Count("contexts", distinct=True))
+            .prefetch_related("deployments").order_by("name"))
+
+
+def school_keys(*, school) -> list[ToolKey]:
+    return list(ToolKey.objects.filter(school=school))
+
+
+def jwks(*, school_id: int) -> dict:
+    """The school's published public keys as a JSON Web Key Set."""
+    import json
+
+    from jwcrypto.jwk import JWK
+
+    keys = []
+    for key in ToolKey.objects.filter(school_id=school_id, is_active=True).only("kid", "public_pem"):
+        jwk = json.loads(JWK.from_pem(key.public_pem.encode()).export_public())
+        keys.append({**jwk, "kid": key.kid, "alg": "RS256", "use": "sig"})
+    return {"keys": keys}
