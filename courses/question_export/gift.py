@@ -4,7 +4,10 @@ One question a paragraph: ``::name::[markdown]text{answers####general feedback}`
 text on one line (line breaks written ``\\n``), ``~ = # { } :`` and the backslash escaped
 with a backslash, ``$CATEGORY: $course$/top/<module>/<case>`` before each new case.
 Answers: ``=right ~wrong`` for one right answer, ``~%50%a ~%-100%b`` for weights,
-``#value:tolerance`` for numbers, ``{}`` for an essay. GIFT carries no files, no units, no
+``#value:tolerance`` for numbers, ``{}`` for an essay, ``{=text#feedback =%50%text#feedback}``
+for a short answer (case ignored: GIFT has no case sensitivity), ``{=stem -> choice = -> distractor}``
+for a matching question (``->`` is not escaped: no text may hold it, so one that does is
+written ``→``). GIFT carries no files, no units, no
 grader information and no tags: the report says what each question loses.
 """
 from __future__ import annotations
@@ -42,6 +45,16 @@ def _text(question: Question, text: str) -> str:
     return escape(text)
 
 
+def _no_arrow(question: Question, text: str) -> str:
+    """``->`` inside a text would split a matching pair (or make a short answer a matching
+    question) when read back: it is written ``→``, and the report says so."""
+    if "->" not in text:
+        return text
+    question.losses.append(_("-> inside a text is written → (GIFT reads -> as the sign between a sub-question and "
+                             "its answer)"))
+    return text.replace("->", "→")
+
+
 def write_question(question: Question) -> str:
     head = f"::{escape(question.name)}::[markdown]{_text(question, question.text)}"
     if question.qtype == "multichoice":
@@ -52,6 +65,22 @@ def write_question(question: Question) -> str:
             else:
                 sign = f"~%{_number(answer.fraction)}%" if answer.fraction else "~"
             lines.append(f"\t{sign}{_text(question, answer.text)}")
+        body = "\n" + "\n".join(lines)
+    elif question.qtype == "shortanswer":
+        lines = []
+        for answer in question.answers:
+            sign = "=" if answer.fraction == 100 else f"=%{_number(answer.fraction)}%"
+            text = escape(_no_arrow(question, answer.text))
+            fb = ("#" + _text(question, _no_arrow(question, answer.feedback))) if answer.feedback else ""
+            lines.append(f"\t{sign}{text}{fb}")
+        body = "\n" + "\n".join(lines)
+        if question.case_sensitive:
+            question.losses.append(_("case sensitivity is not exported: GIFT short answers ignore case (export to "
+                                     "Moodle XML to keep it)"))
+    elif question.qtype == "match":
+        lines = [f"\t={_text(question, _no_arrow(question, stem))} -> {escape(_no_arrow(question, choice))}"
+                 if stem else f"\t= -> {escape(_no_arrow(question, choice))}"
+                 for stem, choice in question.subquestions]
         body = "\n" + "\n".join(lines)
     elif question.qtype == "numerical":
         answer = question.answers[0]

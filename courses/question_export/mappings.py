@@ -35,13 +35,14 @@ class Answer:
     text: str  # Markdown (a number for numerical answers)
     fraction: float  # percent of the mark, one of MOODLE_GRADES
     tolerance: float | None = None  # numerical answers
+    feedback: str = ""  # Markdown, shown when this answer is given (short answers)
 
 
 @dataclass
 class Question:
     """A Moodle question, format-neutral; texts are Markdown with media/… references."""
 
-    qtype: str  # multichoice, numerical, essay
+    qtype: str  # multichoice, numerical, essay, shortanswer, match
     name: str
     text: str
     category: list[str]  # module title, case title
@@ -52,6 +53,8 @@ class Question:
     default_grade: float = 1
     unit: str = ""
     max_words: int | None = None
+    case_sensitive: bool = False  # short answers
+    subquestions: list[tuple[str, str]] = field(default_factory=list)  # match: (stem, its answer); "" stem: a distractor
     tags: list[str] = field(default_factory=list)
     losses: list[str] = field(default_factory=list)
 
@@ -233,6 +236,40 @@ def reliance_decision(source: Source) -> Question:
     return question
 
 
+def short_answer(source: Source) -> Question:
+    """Each accepted answer in order with its fraction as the nearest grade Moodle accepts,
+    its feedback, and ``usecase`` from ``case_sensitive``; ``*`` means the same in Moodle."""
+    answers, moved = [], []
+    for i, answer in enumerate(a for a in source.key.get("answers") or [] if isinstance(a, dict)):
+        fraction = answer.get("fraction", 1)
+        wanted = float(1 if fraction is None else fraction) * 100
+        grade = nearest_grade(wanted)
+        if not math.isclose(grade, wanted, abs_tol=1e-3):
+            moved.append(f"{answer.get('text', '') or i + 1}: {_number(round(wanted, 4))}% → {_number(grade)}%")
+        answers.append(Answer(answer.get("text", ""), grade, feedback=answer.get("feedback") or ""))
+    question = _question(source, "shortanswer", answers=answers,
+                         case_sensitive=source.key.get("case_sensitive") is True)
+    if moved:
+        question.losses.append(_("grades Moodle does not offer were written as its nearest grades (%(moves)s)")
+                               % {"moves": "; ".join(moved)})
+    return question
+
+
+def matching(source: Source) -> Question:
+    """One sub-question per stem with its right choice's text, then one with an empty text
+    per distractor (a choice no stem has), as Moodle's matching questions hold them."""
+    spec, pairs = source.spec, source.key.get("pairs") or {}
+    choices = {c.get("id"): c.get("text", "") for c in spec.get("choices") or [] if isinstance(c, dict)}
+    subquestions = []
+    for stem in (s for s in spec.get("stems") or [] if isinstance(s, dict)):
+        if pairs.get(stem.get("id")) not in choices:
+            raise LeftOut(_("the stem %(stem)s has no right choice") % {"stem": stem.get("id")})
+        subquestions.append((stem.get("text", ""), choices[pairs[stem.get("id")]]))
+    used = set(pairs.values())
+    subquestions += [("", text) for choice_id, text in choices.items() if choice_id not in used]
+    return _question(source, "match", subquestions=subquestions)
+
+
 def error_spans(source: Source) -> Question:
     raise LeftOut(_("finding errors in an AI text has no Moodle question type that grades marked spans"))
 
@@ -248,6 +285,8 @@ MAPPINGS: dict[str, Callable[[Source], Question]] = {
     "numeric": numeric,
     "free_text": free_text,
     "reliance_decision": reliance_decision,
+    "short_answer": short_answer,
+    "matching": matching,
     "error_spans": error_spans,
     "script_concordance": script_concordance,
 }

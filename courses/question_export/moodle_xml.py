@@ -5,7 +5,9 @@ written), and the media files a text shows travel inside it, as Moodle's own exp
 them: ``<file name="scan.png" path="/" encoding="base64">`` children of the element, the
 text referring to ``@@PLUGINFILE@@/scan.png``. A ``category`` question
 (``$course$/top/<module>/<case>``, a ``/`` inside a name written ``//`` as Moodle does)
-heads each case's questions.
+heads each case's questions. A short answer's accepted answers carry their feedback and
+``usecase``; a matching question is one ``subquestion`` per stem with its right choice as
+``<answer><text>``, then one with an empty text per distractor, stems not shuffled.
 """
 from __future__ import annotations
 
@@ -94,18 +96,31 @@ def write_question(question: Question, read: Callable[[str], bytes | None]) -> s
            media.element("generalfeedback", question.general_feedback),
            f"    <defaultgrade>{_number(question.default_grade)}</defaultgrade>\n",
            "    <penalty>0</penalty>\n    <hidden>0</hidden>\n"]
+    if question.qtype == "shortanswer":
+        out.append(f"    <usecase>{1 if question.case_sensitive else 0}</usecase>\n")
+    if question.qtype == "match":
+        out.append("    <shuffleanswers>0</shuffleanswers>\n")
     if question.qtype == "multichoice":
         out += [f"    <single>{'true' if question.single else 'false'}</single>\n",
                 "    <shuffleanswers>false</shuffleanswers>\n    <answernumbering>abc</answernumbering>\n",
                 "    <showstandardinstruction>0</showstandardinstruction>\n"]
+    if question.qtype in ("multichoice", "match"):
         for tag in ("correctfeedback", "partiallycorrectfeedback", "incorrectfeedback"):
             out.append(f'    <{tag} format="html">\n      <text></text>\n    </{tag}>\n')
     for answer in question.answers:
         inner = media.element("answer", answer.text, attrs=f' fraction="{_number(answer.fraction)}"')
-        extra = '      <feedback format="html">\n        <text></text>\n      </feedback>\n'
+        if answer.feedback:
+            extra = media.element("feedback", answer.feedback, indent="      ")
+        else:
+            extra = '      <feedback format="html">\n        <text></text>\n      </feedback>\n'
         if answer.tolerance is not None:
             extra += f"      <tolerance>{_number(answer.tolerance)}</tolerance>\n"
         out.append(inner[: inner.rindex("    </answer>")] + extra + "    </answer>\n")
+    for stem, choice in question.subquestions:  # the choice is plain text: Moodle shows it in a select
+        inner = media.element("subquestion", stem)
+        out.append(inner[: inner.rindex("    </subquestion>")]
+                   + f"      <answer>\n        <text>{_cdata(_xml_safe(choice))}</text>\n      </answer>\n"
+                   + "    </subquestion>\n")
     if question.qtype == "numerical":
         if question.unit:
             out.append("    <units>\n      <unit>\n        <multiplier>1</multiplier>\n"

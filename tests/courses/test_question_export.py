@@ -12,6 +12,7 @@ from courses.packages.moodle_xml import parse_moodle_xml
 from courses.question_export import package_sources, questions_export
 from courses.question_export.gift import escape
 from courses.question_export.mappings import MAPPINGS, MOODLE_GRADES, Source, nearest_grade
+from quizzes.graders.matching import matching_spec
 from tests.courses.test_media import PNG
 
 OPTIONS = [{"id": "a", "text": "Reassess in an hour"}, {"id": "b", "text": "Start now"},
@@ -206,7 +207,7 @@ def test_types_moodle_cannot_grade_are_left_out_with_a_reason(type_):
 
 
 def test_an_unknown_type_is_left_out_not_a_crash():
-    result = export(package(item("x", "matching")), "moodle-xml")
+    result = export(package(item("x", "hotspot")), "moodle-xml")
     assert result.lines[0].reason and result.exported == 0
 
 
@@ -250,3 +251,94 @@ def test_free_text_word_limit_goes_to_moodle():
     assert b"<maxwordenabled>1</maxwordenabled>" in content and b"<maxwordlimit>150</maxwordlimit>" in content
     [back] = reimport(content, "moodle-xml").cases[0]["items"]
     assert back["spec"] == {"max_words": 150}
+
+
+SHORT = item("aki", "short_answer", prompt="Name the diagnosis: creatinine {doubled} in 48 h?",
+             key={"answers": [{"text": "acute kidney injury", "fraction": 1, "feedback": "Right: = AKI, stage #2."},
+                              {"text": "AKI", "fraction": 1},
+                              {"text": "*renal*", "fraction": 0.5, "feedback": "Name the acute form."}],
+                  "case_sensitive": True},
+             rationale="KDIGO: **stage 2**.")
+_MATCH_SPEC, _MATCH_KEY = matching_spec([("Sensitivity: the {true} positive rate", "TP / (TP + FN)"),
+                                         ("Specificity = TN rate", "TN / (TN + FP)")], ["TP / (TP + FP) #PPV"])
+MATCH = item("metrics", "matching", prompt="Match each measure with its formula.", spec=_MATCH_SPEC, key=_MATCH_KEY,
+             rationale="Read the 2×2 table.")
+
+CASE_LOST = "case sensitivity is not exported: GIFT short answers ignore case (export to Moodle XML to keep it)"
+NO_TAGS = "its competencies and failure modes are not exported: GIFT has no tags"
+
+
+@pytest.mark.parametrize("fmt", ["moodle-xml", "gift"])
+def test_short_answer_and_matching_round_trip_with_the_losses_reported(fmt):
+    items = copy.deepcopy([SHORT, MATCH])
+    exported = export(package(*items), fmt)
+    assert [line.moodle_type for line in exported.lines] == ["shortanswer", "match"]
+    result = reimport(exported.content, fmt)
+    assert result.skipped == []
+    if fmt == "gift":
+        assert exported.as_json()["losses"] == [
+            {"where": "sepsis / bundle / aki", "type": "short_answer", "moodle_type": "shortanswer",
+             "losses": [CASE_LOST, NO_TAGS]},
+            {"where": "sepsis / bundle / metrics", "type": "matching", "moodle_type": "match", "losses": [NO_TAGS]}]
+        del items[0]["key"]["case_sensitive"]
+    else:
+        assert exported.as_json()["losses"] == []
+    [case] = result.cases
+    assert [same(i) for i in case["items"]] == [same(i) for i in items]
+
+
+def test_short_answer_is_moodle_shortanswer_with_grades_feedback_and_usecase():
+    root = ElementTree.fromstring(export(package(SHORT), "moodle-xml").content)
+    question = root.find("question[@type='shortanswer']")
+    assert question.find("usecase").text == "1"
+    answers = [(a.get("fraction"), a.find("text").text, a.find("feedback/text").text)
+               for a in question.findall("answer")]
+    assert answers == [("100", "acute kidney injury", "Right: = AKI, stage #2."), ("100", "AKI", None),
+                       ("50", "*renal*", "Name the acute form.")]
+    assert question.find("answer/feedback").get("format") == "markdown"
+
+
+def test_short_answer_without_case_sensitivity_writes_usecase_0_and_gift_loses_no_case():
+    entry = copy.deepcopy(SHORT)
+    del entry["key"]["case_sensitive"]
+    root = ElementTree.fromstring(export(package(entry), "moodle-xml").content)
+    assert root.find("question[@type='shortanswer']/usecase").text == "0"
+    assert export(package(entry), "gift").lines[0].losses == [NO_TAGS]
+
+
+def test_gift_short_answer_writes_grades_feedback_and_wildcards_escaped():
+    content = export(package(SHORT), "gift").content.decode()
+    assert ("{\n\t=acute kidney injury#Right\\: \\= AKI, stage \\#2.\n\t=AKI\n"
+            "\t=%50%*renal*#Name the acute form.\n\t####KDIGO\\: **stage 2**.\n}") in content
+
+
+def test_short_answer_fraction_moodle_lacks_is_written_as_its_nearest_grade_and_reported():
+    entry = item("s", "short_answer", key={"answers": [{"text": "AKI", "fraction": 1},
+                                                       {"text": "renal", "fraction": 0.45}]})
+    question = MAPPINGS["short_answer"](Source({}, {}, entry))
+    assert [a.fraction for a in question.answers] == [100, 50]
+    assert question.losses == ["grades Moodle does not offer were written as its nearest grades (renal: 45% → 50%)"]
+
+
+def test_matching_is_moodle_match_with_a_subquestion_per_stem_and_an_empty_one_per_distractor():
+    root = ElementTree.fromstring(export(package(MATCH), "moodle-xml").content)
+    question = root.find("question[@type='match']")
+    assert question.find("shuffleanswers").text == "0"
+    subs = [(s.get("format"), s.find("text").text, s.find("answer/text").text) for s in question.findall("subquestion")]
+    assert subs == [("markdown", "Sensitivity: the {true} positive rate", "TP / (TP + FN)"),
+                    ("markdown", "Specificity = TN rate", "TN / (TN + FP)"),
+                    ("markdown", None, "TP / (TP + FP) #PPV")]
+
+
+def test_gift_matching_escapes_texts_but_not_the_arrow():
+    content = export(package(MATCH), "gift").content.decode()
+    assert ("{\n\t=Sensitivity\\: the \\{true\\} positive rate -> TP / (TP + FN)\n"
+            "\t=Specificity \\= TN rate -> TN / (TN + FP)\n\t= -> TP / (TP + FP) \\#PPV\n") in content
+
+
+def test_gift_writes_an_arrow_inside_a_text_as_a_unicode_arrow_and_says_so():
+    spec, key = matching_spec([("A -> B", "one"), ("C", "two")], [])
+    result = export(package(item("m", "matching", spec=spec, key=key)), "gift")
+    assert any("written →" in loss for loss in result.lines[0].losses)
+    [back] = reimport(result.content, "gift").cases[0]["items"]
+    assert [s["text"] for s in back["spec"]["stems"]] == ["A → B", "C"]
