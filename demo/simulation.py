@@ -156,6 +156,14 @@ def final_answer(rng: random.Random, profile: Profile, item: Item, initial: dict
         return free_text_answer(rng, profile, item, language=language)[0]
     if kind == Item.Type.ERROR_SPANS:
         return {"spans": _spans(rng, profile, item)}
+    if kind == Item.Type.SHORT_ANSWER:
+        accepted = [a["text"] for a in key["answers"] if a.get("fraction", 1) == 1 and "*" not in a["text"]]
+        wrong = ["sensitivity", "specificity", "accuracy"] if language == "en" else ["sensibilité", "spécificité"]
+        return {"text": rng.choice(accepted) if rng_right else rng.choice(wrong)}
+    if kind == Item.Type.MATCHING:
+        choices = [c["id"] for c in spec["choices"]]
+        return {"pairs": {stem: (right_choice if rng.random() < profile.skill else _other(rng, choices, right_choice))
+                          for stem, right_choice in key["pairs"].items()}}
     raise ValueError(f"unknown item type {kind}")
 
 
