@@ -27,6 +27,7 @@ from .graders import FieldError, GradeResult, grader_for
 from .grading import answer_for_grading, artifact_payload, grade_store
 from .models import Attempt, Grade, Response
 from .selectors import refuse_if_withheld
+from .signals import attempt_started, attempt_submitted, response_graded
 
 # The grading task (quizzes.tasks.grade_response): a new name if its arguments ever change.
 GRADE_TASK = "quizzes.grade_response_v1"
@@ -63,6 +64,7 @@ def attempt_start(*, trainee: User, module: Module) -> Attempt:
                 trainee_id=trainee.pk, course_id=course.pk, module_slug=module.slug,
                 items_total=Item.objects.filter(case__module=module).count(), at=now,
             )
+            attempt_started.send(sender=Attempt, attempt=attempt)
     except IntegrityError:  # a concurrent start won; one open attempt per module
         attempt = Attempt.objects.get(
             trainee=trainee, course=course, module_slug=module.slug, status=Attempt.Status.OPEN,
@@ -72,12 +74,14 @@ def attempt_start(*, trainee: User, module: Module) -> Attempt:
 
 def attempt_submit(*, attempt: Attempt) -> Attempt:
     """Close an attempt: no more answers; feedback of 'after attempt' modules becomes due."""
-    updated = Attempt.objects.filter(pk=attempt.pk, status=Attempt.Status.OPEN).update(
-        status=Attempt.Status.SUBMITTED, submitted_at=timezone.now(),
-    )
-    attempt.refresh_from_db()
-    if not updated:
-        raise Conflict(_("This attempt was already submitted."))
+    with transaction.atomic():
+        updated = Attempt.objects.filter(pk=attempt.pk, status=Attempt.Status.OPEN).update(
+            status=Attempt.Status.SUBMITTED, submitted_at=timezone.now(),
+        )
+        attempt.refresh_from_db()
+        if not updated:
+            raise Conflict(_("This attempt was already submitted."))
+        attempt_submitted.send(sender=Attempt, attempt=attempt)
     return attempt
 
 
@@ -219,6 +223,7 @@ def response_grade(*, response_id: int) -> Grade | None:
         response.state = Response.State.GRADED if grade.is_final else Response.State.REVIEW
         response.grading_tries += 1
         response.save(update_fields=["state", "grading_tries", "updated_at"])
+        response_graded.send(sender=Response, response=response, grade=grade)
     return grade
 
 
@@ -305,6 +310,7 @@ def response_review_confirm(
         grade = grade_store(response=response, result=result, final=True, graded_by=reviewer, comment=comment)
         response.state = Response.State.GRADED
         response.save(update_fields=["state", "updated_at"])
+        response_graded.send(sender=Response, response=response, grade=grade)
         attempt = response.attempt
         audit_record(
             actor=reviewer, action="grade.change" if before["final"] else "grade.confirm", subject=attempt.trainee,
