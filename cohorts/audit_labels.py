@@ -33,6 +33,8 @@ ACTION_LABELS = {
     "school.audit.read": gettext_lazy("Read the audit log"),
     "school.audit.download": gettext_lazy("Downloaded the audit log"),
     "school.member.add": gettext_lazy("Gave a person a role in the school"),
+    "xapi.settings.change": gettext_lazy("Changed the school's xAPI (LRS) settings"),
+    "xapi.failed.retry": gettext_lazy("Sent the statements the LRS refused again"),
     "cohort.create": gettext_lazy("Created a cohort"),
     "cohort.enroll": gettext_lazy("Enrolled people in a cohort"),
     "cohort.assign": gettext_lazy("Assigned a course to a cohort or changed its due date"),

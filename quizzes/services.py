@@ -74,14 +74,15 @@ def attempt_start(*, trainee: User, module: Module) -> Attempt:
 
 def attempt_submit(*, attempt: Attempt) -> Attempt:
     """Close an attempt: no more answers; feedback of 'after attempt' modules becomes due."""
-    with transaction.atomic():
-        updated = Attempt.objects.filter(pk=attempt.pk, status=Attempt.Status.OPEN).update(
-            status=Attempt.Status.SUBMITTED, submitted_at=timezone.now(),
-        )
-        attempt.refresh_from_db()
-        if not updated:
-            raise Conflict(_("This attempt was already submitted."))
-        attempt_submitted.send(sender=Attempt, attempt=attempt)
+    updated = Attempt.objects.filter(pk=attempt.pk, status=Attempt.Status.OPEN).update(
+        status=Attempt.Status.SUBMITTED, submitted_at=timezone.now(),
+    )
+    attempt.refresh_from_db()
+    if not updated:
+        raise Conflict(_("This attempt was already submitted."))
+    # After the update: what a receiver writes then is also found later by its sweeper
+    # (xapi releases the held-back results of a submitted attempt), so nothing waits on one transaction.
+    attempt_submitted.send(sender=Attempt, attempt=attempt)
     return attempt
 
 

@@ -32,6 +32,7 @@ cohorts.download_attestation   Attestation   its holder; reviewers and admins of
                                              staff who may view its cohort
 cohorts.revoke_attestation     Attestation   admins of its school
 schools.view_audit_log         School        its admins
+xapi.manage_lrs                School        its admins (LRS settings, statement backlog)
 =============================  ============  ===============================================
 
 Platform superusers hold every permission but ``quizzes.take_course``: a course is taken by
@@ -294,6 +295,7 @@ rules.add_perm("cohorts.download_attestation",
                is_holder | is_superuser | is_records_staff | sees_the_holders_cohort)
 rules.add_perm("cohorts.revoke_attestation", is_superuser | is_school_admin)
 rules.add_perm("schools.view_audit_log", is_superuser | reads_the_audit_log)
+rules.add_perm("xapi.manage_lrs", is_superuser | reads_the_audit_log)
 
 # The permissions whose rule is "the row is in this scope": a row fetched for them brings
 # its answer along.
@@ -301,6 +303,7 @@ PERMISSION_SCOPES = {
     "courses.edit_course": "authored_courses",
     "cohorts.view_cohort": "staff_cohorts",
     "schools.view_audit_log": "administered_schools",
+    "xapi.manage_lrs": "administered_schools",
     "quizzes.grade_response": "gradable_responses",
 }
 

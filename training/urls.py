@@ -18,6 +18,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("studio/", include("studio.urls")),  # the faculty authoring studio and grading queue
     path("", include("cohorts.page_urls")),  # /school/… staff pages, /verify/ public attestation check
+    path("", include("xapi.urls")),  # /school/<slug>/xapi/: the school's LRS and its statements
 ]
 if settings.DEBUG:  # production: the web server serves /media/ with the same headers (README)
     urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve_media, name="media")]

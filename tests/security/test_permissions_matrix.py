@@ -263,6 +263,8 @@ EXPECTED: dict[str, str] = {
     # The audit log: the school's admins only.
     "school/<slug:school_slug>/audit/": "302 404 404 404 404 404 200 404 404",
     "school/<slug:school_slug>/audit.csv": "302 404 404 404 404 404 200 404 404",
+    # The school's LRS settings and statement backlog: its admins only.
+    "school/<slug:school_slug>/xapi/": "302 404 404 404 404 404 200 404 404",
     # The public attestation check.
     "verify/": "200 200 200 200 200 200 200 200 200",
 }
