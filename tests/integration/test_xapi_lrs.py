@@ -29,6 +29,18 @@ live_db = pytest.mark.django_db(transaction=True)
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 KEY, SECRET = "vigil", "lrs-secret-for-tests"
+# Ralph's file-system LRS backend writes its statements file with the operation CREATE, which
+# refuses a second POST once the file exists (500 "Statements bulk indexation failed", Ralph
+# 5.1.0); in APPEND mode each POST adds its statements to the file. Its check of statement ids
+# already stored, which makes a statement sent twice one statement, is unchanged.
+SERVE = """
+import sys
+import uvicorn
+from ralph.backends.data.base import BaseOperationType
+from ralph.backends.lrs.fs import FSLRSBackend
+FSLRSBackend.default_operation_type = BaseOperationType.APPEND
+uvicorn.run("ralph.api:app", host="127.0.0.1", port=int(sys.argv[1]), log_level="info")
+"""
 TIMEOUT = 60
 
 
@@ -62,8 +74,7 @@ class RalphLrs:
     def start(self) -> None:
         log = (self.workdir / "ralph.log").open("ab")
         self.process = subprocess.Popen(
-            [str(self.venv / "bin" / "python"), "-m", "uvicorn", "ralph.api:app", "--host", "127.0.0.1",
-             "--port", str(self.port)],
+            [str(self.venv / "bin" / "python"), "-c", SERVE, str(self.port)],
             env=self.env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
         deadline = time.monotonic() + 30
         while True:
@@ -105,7 +116,8 @@ def _wait(predicate, *, what: str, processes=(), timeout: float = TIMEOUT) -> fl
     while not predicate():
         if time.monotonic() - start > timeout:
             logs = "\n".join(f"--- {p.log.name}\n{p.log_tail()}" for p in processes)
-            pytest.fail(f"Timed out after {timeout} s waiting for {what}\n{logs}")
+            rows = list(OutboxStatement.objects.values_list("verb", "status", "tries", "last_error"))
+            pytest.fail(f"Timed out after {timeout} s waiting for {what}\noutbox: {rows}\n{logs}")
         time.sleep(0.1)
     return time.monotonic() - start
 
