@@ -22,6 +22,7 @@ class Outcome:
     sent: bool
     refused: bool = False
     error: str = ""
+    status: int | None = None
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -50,7 +51,8 @@ def post_statements(*, endpoint: str, key: str, secret: str, statements: list[di
                            else f"HTTP {answer.status}")
     except urllib.error.HTTPError as exc:
         text = exc.read(300).decode(errors="replace") if exc.fp else ""
-        return Outcome(sent=False, refused=exc.code in REFUSED, error=f"HTTP {exc.code} {exc.reason}: {text}"[:500])
+        return Outcome(sent=False, refused=exc.code in REFUSED, error=f"HTTP {exc.code} {exc.reason}: {text}"[:500],
+                       status=exc.code)
     except (urllib.error.URLError, OSError, ValueError) as exc:
         reason = getattr(exc, "reason", exc)
         return Outcome(sent=False, error=f"{type(exc).__name__}: {reason}"[:500])

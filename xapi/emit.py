@@ -62,6 +62,7 @@ def attempt_started(*, attempt: Attempt) -> None:
         return
     course, module = attempt.course, attempt.module
     outbox_add(lrs=lrs, statements=[st.attempt_started(
+        scope=lrs.pseudonym_key,
         attempt_id=attempt.pk, agent=_agent(lrs, attempt.trainee), started_at=attempt.started_at,
         course=_course(course), module=_module(course, module), language=_language(),
     )])
@@ -96,6 +97,7 @@ def response_graded(*, response: Response, grade: Grade) -> None:
             artifact_id=item.artifact_id, artifact_kind=item.artifact.kind if item.artifact_id else None)
     agent, course_a, module_a = _agent(lrs, trainee), _course(course), _module(course, module)
     out = [st.item_answered(
+        scope=lrs.pseudonym_key,
         response_id=response.pk, attempt_id=attempt.pk, agent=agent, submitted_at=response.submitted_at,
         item=_item(item), module=module_a, course=course_a,
         response=st.response_text(item_type=item.type, answer=response.answer, spec=item.spec),
@@ -109,7 +111,8 @@ def response_graded(*, response: Response, grade: Grade) -> None:
                  .values_list("completed_at", flat=True).first())
     if completed is not None:
         out.append(st.module_completed(
-            key=(trainee.pk, course.pk, attempt.module_slug), agent=agent, completed_at=completed,
+        scope=lrs.pseudonym_key,
+        key=(trainee.pk, course.pk, attempt.module_slug), agent=agent, completed_at=completed,
             module=module_a, course=course_a, language=_language()))
     outbox_add(lrs=lrs, statements=out)
 
@@ -129,7 +132,8 @@ def _release(pending: list[PendingResult]) -> int:
             continue
         course = attempt.course
         outbox_add(lrs=lrs, statements=[st.result_released(
-            response_id=response.pk, attempt_id=attempt.pk, agent=_agent(lrs, attempt.trainee),
+        scope=lrs.pseudonym_key,
+        response_id=response.pk, attempt_id=attempt.pk, agent=_agent(lrs, attempt.trainee),
             released_at=timezone.now(), item=_item(response.item), module=_module(course, attempt.module),
             course=_course(course), result=_result(response, grade), language=_language(),
         )])
@@ -165,7 +169,8 @@ def attestations_issued(*, attestations: list) -> None:
     for a in attestations:
         course = a.course
         out.append(st.attestation_issued(
-            code=a.code, agent=_agent(lrs, a.trainee), issued_at=a.issued_at or timezone.now(),
+        scope=lrs.pseudonym_key,
+        code=a.code, agent=_agent(lrs, a.trainee), issued_at=a.issued_at or timezone.now(),
             attestation=st.activity(base=_base(), kind="attestation", path=f"attestations/{a.code}",
                                     name=f"{a.course_title} v{a.version_number}", language=_language()),
             course=_course(course), language=_language()))

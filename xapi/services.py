@@ -20,7 +20,7 @@ from schools.services import audit_record_school
 from training.queue import enqueue_on_commit, publish_rollback_unsafe
 from training.retry import backoff_seconds
 
-from .delivery import post_statements
+from .delivery import Outcome, post_statements
 from .models import LrsSettings, OutboxStatement
 
 DELIVER_TASK = "xapi.deliver_statements_v1"
@@ -65,7 +65,7 @@ def _settle(rows: list[OutboxStatement], outcome) -> None:
         OutboxStatement.objects.filter(pk__in=ids).update(status=OutboxStatement.Status.FAILED,
                                                           last_error=outcome.error)
     else:
-        for row in rows:  # tries already counts this one
+        for row in rows:  # row.tries: the tries before this one (read before the claim counted it)
             wait = backoff_seconds(row.tries, base=settings.VIGIL_XAPI_BACKOFF_BASE_SECONDS,
                                    cap=settings.VIGIL_XAPI_BACKOFF_CAP_SECONDS)
             OutboxStatement.objects.filter(pk=row.pk).update(next_attempt_at=now + timedelta(seconds=wait),
@@ -92,15 +92,26 @@ def deliver(*, school_id: int, batch: int | None = None, budget_seconds: float =
         outcome = _post(lrs, rows)
         if outcome.refused and len(rows) > 1:
             for row in rows:
-                one = _post(lrs, [row])
+                one = _arrived_before(row, _post(lrs, [row]))
                 _settle([row], one)
                 counts["sent" if one.sent else "failed" if one.refused else "deferred"] += 1
             continue
+        if len(rows) == 1:
+            outcome = _arrived_before(rows[0], outcome)
         _settle(rows, outcome)
         counts["sent" if outcome.sent else "failed" if outcome.refused else "deferred"] += len(rows)
         if not outcome.sent:
             break
     return counts
+
+
+def _arrived_before(row: OutboxStatement, outcome):
+    """A 409 (a statement of this id is already stored) for a statement tried before: an
+    earlier try arrived though its answer did not (a timeout after the LRS stored it). The
+    ids are Vigil's own and a row's statement never changes, so that stored one is it."""
+    if outcome.status == 409 and row.tries >= 1:  # the tries read before this claim counted it
+        return Outcome(sent=True)
+    return outcome
 
 
 def _post(lrs: LrsSettings, rows: list[OutboxStatement]):

@@ -57,9 +57,11 @@ INTERACTION_TYPES = {
 CHOICE_TYPES = {"single_choice", "multiple_choice", "reliance_decision"}
 
 
-def statement_id(kind: str, *key) -> str:
-    """The id of the statement reporting ``kind`` of the row(s) ``key``: the same every time."""
-    return str(uuid.uuid5(NAMESPACE, ":".join([kind, *map(str, key)])))
+def statement_id(scope: str, kind: str, *key) -> str:
+    """The id of the statement reporting ``kind`` of the row(s) ``key``: the same every time.
+    ``scope`` is the school's own random key (``LrsSettings.pseudonym_key``), so the ids of two
+    schools, or of two Vigil databases sending to one LRS, never meet."""
+    return str(uuid.uuid5(NAMESPACE, ":".join([scope, kind, *map(str, key)])))
 
 
 def pseudonym(*, key: str, user_id: int) -> str:
@@ -103,17 +105,17 @@ def _statement(*, sid: str, agent: dict, verb: str, obj: dict, timestamp: dateti
     return statement
 
 
-def _registration(attempt_id: int) -> str:
-    return statement_id("attempt", attempt_id)
+def _registration(scope: str, attempt_id: int) -> str:
+    return statement_id(scope, "attempt", attempt_id)
 
 
-def attempt_started(*, attempt_id: int, agent: dict, started_at: datetime, course: dict, module: dict,
+def attempt_started(*, scope: str, attempt_id: int, agent: dict, started_at: datetime, course: dict, module: dict,
                     language: str) -> dict:
     """The trainee opened an attempt at a module (``course``/``module``: activities)."""
     return _statement(
-        sid=statement_id("attempted", attempt_id), agent=agent, verb="attempted", obj=module,
+        sid=statement_id(scope, "attempted", attempt_id), agent=agent, verb="attempted", obj=module,
         timestamp=started_at, language=language,
-        context={"registration": _registration(attempt_id), "contextActivities": {"parent": [course]}},
+        context={"registration": _registration(scope, attempt_id), "contextActivities": {"parent": [course]}},
     )
 
 
@@ -177,7 +179,7 @@ def result_part(*, score: float, ai_correct: bool | None) -> dict:
     return part
 
 
-def item_answered(*, response_id: int, attempt_id: int, agent: dict, submitted_at: datetime, item: dict,
+def item_answered(*, scope: str, response_id: int, attempt_id: int, agent: dict, submitted_at: datetime, item: dict,
                   module: dict, course: dict, response: str, extensions: dict, language: str,
                   result: dict | None) -> dict:
     """The trainee's final answer to an item; ``result`` (``result_part``) only when their
@@ -190,40 +192,40 @@ def item_answered(*, response_id: int, attempt_id: int, agent: dict, submitted_a
     if ext:
         body["extensions"] = ext
     return _statement(
-        sid=statement_id("answered", response_id), agent=agent, verb="answered", obj=item,
+        sid=statement_id(scope, "answered", response_id), agent=agent, verb="answered", obj=item,
         timestamp=submitted_at, language=language, result=body,
-        context={"registration": _registration(attempt_id),
+        context={"registration": _registration(scope, attempt_id),
                  "contextActivities": {"parent": [module], "grouping": [course]}},
     )
 
 
-def result_released(*, response_id: int, attempt_id: int, agent: dict, released_at: datetime, item: dict,
+def result_released(*, scope: str, response_id: int, attempt_id: int, agent: dict, released_at: datetime, item: dict,
                     module: dict, course: dict, result: dict, language: str) -> dict:
     """The result of an answer sent earlier without it, once the trainee's feedback is due."""
     return _statement(
-        sid=statement_id("scored", response_id), agent=agent, verb="scored", obj=item,
+        sid=statement_id(scope, "scored", response_id), agent=agent, verb="scored", obj=item,
         timestamp=released_at, language=language, result=result,
-        context={"registration": _registration(attempt_id),
+        context={"registration": _registration(scope, attempt_id),
                  "contextActivities": {"parent": [module], "grouping": [course]},
-                 "statement": {"objectType": "StatementRef", "id": statement_id("answered", response_id)}},
+                 "statement": {"objectType": "StatementRef", "id": statement_id(scope, "answered", response_id)}},
     )
 
 
-def module_completed(*, key: tuple, agent: dict, completed_at: datetime, module: dict, course: dict,
+def module_completed(*, scope: str, key: tuple, agent: dict, completed_at: datetime, module: dict, course: dict,
                      language: str) -> dict:
     """Every item of the module is graded (``progress.models.ModuleProgress.completed_at``)."""
     return _statement(
-        sid=statement_id("completed", *key), agent=agent, verb="completed", obj=module,
+        sid=statement_id(scope, "completed", *key), agent=agent, verb="completed", obj=module,
         timestamp=completed_at, language=language, result={"completion": True},
         context={"contextActivities": {"parent": [course]}},
     )
 
 
-def attestation_issued(*, code: str, agent: dict, issued_at: datetime, attestation: dict, course: dict,
+def attestation_issued(*, scope: str, code: str, agent: dict, issued_at: datetime, attestation: dict, course: dict,
                        language: str) -> dict:
     """The trainee was issued an attestation of a course version they completed."""
     return _statement(
-        sid=statement_id("earned", code), agent=agent, verb="earned", obj=attestation,
+        sid=statement_id(scope, "earned", code), agent=agent, verb="earned", obj=attestation,
         timestamp=issued_at, language=language,
         context={"contextActivities": {"parent": [course]}, "extensions": {EXT_ATTESTATION_CODE: code}},
     )

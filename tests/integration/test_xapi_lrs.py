@@ -60,7 +60,7 @@ class RalphLrs:
             **{k: v for k, v in os.environ.items() if not k.startswith("RALPH_")},
             "RALPH_APP_DIR": str(workdir), "RALPH_AUTH_FILE": str(workdir / "auth.json"),
             "RALPH_RUNSERVER_BACKEND": "fs",
-            "RALPH_BACKENDS__DATA__FS__DEFAULT_DIRECTORY_PATH": str(workdir / "data"),
+            "RALPH_BACKENDS__LRS__FS__DEFAULT_DIRECTORY_PATH": str(workdir / "data"),
         }
         (workdir / "data").mkdir(exist_ok=True)
         subprocess.run([str(venv / "bin" / "ralph"), "auth", "-u", KEY, "-p", SECRET, "-s", "all",
@@ -75,7 +75,8 @@ class RalphLrs:
         log = (self.workdir / "ralph.log").open("ab")
         self.process = subprocess.Popen(
             [str(self.venv / "bin" / "python"), "-c", SERVE, str(self.port)],
-            env=self.env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+            env=self.env, cwd=self.workdir, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            start_new_session=True)
         deadline = time.monotonic() + 30
         while True:
             try:
@@ -136,7 +137,7 @@ def test_every_statement_reaches_the_lrs_once_through_an_outage(ralph, celery_pr
     LrsSettings.objects.create(school=school, enabled=True, endpoint=ralph.endpoint, key=KEY, secret=SECRET,
                                actor_mode="pseudonym")
     env = {"VIGIL_SWEEP_EVERY_SECONDS": "1", "VIGIL_XAPI_BACKOFF_BASE_SECONDS": "1",
-           "VIGIL_XAPI_BACKOFF_CAP_SECONDS": "2", "VIGIL_XAPI_HTTP_TIMEOUT_SECONDS": "2"}
+           "VIGIL_XAPI_BACKOFF_CAP_SECONDS": "2", "VIGIL_XAPI_HTTP_TIMEOUT_SECONDS": "10"}
     worker = celery_processes.worker(concurrency=2, env=env)
     beat = celery_processes.beat(env=env)
     procs = (worker, beat)

@@ -122,3 +122,18 @@ def test_the_sweeper_enqueues_a_delivery_only_for_schools_with_due_statements(to
 def test_the_delivery_task_runs_the_delivery(to_stub, stub_lrs):
     _queue(to_stub, 1)
     assert tasks.deliver_statements.apply(args=(to_stub.school_id,)).get()["sent"] == 1
+
+
+def test_a_conflict_for_a_statement_tried_before_means_the_earlier_try_arrived(to_stub, stub_lrs):
+    _queue(to_stub, 1)
+    OutboxStatement.objects.update(tries=1)  # a try whose answer was lost (a timeout)
+    stub_lrs.status = 409
+    services.deliver(school_id=to_stub.school_id)
+    assert OutboxStatement.objects.get().status == "sent"
+
+
+def test_a_conflict_for_a_first_try_is_a_refusal(to_stub, stub_lrs):
+    _queue(to_stub, 1)
+    stub_lrs.status = 409
+    services.deliver(school_id=to_stub.school_id)
+    assert OutboxStatement.objects.get().status == "failed"

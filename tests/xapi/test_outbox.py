@@ -29,7 +29,7 @@ def _answer(trainee, module, item, answer):
 def test_opening_an_attempt_queues_an_attempted_statement(lrs, trainee, module):
     attempt = quiz_services.attempt_start(trainee=trainee, module=module)
     row = OutboxStatement.objects.get()
-    assert row.id.hex == st.statement_id("attempted", attempt.pk).replace("-", "")
+    assert row.id.hex == st.statement_id(lrs.pseudonym_key, "attempted", attempt.pk).replace("-", "")
     assert row.school_id == lrs.school_id and row.status == "pending"
     BaseXapiStatement(**row.statement)
 
@@ -96,7 +96,7 @@ def test_submitting_the_attempt_sends_the_result_held_back(lrs, trainee, module,
     scored = OutboxStatement.objects.get(verb="scored").statement
     assert scored["result"]["success"] is False  # the AI was wrong, and was accepted
     assert scored["result"]["extensions"][st.EXT_AI_CORRECT] is False
-    assert scored["context"]["statement"]["id"] == st.statement_id("answered", response.pk)
+    assert scored["context"]["statement"]["id"] == st.statement_id(lrs.pseudonym_key, "answered", response.pk)
     assert not PendingResult.objects.exists()
 
 

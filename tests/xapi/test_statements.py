@@ -23,7 +23,7 @@ def _answered(result=None, item_type="reliance_decision", spec=RELIANCE_SPEC, an
     item = st.interaction(base=BASE, item_id=3, item_type=item_type, prompt="Start?", spec=spec, language="en")
     ext = st.reliance_extensions(answer=answer, initial_answer={"answer": "start"}, spec=spec, artifact_id=5,
                                  artifact_kind="prediction") if item_type == "reliance_decision" else {}
-    return st.item_answered(response_id=11, attempt_id=2, agent=AGENT, submitted_at=AT, item=item, module=MODULE,
+    return st.item_answered(scope="k", response_id=11, attempt_id=2, agent=AGENT, submitted_at=AT, item=item, module=MODULE,
                             course=COURSE, response=st.response_text(item_type=item_type, answer=answer, spec=spec),
                             extensions=ext, language="en", result=result)
 
@@ -33,7 +33,7 @@ def _valid(statement: dict) -> BaseXapiStatement:
 
 
 def test_an_attempt_started_statement_is_valid_xapi():
-    s = st.attempt_started(attempt_id=2, agent=AGENT, started_at=AT, course=COURSE, module=MODULE, language="en")
+    s = st.attempt_started(scope="k", attempt_id=2, agent=AGENT, started_at=AT, course=COURSE, module=MODULE, language="en")
     assert str(_valid(s).verb.id) == "http://adlnet.gov/expapi/verbs/attempted"
 
 
@@ -95,7 +95,7 @@ def test_every_item_type_makes_a_valid_statement(item_type):
 
 def test_a_result_released_later_refers_to_its_answered_statement():
     item = st.interaction(base=BASE, item_id=3, item_type="single_choice", prompt="P", spec={}, language="en")
-    s = st.result_released(response_id=11, attempt_id=2, agent=AGENT, released_at=AT, item=item, module=MODULE,
+    s = st.result_released(scope="k", response_id=11, attempt_id=2, agent=AGENT, released_at=AT, item=item, module=MODULE,
                            course=COURSE, result=st.result_part(score=0.0, ai_correct=None), language="en")
     _valid(s)
     assert s["context"]["statement"]["id"] == _answered()["id"]
@@ -103,15 +103,20 @@ def test_a_result_released_later_refers_to_its_answered_statement():
 
 
 def test_a_module_completed_and_an_attestation_earned_are_valid_xapi():
-    _valid(st.module_completed(key=(7, 1, "m"), agent=AGENT, completed_at=AT, module=MODULE, course=COURSE,
+    _valid(st.module_completed(scope="k", key=(7, 1, "m"), agent=AGENT, completed_at=AT, module=MODULE, course=COURSE,
                                language="en"))
     cert = st.activity(base=BASE, kind="attestation", path="attestations/ABC", name="Course v1", language="en")
-    _valid(st.attestation_issued(code="ABC", agent=AGENT, issued_at=AT, attestation=cert, course=COURSE,
+    _valid(st.attestation_issued(scope="k", code="ABC", agent=AGENT, issued_at=AT, attestation=cert, course=COURSE,
                                  language="en"))
 
 
 def test_the_same_row_always_gets_the_same_statement_id():
-    assert st.statement_id("answered", 11) == st.statement_id("answered", 11) != st.statement_id("answered", 12)
+    assert st.statement_id("k", "answered", 11) == st.statement_id("k", "answered", 11)
+    assert st.statement_id("k", "answered", 11) != st.statement_id("k", "answered", 12)
+
+
+def test_the_same_row_of_two_schools_gets_two_statement_ids():
+    assert st.statement_id("school-a", "answered", 11) != st.statement_id("school-b", "answered", 11)
 
 
 def test_a_pseudonym_is_stable_within_a_school_and_differs_across_schools():
