@@ -11,13 +11,13 @@ PORT ?= 8000
 FR_PO := locale/fr/LC_MESSAGES/django.po
 FR_MO := locale/fr/LC_MESSAGES/django.mo
 # Folders makemessages must not read (matched by name at any depth).
-MESSAGES_IGNORE := .venv venv node_modules bench tests test-artifacts staticfiles media private htmlcov
+MESSAGES_IGNORE := .venv .ralph-venv venv node_modules bench tests test-artifacts staticfiles media private htmlcov
 
 ## The layers of the apps (.importlinter): a lower app never imports a higher one, no cycles
 lint: install
 	$(VENV)/bin/lint-imports --no-cache
 
-.PHONY: lint install browser demo test test-fast serve worker beat messages clean
+.PHONY: lint install browser demo test test-fast serve worker beat messages clean ralph-venv
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,15 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	touch $@
 
 install: $(VENV)/.installed
+
+## Ralph's LRS server for the xAPI integration test, in its own virtual environment (made once, ~1 min)
+RALPH_VENV ?= .ralph-venv
+$(RALPH_VENV)/.installed: .ci/ralph-requirements.txt
+	$(PYTHON) -m venv $(RALPH_VENV)
+	$(RALPH_VENV)/bin/python -m pip install --quiet -r .ci/ralph-requirements.txt
+	touch $@
+
+ralph-venv: $(RALPH_VENV)/.installed
 
 ## Recompile the committed French catalogue when its source changed (GNU msgfmt, if installed).
 $(FR_MO): $(FR_PO)
@@ -48,8 +57,8 @@ demo: install $(FR_MO)
 	env -u DATABASE_URL -u REDIS_URL $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 ## The whole suite on PostgreSQL + Redis + a live Celery worker
-test: install browser $(FR_MO)
-	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) VIGIL_REQUIRE_SERVICES=1 \
+test: install browser ralph-venv $(FR_MO)
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) VIGIL_REQUIRE_SERVICES=1 VIGIL_RALPH_VENV=$(abspath $(RALPH_VENV)) \
 		DJANGO_MEDIA_ROOT=$${TMPDIR:-/tmp}/vigil-test-media DJANGO_PRIVATE_FILES_ROOT=$${TMPDIR:-/tmp}/vigil-test-private \
 		$(PY) -m pytest $(PYTEST_ARGS)
 

@@ -41,6 +41,8 @@ ACTION_LABELS = {
     "sso.sign_in": gettext_lazy("Signed in through single sign-on"),
     "sso.sign_in.refused": gettext_lazy("Refused a single sign-on"),
     "school.local_sign_in.change": gettext_lazy("Allowed or disallowed sign-in with a password"),
+    "xapi.settings.change": gettext_lazy("Changed the school's xAPI (LRS) settings"),
+    "xapi.failed.retry": gettext_lazy("Sent the statements the LRS refused again"),
     "cohort.create": gettext_lazy("Created a cohort"),
     "registry.tool.create": gettext_lazy("Added an AI tool to the register"),
     "registry.tool.update": gettext_lazy("Changed an AI tool of the register"),

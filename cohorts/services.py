@@ -19,6 +19,7 @@ from training.errors import ApplicationError, Conflict
 from training.queue import enqueue_on_commit, publish_rollback_unsafe
 
 from .models import Attestation, ExportJob
+from .signals import attestations_issued
 from schools.models import Cohort, Membership
 from schools.services import audit_record
 
@@ -210,6 +211,7 @@ def attestations_issue(*, cohort: Cohort, course: Course, issued_by: User) -> li
             replaces=previous.get((trainee.pk, version.pk)),
         ))
     Attestation.objects.bulk_create(new)
+    attestations_issued.send(sender=Attestation, attestations=new)
     audit_record(actor=issued_by, action="attestation.issue", cohort=cohort,
                  detail={"course": course.slug, "versions": sorted({a.version_number for a in new}),
                          "issued": len(new)})

@@ -29,6 +29,7 @@ from .graders import FieldError, GradeResult, grader_for
 from .grading import answer_for_grading, artifact_payload, grade_answer, grade_store
 from .models import Attempt, Grade, Response
 from .selectors import refuse_if_withheld
+from .signals import attempt_started, attempt_submitted, response_graded
 
 # The grading task (quizzes.tasks.grade_response): a new name if its arguments ever change.
 GRADE_TASK = "quizzes.grade_response_v1"
@@ -67,6 +68,7 @@ def attempt_start(*, trainee: User, module: Module) -> Attempt:
                 trainee_id=trainee.pk, course_id=course.pk, module_slug=module.slug,
                 items_total=Item.objects.filter(case__module=module).count(), at=now,
             )
+            attempt_started.send(sender=Attempt, attempt=attempt)
     except IntegrityError:  # a concurrent start won; one open attempt per module
         attempt = Attempt.objects.get(
             trainee=trainee, course=course, module_slug=module.slug, status=Attempt.Status.OPEN,
@@ -82,6 +84,9 @@ def attempt_submit(*, attempt: Attempt) -> Attempt:
     attempt.refresh_from_db()
     if not updated:
         raise Conflict(_("This attempt was already submitted."))
+    # After the update: what a receiver writes then is also found later by its sweeper
+    # (xapi releases the held-back results of a submitted attempt), so nothing waits on one transaction.
+    attempt_submitted.send(sender=Attempt, attempt=attempt)
     return attempt
 
 
@@ -236,6 +241,7 @@ def response_grade(*, response_id: int) -> Grade | None:
         response.state = Response.State.GRADED if grade.is_final else Response.State.REVIEW
         response.grading_tries += 1
         response.save(update_fields=["state", "grading_tries", "updated_at"])
+        response_graded.send(sender=Response, response=response, grade=grade)
     return grade
 
 
@@ -322,6 +328,7 @@ def response_review_confirm(
         grade = grade_store(response=response, result=result, final=True, graded_by=reviewer, comment=comment)
         response.state = Response.State.GRADED
         response.save(update_fields=["state", "updated_at"])
+        response_graded.send(sender=Response, response=response, grade=grade)
         attempt = response.attempt
         audit_record(
             actor=reviewer, action="grade.change" if before["final"] else "grade.confirm", subject=attempt.trainee,

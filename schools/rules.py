@@ -46,6 +46,7 @@ registry.manage_register       School        its admins (add, change, remove, CS
 registry.view_coverage         School        its reviewers and admins (who is trained, who is
                                              overdue: names; the map, the evidence file)
 lti.manage_platforms           School        its admins (LMS registrations, the tool's keys)
+xapi.manage_lrs                School        its admins (LRS settings, statement backlog)
 =============================  ============  ===============================================
 
 Platform superusers hold every permission but ``quizzes.take_course``: a course is taken by
@@ -351,6 +352,7 @@ rules.add_perm("registry.view_register", is_superuser | reads_the_register)
 rules.add_perm("registry.manage_register", is_superuser | is_school_admin)
 rules.add_perm("registry.view_coverage", is_superuser | is_records_staff)
 rules.add_perm("lti.manage_platforms", is_superuser | is_school_admin)
+rules.add_perm("xapi.manage_lrs", is_superuser | reads_the_audit_log)
 
 # The permissions whose rule is "the row is in this scope": a row fetched for them brings
 # its answer along.
@@ -359,6 +361,7 @@ PERMISSION_SCOPES = {
     "cohorts.view_cohort": "staff_cohorts",
     "schools.view_audit_log": "administered_schools",
     "schools.manage_school": "administered_schools",
+    "xapi.manage_lrs": "administered_schools",
     "quizzes.grade_response": "gradable_responses",
 }
 

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "administration",
     "privacy",
     "registry",
+    "xapi",
     "demo",
 ]
 # Benchmarks only (bench/README.md): a bare one-row endpoint beside the real ones.
@@ -328,6 +329,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "lti.sync_rosters",
         "schedule": timedelta(seconds=env.int("VIGIL_LTI_ROSTER_EVERY_SECONDS", default=6 * 3600)),
     },
+    "sweep-xapi-outbox": {
+        "task": "xapi.sweep_outbox",
+        "schedule": timedelta(seconds=env.int("VIGIL_SWEEP_EVERY_SECONDS", default=60)),
+    },
 }
 # Keep the database connection of a worker across tasks (Celery closes it otherwise).
 CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)
@@ -340,6 +345,16 @@ VIGIL_EXPORTS_PER_HOUR = env.int("VIGIL_EXPORTS_PER_HOUR", default=30)
 # Uploads (course packages, Moodle XML and GIFT files) larger than this are imported by a
 # background job with a progress page, not within the request (a 49 MiB bank takes ~90 s).
 VIGIL_IMPORT_IN_REQUEST_BYTES = env.int("VIGIL_IMPORT_IN_REQUEST_BYTES", default=1024 * 1024)
+
+# xAPI statements (docs/xapi.md): the IRI prefix of Vigil's activities, the statements per
+# POST, how long a delivery holds the rows it is posting, the backoff between tries of a
+# statement the LRS did not take (doubling from the base, at most the cap), the HTTP timeout.
+VIGIL_XAPI_ACTIVITY_BASE = env("VIGIL_XAPI_ACTIVITY_BASE", default="https://vigil.invalid/xapi")
+VIGIL_XAPI_BATCH = env.int("VIGIL_XAPI_BATCH", default=50)
+VIGIL_XAPI_LEASE = timedelta(seconds=env.int("VIGIL_XAPI_LEASE_SECONDS", default=120))
+VIGIL_XAPI_BACKOFF_BASE_SECONDS = env.int("VIGIL_XAPI_BACKOFF_BASE_SECONDS", default=5)
+VIGIL_XAPI_BACKOFF_CAP_SECONDS = env.int("VIGIL_XAPI_BACKOFF_CAP_SECONDS", default=3600)
+VIGIL_XAPI_HTTP_TIMEOUT = env.int("VIGIL_XAPI_HTTP_TIMEOUT_SECONDS", default=10)
 
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 # Production: DJANGO_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend and these.

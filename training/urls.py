@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("registry.urls")),  # /school/<slug>/ai-tools/… the AI tool register, coverage, evidence file
     path("", include("lti.urls")),  # LTI 1.3: login, launch, JWKS, the school's registrations page
     path("", include("cohorts.page_urls")),  # /school/… staff pages, /verify/ public attestation check
+    path("", include("xapi.urls")),  # /school/<slug>/xapi/: the school's LRS and its statements
 ]
 if settings.DEBUG:  # production: the web server serves /media/ with the same headers (README)
     urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve_media, name="media")]

@@ -323,6 +323,8 @@ EXPECTED: dict[str, str] = {
     "school/<slug:school_slug>/ai-tools/<int:tool_id>/": "302 404 404 200 404 200 200 404 404",
     "school/<slug:school_slug>/ai-tools/<int:tool_id>/edit/": "302 404 404 404 404 404 200 404 404",
     "school/<slug:school_slug>/ai-tools/<int:tool_id>/delete/": "302 404 404 404 404 404 302 404 404",
+    # The school's LRS settings and statement backlog: its admins only.
+    "school/<slug:school_slug>/xapi/": "302 404 404 404 404 404 200 404 404",
     # The public attestation check.
     "verify/": "200 200 200 200 200 200 200 200 200",
     # LTI 1.3: the LMS's login and launch (an empty one is refused with what is missing), the

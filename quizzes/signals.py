@@ -1,0 +1,17 @@
+"""What the quizzes app tells higher apps, inside the transaction of the change.
+
+A higher app (``xapi``) receives these to write its own rows in the same transaction
+(its statement outbox), so the lower app never imports it and nothing is lost between
+the change and the row that follows from it. A receiver must not do network work: it
+runs while the change's transaction is open.
+"""
+from django.dispatch import Signal
+
+# A new attempt was opened (not sent for the open attempt ``attempt_start`` returns again).
+# Arguments: attempt.
+attempt_started = Signal()
+# An attempt was submitted: no more answers; 'after attempt' feedback becomes due. Arguments: attempt.
+attempt_submitted = Signal()
+# A response got a grade, automatic or manual (sent again when a manual grade is changed).
+# Arguments: response (with .item, .attempt), grade.
+response_graded = Signal()

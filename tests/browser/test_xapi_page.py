@@ -1,0 +1,44 @@
+"""The school's xAPI page in Chromium: an admin turns sending on and sees the backlog, on a
+desktop and on a phone, and the page passes axe-core."""
+import re
+
+import pytest
+from django.utils import timezone
+
+from schools.models import Role
+from tests.browser.conftest import assert_accessible, screenshot
+from tests.factories import MembershipFactory, SchoolFactory
+from xapi.models import LrsSettings, OutboxStatement
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def admin_and_school():
+    school = SchoolFactory()
+    admin = MembershipFactory(school=school, role=Role.ADMIN, user__first_name="Ada", user__last_name="Admin").user
+    now = timezone.now()
+    OutboxStatement.objects.create(id="00000000-0000-4000-8000-000000000001", school=school, verb="answered",
+                                   statement={}, next_attempt_at=now, created_at=now, tries=2,
+                                   last_error="URLError: [Errno 111] Connection refused")
+    admin.refresh_from_db()
+    return admin, school
+
+
+@pytest.mark.parametrize("fixture, name", [("page", "xapi-page"), ("phone_page", "xapi-page-phone")])
+def test_an_admin_turns_sending_on_and_sees_the_backlog(request, sign_in, admin_and_school, fixture, name):
+    admin, school = admin_and_school
+    page = sign_in(request.getfixturevalue(fixture), admin)
+    page.goto(f"/school/{school.slug}/xapi/")
+    page.get_by_label("send statements").check()
+    page.get_by_label("LRS endpoint").fill("https://lrs.school.example/xAPI/")
+    page.get_by_label("key (user name)").fill("vigil")
+    page.get_by_label("Secret (password)").fill("a-secret")
+    page.get_by_role("button", name="Save the settings").click()
+    page.wait_for_url(re.compile(rf"/school/{school.slug}/xapi/$"))
+    assert "The LRS settings are saved." in page.content()
+    assert "a-secret" not in page.content()
+    assert "Connection refused" in page.get_by_role("region", name="Statements waiting").inner_text()
+    assert LrsSettings.objects.get(school=school).enabled
+    screenshot(page, name)
+    assert_accessible(page)
