@@ -16,5 +16,6 @@ def test_the_demo_seeds_on_sqlite_with_grading_in_process(tmp_path):
         done = subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env,
                               capture_output=True, text=True, timeout=600)
         assert done.returncode == 0, done.stderr[-3000:]
-    assert ("Demo ready: 2 courses, 2 cohorts, 42 trainees (30 in Class of 2027, 12 in Promotion 2027 (FR)), "
-            "2162 answers, 42 free-text marks confirmed by faculty, 3 attestations.") in done.stdout
+    assert ("Demo ready: 6 AI tools in the register, 2 courses, 2 cohorts, 42 trainees (30 in Class of 2027, "
+            "12 in Promotion 2027 (FR)), 2238 answers, 44 free-text marks confirmed by faculty, 3 attestations."
+            ) in done.stdout
