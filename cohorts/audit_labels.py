@@ -57,6 +57,10 @@ ACTION_LABELS = {
     "privacy.member.erase": gettext_lazy("Erased a member's identifying data"),
     "privacy.processing.download": gettext_lazy("Downloaded the record of processing"),
     "privacy.retention.notice": gettext_lazy("Warned the admins of an automatic erasure"),
+    "observatory.report.create": gettext_lazy("Reported an AI failure seen in practice"),
+    "observatory.report.status": gettext_lazy("Changed the triage status of a practice report"),
+    "observatory.report.to_case": gettext_lazy("Turned a practice report into a draft case"),
+    "observatory.sharing.update": gettext_lazy("Changed whether the school's reports count in the cross-school observatory"),
     # The Django admin's lists and pages of trainee data (training.admin_mixins.AuditedReadAdmin).
     "admin.attempt.read": gettext_lazy("Read attempts in the admin"),
     "admin.response.read": gettext_lazy("Read answers in the admin"),

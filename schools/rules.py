@@ -38,6 +38,11 @@ privacy.manage_personal_data   School        its admins (members' archives, eras
                                              privacy policy, the record of processing)
 privacy.download_data_export   DataExport    the member it is about, when they asked for it
                                              themselves; the admins of its school
+observatory.report_practice    School        its members, whatever their role
+observatory.triage_reports     School        its faculty, reviewers and admins (triage, turn
+                                             into a draft case, the analytics)
+observatory.share_reports      School        its admins (count the school's reports in the
+                                             cross-school observatory)
 =============================  ============  ===============================================
 
 Platform superusers hold every permission but ``quizzes.take_course``: a course is taken by
@@ -71,6 +76,7 @@ from .models import Enrollment, Membership, Role, School
 AUTHOR_ROLES = frozenset({Role.FACULTY, Role.ADMIN})  # use the studio, grade free-text answers
 RECORDS_ROLES = frozenset({Role.REVIEWER, Role.ADMIN})  # every cohort and record of the school
 ADMIN_ROLES = frozenset({Role.ADMIN})
+TRIAGE_ROLES = frozenset({Role.FACULTY, Role.REVIEWER, Role.ADMIN})  # practice reports of the school
 
 
 # ---------------------------------------------------------------- what is kept per request
@@ -231,6 +237,16 @@ def is_school_admin(user, obj) -> bool:
 
 
 @rules.predicate
+def is_school_member(user, obj) -> bool:
+    return obj is not None and bool(_roles(user, _school_id(obj)))
+
+
+@rules.predicate
+def triages_reports(user, obj) -> bool:
+    return obj is not None and bool(_roles(user, _school_id(obj)) & TRIAGE_ROLES)
+
+
+@rules.predicate
 def is_course_owner(user, course) -> bool:
     return course is not None and user.is_authenticated and course.owner_id == user.pk
 
@@ -323,6 +339,9 @@ rules.add_perm("schools.manage_cohort", is_superuser | is_school_admin)
 rules.add_perm("privacy.manage_personal_data", is_superuser | is_school_admin)
 rules.add_perm("privacy.download_data_export",
                is_superuser | asked_for_their_own_data | administers_the_exports_school)
+rules.add_perm("observatory.report_practice", is_superuser | is_school_member)
+rules.add_perm("observatory.triage_reports", is_superuser | triages_reports)
+rules.add_perm("observatory.share_reports", is_superuser | is_school_admin)
 
 # The permissions whose rule is "the row is in this scope": a row fetched for them brings
 # its answer along.

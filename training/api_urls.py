@@ -5,4 +5,5 @@ urlpatterns = [
     path("", include("quizzes.urls")),
     path("", include("cohorts.urls")),
     path("", include("courses.urls")),
+    path("", include("observatory.api_urls")),
 ]

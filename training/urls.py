@@ -20,7 +20,8 @@ urlpatterns = [
     path("studio/", include("studio.urls")),  # the faculty authoring studio and grading queue
     path("invitations/<str:token>/", administration_views.invitation, name="invitation"),  # set one's password
     path("", include("administration.urls")),  # /school/<school>/manage/… the school admin's pages
-    path("", include("privacy.urls")),  # /privacy/… a member's notice and data, /school/<slug>/privacy/
+    path("", include("privacy.urls")),
+    path("", include("observatory.urls")),  # /observatory/… practice reports, /school/<slug>/reports/  # /privacy/… a member's notice and data, /school/<slug>/privacy/
     path("", include("cohorts.page_urls")),  # /school/… staff pages, /verify/ public attestation check
 ]
 if settings.DEBUG:  # production: the web server serves /media/ with the same headers (README)
