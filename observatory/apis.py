@@ -6,6 +6,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response as ApiResponse
 from rest_framework.views import APIView
 
+from cohorts.record_apis import error_responses
 from schools.models import School
 from training.permissions import object_or_404
 
@@ -49,13 +50,13 @@ class SchoolReportsApi(APIView):
         what_was_wrong = serializers.CharField(max_length=services.MAX_TEXT)
         clinician_action = serializers.CharField(required=False, allow_blank=True, max_length=services.MAX_TEXT)
 
-    @extend_schema(responses={200: ReportSerializer(many=True)})
+    @extend_schema(responses={200: ReportSerializer(many=True), **error_responses(404)})
     def get(self, request, school_slug: str):
         school = object_or_404(request.user, "observatory.triage_reports", School.objects.all(), slug=school_slug)
         reports = list(school_reports(school=school)[:MAX_LISTED])
         return ApiResponse(ReportSerializer(reports, many=True).data)
 
-    @extend_schema(request=Input, responses={201: ReportSerializer})
+    @extend_schema(request=Input, responses={201: ReportSerializer, **error_responses(400, 404)})
     def post(self, request, school_slug: str):
         school = object_or_404(request.user, "observatory.report_practice", School.objects.all(), slug=school_slug)
         data = self.Input(data=request.data)
