@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from courses.models import Module
 from schools.models import Cohort, School
-from schools.rules import memberships
+from schools.rules import authored_courses, memberships
 from schools.selectors import staff_cohorts
 from training.errors import ApplicationError
 from training.permissions import object_or_404
@@ -41,9 +41,9 @@ def _error_into(form, exc: ApplicationError) -> None:
 
 def _draft_modules(user, school: School):
     """Modules of the drafts of the school's courses the person may edit (courses.edit_course)."""
-    modules = (Module.objects.filter(version__status="draft", version__course__school=school)
-               .select_related("version__course").order_by("version__title", "position"))
-    return [m for m in modules if user.has_perm("courses.edit_course", m.version.course)]
+    return list(Module.objects.filter(version__status="draft", version__course__school=school,
+                                      version__course__in=authored_courses(user))
+                .select_related("version__course").order_by("version__title", "position"))
 
 
 # ---------------------------------------------------------------- every member
