@@ -67,7 +67,7 @@ class SchoolReportsApi(APIView):
 
 
 class CellSerializer(serializers.Serializer):
-    category = serializers.ChoiceField(choices=ToolCategory.choices)
+    tool_category = serializers.ChoiceField(source="category", choices=ToolCategory.choices)
     failure_mode = serializers.CharField()
     schools = serializers.IntegerField()
     reports = serializers.IntegerField()

@@ -133,7 +133,7 @@ def signed_in():
 def test_a_cell_of_k_schools_and_k_reports_is_published(signed_in, settings):
     settings.VIGIL_OBSERVATORY_K = 3
     shared_schools(3)
-    assert cells(signed_in) == [{"category": "imaging", "failure_mode": "SHIFT", "schools": 3, "reports": 3}]
+    assert cells(signed_in) == [{"tool_category": "imaging", "failure_mode": "SHIFT", "schools": 3, "reports": 3}]
 
 
 def test_a_cell_of_too_few_schools_is_absent_from_page_and_api(signed_in, settings):
@@ -141,7 +141,7 @@ def test_a_cell_of_too_few_schools_is_absent_from_page_and_api(signed_in, settin
     shared_schools(2, reports_each=5, category="triage", mode="SHIFT")  # 10 reports, 2 schools
     shared_schools(3, category="imaging", mode="SHIFT")
     page = signed_in.get(reverse("observatory:across")).content.decode()
-    assert [c["category"] for c in cells(signed_in)] == ["imaging"]
+    assert [c["tool_category"] for c in cells(signed_in)] == ["imaging"]
     assert "Triage and early warning" not in page and ">10<" not in page
 
 
