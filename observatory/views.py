@@ -151,6 +151,7 @@ def report_to_case(request: HttpRequest, school_slug: str, report_id: int):
     school, report = _report(request, school_slug, report_id)
     modules = _draft_modules(request.user, school)
     form = ToCaseForm(request.POST, modules=modules)
+    status = 400
     if form.is_valid():
         module = next(m for m in modules if m.pk == form.cleaned_data["module"])
         try:
@@ -161,12 +162,10 @@ def report_to_case(request: HttpRequest, school_slug: str, report_id: int):
             return redirect("studio:case", pk=case.pk)
         except ApplicationError as exc:
             _error_into(form, exc)
-            return render(request, "observatory/detail.html", {
-                "school": school, "report": report, "form": StatusForm(initial={"status": report.status}),
-                "case_form": form, "modules": modules}, status=exc.status_code)
+            status = exc.status_code
     return render(request, "observatory/detail.html", {
         "school": school, "report": report, "form": StatusForm(initial={"status": report.status}),
-        "case_form": form, "modules": modules}, status=400)
+        "case_form": form, "modules": modules}, status=status)
 
 
 @login_required

@@ -183,3 +183,20 @@ def test_the_api_lists_the_schools_reports_to_its_triagers():
     PracticeReportFactory()
     _user, client = member(school, Role.ADMIN)
     assert len(client.get(f"/api/v1/schools/{school.slug}/practice-reports/").json()) == 1
+
+
+def test_the_analytics_show_the_cohorts_recall_of_the_reported_failure_mode():
+    from progress.models import MeasureCounter
+    from tests.factories import AssignmentFactory, EnrollmentFactory
+
+    school = SchoolFactory()
+    PracticeReportFactory.create_batch(4, school=school)
+    cohort = CohortFactory(school=school)
+    course = CourseFactory(school=school)
+    AssignmentFactory(cohort=cohort, course=course)
+    trainee = EnrollmentFactory(cohort=cohort).user
+    MeasureCounter.objects.create(trainee=trainee, course=course, name="fm.SHIFT.keys", value=17)
+    MeasureCounter.objects.create(trainee=trainee, course=course, name="fm.SHIFT.found", value=7)
+    _user, client = member(school, Role.REVIEWER)
+    body = client.get(reverse("observatory:analytics", args=[school.slug])).content.decode()
+    assert "41&nbsp;%" in body and "7 of 17" in body and '<td class="num">4</td>' in body
