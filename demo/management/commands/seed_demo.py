@@ -69,10 +69,11 @@ class Command(BaseCommand):
             *cohort_services.attestations_issue(cohort=french, course=courses[FRENCH], issued_by=people["admin"]),
         ]
         reports = seed_practice_reports(people=people, course=courses[ENGLISH])
+        self.stdout.write(f"{reports} practice reports, one turned into a draft case.")
         self.stdout.write(self.style.SUCCESS(
             f"Demo ready: {len(courses)} courses, 2 cohorts, {n_english + n_french} trainees "
             f"({n_english} in {english.name}, {n_french} in {french.name}), {answered} answers, "
-            f"{confirmed} free-text marks confirmed by faculty, {len(issued)} attestations, {reports} practice reports. Sign in as trainee01, "
+            f"{confirmed} free-text marks confirmed by faculty, {len(issued)} attestations. Sign in as trainee01, "
             f"interne01, faculty, reviewer or schooladmin (password {DEMO_PASSWORD!r})."
         ))
 
