@@ -6,14 +6,15 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ToolCategory(models.TextChoices):
-    """The category of use of an AI tool (until the register's own taxonomy replaces it)."""
+    """The category of use of an AI tool: the codes of the register's seeded taxonomy
+    (registry.taxonomy), until the register's ToolCategory replaces it."""
 
     IMAGING = "imaging", _("Imaging detection")
     TRIAGE = "triage", _("Triage and early warning")
-    DOCUMENTATION = "documentation", _("Documentation and ambient scribe")
+    SCRIBE = "scribe", _("Documentation and ambient scribe")
     LLM = "llm", _("General-purpose LLM assistant")
-    DECISION = "decision", _("Decision support and dosing")
-    PATIENT_CHAT = "patient_chat", _("Patient-facing chat")
+    DOSING = "dosing", _("Decision support and dosing")
+    PATIENT_CHAT = "patient-chat", _("Patient-facing chat")
     OTHER = "other", _("Other")
 
 

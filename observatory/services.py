@@ -47,11 +47,11 @@ def identifiers_in(fields: dict) -> dict[str, list[Finding]]:
 
 
 def _register_tool(tool_id: int, school: School):
-    """The register's tool of that id in that school, or None (no register installed: None)."""
+    """The register's tool of that id in that school, or None (none without the register app).
+    Looked up, not imported: the register is in the same layer as this app."""
     if not apps.is_installed("registry"):
         return None
-    model = apps.get_model("registry", "AITool")
-    return model.objects.filter(pk=tool_id, school=school).first()
+    return apps.get_model("registry", "Tool").objects.filter(pk=tool_id, school=school).select_related("category").first()
 
 
 @in_callers_transaction
@@ -76,8 +76,8 @@ def report_create(*, school: School, reporter: User, tool_name: str = "", tool_i
         if tool is None:
             errors.setdefault("tool_id", []).append(_("This tool is not in your school's register."))
         else:
-            fields["tool_name"] = str(tool.name)
-            tool_category = getattr(tool, "category_code", "") or tool_category
+            fields["tool_name"] = tool.name
+            tool_category = tool.category.code
     elif not fields["tool_name"]:
         errors.setdefault("tool_name", []).append(_("Name the tool, or choose it from the register."))
     if tool_category not in ToolCategory.values:

@@ -38,7 +38,7 @@ def test_a_report_refused_for_an_identifier_then_sent_triaged_and_made_a_draft_c
     page = sign_in(request.getfixturevalue(device), trainee)
     page.goto(f"/school/{school.slug}/reports/new/")
     page.fill("[name=tool_name]", "Ward scribe")
-    page.select_option("[name=tool_category]", "documentation")
+    page.select_option("[name=tool_category]", "scribe")
     page.select_option("[name=failure_mode]", "HAL")
     page.select_option("[name=severity]", "near_miss")
     page.fill("[name=ai_output]", "Letter sent to jane.doe@example.org: no known allergies.")

@@ -12,7 +12,7 @@ from tests.factories import (CohortFactory, CourseFactory, CourseVersionFactory,
 
 pytestmark = pytest.mark.django_db
 
-FORM = {"tool_name": "Ward scribe", "tool_category": "documentation", "failure_mode": "SHIFT",
+FORM = {"tool_name": "Ward scribe", "tool_category": "scribe", "failure_mode": "SHIFT",
         "severity": "near_miss", "ai_output": "Summary says no allergies.",
         "what_was_wrong": "The patient had a penicillin allergy.", "clinician_action": ""}
 

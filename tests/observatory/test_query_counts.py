@@ -30,7 +30,7 @@ def client_of(school, role):
     return client, user
 
 
-FORM_DATA = {"tool_name": "Ward scribe", "tool_category": "documentation", "failure_mode": "HAL",
+FORM_DATA = {"tool_name": "Ward scribe", "tool_category": "scribe", "failure_mode": "HAL",
              "severity": "near_miss", "ai_output": "No allergies.", "what_was_wrong": "Allergy left out."}
 
 

@@ -226,7 +226,7 @@ DEMO_REPORTS = [
      "A small apical pneumothorax after a central line. The tool was trained on upright outpatient films; "
      "supine portable films are outside what it saw.",
      "The registrar read the film within the hour, as the unit's rule asks, and called the team.", "new", 1),
-    ("trainee02", "Ward ambient scribe", "documentation", "HAL", "no_harm",
+    ("trainee02", "Ward ambient scribe", "scribe", "HAL", "no_harm",
      "Discharge letter: \"No known drug allergies.\"",
      "The allergy to penicillin was said aloud during the consultation; the letter invented its absence.",
      "Corrected the letter before signing and told the ward pharmacist.", "reviewed", 3),
