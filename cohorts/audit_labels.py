@@ -82,6 +82,10 @@ ACTION_LABELS = {
     "lti.placement.create": gettext_lazy("Placed a course or module in an LMS course (LTI deep linking)"),
     "lti.roster.sync": gettext_lazy("Synced the LMS roster into a cohort (LTI)"),
     "lti.passbacks.read": gettext_lazy("Viewed the grades sent to the LMS (LTI)"),
+    "observatory.report.create": gettext_lazy("Reported an AI failure seen in practice"),
+    "observatory.report.status": gettext_lazy("Changed the triage status of a practice report"),
+    "observatory.report.to_case": gettext_lazy("Turned a practice report into a draft case"),
+    "observatory.sharing.update": gettext_lazy("Changed whether the school's reports count in the cross-school observatory"),
     # The Django admin's lists and pages of trainee data (training.admin_mixins.AuditedReadAdmin).
     "admin.attempt.read": gettext_lazy("Read attempts in the admin"),
     "admin.response.read": gettext_lazy("Read answers in the admin"),

@@ -47,6 +47,11 @@ registry.view_coverage         School        its reviewers and admins (who is tr
                                              overdue: names; the map, the evidence file)
 lti.manage_platforms           School        its admins (LMS registrations, the tool's keys)
 xapi.manage_lrs                School        its admins (LRS settings, statement backlog)
+observatory.report_practice    School        its members, whatever their role
+observatory.triage_reports     School        its faculty, reviewers and admins (triage, turn
+                                             into a draft case, the analytics)
+observatory.share_reports      School        its admins (count the school's reports in the
+                                             cross-school observatory)
 =============================  ============  ===============================================
 
 Platform superusers hold every permission but ``quizzes.take_course``: a course is taken by
@@ -81,6 +86,7 @@ AUTHOR_ROLES = frozenset({Role.FACULTY, Role.ADMIN})  # use the studio, grade fr
 RECORDS_ROLES = frozenset({Role.REVIEWER, Role.ADMIN})  # every cohort and record of the school
 ADMIN_ROLES = frozenset({Role.ADMIN})
 REGISTER_ROLES = frozenset({Role.FACULTY, Role.REVIEWER, Role.ADMIN})  # read the AI tool register
+TRIAGE_ROLES = frozenset({Role.FACULTY, Role.REVIEWER, Role.ADMIN})  # practice reports of the school
 
 
 # ---------------------------------------------------------------- what is kept per request
@@ -255,6 +261,16 @@ def is_school_admin(user, obj) -> bool:
 
 
 @rules.predicate
+def is_school_member(user, obj) -> bool:
+    return obj is not None and bool(_roles(user, _school_id(obj)))
+
+
+@rules.predicate
+def triages_reports(user, obj) -> bool:
+    return obj is not None and bool(_roles(user, _school_id(obj)) & TRIAGE_ROLES)
+
+
+@rules.predicate
 def is_course_owner(user, course) -> bool:
     return course is not None and user.is_authenticated and course.owner_id == user.pk
 
@@ -353,6 +369,9 @@ rules.add_perm("registry.manage_register", is_superuser | is_school_admin)
 rules.add_perm("registry.view_coverage", is_superuser | is_records_staff)
 rules.add_perm("lti.manage_platforms", is_superuser | is_school_admin)
 rules.add_perm("xapi.manage_lrs", is_superuser | reads_the_audit_log)
+rules.add_perm("observatory.report_practice", is_superuser | is_school_member)
+rules.add_perm("observatory.triage_reports", is_superuser | triages_reports)
+rules.add_perm("observatory.share_reports", is_superuser | is_school_admin)
 
 # The permissions whose rule is "the row is in this scope": a row fetched for them brings
 # its answer along.

@@ -204,3 +204,18 @@ def assigned_module(*trainees: User, **module_fields) -> Module:
         EnrollmentFactory(user=trainee, cohort=cohort)
     AssignmentFactory(cohort=cohort, course=module.version.course)
     return module
+
+
+class PracticeReportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "observatory.PracticeReport"
+
+    school = factory.SubFactory(SchoolFactory)
+    reporter = factory.SubFactory(UserFactory)
+    tool_name = "Chest X-ray triage AI"
+    tool_category = "imaging"
+    failure_mode_id = "SHIFT"
+    severity = "near_miss"
+    ai_output = "No acute finding."
+    what_was_wrong = "A pneumothorax was missed on a portable film."
+    clinician_action = "Read the film again and asked for a CT."

@@ -6,4 +6,5 @@ urlpatterns = [
     path("", include("cohorts.urls")),
     path("", include("courses.urls")),
     path("", include("registry.api_urls")),
+    path("", include("observatory.api_urls")),
 ]

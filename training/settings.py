@@ -55,8 +55,13 @@ INSTALLED_APPS = [
     "privacy",
     "registry",
     "xapi",
+    "observatory",
     "demo",
 ]
+# The cross-school observatory publishes a count only when it comes from at least this many
+# schools and this many reports (docs/observatory.md).
+VIGIL_OBSERVATORY_K = env.int("VIGIL_OBSERVATORY_K", default=5)
+
 # Benchmarks only (bench/README.md): a bare one-row endpoint beside the real ones.
 VIGIL_BENCH = env.bool("VIGIL_BENCH", default=False)
 if VIGIL_BENCH:

@@ -61,6 +61,7 @@ def world(db, settings, tmp_path):
         "module_id": a.module.pk, "case_id": case.pk, "attempt_id": a.attempt1.pk, "item_id": a.items["decide"].pk,
         "response_id": a.free_text_response.pk, "cohort_id": a.cohort.pk, "job_id": a.export_job.pk,
         "code": a.attestation.code, "attestation_id": a.attestation.pk, "number": 1, "tool_id": a.tool.pk,
+        "school_slug": a.school.slug,
     }
     slugs = {"/api/v1/schools/{slug}/audit-events/": a.school.slug,
              **{f"/api/v1/schools/{{slug}}/tools/{tail}": a.school.slug

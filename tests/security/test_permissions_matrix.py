@@ -69,6 +69,15 @@ def routes() -> list[str]:
     return seen
 
 
+def practice_report(w: SchoolWorld):
+    """The school's practice report, written the first time it is asked for (its text holds the
+    school's marker, so another school's answer that shows it is a leak)."""
+    from observatory.models import PracticeReport
+    from tests.factories import PracticeReportFactory
+    return (PracticeReport.objects.filter(school=w.school).first()
+            or PracticeReportFactory(school=w.school, reporter=w.trainee1, what_was_wrong=w.markers["school"][0]))
+
+
 # What fills each parameter of a route: by route when the same name means different rows.
 def kwargs_for(route: str, w: SchoolWorld) -> dict:
     case = w.items["single"].case
@@ -78,6 +87,7 @@ def kwargs_for(route: str, w: SchoolWorld) -> dict:
         "cohort_id": w.cohort.pk, "job_id": w.export_job.pk, "code": w.attestation.code,
         "attestation_id": w.attestation.pk, "slug": w.course.slug, "school_slug": w.school.slug, "number": 1,
         "trainee_id": w.trainee1.pk, "member_id": w.trainee1.pk, "tool_id": w.tool.pk, "fmt": "csv", "kind": "item", "uidb64": "MQ", "token": "set-password",
+        "trainee_id": w.trainee1.pk, "member_id": w.trainee1.pk, "report_id": practice_report(w).pk, "fmt": "csv", "kind": "item", "uidb64": "MQ", "token": "set-password",
     }
     pk = {  # ``pk`` names a different row on each studio page
         "studio/modules/<int:pk>/": w.module.pk, "studio/lessons/<int:pk>/": w.module.lessons.get().pk,
@@ -325,6 +335,20 @@ EXPECTED: dict[str, str] = {
     "school/<slug:school_slug>/ai-tools/<int:tool_id>/delete/": "302 404 404 404 404 404 302 404 404",
     # The school's LRS settings and statement backlog: its admins only.
     "school/<slug:school_slug>/xapi/": "302 404 404 404 404 404 200 404 404",
+    # Practice reports (observatory): every member reports to their school
+    # (observatory.report_practice); its faculty, reviewers and admins triage, turn a report into a
+    # draft case and read the analytics (observatory.triage_reports); its admins choose to share
+    # (observatory.share_reports). The cross-school cells are for anyone signed in.
+    "observatory/": "302 200 200 200 200 200 200 200 200",
+    "observatory/across-schools/": "302 200 200 200 200 200 200 200 200",
+    "school/<slug:school_slug>/reports/new/": "302 200 200 200 404 200 200 404 404",
+    "school/<slug:school_slug>/reports/": "302 404 404 200 404 200 200 404 404",
+    "school/<slug:school_slug>/reports/analytics/": "302 404 404 200 404 200 200 404 404",
+    "school/<slug:school_slug>/reports/sharing/": "302 404 404 404 404 404 302 404 404",
+    "school/<slug:school_slug>/reports/<int:report_id>/": "302 404 404 200 404 200 200 404 404",
+    "school/<slug:school_slug>/reports/<int:report_id>/to-case/": "302 404 404 400 404 400 400 404 404",
+    "api/v1/schools/<slug:school_slug>/practice-reports/": "403 404 404 200 404 200 200 404 404",
+    "api/v1/observatory/cells/": "403 200 200 200 200 200 200 200 200",
     # The public attestation check.
     "verify/": "200 200 200 200 200 200 200 200 200",
     # LTI 1.3: the LMS's login and launch (an empty one is refused with what is missing), the

@@ -70,6 +70,8 @@ class Command(BaseCommand):
             *cohort_services.attestations_issue(cohort=french, course=courses[FRENCH], issued_by=people["admin"]),
         ]
         tools = self._register(people, english, french, courses)
+        reports = seed_practice_reports(people=people, course=courses[ENGLISH])
+        self.stdout.write(f"{reports} practice reports, one turned into a draft case.")
         self.stdout.write(self.style.SUCCESS(
             f"Demo ready: {tools} AI tools in the register, {len(courses)} courses, 2 cohorts, {n_english + n_french} trainees "
             f"({n_english} in {english.name}, {n_french} in {french.name}), {answered} answers, "
@@ -260,3 +262,58 @@ class Command(BaseCommand):
                          completed_at=F("completed_at") - back)
         trend_rows_rebuild(final_grades=final_grade_contributions())
 
+
+
+# ---------------------------------------------------------------- practice reports (observatory)
+
+DEMO_REPORTS = [
+    # (reporter, tool, category, failure mode, severity, what the AI produced, what was wrong, what the
+    # clinician did, status, weeks ago). Synthetic: no real tool, vendor or patient.
+    ("trainee01", "Chest X-ray triage AI (pilot)", "imaging", "SHIFT", "near_miss",
+     "Portable chest film of an intensive-care patient flagged \"no acute finding\", low priority.",
+     "A small apical pneumothorax after a central line. The tool was trained on upright outpatient films; "
+     "supine portable films are outside what it saw.",
+     "The registrar read the film within the hour, as the unit's rule asks, and called the team.", "new", 1),
+    ("trainee02", "Ward ambient scribe", "scribe", "HAL", "no_harm",
+     "Discharge letter: \"No known drug allergies.\"",
+     "The allergy to penicillin was said aloud during the consultation; the letter invented its absence.",
+     "Corrected the letter before signing and told the ward pharmacist.", "reviewed", 3),
+    ("trainee03", "Sepsis early-warning score", "triage", "CAL", "near_miss",
+     "No alert for six hours in an elderly patient on a beta blocker.",
+     "The heart-rate criterion cannot fire under a beta blocker; the threshold was set on a younger population.",
+     "The nurse escalated on clinical concern; lactate was raised.", "new", 5),
+    ("interne01", "Assistant conversationnel généraliste", "llm", "OLD", "near_miss",
+     "Posologie proposée selon une recommandation remplacée depuis deux ans.",
+     "La recommandation citée n'est plus en vigueur ; la dose proposée dépasse la dose actuelle.",
+     "Vérifié dans la recommandation en vigueur avant de prescrire.", "new", 14),
+    ("trainee04", "Chest X-ray triage AI (pilot)", "imaging", "SHIFT", "near_miss",
+     "Paediatric film scored as \"cardiomegaly, urgent\".",
+     "The tool is intended for adults; a child's normal cardiothoracic ratio is larger.",
+     "Reported as normal by the paediatric radiologist.", "closed", 16),
+]
+
+
+def seed_practice_reports(*, people: dict, course: Course) -> int:
+    """A few practice reports of the demo school, in different weeks, the first one turned into
+    a draft case in a new draft of ``course`` by its author (the faculty member)."""
+    from courses.services import course_version_create_draft
+    from observatory import services as observatory_services
+    from observatory.models import PracticeReport
+
+    school, faculty = people["school"], people["faculty"]
+    by_name = {u.username: u for u in people["english"] + people["french"]}
+    reports = []
+    with transaction.atomic():
+        for (reporter, tool, category, mode, severity, output, wrong, action, status, weeks) in DEMO_REPORTS:
+            report = observatory_services.report_create(
+                school=school, reporter=by_name.get(reporter, faculty), tool_name=tool, tool_category=category,
+                failure_mode=mode, severity=severity, ai_output=output, what_was_wrong=wrong,
+                clinician_action=action)
+            if status != PracticeReport.Status.NEW:
+                observatory_services.report_set_status(report=report, actor=faculty, status=status)
+            PracticeReport.objects.filter(pk=report.pk).update(created_at=timezone.now() - timedelta(weeks=weeks))
+            reports.append(report)
+    draft = course_version_create_draft(course=course, user=faculty)
+    with transaction.atomic():
+        observatory_services.report_to_case(report=reports[0], actor=faculty, module=draft.modules.order_by("position").first())
+    return len(reports)
