@@ -35,6 +35,11 @@ log = logging.getLogger("vigil.lti")
 CONTINUE_SALT = "vigil.lti.continue"
 CONTINUE_SECONDS = 120
 
+# The backend that loads a launched person back from the session on later requests: a
+# ModelBackend of AUTHENTICATION_BACKENDS (the password one; its get_user is Django's), as a
+# launch signs in without a password.
+SESSION_BACKEND = "sso.backends.LocalPasswordBackend"
+
 
 def refused(request, exc: tool.LaunchRefused):
     log.warning("lti refused %s: %s (path %s)", exc.code, exc.message, request.path)
@@ -92,7 +97,7 @@ def launch(request):
 
 
 def _sign_in(request, user: User) -> None:
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, user, backend=SESSION_BACKEND)
     request.session[SESSION_FLAG] = True
 
 
@@ -191,7 +196,7 @@ def continue_in_window(request, token: str):
     if not created or user is None:
         return refused(request, tool.LaunchRefused("continue_used", _(
             "This link was already used. Launch Vigil again from the LMS."), 400))
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, user, backend=SESSION_BACKEND)
     return HttpResponseRedirect(data["t"])
 
 
