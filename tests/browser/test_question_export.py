@@ -56,7 +56,7 @@ def test_the_export_page_at_phone_width(phone_page, sign_in, faculty, tmp_path):
     assert_accessible(phone_page)
     phone_page.get_by_label("GIFT").check()
     with phone_page.expect_download() as download_info:
-        phone_page.get_by_role("button", name="Download the question file").click()
+        phone_page.get_by_role("button", name="Télécharger le fichier de questions").click()  # the phone asks for French
     target = tmp_path / "bank.txt"
     download_info.value.save_as(target)
     parsed = parse_gift(target.read_bytes(), source_name="bank.txt", competency="VER")
