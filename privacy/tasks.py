@@ -33,6 +33,6 @@ def sweep_data_exports() -> int:
     return len(services.data_exports_sweep())
 
 
-@shared_task(name="privacy.apply_retention", acks_late=True, time_limit=1800)
+@shared_task(name="privacy.apply_retention", acks_late=True, soft_time_limit=840, time_limit=900)
 def apply_retention() -> dict:
     return retention.retention_apply()

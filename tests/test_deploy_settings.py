@@ -3,6 +3,7 @@ import json
 import os
 import subprocess
 import sys
+from urllib.parse import urlsplit, urlunsplit
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,6 +44,8 @@ def test_without_db_pool_max_size_connections_persist_and_no_pool_is_made():
 def test_with_db_pool_max_size_queries_run_on_a_connection_from_the_psycopg_pool():
     env = {**os.environ, "DJANGO_DB_POOL_MAX_SIZE": "2", "DJANGO_SETTINGS_MODULE": "training.settings"}
     assert env.get("DATABASE_URL", "").startswith("postgres"), "run with DATABASE_URL of the test PostgreSQL"
+    # The server's own database: the one DATABASE_URL names is only a prefix of the test database's.
+    env["DATABASE_URL"] = urlunsplit(urlsplit(env["DATABASE_URL"])._replace(path="/postgres"))
     code = ("import django; django.setup(); from django.db import connection; "
             "print(connection.cursor().execute('SELECT 41 + 1').fetchone()[0], type(connection.pool).__name__)")
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)

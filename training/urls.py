@@ -24,8 +24,7 @@ urlpatterns = [
     path("", include("privacy.urls")),  # /privacy/… a member's notice and data, /school/<slug>/privacy/
     path("", include("registry.urls")),  # /school/<slug>/ai-tools/… the AI tool register, coverage, evidence file
     path("", include("lti.urls")),  # LTI 1.3: login, launch, JWKS, the school's registrations page
-    path("", include("privacy.urls")),
-    path("", include("observatory.urls")),  # /observatory/… practice reports, /school/<slug>/reports/  # /privacy/… a member's notice and data, /school/<slug>/privacy/
+    path("", include("observatory.urls")),  # /observatory/… practice reports, /school/<slug>/reports/
     path("", include("cohorts.page_urls")),  # /school/… staff pages, /verify/ public attestation check
     path("", include("xapi.urls")),  # /school/<slug>/xapi/: the school's LRS and its statements
 ]
