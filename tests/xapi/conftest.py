@@ -6,7 +6,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from tests.factories import AssignmentFactory, EnrollmentFactory, ItemFactory, CaseFactory, ModuleFactory, UserFactory
+from tests.factories import AssignmentFactory, EnrollmentFactory, ModuleFactory, UserFactory
+from tests.quizzes.conftest import case, decide_first, single_choice  # noqa: F401 - the same items
 
 
 class StubLrs:
@@ -80,27 +81,3 @@ def lrs(school):
 
     return LrsSettings.objects.create(school=school, enabled=True, endpoint="http://127.0.0.1:9/xAPI/",
                                       key="vigil", secret="s3cret", home_page="https://sso.school.example")
-
-
-@pytest.fixture
-def case(module):
-    return CaseFactory(module=module)
-
-
-@pytest.fixture
-def single_choice(case):
-    return ItemFactory(case=case)
-
-
-@pytest.fixture
-def decide_first(case):
-    from tests.factories import ArtifactFactory
-
-    artifact = ArtifactFactory(case=case, kind="prediction", ai_correct=False,
-                               content={"model": "M", "target": "T", "output": "High", "probability": 0.8})
-    return ItemFactory(
-        case=case, type="reliance_decision", artifact=artifact,
-        spec={"question": "Start?", "options": [{"id": "start", "text": "Start"}, {"id": "wait", "text": "Wait"}],
-              "ai_answer": "start", "decide_first": True, "ask_confidence": True},
-        key={"answer": "wait"}, competencies=["OVS"],
-    )
