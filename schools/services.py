@@ -90,7 +90,10 @@ def cohort_enroll(*, cohort: Cohort, usernames: list[str], role: str = Enrollmen
 
     Only people of the cohort's school, or of no school yet (they become its members), may
     be enrolled: a member of another school only is refused, so no school can draw another
-    school's trainee or teacher into its cohorts (2 queries before writing)."""
+    school's trainee or teacher into its cohorts (2 queries before writing). An archived
+    cohort takes nobody new, whoever asks (the pages, the API, an LMS launch or sync)."""
+    if cohort.archived_at is not None:
+        raise Conflict(_("This cohort is archived: it takes no new members."), {"cohort": [_("Archived.")]})
     users = {u.username: u for u in User.objects.filter(username__in=usernames)}
     missing = {f"usernames[{i}]": [_("No user named %(name)s.") % {"name": n}]
                for i, n in enumerate(usernames) if n not in users}

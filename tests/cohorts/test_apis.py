@@ -131,6 +131,19 @@ def test_enrolling_a_member_of_another_school_is_a_400_and_writes_nothing(cohort
     assert not AuditEvent.objects.exists()
 
 
+def test_enrolling_into_an_archived_cohort_is_a_409_naming_the_cohort(cohort):
+    from django.utils import timezone
+
+    admin = MembershipFactory(school=cohort.school, role=Role.ADMIN).user
+    cohort.archived_at = timezone.now()
+    cohort.save(update_fields=["archived_at"])
+    response = client_for(admin).post(
+        f"/api/v1/cohorts/{cohort.pk}/enrollments/", {"usernames": [UserFactory().username]}, format="json",
+    )
+    assert (response.status_code, response.json()["errors"]) == (409, {"cohort": ["Archived."]})
+    assert not Enrollment.objects.exists()
+
+
 def test_school_admin_enrols_and_assigns(cohort):
     admin = MembershipFactory(school=cohort.school, role=Role.ADMIN).user
     trainee = UserFactory()

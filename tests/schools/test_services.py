@@ -86,3 +86,11 @@ def test_a_new_role_in_a_school_is_recorded_once():
     services.school_member_add(school=school, user=person, role="reviewer")
     services.school_member_add(school=school, user=person, role="reviewer")
     assert AuditEvent.objects.filter(action="school.member.add", subject=person, school=school).count() == 1
+
+
+def test_an_archived_cohort_takes_nobody_new():
+    cohort = CohortFactory(archived_at=timezone.now())
+    trainee = UserFactory()
+    with pytest.raises(ApplicationError) as refused:
+        services.cohort_enroll(cohort=cohort, usernames=[trainee.username])
+    assert (refused.value.status_code, Enrollment.objects.filter(cohort=cohort).count()) == (409, 0)
