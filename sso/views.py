@@ -4,6 +4,7 @@ identity providers (or the federation's discovery service), and one refusal page
 what was wrong, each refusal logged and in the school's audit log."""
 from urllib.parse import quote, urlsplit
 
+from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpResponseRedirect
@@ -173,6 +174,18 @@ class LogoutInitView(SchoolSamlMixin, saml_views.LogoutInitView):
         if signed_on_at != school_of(request).slug:
             return HttpResponseRedirect(reverse("sso:logout", kwargs={"school_slug": signed_on_at}))
         return super().get(request, *args, **kwargs)
+
+
+class SignOutView(auth_views.LogoutView):
+    """The site's sign-out button. A person an identity provider signed in goes on to its single
+    logout, or closing Vigil would leave them signed in at the provider, and the next person at a
+    shared ward computer would be signed straight back in as them; a password sign-in ends here."""
+
+    def post(self, request, *args, **kwargs):
+        signed_on_at = request.session.get(SESSION_SCHOOL)
+        if signed_on_at and saml_views._get_subject_id(request.saml_session) is not None:
+            return HttpResponseRedirect(reverse("sso:logout", kwargs={"school_slug": signed_on_at}))
+        return super().post(request, *args, **kwargs)
 
 
 class LogoutView(SchoolSamlMixin, saml_views.LogoutView):

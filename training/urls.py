@@ -4,6 +4,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
 from administration import views as administration_views
+from sso.views import SignOutView
 from training.api_docs import api_docs_view
 
 from training.media import serve_media
@@ -12,6 +13,8 @@ urlpatterns = [
     path("", include("quizzes.page_urls")),  # the trainee's pages, home included
     path("admin/", admin.site.urls),
     path("api-auth/", include("rest_framework.urls")),
+    # before Django's own: the site's sign-out ends an SSO session at the identity provider too
+    path("accounts/logout/", SignOutView.as_view(), name="logout"),
     path("accounts/", include("accounts.urls")),  # Django's sign-in pages, the reset request throttled
     path("sso/", include("sso.urls")),  # single sign-on (SAML), per school
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -83,6 +83,21 @@ def test_single_logout_signs_out_here_and_at_the_identity_provider(client, schoo
     assert "_auth_user_id" not in client.session
 
 
+def test_the_site_s_sign_out_button_goes_on_to_the_identity_provider_s_single_logout(client, school_idp, school, idp):
+    sign_on(client, school.slug)
+    answer = client.post("/accounts/logout/")
+    assert answer.status_code == 302 and answer["Location"] == f"/sso/{school.slug}/logout/"
+    start = client.get(answer["Location"])
+    assert start["Location"].startswith(f"{idp.base}/slo/redirect?")
+
+
+def test_the_sign_out_button_ends_a_password_session_here(client, school):
+    from tests.factories import UserFactory
+    client.force_login(UserFactory())
+    answer = client.post("/accounts/logout/")
+    assert answer.status_code == 302 and "_auth_user_id" not in client.session
+
+
 def test_an_attribute_sent_under_its_oid_is_found_by_its_friendly_name(client, school_idp, school, idp):
     del idp.person["supannEtuId"]
     idp.person["urn:oid:1.3.6.1.4.1.7135.1.2.1.10"] = "20239999"  # as Renater's IdPs send SupAnn's
