@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import SetPasswordForm
 from django.db import IntegrityError, transaction
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -193,10 +194,10 @@ def member_role(request, school_slug: str):
     return redirect("administration:members", school_slug=school.slug)
 
 
-@login_required
-@require_POST
-def member_account(request, school_slug: str):
-    """Switch a member's account off (``action=deactivate``) or back on (``action=reactivate``)."""
+def _on_member(request, school_slug: str, act) -> HttpResponse:
+    """One change to one member of the members page: the member chosen by username (of this
+    school only), ``act(school, user)`` in its own transaction returning what to tell the admin,
+    a refusal shown on the page with nothing written."""
     school = school_for_admin(request, school_slug)
     form = MemberForm(request.POST)
     if not form.is_valid():
@@ -205,17 +206,25 @@ def member_account(request, school_slug: str):
     user = member_of(school, form.cleaned_data["username"])
     try:
         with transaction.atomic():
-            if request.POST.get("action") == "reactivate":
-                services.member_reactivate(school=school, user=user, actor=request.user)
-                messages.success(request, _("%(name)s may sign in again.") % {"name": user.display_name})
-            else:
-                services.member_deactivate(school=school, user=user, actor=request.user)
-                messages.success(request, _("%(name)s can no longer sign in; their records stay.")
-                                 % {"name": user.display_name})
+            message = act(school, user)
     except ApplicationError as exc:
         _refused(request, exc)
         return _members_page(request, school, status=exc.status_code)
+    messages.success(request, message)
     return redirect("administration:members", school_slug=school.slug)
+
+
+@login_required
+@require_POST
+def member_account(request, school_slug: str):
+    """Switch a member's account off (``action=deactivate``) or back on (``action=reactivate``)."""
+    def act(school, user):
+        if request.POST.get("action") == "reactivate":
+            services.member_reactivate(school=school, user=user, actor=request.user)
+            return _("%(name)s may sign in again.") % {"name": user.display_name}
+        services.member_deactivate(school=school, user=user, actor=request.user)
+        return _("%(name)s can no longer sign in; their records stay.") % {"name": user.display_name}
+    return _on_member(request, school_slug, act)
 
 
 # ---------------------------------------------------------------- roster upload
@@ -314,23 +323,14 @@ def _roster_confirm(request, school):
 @require_POST
 def member_invite(request, school_slug: str):
     """E-mail a member a link to set their password (again: a resend ends the earlier link)."""
-    school = school_for_admin(request, school_slug)
-    form = MemberForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose a member."))
-        return _members_page(request, school, status=400)
-    user = member_of(school, form.cleaned_data["username"])
-    try:
-        with transaction.atomic():
-            invitation = services.invitation_send(
-                school=school, user=user, actor=request.user,
-                link_for=lambda token: request.build_absolute_uri(reverse("invitation", args=[token])))
-    except ApplicationError as exc:
-        _refused(request, exc)
-        return _members_page(request, school, status=exc.status_code)
-    messages.success(request, _("An invitation was sent to %(email)s, valid until %(until)s.") % {
-        "email": user.email, "until": date_format(timezone.localtime(invitation.expires_at), "SHORT_DATETIME_FORMAT")})
-    return redirect("administration:members", school_slug=school.slug)
+    def act(school, user):
+        invitation = services.invitation_send(
+            school=school, user=user, actor=request.user,
+            link_for=lambda token: request.build_absolute_uri(reverse("invitation", args=[token])))
+        return _("An invitation was sent to %(email)s, valid until %(until)s.") % {
+            "email": user.email,
+            "until": date_format(timezone.localtime(invitation.expires_at), "SHORT_DATETIME_FORMAT")}
+    return _on_member(request, school_slug, act)
 
 
 @require_http_methods(["GET", "POST"])
