@@ -37,6 +37,7 @@ ACTION_LABELS = {
     "sso.idp.change": gettext_lazy("Changed an identity provider"),
     "sso.idp.metadata_refresh": gettext_lazy("Refreshed the metadata of an identity provider"),
     "sso.member.create": gettext_lazy("Created a member at their first single sign-on"),
+    "sso.member.link": gettext_lazy("Linked a member's existing account to their single sign-on"),
     "sso.member.update": gettext_lazy("Updated a member's name or e-mail from single sign-on"),
     "sso.sign_in": gettext_lazy("Signed in through single sign-on"),
     "sso.sign_in.refused": gettext_lazy("Refused a single sign-on"),

@@ -48,6 +48,19 @@ class IdentityProvider(models.Model):
     student_number_attribute = models.CharField(
         _("student number attribute"), max_length=200, blank=True, default="supannEtuId",
     )
+    class Linking(models.TextChoices):
+        NEVER = "never", _("Never: the first sign-on makes a new account")
+        STUDENT_NUMBER = "student_number", _("To the school's member with the same student number")
+        EMAIL = "email", _("To the school's member with the same e-mail address")
+
+    link_accounts = models.CharField(
+        _("link existing accounts"), max_length=16, choices=Linking.choices, default=Linking.NEVER,
+        help_text=_("At a person's first sign-on, take over the account the school already made for "
+                    "them (a roster upload, an invitation) instead of making a second one. Only a "
+                    "trainee or faculty account of this school alone, not yet linked to this identity "
+                    "provider, and only when exactly one matches; choose the e-mail only if the "
+                    "identity provider vouches for its addresses."),
+    )
     enabled = models.BooleanField(_("enabled"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -24,7 +24,7 @@ logger = logging.getLogger("vigil.sso")
 
 REFRESH_TASK = "sso.refresh_metadata_v1"
 MAPPING_FIELDS = ("identifier_attribute", "email_attribute", "first_name_attribute", "last_name_attribute",
-                  "student_number_attribute")
+                  "student_number_attribute", "link_accounts")
 EDITABLE_FIELDS = ("name", "entity_id", "source", "metadata_url", "metadata_signing_cert", "discovery_url", "enabled",
                    *MAPPING_FIELDS)
 
@@ -119,15 +119,47 @@ def _free_username(identifier: str) -> str:
     return candidate
 
 
+def _account_to_link(idp: IdentityProvider, *, email: str, student_number: str) -> User | None:
+    """The account the school made for this person before they signed on, by the school's
+    chosen key; ``None`` unless exactly one fits. An account that belongs to another school
+    too, has staff rights on the site or a school role above faculty is never taken: an
+    identity provider may only vouch for the people of its own school."""
+    if idp.link_accounts == IdentityProvider.Linking.STUDENT_NUMBER and student_number:
+        members = Membership.objects.filter(school=idp.school, student_number=student_number[:64])
+    elif idp.link_accounts == IdentityProvider.Linking.EMAIL and email:
+        members = Membership.objects.filter(school=idp.school, user__email__iexact=email)
+    else:
+        return None
+    user_ids = set(members.values_list("user_id", flat=True))
+    if len(user_ids) != 1:
+        return None
+    user = User.objects.get(pk=user_ids.pop())
+    roles = Membership.objects.filter(user=user)
+    if (user.is_staff or user.is_superuser or not user.is_active
+            or roles.exclude(school=idp.school).exists()
+            or roles.exclude(role__in=(Role.TRAINEE, Role.FACULTY)).exists()
+            or SsoIdentity.objects.filter(idp=idp, user=user).exists()):
+        return None
+    return user
+
+
 def member_sign_in(*, idp: IdentityProvider, identifier: str, email: str = "", first_name: str = "",
                    last_name: str = "", student_number: str = "") -> User:
     """The member ``idp`` vouches for: found by (identity provider, identifier) only, created
-    at their first sign-on as a trainee of the identity provider's school, their names, e-mail
-    and student number brought up to date at every sign-on."""
+    at their first sign-on as a trainee of the identity provider's school (or linked to the
+    account the school already made for them, when it chose so), their names, e-mail and
+    student number brought up to date at every sign-on."""
     school = idp.school
     identity = (SsoIdentity.objects.select_for_update().select_related("user")
                 .filter(idp=idp, identifier=identifier).first())
     values = {"email": email[:254], "first_name": first_name[:150], "last_name": last_name[:150]}
+    linked = None
+    if identity is None:
+        linked = _account_to_link(idp, email=email, student_number=student_number)
+    if linked is not None:
+        identity = SsoIdentity.objects.create(idp=idp, identifier=identifier, user=linked)
+        audit_record(actor=None, action="sso.member.link", school_id=school.pk, subject=linked,
+                     detail={"idp": idp.entity_id, "by": idp.link_accounts})
     if identity is None:
         user = User(username=_free_username(identifier), **values)
         user.set_unusable_password()

@@ -10,7 +10,7 @@ def _form(school, idp, **extra):
     return {"school": school.pk, "name": "ENT", "entity_id": idp.entity_id, "source": "file", "enabled": "on",
             "identifier_attribute": "eduPersonPrincipalName", "email_attribute": "mail",
             "first_name_attribute": "givenName", "last_name_attribute": "sn",
-            "student_number_attribute": "supannEtuId", "metadata_url": "", "discovery_url": "", **extra}
+            "student_number_attribute": "supannEtuId", "link_accounts": "never", "metadata_url": "", "discovery_url": "", **extra}
 
 
 def test_a_platform_admin_registers_an_idp_from_a_metadata_file(client, idp, db):

@@ -104,3 +104,62 @@ def test_an_attribute_sent_under_its_oid_is_found_by_its_friendly_name(client, s
     sign_on(client, school.slug)
     user = User.objects.get(sso_identities__idp=school_idp)
     assert Membership.objects.get(school=school, user=user).student_number == "20239999"
+
+
+def _rostered(school, **fields):
+    from tests.factories import MembershipFactory, UserFactory
+    user = UserFactory(email=fields.pop("email", "someone@else.example"))
+    MembershipFactory(school=school, user=user, role="trainee", **fields)
+    return user
+
+
+def test_a_first_sign_on_takes_over_the_rostered_account_with_the_same_student_number(client, school, idp):
+    from .conftest import register
+    register(school, idp, client, link_accounts="student_number")
+    rostered = _rostered(school, student_number="20231234")
+    sign_on(client, school.slug)
+    assert SsoIdentity.objects.get().user == rostered
+    assert AuditEvent.objects.filter(action="sso.member.link", subject=rostered).exists()
+
+
+def test_a_first_sign_on_takes_over_the_account_with_the_same_e_mail_when_the_school_chose_so(client, school, idp):
+    from .conftest import register
+    register(school, idp, client, link_accounts="email")
+    rostered = _rostered(school, email="Jeanne.Dupont@univ.example")
+    sign_on(client, school.slug)
+    assert client.session["_auth_user_id"] == str(rostered.pk)
+
+
+def test_accounts_are_never_linked_by_default(client, school_idp, school):
+    rostered = _rostered(school, student_number="20231234")
+    sign_on(client, school.slug)
+    assert SsoIdentity.objects.get().user != rostered
+
+
+def test_an_account_of_another_school_too_is_never_taken_over(client, school, idp):
+    from tests.factories import MembershipFactory
+    from .conftest import register
+    register(school, idp, client, link_accounts="email")
+    rostered = _rostered(school, email="jeanne.dupont@univ.example")
+    MembershipFactory(user=rostered, role="trainee")  # also a trainee of another school
+    sign_on(client, school.slug)
+    assert SsoIdentity.objects.get().user != rostered
+
+
+def test_an_admin_account_is_never_taken_over(client, school, idp):
+    from tests.factories import MembershipFactory
+    from .conftest import register
+    register(school, idp, client, link_accounts="email")
+    rostered = _rostered(school, email="jeanne.dupont@univ.example")
+    MembershipFactory(school=school, user=rostered, role="admin")
+    sign_on(client, school.slug)
+    assert SsoIdentity.objects.get().user != rostered
+
+
+def test_two_accounts_with_the_same_e_mail_link_neither(client, school, idp):
+    from .conftest import register
+    register(school, idp, client, link_accounts="email")
+    first = _rostered(school, email="jeanne.dupont@univ.example")
+    second = _rostered(school, email="jeanne.dupont@univ.example")
+    sign_on(client, school.slug)
+    assert SsoIdentity.objects.get().user not in (first, second)
