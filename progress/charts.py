@@ -12,7 +12,7 @@ and a description. Either way an undefined value (None) draws no mark and is wri
 (``percent``, ``decimal``), never drawn as 0.
 """
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import count
 from math import sqrt
 
@@ -130,6 +130,9 @@ def _marker(kind: str, x: float, y: float, colour: str, r: float = 4.5) -> str:
     return f'<circle cx="{_t(x)}" cy="{_t(y)}" r="{_t(r)}" fill="{colour}"/>'
 
 
+MAX_LABEL_LINES = 4  # of a bar's label; beyond, the last line ends in "…"
+
+
 def _wrap(label: str, limit: int) -> list[str]:
     """Words on lines of at most ``limit`` characters (a longer word is clipped)."""
     lines: list[str] = []
@@ -190,10 +193,12 @@ def hbar_chart(rows: Sequence[tuple], *, title: str, desc: str, max_value: float
     """Horizontal bars, one per (label, value) or (label, value, (low, high)); values on the
     bars' right, an interval drawn as a whisker across the bar's end."""
     label_w, right_w, row_h, top = 230, 64, 30, 8
-    # Labels wrap onto a second line rather than being cut (~6.6 px a character at 12 px).
+    # Labels wrap rather than being cut (~6.6 px a character at 12 px): a French failure-mode
+    # label runs to 90 characters, four lines of the label column; rows grow to fit them.
     wrapped = [_wrap(row[0], int((label_w - 10) / LABEL_CHAR_PX)) for row in rows]
-    if any(len(lines) > 1 for lines in wrapped):
-        row_h = 38
+    most = min(max((len(lines) for lines in wrapped), default=1), MAX_LABEL_LINES)
+    if most > 1:
+        row_h = 14 * most + 10
     plot_w = width - label_w - right_w
     height = top + row_h * max(len(rows), 1) + 26
     body = []
@@ -207,9 +212,9 @@ def hbar_chart(rows: Sequence[tuple], *, title: str, desc: str, max_value: float
     for i, row in enumerate(rows):
         value = row[1]
         y = top + i * row_h
-        lines = wrapped[i][:2]
-        if len(wrapped[i]) > 2:
-            lines[1] = _clip(lines[1] + " " + " ".join(wrapped[i][2:]), len(lines[1]))
+        lines = wrapped[i][:MAX_LABEL_LINES]
+        if len(wrapped[i]) > MAX_LABEL_LINES:
+            lines[-1] = _clip(lines[-1] + " " + " ".join(wrapped[i][MAX_LABEL_LINES:]), len(lines[-1]))
         mid = y + row_h / 2
         for k, line in enumerate(lines):
             body.append(_text(label_w - 8, mid + 4 + (k - (len(lines) - 1) / 2) * 14, line, anchor="end", size=SMALL))
@@ -499,6 +504,8 @@ class Bar:
     text: str  # the value as printed
     detail: str = ""  # e.g. "5 of 8"
     short: str = ""
+    lines: list = field(default_factory=list)  # (y, text) of the label's lines above the bar
+    bar_y: float = 19
     y: float = 0
     width: float = 0
 
@@ -513,18 +520,23 @@ def short_label(text: str, limit: int = 90) -> str:
 def bar_chart(rows: list[Bar], *, width: float = 340, label_width: float = 0, row_height: float = 40) -> dict:
     """Horizontal bars from 0 to 1 (labels above each bar, value text at the right). The
     figure is made wider when a label needs it (it is scaled to its box, so it still fits
-    the page), so labels are written whole ("right calls to accept or override") up to
-    about 60 characters."""
-    # Widen up to 400 (a phone still shows the text at ~10 px); a longer label is cut there.
+    the page); a label longer than the widest figure wraps onto more lines above its bar
+    (French labels run to 90 characters), so no word is cut."""
+    # Widen up to 400 (a phone still shows the text at ~10 px); a longer label wraps there.
     longest = max((len(short_label(row.label)) for row in rows), default=0)
     width = max(width, min(longest * LABEL_CHAR_PX + label_width + 4, 400.0))
-    for row in rows:
-        row.short = short_label(row.label, int((width - label_width - 4) / LABEL_CHAR_PX))
+    per_line = int((width - label_width - 4) / LABEL_CHAR_PX)
     plot = width - label_width - 140
-    for i, row in enumerate(rows):
-        row.y = i * row_height
+    y = 0.0
+    for row in rows:
+        row.short = short_label(row.label)
+        wrapped = _wrap(row.short, per_line)
+        row.lines = [(13 + 14 * k, line) for k, line in enumerate(wrapped)]
+        row.bar_y = 19 + 14 * (len(wrapped) - 1)
+        row.y = y
         row.width = max(0.0, min(1.0, row.value or 0.0)) * plot
-    return {"rows": rows, "width": width, "height": max(row_height * len(rows), row_height), "plot": plot,
+        y += row_height + 14 * (len(wrapped) - 1)
+    return {"rows": rows, "width": width, "height": max(y, row_height), "plot": plot,
             "x0": label_width, "value_x": label_width + plot + 6}
 
 

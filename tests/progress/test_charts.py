@@ -57,6 +57,20 @@ def test_hbar_labels_wrap_instead_of_being_cut():
     assert ">FM4 Fabricated or unsupported<" in svg and ">reference in the text<" in svg
 
 
+def test_a_long_french_label_keeps_every_word_on_up_to_four_lines():
+    label = "FM2 Omission d'un élément important du dossier (antécédent, allergie, traitement en cours)"
+    svg = hbar_chart([(label, 0.4)], title="t", desc="d")
+    shown = " ".join(re.findall(r'text-anchor="end"[^>]*>([^<]+)<', svg))
+    assert "…" not in svg and shown.replace("&#x27;", "'") == label
+
+
+def test_a_profile_bar_label_too_long_for_the_widest_figure_wraps_above_its_bar():
+    label = "Confiance appropriée : bonnes décisions d'accepter ou de corriger la sortie de l'IA"
+    row = bar_chart([Bar(label=label, value=0.5, text="50 %")])["rows"][0]
+    assert " ".join(text for _y, text in row.lines) == label and len(row.lines) == 2
+    assert row.bar_y > row.lines[-1][0]
+
+
 def test_a_narrow_histogram_marks_its_axis_in_percent():
     svg = histogram([1, 0, 2, 0, 0, 0, 0, 0, 0, 3], [str(i) for i in range(10)], title="t", desc="d",
                     x_label="Mean score", y_label="Trainees", width=320, height=190,
