@@ -8,15 +8,15 @@ import uuid
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import InterfaceError, OperationalError, transaction
-from django.db.models import F, Q
+from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, gettext_lazy
 
 from accounts.models import User
 from courses.models import Competency, Course
 from training.errors import ApplicationError, Conflict
-from training.queue import enqueue_on_commit, publish_rollback_unsafe
+from training.jobs import TRANSIENT_ERRORS, JobKind
+from training.queue import enqueue_on_commit
 
 from .models import Attestation, ExportJob
 from .signals import attestations_issued
@@ -26,16 +26,14 @@ from schools.services import audit_record
 
 logger = logging.getLogger(__name__)
 
-EXPORT_MAX_TRIES = 3
-# A running job whose worker died (killed, out of memory, time limit) is taken again after this.
-EXPORT_STALE_AFTER = timedelta(minutes=15)
-# A pending job whose message was lost (broker outage) is re-enqueued after this.
-EXPORT_PENDING_AFTER = timedelta(minutes=2)
-# Database errors on which export_run puts the job back to pending and raises, for the task's
-# retry (training.retry); any other error, a time limit included, marks the job failed.
-TRANSIENT_ERRORS = (OperationalError, InterfaceError)
 # The export task (cohorts.tasks.run_export): a new name if its arguments ever change.
 EXPORT_TASK = "cohorts.run_export_v1"
+# Claimed, retried, failed and swept by the rules of every background job (training.jobs); a
+# database error puts it back to pending for the task's retry (training.retry), any other
+# error, a time limit included, fails it.
+EXPORT_JOBS = JobKind(model=ExportJob, task=EXPORT_TASK,
+                      gave_up=gettext_lazy("The export did not finish after several tries."))
+EXPORT_MAX_TRIES = EXPORT_JOBS.max_tries
 
 
 def export_request(*, user: User, cohort: Cohort, kind: str, fmt: str, course: Course | None = None) -> ExportJob:
@@ -84,26 +82,19 @@ def _export_limits(user: User) -> None:
 
 
 def export_run(*, job_id: int) -> ExportJob | None:
-    """Build the job's file and store it; None when another worker has it or it is finished.
-
-    The claim is one guarded UPDATE (pending, or running but stale after a dead worker), so a
-    twice-delivered message writes the file once. Progress is written as it goes, outside
+    """Build the job's file and store it; None when another worker has it or it is finished
+    (a twice-delivered message writes the file once). Progress is written as it goes, outside
     any long transaction, so the page sees it move.
     """
     from . import exports
 
     now = timezone.now()
-    claimed = ExportJob.objects.filter(pk=job_id, tries__lt=EXPORT_MAX_TRIES).filter(
-        Q(status=ExportJob.Status.PENDING) | Q(status=ExportJob.Status.RUNNING, started_at__lt=now - EXPORT_STALE_AFTER)
-    ).update(status=ExportJob.Status.RUNNING, started_at=now, tries=F("tries") + 1, progress=0, rows_written=0)
-    if not claimed:
+    if not EXPORT_JOBS.claim(job_id, now=now, progress=0, rows_written=0):
         return None
     job = ExportJob.objects.select_related("cohort", "school", "course").get(pk=job_id)
 
     def on_progress(done: int, total: int) -> None:
-        ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.RUNNING).update(
-            progress=min(99, done * 100 // max(total, 1)), rows_written=done,
-        )
+        EXPORT_JOBS.running(job_id).update(progress=min(99, done * 100 // max(total, 1)), rows_written=done)
 
     try:
         filename, content = exports.build(job, on_progress=on_progress)
@@ -112,42 +103,25 @@ def export_run(*, job_id: int) -> ExportJob | None:
                 f"exports/{now:%Y/%m}/{uuid.uuid4().hex}/{filename}", content,
             )
     except TRANSIENT_ERRORS:
-        ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.RUNNING).update(status=ExportJob.Status.PENDING)
+        EXPORT_JOBS.release(job_id)
         raise
     except Exception as exc:  # noqa: BLE001 - a bug or bad data never succeeds on retry
         logger.exception("Export job %s failed", job_id)
         export_mark_failed(job_id=job_id, reason=f"{type(exc).__name__}: {exc}")
         job.refresh_from_db()
         return job
-    ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.RUNNING).update(
-        status=ExportJob.Status.DONE, file=stored, filename=filename, progress=100, finished_at=timezone.now(),
-    )
+    EXPORT_JOBS.finish(job_id, file=stored, filename=filename, progress=100)
     job.refresh_from_db()
     return job
 
 
 def export_mark_failed(*, job_id: int, reason: str) -> None:
-    ExportJob.objects.filter(pk=job_id).exclude(status=ExportJob.Status.DONE).update(
-        status=ExportJob.Status.FAILED, error=reason[:2000], finished_at=timezone.now(),
-    )
+    EXPORT_JOBS.fail(job_id, reason)
 
 
 def exports_sweep(*, now: datetime | None = None) -> list[int]:
     """Re-enqueue jobs whose message was lost or whose worker died; fail those out of tries."""
-    now = now or timezone.now()
-    ExportJob.objects.filter(
-        Q(status=ExportJob.Status.PENDING) | Q(status=ExportJob.Status.RUNNING, started_at__lt=now - EXPORT_STALE_AFTER),
-        tries__gte=EXPORT_MAX_TRIES,
-    ).update(status=ExportJob.Status.FAILED, error=_("The export did not finish after several tries."), finished_at=now)
-    ids = list(
-        ExportJob.objects.filter(
-            Q(status=ExportJob.Status.PENDING, created_at__lt=now - EXPORT_PENDING_AFTER)
-            | Q(status=ExportJob.Status.RUNNING, started_at__lt=now - EXPORT_STALE_AFTER),
-        ).order_by("created_at").values_list("pk", flat=True)[:100]
-    )
-    for job_id in ids:  # outside any transaction of ours: published now
-        publish_rollback_unsafe(EXPORT_TASK, job_id)
-    return ids
+    return EXPORT_JOBS.sweep(now=now)
 
 
 def export_record_download(*, user: User, job: ExportJob) -> None:

@@ -11,13 +11,12 @@ from __future__ import annotations
 import logging
 import secrets
 import uuid
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from django.db import InterfaceError, OperationalError
-from django.db.models import F, Q, TextField
+from django.db.models import Q, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, gettext_lazy
 
 from accounts.models import User
 from cohorts.models import Attestation
@@ -26,7 +25,8 @@ from quizzes.models import Grade, RaterMark, Response
 from schools.models import AuditEvent, Membership, School
 from schools.services import audit_record
 from training.errors import ApplicationError, Conflict
-from training.queue import enqueue_on_commit, publish_rollback_unsafe
+from training.jobs import TRANSIENT_ERRORS, JobKind
+from training.queue import enqueue_on_commit
 
 from .models import DataExport, NoticeAcknowledgement, PrivacyPolicy
 from .selectors import WRITTEN_TYPES, erasure_preview, member_data, policy_of
@@ -34,10 +34,9 @@ from .selectors import WRITTEN_TYPES, erasure_preview, member_data, policy_of
 logger = logging.getLogger(__name__)
 
 DATA_EXPORT_TASK = "privacy.run_data_export_v1"
-DATA_EXPORT_MAX_TRIES = 3
-DATA_EXPORT_STALE_AFTER = timedelta(minutes=15)
-DATA_EXPORT_PENDING_AFTER = timedelta(minutes=2)
-TRANSIENT_ERRORS = (OperationalError, InterfaceError)
+# Claimed, retried, failed and swept by the rules of every background job (training.jobs).
+DATA_EXPORTS = JobKind(model=DataExport, task=DATA_EXPORT_TASK,
+                       gave_up=gettext_lazy("The archive did not finish after several tries."))
 # What replaces a written answer or a comment of an erased member.
 ERASED_TEXT = ""
 PSEUDONYM_PREFIX = "erased-"
@@ -106,16 +105,12 @@ def data_export_request(*, subject: User, requested_by: User, school: School | N
 
 
 def data_export_run(*, export_id: int) -> DataExport | None:
-    """Write the archive and store it; None when another worker has it or it is finished (the
-    claim is one guarded UPDATE, so a message delivered twice writes it once)."""
+    """Write the archive and store it; None when another worker has it or it is finished (a
+    message delivered twice writes it once)."""
     from .archive import build_archive
 
     now = timezone.now()
-    claimed = DataExport.objects.filter(pk=export_id, tries__lt=DATA_EXPORT_MAX_TRIES).filter(
-        Q(status=DataExport.Status.PENDING)
-        | Q(status=DataExport.Status.RUNNING, started_at__lt=now - DATA_EXPORT_STALE_AFTER)
-    ).update(status=DataExport.Status.RUNNING, started_at=now, tries=F("tries") + 1)
-    if not claimed:
+    if not DATA_EXPORTS.claim(export_id, now=now):
         return None
     export = DataExport.objects.select_related("subject", "school").get(pk=export_id)
     scope = (_("The data of %(school)s only.") % {"school": export.school.name} if export.school
@@ -127,37 +122,25 @@ def data_export_run(*, export_id: int) -> DataExport | None:
             stored = DataExport._meta.get_field("file").storage.save(
                 f"personal-data/{now:%Y/%m}/{uuid.uuid4().hex}/{filename}", content)
     except TRANSIENT_ERRORS:
-        DataExport.objects.filter(pk=export_id, status=DataExport.Status.RUNNING).update(
-            status=DataExport.Status.PENDING)
+        DATA_EXPORTS.release(export_id)
         raise
     except Exception as exc:  # noqa: BLE001 - a bug or bad data never succeeds on retry
         logger.exception("Personal data export %s failed", export_id)
         data_export_mark_failed(export_id=export_id, reason=f"{type(exc).__name__}: {exc}")
         export.refresh_from_db()
         return export
-    DataExport.objects.filter(pk=export_id, status=DataExport.Status.RUNNING).update(
-        status=DataExport.Status.DONE, file=stored, filename=filename, finished_at=timezone.now())
+    DATA_EXPORTS.finish(export_id, file=stored, filename=filename)
     export.refresh_from_db()
     return export
 
 
 def data_export_mark_failed(*, export_id: int, reason: str) -> None:
-    DataExport.objects.filter(pk=export_id).exclude(status=DataExport.Status.DONE).update(
-        status=DataExport.Status.FAILED, error=reason[:2000], finished_at=timezone.now())
+    DATA_EXPORTS.fail(export_id, reason)
 
 
 def data_exports_sweep(*, now: datetime | None = None) -> list[int]:
     """Re-enqueue archives whose message was lost or whose worker died; fail those out of tries."""
-    now = now or timezone.now()
-    stale = Q(status=DataExport.Status.RUNNING, started_at__lt=now - DATA_EXPORT_STALE_AFTER)
-    DataExport.objects.filter(Q(status=DataExport.Status.PENDING) | stale, tries__gte=DATA_EXPORT_MAX_TRIES).update(
-        status=DataExport.Status.FAILED, error=_("The archive did not finish after several tries."), finished_at=now)
-    ids = list(DataExport.objects.filter(
-        Q(status=DataExport.Status.PENDING, created_at__lt=now - DATA_EXPORT_PENDING_AFTER) | stale,
-    ).order_by("created_at").values_list("pk", flat=True)[:100])
-    for export_id in ids:  # outside any transaction of ours: published now
-        publish_rollback_unsafe(DATA_EXPORT_TASK, export_id)
-    return ids
+    return DATA_EXPORTS.sweep(now=now)
 
 
 def data_export_record_download(*, user: User, export: DataExport) -> None:

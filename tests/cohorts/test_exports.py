@@ -300,7 +300,7 @@ def test_the_export_page_says_when_too_many_exports_are_waiting(w):
 def test_the_sweeper_reenqueues_lost_and_stale_jobs_and_fails_hopeless_ones(w, monkeypatch, settings):
     settings.VIGIL_EXPORTS_AT_ONCE = 4
     enqueued = []
-    monkeypatch.setattr(services, "publish_rollback_unsafe", lambda task_name, job_id: enqueued.append(job_id))
+    monkeypatch.setattr("training.jobs.publish_rollback_unsafe", lambda task_name, job_id: enqueued.append(job_id))
     now = timezone.now()
     lost = services.export_request(user=w.reviewer, cohort=w.cohort, kind="progress", fmt="csv")
     fresh = services.export_request(user=w.reviewer, cohort=w.cohort, kind="progress", fmt="csv")
