@@ -102,8 +102,9 @@ def cloze_case(text: str, *, title: str, where: str, reader: Reader, competency:
                                     for part in cloze.parts))
     slugs: set[str] = set()
     for number, item in enumerate(items, start=1):
-        item["prompt"] = _("Gap (%(number)s): %(context)s") % {"number": number,
-                                                                "context": _context(converted, number)}
+        context = _context(converted, number)
+        item["prompt"] = (_("Gap (%(number)s): %(context)s") % {"number": number, "context": context} if context
+                          else _("Gap (%(number)s)") % {"number": number})
         item["slug"] = unique_slug(f"gap-{number}", slugs, "gap")
         if rationale:
             item["rationale"] = rationale
@@ -119,15 +120,19 @@ def cloze_case(text: str, *, title: str, where: str, reader: Reader, competency:
 
 def _shown(converted: str) -> str:
     """The converted text with each gap shown as "(n)", or "[…]" when it was not imported."""
-    return _PLACE.sub(lambda match: f"({match.group(1)})" if match.group(1) != "0" else "[…]", converted)
+    shown = _PLACE.sub(lambda match: f"({match.group(1)})" if match.group(1) != "0" else "[…]", converted)
+    return shown.replace(_OPEN, "").replace(_CLOSE, "")  # a mark cut in two by _context
 
 
 def _context(converted: str, number: int) -> str:
     """The line of the text the gap is in (with the line before it when the gap stands
-    alone), cut to the sentences around the gap when it is long."""
+    alone), cut to the sentences around the gap when it is long; "" when the text does not
+    show the gap (written inside an HTML attribute or a script)."""
     lines = converted.split("\n")
     mark = f"{_OPEN}{number}{_CLOSE}"
-    index = next(i for i, line in enumerate(lines) if mark in line)
+    index = next((i for i, line in enumerate(lines) if mark in line), None)
+    if index is None:
+        return ""
     line = lines[index].strip()
     if not _PLACE.sub("", line).strip():
         before = next((lines[i].strip() for i in range(index - 1, -1, -1) if lines[i].strip()), "")

@@ -239,3 +239,18 @@ def test_an_html_cloze_text_is_made_markdown():
     parsed = question_file_parse(data=b"<p>The <b>marker</b> is {1:SA:=creatinine}.</p>", name="c.txt",
                                  competency="VER")
     assert parsed.cases[0]["vignette"] == "The **marker** is (1)."
+
+
+def test_a_gap_the_text_does_not_show_still_gets_a_prompt_naming_it():
+    parsed = question_file_parse(data=b'<p title="{1:SA:=hidden}">Shown {1:SA:=seen}.</p>', name="c.txt",
+                                 competency="VER")
+    assert [item["prompt"] for item in parsed.cases[0]["items"]] == ["Gap (1)", "Gap (2): Shown (2)."]
+
+
+def test_a_gap_in_a_long_line_quotes_only_the_sentences_around_it():
+    sentences = [f"Sentence {n} is here to make this line longer than it should be." for n in range(1, 9)]
+    sentences[4] = "The marker is {1:SA:=creatinine}."
+    parsed = question_file_parse(data=" ".join(sentences).encode(), name="c.txt", competency="VER")
+    assert parsed.cases[0]["items"][0]["prompt"] == (
+        "Gap (1): Sentence 4 is here to make this line longer than it should be. The marker is (1). "
+        "Sentence 6 is here to make this line longer than it should be.")
