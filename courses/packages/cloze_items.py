@@ -288,6 +288,7 @@ def parse_cloze_file(data: bytes, *, source_name: str, competency: str) -> Quest
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise PackageError([("", _("The file is not UTF-8 text; save it as UTF-8 and upload it again."))]) from None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     reader = _TextReader(bool(_HTML.search(text)))
     result = QuestionImport()
     clozes = []

@@ -6,9 +6,12 @@ NM, MULTICHOICE, MCV, MCS, MCH, MRH, MRS, SA, SAC, MW, lowercase sa, and 3 refus
 CALCULATED, a SHORTANSWER with no 100% answer), cloze.txt (one question, 5 gaps: MULTICHOICE,
 MC, SHORTANSWER, NUMERICAL, MULTIRESPONSE), cloze_titled.txt (two questions: SA, MCH, NM) and
 cloze_in_gift.gift (a GIFT file with one cloze-like line, read as GIFT)."""
+import io
 from pathlib import Path
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 
 from courses.models import Item, MediaAsset
 from courses.packages.cloze import GAP_START
@@ -176,9 +179,13 @@ def test_dropped_feedback_of_choice_answers_is_noted():
 
 
 @pytest.fixture
-def draft(db):
-    user = MembershipFactory(role=Role.FACULTY).user
-    return course_create(slug="cloze", title="Cloze", language="en", user=user).versions.get()
+def author(db):
+    return MembershipFactory(role=Role.FACULTY).user
+
+
+@pytest.fixture
+def draft(author):
+    return course_create(slug="cloze", title="Cloze", language="en", user=author).versions.get()
 
 
 def test_the_gaps_are_written_to_the_draft_as_items_of_one_case(draft):
@@ -254,3 +261,21 @@ def test_a_gap_in_a_long_line_quotes_only_the_sentences_around_it():
     assert parsed.cases[0]["items"][0]["prompt"] == (
         "Gap (1): Sentence 4 is here to make this line longer than it should be. The marker is (1). "
         "Sentence 6 is here to make this line longer than it should be.")
+
+
+def test_windows_line_ends_of_a_cloze_text_file_are_read_as_line_ends():
+    parsed = question_file_parse(data=b"First line\r\nThe marker is {1:SA:=creatinine}.\r\n", name="c.txt",
+                                 competency="VER")
+    assert parsed.cases[0]["vignette"] == "First line\nThe marker is (1)."
+
+
+def test_the_studio_import_page_imports_a_cloze_text_file(draft, author):
+    client = Client()
+    client.force_login(author)
+    upload = io.BytesIO((FIXTURES / "cloze.txt").read_bytes())
+    upload.name = "cities.txt"
+    response = client.post(reverse("studio:questions-import", args=[draft.course.slug]),
+                           {"file": upload, "competency": "VER", "module_title": "Cloze"})
+    assert response.status_code == 200
+    assert list(Item.objects.filter(case__module__title="Cloze").order_by("position").values_list("type", flat=True)) == [
+        "single_choice", "single_choice", "short_answer", "numeric", "multiple_choice"]

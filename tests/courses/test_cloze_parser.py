@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from courses.packages.cloze import GAP_START, SHORT, SINGLE, MULTIPLE, NUMERIC, KINDS, parse_cloze
-from courses.packages.cloze_items import _TextReader, cloze_case
+from courses.packages.cloze_items import _TextReader, cloze_case, is_cloze_text
 
 TYPES = {kind: sorted(name for name, of in KINDS.items() if of == kind) for kind in (SINGLE, MULTIPLE, SHORT, NUMERIC)}
 # Text between gaps: anything but braces and the backslash (a "{" could start a gap).
@@ -119,3 +119,9 @@ def test_gaps_of_unknown_types_are_skipped_and_shown_as_a_blank(generated, unkno
     assert len(made.skipped) == len(unknown)
     assert made.case["vignette"].count("[…]") == len(unknown)
     assert not any(GAP_START.search(t) for t in all_texts(made.case))
+
+
+@settings(max_examples=100, deadline=None)
+@given(cloze_texts())
+def test_a_generated_cloze_text_is_taken_for_cloze_not_gift(generated):
+    assert is_cloze_text(generated[0])
