@@ -1,4 +1,5 @@
-"""Questions from a Moodle XML or GIFT file into a draft (``moodle_xml``, ``gift`` parse them).
+"""Questions from a Moodle XML, GIFT or cloze text file into a draft (``moodle_xml``, ``gift``,
+``cloze_items`` parse them).
 
 Each converted question is checked by the package rules, as an authoring edit is
 (``courses.authoring.package_item_problems``); the kept ones are appended to a module of the

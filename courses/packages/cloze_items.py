@@ -248,7 +248,7 @@ def moodle_cloze(question: ElementTree.Element, *, where: str, name: str, media,
 # ---------------------------------------------------------------- text files
 
 
-class _TextReader:
+class TextReader:
     """Texts of a cloze text file: Markdown as written, or HTML made Markdown when the file
     is written in HTML (Moodle's importer takes both)."""
 
@@ -289,7 +289,7 @@ def parse_cloze_file(data: bytes, *, source_name: str, competency: str) -> Quest
     except UnicodeDecodeError:
         raise PackageError([("", _("The file is not UTF-8 text; save it as UTF-8 and upload it again."))]) from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    reader = _TextReader(bool(_HTML.search(text)))
+    reader = TextReader(bool(_HTML.search(text)))
     result = QuestionImport()
     clozes = []
     for line, title, body in _questions(text):

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from courses.packages.cloze import GAP_START, SHORT, SINGLE, MULTIPLE, NUMERIC, KINDS, parse_cloze
-from courses.packages.cloze_items import _TextReader, cloze_case, is_cloze_text
+from courses.packages.cloze_items import TextReader, cloze_case, is_cloze_text
 
 TYPES = {kind: sorted(name for name, of in KINDS.items() if of == kind) for kind in (SINGLE, MULTIPLE, SHORT, NUMERIC)}
 # Text between gaps: anything but braces and the backslash (a "{" could start a gap).
@@ -99,7 +99,7 @@ def test_the_text_between_the_gaps_is_kept_as_written(generated):
 @given(cloze_texts())
 def test_a_cloze_text_becomes_one_item_per_gap_with_no_gap_syntax_left(generated):
     text, written, _prose = generated
-    made = cloze_case(text, title="Cloze", where="q", reader=_TextReader(False), competency="VER")
+    made = cloze_case(text, title="Cloze", where="q", reader=TextReader(False), competency="VER")
     assert made.skipped == []
     assert [item["type"] for item in made.case["items"]] == [w.kind for w in written]
     texts = all_texts(made.case)
@@ -114,7 +114,7 @@ def test_a_cloze_text_becomes_one_item_per_gap_with_no_gap_syntax_left(generated
 def test_gaps_of_unknown_types_are_skipped_and_shown_as_a_blank(generated, unknown):
     text, written, _prose = generated
     text += " ".join(f"{{1:{name}:=x}}" for name in unknown)
-    made = cloze_case(text, title="Cloze", where="q", reader=_TextReader(False), competency="VER")
+    made = cloze_case(text, title="Cloze", where="q", reader=TextReader(False), competency="VER")
     assert len(made.case["items"]) == len(written)
     assert len(made.skipped) == len(unknown)
     assert made.case["vignette"].count("[…]") == len(unknown)
