@@ -240,7 +240,7 @@ def moodle_cloze(question: ElementTree.Element, *, where: str, name: str, media,
         questiontext = ElementTree.Element("questiontext")
     raw = (questiontext.findtext("text") or "")
     reader = _MoodleReader(media, questiontext)
-    title = name or _title(reader.text(_without_gaps(raw))) or where
+    title = name or _title(html_to_text(_without_gaps(raw))[0]) or where  # not reader.text: no media twice
     return cloze_case(raw, title=title, where=where, reader=reader, competency=competency,
                       rationale=media.text(question.find("generalfeedback")))
 
@@ -293,10 +293,10 @@ def parse_cloze_file(data: bytes, *, source_name: str, competency: str) -> Quest
     result = QuestionImport()
     clozes = []
     for line, title, body in _questions(text):
-        where = _("question at line %(line)s (%(name)s)") % {
-            "line": line, "name": title or _title(reader.text(_without_gaps(body))) or "—"}
-        clozes.append(cloze_case(body, title=title or _title(reader.text(_without_gaps(body))) or source_name,
-                                 where=where, reader=reader, competency=competency))
+        title = title or _title(reader.text(_without_gaps(body)))
+        where = _("question at line %(line)s (%(name)s)") % {"line": line, "name": title or "—"}
+        clozes.append(cloze_case(body, title=title or source_name, where=where, reader=reader,
+                                 competency=competency))
     if not clozes:
         raise PackageError([("", _("The file holds no question."))])
     cloze_cases_add(result, clozes)
@@ -324,7 +324,8 @@ def _questions(text: str) -> list[tuple[int, str, str]]:
 
 
 def _without_gaps(text: str) -> str:
-    return "".join(part for part in parse_cloze(text).parts if isinstance(part, str))
+    """The text with each gap an ellipsis, to name the question by."""
+    return "".join(part if isinstance(part, str) else "…" for part in parse_cloze(text).parts)
 
 
 def _title(text: str) -> str:

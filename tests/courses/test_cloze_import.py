@@ -279,3 +279,12 @@ def test_the_studio_import_page_imports_a_cloze_text_file(draft, author):
     assert response.status_code == 200
     assert list(Item.objects.filter(case__module__title="Cloze").order_by("position").values_list("type", flat=True)) == [
         "single_choice", "single_choice", "short_answer", "numeric", "multiple_choice"]
+
+
+def test_a_nameless_multianswer_question_is_titled_by_its_first_words_and_its_web_image_reported_once():
+    parsed = parse_moodle_xml(
+        b'<quiz><question type="multianswer"><name><text></text></name><questiontext format="html"><text>'
+        b'<![CDATA[<p>The marker of AKI is {1:SA:=creatinine}.</p><img src="https://example.org/a.png">]]>'
+        b'</text></questiontext></question></quiz>', source_name="c.xml", competency="VER")
+    assert parsed.cases[0]["title"] == "The marker of AKI is …."
+    assert [line.status for line in parsed.media] == ["linked"]
