@@ -1,4 +1,5 @@
-"""Questions from a Moodle XML or GIFT file into a draft (``moodle_xml``, ``gift`` parse them).
+"""Questions from a Moodle XML, GIFT or cloze text file into a draft (``moodle_xml``, ``gift``,
+``cloze_items`` parse them).
 
 Each converted question is checked by the package rules, as an authoring edit is
 (``courses.authoring.package_item_problems``); the kept ones are appended to a module of the
@@ -16,6 +17,7 @@ from training.errors import ApplicationError
 from .authoring import lock_draft, module_create, next_position, package_item_problems, unique_slug
 from .models import Case, CourseVersion, MediaAsset, Module
 from .packages.media import MediaFile, free_media_path, rename_references, store
+from .packages.cloze_items import is_cloze_file, parse_cloze_file
 from .packages.gift import parse_gift
 from .packages.moodle_xml import MediaLine, Skipped, parse_moodle_xml
 from .packages.writer import write_artifacts, write_items, write_media
@@ -114,10 +116,13 @@ class QuestionsReport:
 
 
 def question_file_parse(*, data: bytes, name: str, competency: str):
-    """A Moodle XML (by its name or first bytes) or GIFT file, parsed; PackageError if unreadable."""
+    """A Moodle XML (by its name or first bytes), cloze text (gaps ``{1:MULTICHOICE:…}``
+    and no GIFT answer block) or GIFT file, parsed; PackageError if unreadable."""
     name = PurePosixPath(name or "questions").name
     if name.lower().endswith(".xml") or data.lstrip()[:5] in (b"<?xml", b"<quiz"):
         return parse_moodle_xml(data, source_name=name, competency=competency)
+    if is_cloze_file(data):
+        return parse_cloze_file(data, source_name=name, competency=competency)
     return parse_gift(data, source_name=name, competency=competency)
 
 

@@ -14,7 +14,8 @@ Supported question types and what they become:
 | ``match``                      | ``matching``      | the sub-questions as stems, their answers as the    |
 |                                |                   | choices (a blank sub-question: a distractor)        |
 
-Anything else (cloze, calculated, drag and drop, description…) is
+``multianswer`` (cloze) becomes a case of its own, each gap an item (``cloze_items``).
+Anything else (calculated, drag and drop, description…) is
 reported as not imported, with the reason, and so is a supported question that lacks
 what Vigil needs (no right answer, fewer than two options, an empty text). Questions are
 grouped into one case per Moodle category; Moodle questions have no AI output, so each
@@ -57,7 +58,7 @@ from .media import MediaFile, MediaProblem, free_media_path, media_file
 # MiB. Each image still meets the media limit of 5 MiB (courses.packages.media).
 MAX_BYTES = 50 * 1024 * 1024
 OPTION_IDS = "abcdefghijklmnopqrstuvwxyz"
-SUPPORTED = ("multichoice", "truefalse", "numerical", "essay", "shortanswer", "match")
+SUPPORTED = ("multichoice", "truefalse", "numerical", "essay", "shortanswer", "match", "multianswer")
 PLUGINFILE = "@@PLUGINFILE@@"
 _PLUGINFILE_REFERENCE = re.compile(r"@@PLUGINFILE@@/[^\s\"'<>()]+")
 
@@ -578,6 +579,7 @@ def parse_moodle_xml(data: bytes, *, source_name: str, competency: str) -> Quest
     result = QuestionImport()
     files = _Files()
     groups: dict[str, list[tuple[str, dict]]] = {}
+    clozes = []  # multianswer questions: a case each (courses.packages.cloze_items)
     category = ""
     for index, question in enumerate(root.findall("question"), start=1):
         qtype = question.get("type", "")
@@ -591,6 +593,15 @@ def parse_moodle_xml(data: bytes, *, source_name: str, competency: str) -> Quest
                                                   "multichoice, truefalse, numerical, essay, shortanswer, match)") % {"type": qtype or "—"}))
             continue
         media = _QuestionMedia(question, where, files)
+        if qtype == "multianswer":
+            from .cloze_items import moodle_cloze  # it builds on this module's helpers
+
+            clozes.append(moodle_cloze(question, where=where, name=name, media=media, competency=competency))
+            if clozes[-1].case is not None:
+                for item in clozes[-1].case["items"]:
+                    _taxonomy_tags(question, item)
+                result.media.extend(media.report())
+            continue
         try:
             item, notes = _moodle_question(question, qtype, competency, media)
         except SkipQuestion as exc:
@@ -603,5 +614,9 @@ def parse_moodle_xml(data: bytes, *, source_name: str, competency: str) -> Quest
         result.media.extend(media.report())
         groups.setdefault(category, []).append((where, item))
     group_cases(groups, source_name, result)
+    if clozes:
+        from .cloze_items import cloze_cases_add
+
+        cloze_cases_add(result, clozes)
     result.files = files.files
     return result
