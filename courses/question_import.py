@@ -16,6 +16,7 @@ from training.errors import ApplicationError
 from .authoring import lock_draft, module_create, next_position, package_item_problems, unique_slug
 from .models import Case, CourseVersion, MediaAsset, Module
 from .packages.media import MediaFile, free_media_path, rename_references, store
+from .packages.aiken import looks_like_aiken, parse_aiken
 from .packages.gift import parse_gift
 from .packages.moodle_xml import MediaLine, Skipped, parse_moodle_xml
 from .packages.writer import write_artifacts, write_items, write_media
@@ -114,10 +115,13 @@ class QuestionsReport:
 
 
 def question_file_parse(*, data: bytes, name: str, competency: str):
-    """A Moodle XML (by its name or first bytes) or GIFT file, parsed; PackageError if unreadable."""
+    """A Moodle XML (by its name or first bytes), Aiken (by its content) or GIFT file, parsed;
+    PackageError if unreadable."""
     name = PurePosixPath(name or "questions").name
     if name.lower().endswith(".xml") or data.lstrip()[:5] in (b"<?xml", b"<quiz"):
         return parse_moodle_xml(data, source_name=name, competency=competency)
+    if looks_like_aiken(data):
+        return parse_aiken(data, source_name=name, competency=competency)
     return parse_gift(data, source_name=name, competency=competency)
 
 
