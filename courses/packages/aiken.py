@@ -44,7 +44,7 @@ def looks_like_aiken(data: bytes) -> bool:
     lines = [line.strip() for line in text.splitlines()]
     answers = sum(1 for line in lines if _ANSWER.match(line))
     options = sum(1 for line in lines if _OPTION.match(line))
-    return answers >= 1 and options >= 2 * answers and len(_GIFT_BLOCK.findall(text)) < answers
+    return answers >= 1 and options >= answers and len(_GIFT_BLOCK.findall(text)) < answers
 
 
 def _literal(text: str) -> str:
