@@ -15,6 +15,7 @@ import codecs
 import re
 from dataclasses import dataclass
 
+from charset_normalizer import from_bytes
 from django.utils.translation import gettext as _
 
 from .errors import PackageError
@@ -50,10 +51,6 @@ def _refuse(guess: str) -> PackageError:
 
 
 def _guess(data: bytes) -> str:
-    try:
-        from charset_normalizer import from_bytes
-    except ImportError:  # pragma: no cover - installed with requests
-        return _("an unknown encoding")
     best = from_bytes(data[:200_000]).best()
     return best.encoding.replace("_", "-").upper() if best is not None else _("an unknown encoding")
 
@@ -120,9 +117,9 @@ def xml_as_utf8(data: bytes) -> tuple[bytes, str]:
     nothing is decoded as the other question files are.
     """
     declared = _XML_DECLARATION.match(data)
-    if declared is None:
+    if declared is None:  # no declaration, or one in UTF-16 that ASCII bytes cannot match
         decoded = decode_text(data)
-        return decoded.text.encode("utf-8"), decoded.encoding
+        return _declared_utf8(decoded.text.lstrip("\ufeff")).encode("utf-8"), decoded.encoding
     name = declared.group(1).decode("ascii")
     try:
         codec = codecs.lookup(name).name
@@ -130,11 +127,20 @@ def xml_as_utf8(data: bytes) -> tuple[bytes, str]:
         raise PackageError([("", _("The file declares the encoding %(encoding)s, which is not known.")
                              % {"encoding": name})]) from None
     if codec == "utf-8":
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:  # declared UTF-8, saved by an editor in Windows-1252
+            decoded = decode_text(data)
+            return _declared_utf8(decoded.text).encode("utf-8"), decoded.encoding
         return data, ""
     try:
         text = data.decode(codec)
     except UnicodeDecodeError:
         raise PackageError([("", _("The file declares the encoding %(encoding)s but is not written in it.")
                              % {"encoding": name})]) from None
-    text = re.sub(r"""(^\s*<\?xml[^>]*?\bencoding\s*=\s*)["'][^"']*["']""", r'\1"UTF-8"', text, count=1)
-    return text.encode("utf-8"), name.upper()
+    return _declared_utf8(text).encode("utf-8"), name.upper()
+
+
+def _declared_utf8(text: str) -> str:
+    """The XML text with its declaration, if any, saying UTF-8 (what its bytes become)."""
+    return re.sub(r"""(^\s*<\?xml[^>]*?\bencoding\s*=\s*)["'][^"']*["']""", r'\1"UTF-8"', text, count=1)

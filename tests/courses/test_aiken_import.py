@@ -1,11 +1,8 @@
 """Aiken question files: recognised by their content, imported as single-choice items, and
 each malformed question reported with its line (courses.packages.aiken)."""
-import io
 from pathlib import Path
 
 import pytest
-from django.test import Client
-from django.urls import reverse
 
 from courses.models import Item, Module
 from courses.packages.aiken import looks_like_aiken, parse_aiken
@@ -13,6 +10,7 @@ from courses.question_import import question_file_parse
 from courses.rendering import render_markdown
 from courses.services import course_create
 from schools.models import Role
+from tests.courses.test_moodle_gift import post_questions
 from tests.factories import MembershipFactory
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -93,12 +91,7 @@ def test_an_aiken_file_in_windows_1252_is_converted():
 
 
 def post(author, draft, data: bytes, name: str):
-    client = Client()
-    client.force_login(author)
-    upload = io.BytesIO(data)
-    upload.name = name
-    return client.post(reverse("studio:questions-import", args=[draft.course.slug]),
-                       {"file": upload, "competency": "OVS", "module_title": "Aiken bank"})
+    return post_questions(author, draft, data, name, competency="OVS", module_title="Aiken bank")
 
 
 def test_the_import_page_imports_an_aiken_file(author, draft):

@@ -65,3 +65,15 @@ def test_an_unknown_declared_encoding_is_named():
 def test_a_utf8_xml_file_is_left_as_it_is():
     data = '<?xml version="1.0" encoding="UTF-8"?><quiz/>'.encode()
     assert xml_as_utf8(data) == (data, "")
+
+
+def test_a_moodle_xml_file_in_utf16_with_its_mark_is_read():
+    data = codecs.BOM_UTF16_LE + '<?xml version="1.0" encoding="UTF-16"?><quiz><n>é</n></quiz>'.encode("utf-16-le")
+    converted, encoding = xml_as_utf8(data)
+    assert encoding == "UTF-16" and ElementTree.fromstring(converted).find("n").text == "é"
+
+
+def test_a_moodle_xml_file_declared_utf8_but_saved_in_windows_1252_is_converted():
+    data = '<?xml version="1.0" encoding="UTF-8"?><quiz><n>l’IA</n></quiz>'.encode("cp1252")
+    converted, encoding = xml_as_utf8(data)
+    assert encoding == "Windows-1252" and ElementTree.fromstring(converted).find("n").text == "l’IA"
