@@ -41,7 +41,7 @@ class DecodedText:
         """What the import report says about the conversion ("" when there was none)."""
         if not self.encoding:
             return ""
-        return _("the file was written in %(encoding)s; it was converted to UTF-8") % {"encoding": self.encoding}
+        return _("written in %(encoding)s; converted to UTF-8") % {"encoding": self.encoding}
 
 
 def _refuse(guess: str) -> PackageError:

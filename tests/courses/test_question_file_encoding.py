@@ -28,7 +28,7 @@ def test_a_file_is_read_in_the_encoding_it_was_written_in(data, encoding):
 def test_a_converted_gift_file_says_so_in_the_report():
     parsed = parse_gift(GIFT.encode("cp1252"), source_name="bank.gift", competency="OVS")
     assert parsed.cases[0]["items"][0]["prompt"] == "Le patient est-il « stable » — oui ?"
-    assert [n.reason for n in parsed.notes] == ["the file was written in Windows-1252; it was converted to UTF-8"]
+    assert [n.reason for n in parsed.notes] == ["written in Windows-1252; converted to UTF-8"]
 
 
 def test_a_file_in_another_script_is_refused_with_the_encoding_guessed():
