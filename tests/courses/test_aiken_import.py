@@ -3,9 +3,12 @@ each malformed question reported with its line (courses.packages.aiken)."""
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from courses.models import Item, Module
 from courses.packages.aiken import looks_like_aiken, parse_aiken
+from courses.packages.errors import PackageError
 from courses.question_import import question_file_parse
 from courses.rendering import render_markdown
 from courses.services import course_create
@@ -106,3 +109,18 @@ def test_the_import_page_names_the_lines_of_a_file_with_nothing_importable(autho
     page = response.content.decode()
     assert response.status_code == 400 and "line 3: ANSWER comes after fewer than two options" in page
     assert not Module.objects.filter(version=draft).exists()
+
+
+AIKEN_ALPHABET = st.sampled_from(["A. ", "B) ", "C. ", "ANSWER: ", "ANSWER:", "\n", "\n\n", "text", "?", " ", "A", "B"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(AIKEN_ALPHABET, max_size=40).map("".join))
+def test_any_text_is_imported_or_refused_with_a_reason(text):
+    try:
+        parsed = parse(text.encode())
+    except PackageError as exc:
+        assert exc.errors
+        return
+    assert all(s.reason for s in parsed.skipped)
+    assert all(item["type"] == "single_choice" for case in parsed.cases for item in case["items"])

@@ -3,9 +3,12 @@ on the small banks of tests/courses/fixtures/gift/."""
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from courses.authoring import package_item_problems
 from courses.models import Case, Item, Module
+from courses.packages.errors import PackageError
 from courses.packages.gift import parse_gift
 from courses.question_import import question_file_parse, questions_import
 from courses.rendering import render_markdown
@@ -246,3 +249,17 @@ def test_every_imported_fixture_question_meets_the_package_rules(db, name):
     for case in parse(name).cases:
         for item in case["items"]:
             assert package_item_problems(item=item, media_paths=set()) == {}, item["slug"]
+
+
+GIFT_ALPHABET = st.sampled_from(list("ab =~#{}:%->\\n\n[]$/T0123456789.") + ["::", "####", "[html]", "$CATEGORY:", "//"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(GIFT_ALPHABET, max_size=60).map("".join))
+def test_any_text_is_imported_or_refused_with_a_reason(text):
+    try:
+        parsed = parse_gift(text.encode(), source_name="any.gift", competency="OVS")
+    except PackageError as exc:
+        assert exc.errors
+        return
+    assert all(s.reason for s in parsed.skipped)
