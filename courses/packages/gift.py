@@ -24,7 +24,9 @@ accepts is accepted here:
   one value and tolerance, so the first 100% answer is kept and the others are reported;
 - ``[html]`` texts become Markdown (``html_to_text``), ``[moodle]`` ones (the default) too when
   they hold HTML, ``[plain]`` ones stay literal, ``[markdown]`` ones are kept; an answer's
-  text takes the format of the question text unless it names its own.
+  text takes the format of the question text unless it names its own;
+- a question with a Moodle cloze block (``{1:MULTICHOICE:=a~b}``) or several answer blocks is
+  reported, not read as a choice with the cloze syntax left in its text.
 """
 from __future__ import annotations
 
@@ -59,6 +61,7 @@ _WEIGHT = re.compile(r"^%\s*(-?\d+(?:[.,]\d*)?)\s*%")
 _HTMLISH = re.compile(r"<(?:[a-zA-Z][a-zA-Z0-9]*\b[^<>]*|/[a-zA-Z][a-zA-Z0-9]*\s*)>|&(?:[a-zA-Z]+|#\d+|#x[0-9a-fA-F]+);")
 _TAG_LIKE = re.compile(r"<([A-Za-z/!?][^<>\n]*)>")
 _TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
+_CLOZE = re.compile(r"^\d*:(?:MULTICHOICE|MULTIRESPONSE|NUMERICAL|SHORTANSWER|MC|MR|NM|SA|MW)[A-Z_]*:")
 
 
 @dataclass
@@ -355,6 +358,9 @@ def _question(block: _Block, competency: str) -> _Question:
         raise SkipQuestion(_("it has several answer blocks {…}; a GIFT question has one (several blanks are a "
                              "Moodle cloze question)"))
     body = text[opening + 1:closing].strip()
+    if _CLOZE.match(body):
+        raise SkipQuestion(_("it is a Moodle cloze (embedded answers) question such as {1:MULTICHOICE:…}, not a "
+                             "GIFT question"))
     blank = "" if text.endswith("}") else "_____"
     kind, question_text = _format_of(text[:opening] + blank + text[closing + 1:], "moodle")
     prompt = _render(_restore(question_text).strip(), kind).strip()
