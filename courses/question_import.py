@@ -118,7 +118,7 @@ def question_file_parse(*, data: bytes, name: str, competency: str):
     """A Moodle XML (by its name or first bytes), Aiken (by its content) or GIFT file, parsed;
     PackageError if unreadable."""
     name = PurePosixPath(name or "questions").name
-    if name.lower().endswith(".xml") or data.lstrip()[:5] in (b"<?xml", b"<quiz"):
+    if name.lower().endswith(".xml") or data.removeprefix(b"\xef\xbb\xbf").lstrip()[:5] in (b"<?xml", b"<quiz"):
         return parse_moodle_xml(data, source_name=name, competency=competency)
     if looks_like_aiken(data):
         return parse_aiken(data, source_name=name, competency=competency)

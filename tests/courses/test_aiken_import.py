@@ -124,3 +124,9 @@ def test_any_text_is_imported_or_refused_with_a_reason(text):
         return
     assert all(s.reason for s in parsed.skipped)
     assert all(item["type"] == "single_choice" for case in parsed.cases for item in case["items"])
+
+
+def test_a_moodle_xml_file_with_a_byte_order_mark_is_not_taken_for_gift_or_aiken():
+    data = b'\xef\xbb\xbf<?xml version="1.0" encoding="UTF-8"?><quiz></quiz>'
+    parsed = question_file_parse(data=data, name="bank.txt", competency="OVS")
+    assert parsed.count == 0 and parsed.skipped == []  # read as Moodle XML: an empty quiz
