@@ -17,6 +17,7 @@ from training.errors import ApplicationError
 from .authoring import lock_draft, module_create, next_position, package_item_problems, unique_slug
 from .models import Case, CourseVersion, MediaAsset, Module
 from .packages.media import MediaFile, free_media_path, rename_references, store
+from .packages.aiken import looks_like_aiken, parse_aiken
 from .packages.cloze_items import is_cloze_file, parse_cloze_file
 from .packages.gift import parse_gift
 from .packages.moodle_xml import MediaLine, Skipped, parse_moodle_xml
@@ -117,12 +118,15 @@ class QuestionsReport:
 
 def question_file_parse(*, data: bytes, name: str, competency: str):
     """A Moodle XML (by its name or first bytes), cloze text (gaps ``{1:MULTICHOICE:…}``
-    and no GIFT answer block) or GIFT file, parsed; PackageError if unreadable."""
+    and no GIFT answer block), Aiken (by its content) or GIFT file, parsed; PackageError if
+    unreadable."""
     name = PurePosixPath(name or "questions").name
-    if name.lower().endswith(".xml") or data.lstrip()[:5] in (b"<?xml", b"<quiz"):
+    if name.lower().endswith(".xml") or data.removeprefix(b"\xef\xbb\xbf").lstrip()[:5] in (b"<?xml", b"<quiz"):
         return parse_moodle_xml(data, source_name=name, competency=competency)
     if is_cloze_file(data):
         return parse_cloze_file(data, source_name=name, competency=competency)
+    if looks_like_aiken(data):
+        return parse_aiken(data, source_name=name, competency=competency)
     return parse_gift(data, source_name=name, competency=competency)
 
 

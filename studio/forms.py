@@ -95,7 +95,7 @@ def questions_form_class(modules: list[Module]):
     """The Moodle XML / GIFT upload form, offering the draft's modules as targets."""
 
     class QuestionsImportForm(forms.Form):
-        file = forms.FileField(label=gettext_lazy("Moodle XML (.xml) or GIFT (.gift, .txt) file"))
+        file = forms.FileField(label=gettext_lazy("Moodle XML (.xml), GIFT or Aiken (.gift, .txt) file"))
         module = forms.ChoiceField(
             label=gettext_lazy("Add the questions to"),
             choices=[("", gettext_lazy("A new module"))] + [(str(m.pk), m.title) for m in modules], required=False,

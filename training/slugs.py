@@ -17,7 +17,8 @@ MAX_LENGTH = 100
 
 
 def _base(name: str, limit: int) -> str:
-    text = slugify((name or "").replace("_", "-"))
+    # Separators that slugify would drop ("Cardiology/Week 1", "bank.gift", "v2.1") part words.
+    text = slugify(re.sub(r"[_/\\.:]+", "-", name or ""))
     text = re.sub(r"[^a-z0-9-]+", "-", text)
     text = re.sub(r"-{2,}", "-", text).strip("-")
     return text[:limit].strip("-")

@@ -202,7 +202,7 @@ def test_an_author_imports_moodle_questions_and_previews_their_image(page, sign_
     # The test server does not serve media files (DEBUG is off): the browser gets them here.
     page.route("**/media/**", lambda route: route.fulfill(body=RED, content_type="image/png"))
     page.goto("/studio/c/moodle-bank/questions/")
-    page.get_by_label("Moodle XML (.xml) or GIFT (.gift, .txt) file").set_input_files(str(bank))
+    page.get_by_label("Moodle XML (.xml), GIFT or Aiken (.gift, .txt) file").set_input_files(str(bank))
     page.get_by_label("Title of the new module").fill("Imaging bank")
     page.get_by_role("button", name="Import the questions").click()
     page.get_by_text("1 question was imported into the module “Imaging bank”.").wait_for()

@@ -8,7 +8,7 @@ from training.slugs import SLUG_PATTERN, slug_from
 
 @pytest.mark.parametrize(("name", "slug"), [
     ("Week_1 quiz", "week-1-quiz"), ("___", "item"), ("Écho cardiaque", "echo-cardiaque"), ("心電図", "item"),
-    ("a -- b", "a-b"), ("-lead-", "lead"),
+    ("a -- b", "a-b"), ("-lead-", "lead"), ("Cardiology/Week 1", "cardiology-week-1"), ("bank_2.gift", "bank-2-gift"),
 ])
 def test_names_become_valid_slugs(name, slug):
     assert slug_from(name) == slug
