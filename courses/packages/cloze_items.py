@@ -32,6 +32,7 @@ from xml.etree import ElementTree
 from django.utils.translation import gettext as _
 
 from .cloze import MULTIPLE, NUMERIC, SHORT, SINGLE, Gap, has_gaps, multiresponse_fractions, numerical_answer, parse_cloze
+from .encoding import decode_text
 from .errors import PackageError
 from .moodle_xml import (
     QuestionImport,
@@ -275,8 +276,8 @@ def is_cloze_file(data: bytes) -> bool:
     if len(data) > CLOZE_MAX_BYTES:
         return False
     try:
-        return is_cloze_text(data.decode("utf-8-sig"))
-    except UnicodeDecodeError:
+        return is_cloze_text(decode_text(data).text)
+    except PackageError:  # not text: the GIFT reader names the encoding
         return False
 
 
@@ -284,13 +285,12 @@ def parse_cloze_file(data: bytes, *, source_name: str, competency: str) -> Quest
     """The cloze questions of a text file as cases; PackageError when it cannot be read."""
     if len(data) > CLOZE_MAX_BYTES:
         raise PackageError([("", _("The file is larger than 5 MiB."))])
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise PackageError([("", _("The file is not UTF-8 text; save it as UTF-8 and upload it again."))]) from None
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    decoded = decode_text(data)  # UTF-8, UTF-16, Windows-1252…, or refused naming the encoding
+    text = decoded.text.replace("\r\n", "\n").replace("\r", "\n")
     reader = TextReader(bool(_HTML.search(text)))
     result = QuestionImport()
+    if decoded.note():
+        result.notes.append(Skipped(_("the file"), decoded.note()))
     clozes = []
     for line, title, body in _questions(text):
         title = title or _title(reader.text(_without_gaps(body)))

@@ -25,8 +25,9 @@ accepts is accepted here:
 - ``[html]`` texts become Markdown (``html_to_text``), ``[moodle]`` ones (the default) too when
   they hold HTML, ``[plain]`` ones stay literal, ``[markdown]`` ones are kept; an answer's
   text takes the format of the question text unless it names its own;
-- a question with a Moodle cloze block (``{1:MULTICHOICE:=a~b}``) or several answer blocks is
-  reported, not read as a choice with the cloze syntax left in its text.
+- a Moodle cloze question among GIFT ones (``{1:MULTICHOICE:=a~b}``) becomes a case of its
+  gaps (``cloze_items``); several GIFT answer blocks in one question are reported, not read
+  as a choice with the rest left in its text.
 """
 from __future__ import annotations
 
@@ -36,6 +37,8 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from .cloze import has_gaps
+from .cloze_items import TextReader, cloze_case, cloze_cases_add
 from .encoding import decode_text
 from .errors import PackageError
 from .moodle_xml import (
@@ -445,7 +448,14 @@ def parse_gift(data: bytes, *, source_name: str, competency: str) -> QuestionImp
     groups: dict[str, list[tuple[str, dict]]] = {}
     descriptions: dict[str, list[tuple[str, str]]] = {}
     categories: dict[str, str] = {}
+    clozes = []
     for block in blocks:
+        if has_gaps(block.text):  # a Moodle cloze question pasted among GIFT ones: its gaps become items
+            title, text = _title(block.text)
+            title = title or _first_words(block)
+            clozes.append(cloze_case(text, title=title, where=_where(block, title), competency=competency,
+                                     reader=TextReader(bool(_HTMLISH.search(text)))))
+            continue
         try:
             question = _question(block, competency)
         except SkipQuestion as exc:
@@ -467,4 +477,5 @@ def parse_gift(data: bytes, *, source_name: str, competency: str) -> QuestionImp
     group_cases(groups, source_name, result)
     _case_titles(result, set(groups))
     _place_descriptions(result, descriptions, categories)
+    cloze_cases_add(result, clozes)
     return result

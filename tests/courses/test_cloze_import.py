@@ -5,7 +5,7 @@ Fixtures (tests/courses/fixtures/): cloze.xml (4 multianswer questions, 15 gaps:
 NM, MULTICHOICE, MCV, MCS, MCH, MRH, MRS, SA, SAC, MW, lowercase sa, and 3 refused: REGEXP,
 CALCULATED, a SHORTANSWER with no 100% answer), cloze.txt (one question, 5 gaps: MULTICHOICE,
 MC, SHORTANSWER, NUMERICAL, MULTIRESPONSE), cloze_titled.txt (two questions: SA, MCH, NM) and
-cloze_in_gift.gift (a GIFT file with one cloze-like line, read as GIFT)."""
+cloze_in_gift.gift (a GIFT file with one cloze question among GIFT ones)."""
 import io
 from pathlib import Path
 
@@ -237,9 +237,11 @@ def test_titles_split_a_cloze_text_file_into_questions():
         ("Kidney", 2), ("Heart", 1)]
 
 
-def test_a_gift_file_with_a_cloze_like_line_is_still_read_as_gift():
-    (case,) = parsed_file("cloze_in_gift.gift").cases
-    assert [item["slug"] for item in case["items"]] == ["plain-gift", "cloze-line"]
+def test_a_cloze_question_among_gift_ones_becomes_a_case_of_its_own():
+    gift, cloze = parsed_file("cloze_in_gift.gift").cases
+    assert [item["slug"] for item in gift["items"]] == ["plain-gift"]
+    assert (cloze["title"], cloze["vignette"], cloze["items"][0]["type"]) == (
+        "Cloze line", "The capital of France is (1).", "short_answer")
 
 
 def test_an_html_cloze_text_is_made_markdown():

@@ -158,9 +158,9 @@ def test_several_answer_blocks_are_refused_as_a_cloze():
 
 
 @pytest.mark.parametrize("text", ["The {1:MULTICHOICE:=right~wrong} one.", "It is {:SA:=AKI} here", "{2:NM:=3:1}"])
-def test_a_moodle_cloze_text_is_refused_not_read_as_a_choice(text):
-    parsed = parse_gift(text.encode(), source_name="cloze.gift", competency="OVS")
-    assert parsed.cases == [] and "cloze" in parsed.skipped[0].reason
+def test_a_moodle_cloze_block_becomes_its_gaps_with_no_syntax_left(text):
+    (case,) = parse_gift(text.encode(), source_name="cloze.gift", competency="OVS").cases
+    assert len(case["items"]) == 1 and "{" not in case["vignette"] + case["items"][0]["prompt"]
 
 
 # ---------------------------------------------------------------- numeric
