@@ -247,10 +247,12 @@ def result_revised(*, scope: str, response_id: int, revision: int, attempt_id: i
 def voiding(*, scope: str, voided_id: str, agent: dict, voided_at: datetime, language: str) -> dict:
     """The xAPI way to withdraw a statement sent before (its result superseded): the verb
     ``voided`` with the old statement as object. Its id follows from the voided one's."""
-    return _statement(
+    statement = _statement(
         sid=statement_id(scope, "voided", voided_id), agent=agent, verb="voided",
         obj={"objectType": "StatementRef", "id": str(voided_id)}, timestamp=voided_at, language=language,
     )
+    del statement["context"]["platform"]  # xAPI: only a statement about an activity has a platform
+    return statement
 
 
 def module_completed(*, scope: str, key: tuple, agent: dict, completed_at: datetime, module: dict, course: dict,
