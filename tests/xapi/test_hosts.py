@@ -2,6 +2,7 @@
 https on public addresses, or a host the operators listed; the form says why it refuses,
 and a delivery refused by the policy keeps its statements and shows why."""
 import pytest
+from hypothesis import given, strategies as hs
 
 from xapi import services
 from xapi.hosts import HostRefused, allowed_explicitly, checked_addresses, connect_checked, endpoint_problem
@@ -84,3 +85,14 @@ def test_the_page_says_when_the_endpoint_is_refused(nothing_allowed, lrs, admin_
 def test_the_page_says_nothing_of_an_allowed_endpoint(lrs, admin_client, school):
     page = admin_client.get(f"/school/{school.slug}/xapi/").content.decode()
     assert 'id="endpoint-refused"' not in page
+
+
+_labels = hs.from_regex(r"[a-z0-9]([a-z0-9-]{0,10}[a-z0-9])?", fullmatch=True)
+
+
+@given(sub=_labels, domain=hs.lists(_labels, min_size=1, max_size=3).map(".".join))
+def test_a_wildcard_allows_every_subdomain_and_never_the_domain_or_a_lookalike(sub, domain):
+    allowed = [f"*.{domain}"]
+    assert allowed_explicitly(f"{sub}.{domain}", allowed)
+    assert not allowed_explicitly(domain, allowed)
+    assert not allowed_explicitly(f"{sub}{domain}", allowed)
