@@ -2,6 +2,9 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# The username an erased member is left with starts with this (privacy.services.member_erase).
+ERASED_PREFIX = "erased-"
+
 
 class User(AbstractUser):
     """A person using Vigil; roles come from school memberships, not from this row."""
@@ -15,3 +18,9 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.get_full_name() or self.username
+
+    @property
+    def is_erased(self) -> bool:
+        """Whether the member's identity was erased (their results kept under a pseudonym):
+        apps that tell other systems about members (xapi) then say nothing more of them."""
+        return self.username.startswith(ERASED_PREFIX) and not self.is_active and not self.email

@@ -18,7 +18,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _, gettext_lazy
 
-from accounts.models import User
+from accounts.models import ERASED_PREFIX, User
 from cohorts.models import Attestation
 from courses.models import Item
 from quizzes.models import Grade, RaterMark, Response
@@ -27,6 +27,7 @@ from schools.services import audit_record
 from training.errors import ApplicationError, Conflict
 from training.jobs import TRANSIENT_ERRORS, JobKind
 from training.queue import enqueue_on_commit
+from xapi.services import member_forget as xapi_member_forget
 
 from .models import DataExport, NoticeAcknowledgement, PrivacyPolicy
 from .selectors import WRITTEN_TYPES, erasure_preview, member_data, policy_of
@@ -39,7 +40,7 @@ DATA_EXPORTS = JobKind(model=DataExport, task=DATA_EXPORT_TASK,
                        gave_up=gettext_lazy("The archive did not finish after several tries."))
 # What replaces a written answer or a comment of an erased member.
 ERASED_TEXT = ""
-PSEUDONYM_PREFIX = "erased-"
+PSEUDONYM_PREFIX = ERASED_PREFIX
 
 
 def policy_update(*, school: School, actor: User, retention_days: int | None, attestations_on_erasure: str,
@@ -175,7 +176,7 @@ def member_erase(*, subject: User, school: School, actor: User | None, reason: s
                                {"member": [_("Ask the platform's operators.")]})
     if not Membership.objects.filter(user=subject, school=school).exists():
         raise ApplicationError(_("This person is not a member of the school."), {"member": [_("Not a member.")]})
-    if subject.username.startswith(PSEUDONYM_PREFIX) and not subject.is_active and not subject.email:
+    if subject.is_erased:
         raise Conflict(_("This member was erased already."))
     preview = erasure_preview(subject=subject, school=school)
     if preview.blocked:
@@ -214,12 +215,14 @@ def member_erase(*, subject: User, school: School, actor: User | None, reason: s
     for export in DataExport.objects.filter(subject=subject).exclude(file=""):
         export.file.delete(save=False)
     DataExport.objects.filter(subject=subject).delete()
+    statements = xapi_member_forget(subject=subject, school=school)
 
     audit_record(actor=None if automatic else actor, action="privacy.member.erase", school_id=school.pk,
                  subject=subject, detail={
                      "pseudonym": pseudonym, "answers_kept": preview.answers_kept,
                      "written_answers_erased": erased_answers, "attestations": "revoked" if revoke else "kept",
-                     "automatic": automatic, **({"reason": _scrub(reason, names, pseudonym)} if reason else {}),
+                     "automatic": automatic, "xapi_statements_forgotten": statements,
+                     **({"reason": _scrub(reason, names, pseudonym)} if reason else {}),
                  })
     return pseudonym
 

@@ -45,6 +45,7 @@ from .grading import answer_for_grading, artifact_payload, grade_answer, grade_s
 from .items import unit_for
 from .key_twins import KeyTwin, chosen_twins_or_refusal, item_key_twins, item_twins
 from .models import Grade, KeyFix, RegradeChange, RegradeJob, Response
+from .signals import grades_revised
 
 # The jobs' tasks (quizzes.tasks): a new name if their arguments ever change.
 DRY_RUN_TASK = "quizzes.regrade_dry_run_v1"
@@ -406,7 +407,7 @@ def _regrade_batch(*, job_id: int, item: Item, artifact, batch_size: int) -> boo
                 "processed": job.processed, "changed": job.changed, "before": job.before, "after": job.after,
             }, school_id=item.case.module.version.course.school_id)
             return True
-        changes = []
+        changes, revised = [], []
         codes = [c.code for c in item.competencies.all()]  # prefetched with the item
         for response in responses:
             grade = getattr(response, "grade", None)
@@ -416,6 +417,8 @@ def _regrade_batch(*, job_id: int, item: Item, artifact, batch_size: int) -> boo
             }
             outcome = _outcome(item, job.key_answer, artifact, state=response.state, answer=response.answer,
                                initial_answer=response.initial_answer, old=old)
+            if old is not None and old["is_final"]:
+                revised.append(response.pk)  # even unchanged: the truth its result reports may have moved
             if not outcome.rewrite:
                 continue
             response.item = item  # the prefetched item: no query per response for its tags
@@ -431,6 +434,8 @@ def _regrade_batch(*, job_id: int, item: Item, artifact, batch_size: int) -> boo
                 changes.append(RegradeChange(job=job, response=response, old_score=outcome.old_score,
                                              new_score=outcome.new_score))
         RegradeChange.objects.bulk_create(changes, ignore_conflicts=True)
+        if revised:
+            grades_revised.send(sender=Response, response_ids=revised)
         job.cursor = responses[-1].pk
         job.processed += len(responses)
         job.changed += len(changes)

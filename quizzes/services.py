@@ -29,7 +29,7 @@ from .graders import FieldError, GradeResult, grader_for
 from .grading import answer_for_grading, artifact_payload, grade_answer, grade_store
 from .models import Attempt, Grade, Response
 from .selectors import refuse_if_withheld
-from .signals import attempt_started, attempt_submitted, response_graded
+from .signals import attempt_started, attempt_submitted, grades_revised, response_graded
 
 # The grading task (quizzes.tasks.grade_response): a new name if its arguments ever change.
 GRADE_TASK = "quizzes.grade_response_v1"
@@ -328,7 +328,10 @@ def response_review_confirm(
         grade = grade_store(response=response, result=result, final=True, graded_by=reviewer, comment=comment)
         response.state = Response.State.GRADED
         response.save(update_fields=["state", "updated_at"])
-        response_graded.send(sender=Response, response=response, grade=grade)
+        if before["final"]:
+            grades_revised.send(sender=Response, response_ids=[response.pk])
+        else:
+            response_graded.send(sender=Response, response=response, grade=grade)
         attempt = response.attempt
         audit_record(
             actor=reviewer, action="grade.change" if before["final"] else "grade.confirm", subject=attempt.trainee,

@@ -12,6 +12,9 @@ from django.dispatch import Signal
 attempt_started = Signal()
 # An attempt was submitted: no more answers; 'after attempt' feedback becomes due. Arguments: attempt.
 attempt_submitted = Signal()
-# A response got a grade, automatic or manual (sent again when a manual grade is changed).
-# Arguments: response (with .item, .attempt), grade.
+# A response got its grade, automatic or manual (a free-text answer: when faculty first
+# confirm it). Arguments: response (with .item, .attempt), grade.
 response_graded = Signal()
+# Final grades were given again and may have changed: a regrade (after a key or a ground-truth
+# fix, or on its own) or a faculty member changing a confirmed grade. Arguments: response_ids.
+grades_revised = Signal()

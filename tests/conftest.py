@@ -21,6 +21,11 @@ def pytest_configure(config):
 
     # Test users need a password, not a slow one: PBKDF2 would dominate fixtures of many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The stub and real LRSs of the tests listen on loopback, which the LRS host policy
+    # refuses unless allowed (xapi.hosts); the workers the integration tests start inherit it.
+    loopback = "127.0.0.1,localhost"
+    os.environ.setdefault("VIGIL_XAPI_ALLOWED_HOSTS", loopback)
+    settings.VIGIL_XAPI_ALLOWED_HOSTS = os.environ["VIGIL_XAPI_ALLOWED_HOSTS"].split(",")
 
 
 def pytest_sessionstart(session):

@@ -360,6 +360,10 @@ VIGIL_XAPI_LEASE = timedelta(seconds=env.int("VIGIL_XAPI_LEASE_SECONDS", default
 VIGIL_XAPI_BACKOFF_BASE_SECONDS = env.int("VIGIL_XAPI_BACKOFF_BASE_SECONDS", default=5)
 VIGIL_XAPI_BACKOFF_CAP_SECONDS = env.int("VIGIL_XAPI_BACKOFF_CAP_SECONDS", default=3600)
 VIGIL_XAPI_HTTP_TIMEOUT = env.int("VIGIL_XAPI_HTTP_TIMEOUT_SECONDS", default=10)
+# LRS hosts the operators allow on a private network or over plain http (names, or
+# "*.domain" for its subdomains; comma-separated). Any other LRS must be https on a host
+# whose addresses are all public (xapi/hosts.py, docs/xapi.md).
+VIGIL_XAPI_ALLOWED_HOSTS = env.list("VIGIL_XAPI_ALLOWED_HOSTS", default=[])
 
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 # Production: DJANGO_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend and these.

@@ -5,14 +5,23 @@ the statement itself is wrong or conflicts, sending it again cannot help) and no
 (anything else: the LRS down or overloaded, a network error, credentials being fixed),
 which the outbox retries with backoff. Redirects are not followed, and no message keeps
 the secret.
+
+Every connection goes through the host policy (``xapi.hosts``): the endpoint is checked
+before anything is sent, and the connection is made only to an address the policy lets
+through. A refused host is "not yet" too (kept, tried again, its reason shown on the
+school's page), since the operators or the admin may fix it. The LRS is reached directly:
+an ``HTTP(S)_PROXY`` of the environment is not used, as the policy could not see past it.
 """
 import base64
+import http.client
 import json
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
 
 from django.conf import settings
+
+from .hosts import HostRefused, connect_checked, endpoint_problem
 
 REFUSED = frozenset({400, 409})
 
@@ -30,7 +39,33 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-_opener = urllib.request.build_opener(_NoRedirect)
+class _Checked:
+    """A connection of http.client whose socket is opened by ``hosts.connect_checked``."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._create_connection = connect_checked
+
+
+class _CheckedHTTP(_Checked, http.client.HTTPConnection):
+    pass
+
+
+class _CheckedHTTPS(_Checked, http.client.HTTPSConnection):
+    pass
+
+
+class _HTTPHandler(urllib.request.HTTPHandler):
+    def http_open(self, req):
+        return self.do_open(_CheckedHTTP, req)
+
+
+class _HTTPSHandler(urllib.request.HTTPSHandler):
+    def https_open(self, req):
+        return self.do_open(_CheckedHTTPS, req, context=self._context)
+
+
+_opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirect, _HTTPHandler, _HTTPSHandler)
 
 
 def statements_url(endpoint: str) -> str:
@@ -38,6 +73,9 @@ def statements_url(endpoint: str) -> str:
 
 
 def post_statements(*, endpoint: str, key: str, secret: str, statements: list[dict]) -> Outcome:
+    problem = endpoint_problem(endpoint)
+    if problem:
+        return Outcome(sent=False, error=str(problem)[:500])
     body = json.dumps(statements, separators=(",", ":")).encode()
     request = urllib.request.Request(statements_url(endpoint), data=body, method="POST", headers={
         "Content-Type": "application/json",
@@ -55,4 +93,6 @@ def post_statements(*, endpoint: str, key: str, secret: str, statements: list[di
                        status=exc.code)
     except (urllib.error.URLError, OSError, ValueError) as exc:
         reason = getattr(exc, "reason", exc)
+        if isinstance(reason, HostRefused):
+            return Outcome(sent=False, error=str(reason)[:500])
         return Outcome(sent=False, error=f"{type(exc).__name__}: {reason}"[:500])

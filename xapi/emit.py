@@ -13,10 +13,11 @@ from courses.models import Course
 from progress.models import ModuleProgress
 from quizzes.models import Attempt, Grade, Response
 from quizzes.selectors import feedback_is_due
+from schools.member_identifiers import member_identifiers
 from schools.models import Enrollment
 
 from . import statements as st
-from .models import LrsSettings, PendingResult
+from .models import LrsSettings, PendingResult, ReportedResult
 from .services import outbox_add
 
 
@@ -41,9 +42,28 @@ def _base() -> str:
     return settings.VIGIL_XAPI_ACTIVITY_BASE.rstrip("/")
 
 
-def _agent(lrs: LrsSettings, user) -> dict:
-    return st.actor(mode=lrs.actor_mode, home_page=lrs.home_page or _base(), username=user.username,
-                    user_id=user.pk, pseudonym_key=lrs.pseudonym_key)
+def _agents(lrs: LrsSettings, users) -> dict[int, dict]:
+    """The trainees as the school chose to identify them (one query for LMS or SSO
+    identifiers). A member without an identifier of that kind, or whose identifier is their
+    e-mail address, is given the pseudonym; an erased member is left out: nothing more is
+    said of them."""
+    users = [u for u in users if not u.is_erased]
+    known = {}
+    if lrs.actor_mode != LrsSettings.ActorMode.PSEUDONYM:
+        known = member_identifiers(lrs.actor_mode, school_id=lrs.school_id, user_ids=[u.pk for u in users])
+    agents = {}
+    for user in users:
+        system, name = known.get(user.pk, ("", ""))
+        if system and name and name.strip().lower() != (user.email or "").strip().lower():
+            agents[user.pk] = st.actor(home_page=system, name=name)
+        else:
+            agents[user.pk] = st.actor(home_page=lrs.home_page or _base(),
+                                       name=st.pseudonym(key=lrs.pseudonym_key, user_id=user.pk))
+    return agents
+
+
+def _agent(lrs: LrsSettings, user) -> dict | None:
+    return _agents(lrs, [user]).get(user.pk)
 
 
 def _course(course) -> dict:
@@ -60,12 +80,15 @@ def attempt_started(*, attempt: Attempt) -> None:
     lrs = enabled_lrs(trainee_id=attempt.trainee_id, course_id=attempt.course_id)
     if lrs is None:
         return
+    agent = _agent(lrs, attempt.trainee)
+    if agent is None:
+        return
     course, module = attempt.course, attempt.module
-    outbox_add(lrs=lrs, statements=[st.attempt_started(
+    outbox_add(lrs=lrs, statements=[(st.attempt_started(
         scope=lrs.pseudonym_key,
-        attempt_id=attempt.pk, agent=_agent(lrs, attempt.trainee), started_at=attempt.started_at,
+        attempt_id=attempt.pk, agent=agent, started_at=attempt.started_at,
         course=_course(course), module=_module(course, module), language=_language(),
-    )])
+    ), attempt.trainee_id)])
 
 
 def _item(item) -> dict:
@@ -79,47 +102,66 @@ def _result(response: Response, grade: Grade) -> dict:
     return st.result_part(score=grade.score, ai_correct=ai_correct)
 
 
+def _extensions(response: Response) -> dict:
+    item = response.item
+    if item.type != "reliance_decision":
+        return {}
+    return st.reliance_extensions(
+        answer=response.answer or {}, initial_answer=response.initial_answer, spec=item.spec,
+        artifact_id=item.artifact_id, artifact_kind=item.artifact.kind if item.artifact_id else None)
+
+
+def _response(response: Response) -> str:
+    return st.response_text(item_type=response.item.type, answer=response.answer, spec=response.item.spec)
+
+
+def _reported(lrs: LrsSettings, response: Response, statement: dict, result: dict) -> ReportedResult:
+    return ReportedResult(response_id=response.pk, school_id=lrs.school_id, statement_id=statement["id"],
+                          result=result)
+
+
 def response_graded(*, response: Response, grade: Grade) -> None:
-    """The ``answered`` statement of a final grade (with its result if the feedback is due,
-    else a PendingResult for the ``scored`` statement), and ``completed`` if the module is."""
+    """The ``answered`` statement of a first final grade (with its result if the feedback is
+    due, else a PendingResult for the ``scored`` statement), and ``completed`` if the module is."""
     if not grade.is_final:
         return
     attempt = response.attempt
     lrs = enabled_lrs(trainee_id=attempt.trainee_id, course_id=attempt.course_id)
     if lrs is None:
         return
-    item, course, module, trainee = response.item, attempt.course, attempt.module, attempt.trainee
+    course, module, trainee = attempt.course, attempt.module, attempt.trainee
+    agent = _agent(lrs, trainee)
+    if agent is None:
+        return
     due = feedback_is_due(response=response)
-    extensions = {}
-    if item.type == "reliance_decision":
-        extensions = st.reliance_extensions(
-            answer=response.answer or {}, initial_answer=response.initial_answer, spec=item.spec,
-            artifact_id=item.artifact_id, artifact_kind=item.artifact.kind if item.artifact_id else None)
-    agent, course_a, module_a = _agent(lrs, trainee), _course(course), _module(course, module)
-    out = [st.item_answered(
+    result = _result(response, grade) if due else None
+    course_a, module_a = _course(course), _module(course, module)
+    answered = st.item_answered(
         scope=lrs.pseudonym_key,
         response_id=response.pk, attempt_id=attempt.pk, agent=agent, submitted_at=response.submitted_at,
-        item=_item(item), module=module_a, course=course_a,
-        response=st.response_text(item_type=item.type, answer=response.answer, spec=item.spec),
-        extensions=extensions, language=_language(), result=_result(response, grade) if due else None,
-    )]
-    if not due:
+        item=_item(response.item), module=module_a, course=course_a, response=_response(response),
+        extensions=_extensions(response), language=_language(), result=result,
+    )
+    out = [(answered, trainee.pk)]
+    if due:
+        ReportedResult.objects.bulk_create([_reported(lrs, response, answered, result)], ignore_conflicts=True)
+    else:
         PendingResult.objects.bulk_create([PendingResult(response=response, school_id=lrs.school_id)],
                                           ignore_conflicts=True)
     completed = (ModuleProgress.objects.filter(trainee_id=trainee.pk, course_id=course.pk,
                                                module_slug=attempt.module_slug, completed_at__isnull=False)
                  .values_list("completed_at", flat=True).first())
     if completed is not None:
-        out.append(st.module_completed(
-        scope=lrs.pseudonym_key,
-        key=(trainee.pk, course.pk, attempt.module_slug), agent=agent, completed_at=completed,
-            module=module_a, course=course_a, language=_language()))
+        out.append((st.module_completed(
+            scope=lrs.pseudonym_key,
+            key=(trainee.pk, course.pk, attempt.module_slug), agent=agent, completed_at=completed,
+            module=module_a, course=course_a, language=_language()), trainee.pk))
     outbox_add(lrs=lrs, statements=out)
 
 
 def _release(pending: list[PendingResult]) -> int:
     """The ``scored`` statements of the pending results whose feedback is now due (deleted)."""
-    done = []
+    done, reported = [], []
     for p in pending:
         response = p.response
         if not feedback_is_due(response=response):
@@ -130,15 +172,68 @@ def _release(pending: list[PendingResult]) -> int:
         grade = getattr(response, "grade", None)
         if lrs is None or grade is None or not grade.is_final:
             continue
-        course = attempt.course
-        outbox_add(lrs=lrs, statements=[st.result_released(
-        scope=lrs.pseudonym_key,
-        response_id=response.pk, attempt_id=attempt.pk, agent=_agent(lrs, attempt.trainee),
+        agent = _agent(lrs, attempt.trainee)
+        if agent is None:
+            continue
+        course, result = attempt.course, _result(response, grade)
+        scored = st.result_released(
+            scope=lrs.pseudonym_key,
+            response_id=response.pk, attempt_id=attempt.pk, agent=agent,
             released_at=timezone.now(), item=_item(response.item), module=_module(course, attempt.module),
-            course=_course(course), result=_result(response, grade), language=_language(),
-        )])
+            course=_course(course), result=result, language=_language(),
+        )
+        reported.append(_reported(lrs, response, scored, result))
+        outbox_add(lrs=lrs, statements=[(scored, attempt.trainee_id)])
+    ReportedResult.objects.bulk_create(reported, ignore_conflicts=True)
     PendingResult.objects.filter(pk__in=done).delete()
     return len(done)
+
+
+def grades_revised(*, response_ids: list[int]) -> int:
+    """After a regrade, a key or truth fix or a changed manual grade: for each answer whose
+    result the LRS was told and which is now another, void the statement that told it and
+    send the new result (``scored``, next revision). One query when none was told; an
+    answer whose result is still held back (PendingResult) needs nothing: its ``scored``
+    statement will read the grade as it is then. Returns how many results were revised."""
+    reported = {r.response_id: r for r in ReportedResult.objects.filter(response_id__in=response_ids)}
+    if not reported:
+        return 0
+    lrs_of = {lrs.school_id: lrs for lrs in
+              LrsSettings.objects.filter(enabled=True, school_id__in={r.school_id for r in reported.values()})}
+    if not lrs_of:
+        return 0
+    responses = list(Response.objects.filter(pk__in=[r.response_id for r in reported.values()
+                                                     if r.school_id in lrs_of])
+                     .select_related("grade", "item__artifact", "attempt__course", "attempt__module",
+                                     "attempt__trainee").order_by("pk"))
+    now, revised = timezone.now(), []
+    for school_id, lrs in lrs_of.items():
+        mine = [r for r in responses if reported[r.pk].school_id == school_id]
+        agents = _agents(lrs, [r.attempt.trainee for r in mine])
+        out = []
+        for response in mine:
+            grade, row = getattr(response, "grade", None), reported[response.pk]
+            agent = agents.get(response.attempt.trainee_id)
+            if grade is None or not grade.is_final or agent is None:
+                continue
+            result = _result(response, grade)
+            if result == row.result:
+                continue
+            attempt, course = response.attempt, response.attempt.course
+            row.revision += 1
+            scored = st.result_revised(
+                scope=lrs.pseudonym_key, response_id=response.pk, revision=row.revision, attempt_id=attempt.pk,
+                agent=agent, revised_at=now, item=_item(response.item), module=_module(course, attempt.module),
+                course=_course(course), response=_response(response), extensions=_extensions(response),
+                result=result, language=_language())
+            out += [(st.voiding(scope=lrs.pseudonym_key, voided_id=str(row.statement_id),
+                                agent=st.vigil_agent(base=_base()), voided_at=now, language=_language()), None),
+                    (scored, attempt.trainee_id)]
+            row.statement_id, row.result = scored["id"], result
+            revised.append(row)
+        outbox_add(lrs=lrs, statements=out)
+    ReportedResult.objects.bulk_update(revised, ["statement_id", "result", "revision"])
+    return len(revised)
 
 
 def _pending():
@@ -165,13 +260,16 @@ def attestations_issued(*, attestations: list) -> None:
     lrs = LrsSettings.objects.filter(enabled=True, school_id=first.school_id).first()
     if lrs is None:
         return
+    agents = _agents(lrs, [a.trainee for a in attestations])
     out = []
     for a in attestations:
+        if a.trainee_id not in agents:
+            continue
         course = a.course
-        out.append(st.attestation_issued(
-        scope=lrs.pseudonym_key,
-        code=a.code, agent=_agent(lrs, a.trainee), issued_at=a.issued_at or timezone.now(),
+        out.append((st.attestation_issued(
+            scope=lrs.pseudonym_key,
+            code=a.code, agent=agents[a.trainee_id], issued_at=a.issued_at or timezone.now(),
             attestation=st.activity(base=_base(), kind="attestation", path=f"attestations/{a.code}",
                                     name=f"{a.course_title} v{a.version_number}", language=_language()),
-            course=_course(course), language=_language()))
+            course=_course(course), language=_language()), a.trainee_id))
     outbox_add(lrs=lrs, statements=out)

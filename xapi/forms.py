@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .hosts import endpoint_problem
 from .models import LrsSettings
 
 
@@ -24,6 +25,13 @@ class LrsSettingsForm(forms.ModelForm):
         if self.has_secret:
             self.fields["secret"].help_text = _("A secret is stored; leave this empty to keep it.")
 
+    def clean_endpoint(self):
+        endpoint = self.cleaned_data.get("endpoint", "")
+        problem = endpoint and endpoint_problem(endpoint)
+        if problem:
+            raise forms.ValidationError(problem)
+        return endpoint
+
     def clean(self):
         data = super().clean()
         if data.get("enabled"):
@@ -32,6 +40,4 @@ class LrsSettingsForm(forms.ModelForm):
                     self.add_error(field, _("Needed to send statements."))
             if not data.get("secret") and not self.has_secret:
                 self.add_error("secret", _("Needed to send statements."))
-        if data.get("actor_mode") == LrsSettings.ActorMode.ACCOUNT and not data.get("home_page"):
-            self.add_error("home_page", _("Trainees identified by their account need the home page of that account."))
         return data

@@ -9,6 +9,7 @@ the LRS, which keeps one statement per id, takes a re-sent one as the same state
 """
 import secrets
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -22,7 +23,8 @@ class LrsSettings(models.Model):
     """Where a school's statements go, with what credentials, and how its trainees are named."""
 
     class ActorMode(models.TextChoices):
-        ACCOUNT = "account", _("Account: the trainee's sign-in identifier at the school")
+        LMS = "lms", _("Account: the trainee's identifier in the school's LMS (LTI)")
+        SSO = "sso", _("Account: the trainee's single sign-on identifier (SAML)")
         PSEUDONYM = "pseudonym", _("Pseudonym: a stable code, not linkable across schools")
 
     school = models.OneToOneField("schools.School", on_delete=models.CASCADE, related_name="lrs_settings")
@@ -33,8 +35,10 @@ class LrsSettings(models.Model):
     secret = models.CharField(_("secret (password)"), max_length=500, blank=True)
     actor_mode = models.CharField(_("trainees identified by"), max_length=12, choices=ActorMode.choices,
                                   default=ActorMode.PSEUDONYM)
-    home_page = models.URLField(_("account home page"), max_length=500, blank=True,
-                                help_text=_("The system the identifiers belong to, e.g. your LMS or SSO's address."))
+    home_page = models.URLField(_("pseudonyms' home page"), max_length=500, blank=True,
+                                help_text=_("The address pseudonyms are given under (Vigil's own when empty). "
+                                            "LMS and SSO identifiers are given under their platform's issuer "
+                                            "or their identity provider's entity id."))
     pseudonym_key = models.CharField(max_length=64, default=new_pseudonym_key, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -56,6 +60,9 @@ class OutboxStatement(models.Model):
 
     id = models.UUIDField(primary_key=True, editable=False, help_text=_("The statement id."))
     school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="+")
+    # Whom it is about (None: no one, e.g. a voiding statement): erasing a member deletes their rows.
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", null=True,
+                             blank=True)
     verb = models.CharField(_("what it says"), max_length=32)
     statement = models.JSONField()
     status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.PENDING)
@@ -79,3 +86,15 @@ class PendingResult(models.Model):
     response = models.OneToOneField("quizzes.Response", on_delete=models.CASCADE, related_name="+", primary_key=True)
     school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+
+
+class ReportedResult(models.Model):
+    """The statement that told the LRS the result of an answer now, and that result: when a
+    regrade, a key or truth fix or a changed manual grade changes it, that statement is
+    voided and a new ``scored`` statement (``revision`` + 1) carries the new result."""
+
+    response = models.OneToOneField("quizzes.Response", on_delete=models.CASCADE, related_name="+", primary_key=True)
+    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="+")
+    statement_id = models.UUIDField()
+    result = models.JSONField()
+    revision = models.PositiveIntegerField(default=0)

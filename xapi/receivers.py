@@ -3,7 +3,7 @@ queues its statements in the transaction the signal is sent in."""
 from django.dispatch import receiver
 
 from cohorts.signals import attestations_issued
-from quizzes.signals import attempt_started, attempt_submitted, response_graded
+from quizzes.signals import attempt_started, attempt_submitted, grades_revised, response_graded
 
 from . import emit
 
@@ -26,3 +26,8 @@ def on_response_graded(sender, *, response, grade, **kwargs) -> None:
 @receiver(attestations_issued, dispatch_uid="xapi.attestations_issued")
 def on_attestations_issued(sender, *, attestations, **kwargs) -> None:
     emit.attestations_issued(attestations=attestations)
+
+
+@receiver(grades_revised, dispatch_uid="xapi.grades_revised")
+def on_grades_revised(sender, *, response_ids, **kwargs) -> None:
+    emit.grades_revised(response_ids=response_ids)

@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from accounts.models import User
@@ -21,21 +21,22 @@ from training.queue import enqueue_on_commit, publish_rollback_unsafe
 from training.retry import backoff_seconds
 
 from .delivery import Outcome, post_statements
-from .models import LrsSettings, OutboxStatement
+from .models import LrsSettings, OutboxStatement, PendingResult, ReportedResult
 
 DELIVER_TASK = "xapi.deliver_statements_v1"
 
 
-def outbox_add(*, lrs: LrsSettings, statements: list[dict]) -> None:
-    """Queue statements for the school's LRS (the caller's transaction); one already queued
-    (the same id) is left as it is. The delivery is enqueued once the transaction commits."""
+def outbox_add(*, lrs: LrsSettings, statements: list[tuple[dict, int | None]]) -> None:
+    """Queue statements, each with the id of the user it is about (or None), for the school's
+    LRS (the caller's transaction); one already queued (the same id) is left as it is. The
+    delivery is enqueued once the transaction commits."""
     if not statements:
         return
     now = timezone.now()
     OutboxStatement.objects.bulk_create([
-        OutboxStatement(id=s["id"], school_id=lrs.school_id, verb=s["verb"]["display"]["en-US"], statement=s,
-                        next_attempt_at=now, created_at=now)
-        for s in statements
+        OutboxStatement(id=s["id"], school_id=lrs.school_id, user_id=user_id, verb=s["verb"]["display"]["en-US"],
+                        statement=s, next_attempt_at=now, created_at=now)
+        for s, user_id in statements
     ], ignore_conflicts=True)
     enqueue_on_commit(DELIVER_TASK, lrs.school_id)
 
@@ -163,3 +164,22 @@ def outbox_retry_failed(*, school: School, actor: User) -> int:
     if count:
         enqueue_on_commit(DELIVER_TASK, school.pk)
     return count
+
+
+# ---------------------------------------------------------------- erasure
+
+
+def member_forget(*, subject: User, school: School) -> dict[str, int]:
+    """At a member's erasure (``privacy.services.member_erase``, its transaction): Vigil's own
+    copies of the statements about them go, sent or not (those not sent yet are never sent:
+    they carry their identity), and so does what would make new ones (held-back and reported
+    results). Their statements already in the LRS stay there: the LRS is the school's, to
+    erase them in. Afterwards no statement names them (``emit`` leaves erased members out).
+    Returns the counts, for the erasure's audit record."""
+    rows = OutboxStatement.objects.filter(school=school, user=subject)
+    sent = Q(status=OutboxStatement.Status.SENT)
+    counts = rows.aggregate(sent=Count("id", filter=sent), unsent=Count("id", filter=~sent))
+    rows.delete()
+    PendingResult.objects.filter(school=school, response__attempt__trainee=subject).delete()
+    ReportedResult.objects.filter(school=school, response__attempt__trainee=subject).delete()
+    return counts

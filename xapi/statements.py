@@ -37,6 +37,7 @@ VERBS = {
     "scored": ("http://adlnet.gov/expapi/verbs/scored", "scored"),
     "completed": ("http://adlnet.gov/expapi/verbs/completed", "completed"),
     "earned": ("http://id.tincanapi.com/verb/earned", "earned"),
+    "voided": ("http://adlnet.gov/expapi/verbs/voided", "voided"),
 }
 ACTIVITY_TYPES = {
     "course": "http://adlnet.gov/expapi/activities/course",
@@ -70,10 +71,14 @@ def pseudonym(*, key: str, user_id: int) -> str:
     return hmac.new(key.encode(), str(user_id).encode(), hashlib.sha256).hexdigest()[:32]
 
 
-def actor(*, mode: str, home_page: str, username: str, user_id: int, pseudonym_key: str) -> dict:
-    """The trainee as an xAPI Agent identified by an account: their sign-in name, or a pseudonym."""
-    name = username if mode == "account" else pseudonym(key=pseudonym_key, user_id=user_id)
+def actor(*, home_page: str, name: str) -> dict:
+    """A person as an xAPI Agent identified by an account: ``name`` in the system ``home_page``."""
     return {"objectType": "Agent", "account": {"homePage": home_page, "name": name}}
+
+
+def vigil_agent(*, base: str) -> dict:
+    """Vigil itself, the actor of its voiding statements (they name no trainee)."""
+    return actor(home_page=base, name="vigil")
 
 
 def _time(at: datetime) -> str:
@@ -179,11 +184,9 @@ def result_part(*, score: float, ai_correct: bool | None) -> dict:
     return part
 
 
-def item_answered(*, scope: str, response_id: int, attempt_id: int, agent: dict, submitted_at: datetime, item: dict,
-                  module: dict, course: dict, response: str, extensions: dict, language: str,
-                  result: dict | None) -> dict:
-    """The trainee's final answer to an item; ``result`` (``result_part``) only when their
-    feedback is due."""
+def _result_body(*, response: str, extensions: dict, result: dict | None) -> dict:
+    """``result``: the response, the extensions and, when given, the score, success and
+    whether the AI was right (``result_part``)."""
     body = {"response": response} if response else {}
     ext = dict(extensions)
     if result:
@@ -191,11 +194,28 @@ def item_answered(*, scope: str, response_id: int, attempt_id: int, agent: dict,
         ext.update(result.get("extensions", {}))
     if ext:
         body["extensions"] = ext
+    return body
+
+
+def _item_context(scope: str, attempt_id: int, module: dict, course: dict, **more) -> dict:
+    return {"registration": _registration(scope, attempt_id),
+            "contextActivities": {"parent": [module], "grouping": [course]}, **more}
+
+
+def _answered_ref(scope: str, response_id: int) -> dict:
+    return {"objectType": "StatementRef", "id": statement_id(scope, "answered", response_id)}
+
+
+def item_answered(*, scope: str, response_id: int, attempt_id: int, agent: dict, submitted_at: datetime, item: dict,
+                  module: dict, course: dict, response: str, extensions: dict, language: str,
+                  result: dict | None) -> dict:
+    """The trainee's final answer to an item; ``result`` (``result_part``) only when their
+    feedback is due."""
     return _statement(
         sid=statement_id(scope, "answered", response_id), agent=agent, verb="answered", obj=item,
-        timestamp=submitted_at, language=language, result=body,
-        context={"registration": _registration(scope, attempt_id),
-                 "contextActivities": {"parent": [module], "grouping": [course]}},
+        timestamp=submitted_at, language=language,
+        result=_result_body(response=response, extensions=extensions, result=result),
+        context=_item_context(scope, attempt_id, module, course),
     )
 
 
@@ -205,10 +225,34 @@ def result_released(*, scope: str, response_id: int, attempt_id: int, agent: dic
     return _statement(
         sid=statement_id(scope, "scored", response_id), agent=agent, verb="scored", obj=item,
         timestamp=released_at, language=language, result=result,
-        context={"registration": _registration(scope, attempt_id),
-                 "contextActivities": {"parent": [module], "grouping": [course]},
-                 "statement": {"objectType": "StatementRef", "id": statement_id(scope, "answered", response_id)}},
+        context=_item_context(scope, attempt_id, module, course, statement=_answered_ref(scope, response_id)),
     )
+
+
+def result_revised(*, scope: str, response_id: int, revision: int, attempt_id: int, agent: dict,
+                   revised_at: datetime, item: dict, module: dict, course: dict, response: str, extensions: dict,
+                   result: dict, language: str) -> dict:
+    """The new result of an answer after a regrade, a key or truth fix or a changed manual
+    grade (``revision`` 1, 2, …: one id per revision, so a revision written twice is one
+    statement). It repeats the response and the extensions, since the statement it replaces,
+    voided, may be the ``answered`` one."""
+    return _statement(
+        sid=statement_id(scope, "scored", response_id, revision), agent=agent, verb="scored", obj=item,
+        timestamp=revised_at, language=language,
+        result=_result_body(response=response, extensions=extensions, result=result),
+        context=_item_context(scope, attempt_id, module, course, statement=_answered_ref(scope, response_id)),
+    )
+
+
+def voiding(*, scope: str, voided_id: str, agent: dict, voided_at: datetime, language: str) -> dict:
+    """The xAPI way to withdraw a statement sent before (its result superseded): the verb
+    ``voided`` with the old statement as object. Its id follows from the voided one's."""
+    statement = _statement(
+        sid=statement_id(scope, "voided", voided_id), agent=agent, verb="voided",
+        obj={"objectType": "StatementRef", "id": str(voided_id)}, timestamp=voided_at, language=language,
+    )
+    del statement["context"]["platform"]  # xAPI: only a statement about an activity has a platform
+    return statement
 
 
 def module_completed(*, scope: str, key: tuple, agent: dict, completed_at: datetime, module: dict, course: dict,

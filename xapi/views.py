@@ -14,6 +14,7 @@ from training.permissions import object_or_404
 
 from . import selectors, services
 from .forms import LrsSettingsForm
+from .hosts import endpoint_problem
 
 
 @login_required
@@ -41,5 +42,6 @@ def lrs_page(request, school_slug: str):
         status = 400
     return render(request, "xapi/lrs.html", {
         "school": school, "form": form, "figures": selectors.outbox_figures(school=school),
+        "endpoint_refused": endpoint_problem(current.endpoint) if current.endpoint else None,
         "backlog": selectors.outbox_backlog(school=school), "failures": selectors.outbox_failures(school=school),
     }, status=status)

@@ -37,6 +37,12 @@ def test_the_school_page_lists_active_and_archived_cohorts(client, school):
     assert "Interns 2026" in page and "Archived cohorts" in page and "Interns 2024" in page
 
 
+def test_the_administration_tabs_lead_to_the_lti_and_xapi_pages(client, school):
+    page = client.get("/school/north/manage/").content.decode()
+    assert 'href="/school/north/lti/"' in page and 'href="/school/north/xapi/"' in page
+    assert client.get("/school/north/xapi/").status_code == 200
+
+
 def test_creating_a_cohort(client, school):
     response = client.post("/school/north/manage/cohorts/new/", {"name": "Residents", "year": "2026"})
     cohort = Cohort.objects.get(school=school)

@@ -54,3 +54,19 @@ def test_an_admin_turns_sending_on_and_sees_the_backlog(request, sign_in, admin_
     assert LrsSettings.objects.get(school=school).enabled
     screenshot(page, name)
     assert_accessible(page)
+
+
+@pytest.mark.parametrize("fixture, name", [("page", "xapi-page-refused"), ("phone_page", "xapi-page-refused-phone")])
+def test_the_administration_tab_leads_to_the_page_which_says_the_endpoint_is_refused(
+        request, sign_in, admin_and_school, settings, fixture, name):
+    admin, school = admin_and_school
+    settings.VIGIL_XAPI_ALLOWED_HOSTS = []  # the address below is then on a private network
+    LrsSettings.objects.create(school=school, enabled=True, endpoint="http://10.0.0.5/xAPI/", key="k", secret="s")
+    page = sign_in(request.getfixturevalue(fixture), admin)
+    page.goto(f"/school/{school.slug}/manage/")
+    screenshot(page, name.replace("xapi-page-refused", "school-admin-tabs"))
+    page.locator(f'nav a[href="/school/{school.slug}/xapi/"]').click()
+    page.wait_for_url(re.compile(rf"/school/{school.slug}/xapi/$"))
+    assert page.locator("#endpoint-refused").is_visible()
+    screenshot(page, name)
+    assert_accessible(page)

@@ -26,7 +26,7 @@ def to_stub(lrs, stub_lrs):
 
 
 def _queue(lrs, n: int) -> None:
-    services.outbox_add(lrs=lrs, statements=[_statement(i) for i in range(n)])
+    services.outbox_add(lrs=lrs, statements=[(_statement(i), None) for i in range(n)])
 
 
 def test_due_statements_are_posted_with_basic_auth_and_the_xapi_version(to_stub, stub_lrs):

@@ -10,8 +10,7 @@ from xapi import statements as st
 
 AT = datetime(2026, 12, 3, 9, 30, tzinfo=tz.utc)
 BASE = "https://vigil.invalid/xapi"
-AGENT = st.actor(mode="account", home_page="https://sso.example.org", username="t.rainee", user_id=7,
-                 pseudonym_key="k")
+AGENT = st.actor(home_page="https://lms.example.org", name="lti-sub-7f3a")
 COURSE = st.activity(base=BASE, kind="course", path="courses/c", name="c", language="en")
 MODULE = st.activity(base=BASE, kind="module", path="courses/c/modules/m", name="Module", language="en")
 RELIANCE_SPEC = {"question": "Start?", "options": [{"id": "start", "text": "Start"}, {"id": "wait", "text": "Wait"}],
@@ -120,12 +119,41 @@ def test_the_same_row_of_two_schools_gets_two_statement_ids():
 
 
 def test_a_pseudonym_is_stable_within_a_school_and_differs_across_schools():
-    one = st.actor(mode="pseudonym", home_page=BASE, username="t.rainee", user_id=7, pseudonym_key="school-a")
-    again = st.actor(mode="pseudonym", home_page=BASE, username="t.rainee", user_id=7, pseudonym_key="school-a")
-    other = st.actor(mode="pseudonym", home_page=BASE, username="t.rainee", user_id=7, pseudonym_key="school-b")
-    assert one == again and one["account"]["name"] != other["account"]["name"]
-    assert "t.rainee" not in json.dumps(one)
+    one = st.pseudonym(key="school-a", user_id=7)
+    assert one == st.pseudonym(key="school-a", user_id=7) != st.pseudonym(key="school-b", user_id=7)
+    assert len(one) == 32 and "7" != one
 
 
-def test_an_account_actor_is_the_trainees_identifier_at_the_schools_home_page():
-    assert AGENT["account"] == {"homePage": "https://sso.example.org", "name": "t.rainee"}
+def _revised(revision=1):
+    item = st.interaction(base=BASE, item_id=3, item_type="reliance_decision", prompt="Start?", spec=RELIANCE_SPEC,
+                          language="en")
+    answer = {"decision": "override", "answer": "wait", "confidence": 70}
+    ext = st.reliance_extensions(answer=answer, initial_answer={"answer": "start"}, spec=RELIANCE_SPEC,
+                                 artifact_id=5, artifact_kind="prediction")
+    return st.result_revised(scope="k", response_id=11, revision=revision, attempt_id=2, agent=AGENT,
+                             revised_at=AT, item=item, module=MODULE, course=COURSE,
+                             response=st.response_text(item_type="reliance_decision", answer=answer,
+                                                       spec=RELIANCE_SPEC),
+                             extensions=ext, result=st.result_part(score=0.0, ai_correct=True), language="en")
+
+
+def test_a_revised_result_is_valid_xapi_and_repeats_the_answer():
+    s = _revised()
+    model = _valid(s)
+    assert str(model.verb.id) == "http://adlnet.gov/expapi/verbs/scored" and model.result.success is False
+    assert s["result"]["response"] == "wait" and s["result"]["extensions"][st.EXT_AI_CORRECT] is True
+    assert s["context"]["statement"]["id"] == st.statement_id("k", "answered", 11)
+
+
+def test_each_revision_has_its_own_id_and_none_is_the_first_scored_statement():
+    ids = {_revised(1)["id"], _revised(2)["id"], st.statement_id("k", "scored", 11)}
+    assert len(ids) == 3 and _revised(1)["id"] == _revised(1)["id"]
+
+
+def test_a_voiding_statement_is_valid_xapi_and_names_no_trainee():
+    voided = st.statement_id("k", "answered", 11)
+    s = st.voiding(scope="k", voided_id=voided, agent=st.vigil_agent(base=BASE), voided_at=AT, language="en")
+    model = _valid(s)
+    assert str(model.verb.id) == "http://adlnet.gov/expapi/verbs/voided"
+    assert s["object"] == {"objectType": "StatementRef", "id": voided}
+    assert s["id"] == st.statement_id("k", "voided", voided) and "lti-sub" not in json.dumps(s)

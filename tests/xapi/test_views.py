@@ -63,10 +63,9 @@ def test_an_endpoint_that_is_not_a_web_address_is_refused(admin_client, school):
     assert response.status_code == 400 and not LrsSettings.objects.exists()
 
 
-def test_account_mode_needs_the_accounts_home_page(admin_client, school):
+def test_the_former_username_mode_is_no_longer_a_choice(admin_client, school):
     response = admin_client.post(_url(school), {**VALID, "actor_mode": "account"})
-    assert response.status_code == 400
-    assert "need the home page" in response.content.decode()
+    assert response.status_code == 400 and not LrsSettings.objects.exists()
 
 
 def _row(school, n, **fields):
