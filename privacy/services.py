@@ -235,10 +235,19 @@ def _any_contains(field: str, names: list[str]) -> Q:
 
 
 def _forget_sign_ins(subject: User, old_username: str) -> None:
-    """Their API tokens and django-axes' record of their sign-ins (username and address) go too."""
+    """Their API tokens, django-axes' record of their sign-ins (username and address) and the
+    identifiers an identity provider or an LMS knows them by go too: those identifiers name
+    the person at their university, and a later sign-on or launch makes a new account rather
+    than reaching the erased one. Scores not yet sent to the LMS are not sent."""
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
     from rest_framework.authtoken.models import Token
 
+    from lti.models import LtiIdentity, ScorePassback
+    from sso.models import SsoIdentity
+
     Token.objects.filter(user=subject).delete()
+    SsoIdentity.objects.filter(user=subject).delete()
+    LtiIdentity.objects.filter(user=subject).delete()
+    ScorePassback.objects.filter(trainee=subject).exclude(status=ScorePassback.Status.SENT).delete()
     for model in (AccessAttempt, AccessLog, AccessFailureLog):
         model.objects.filter(username=old_username).delete()

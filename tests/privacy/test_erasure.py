@@ -142,3 +142,18 @@ def test_a_second_erasure_is_refused(w):
     services.member_erase(subject=w.people["alice"], school=w.cohort.school, actor=w.admin)
     with pytest.raises(Conflict):
         services.member_erase(subject=w.people["alice"], school=w.cohort.school, actor=w.admin)
+
+
+def test_the_identifiers_an_identity_provider_or_an_lms_knows_a_member_by_are_erased(w):
+    from lti.models import LtiIdentity, Platform
+    from sso.models import IdentityProvider, SsoIdentity
+
+    alice, school = w.people["alice"], w.cohort.school
+    idp = IdentityProvider.objects.create(school=school, name="ENT", entity_id="https://idp.example/")
+    SsoIdentity.objects.create(idp=idp, identifier="alice@univ.example", user=alice)
+    platform = Platform.objects.create(school=school, name="Moodle", issuer="https://lms.example", client_id="c",
+                                       auth_login_url="https://lms.example/auth", keyset_url="https://lms.example/k",
+                                       auth_token_url="https://lms.example/token")
+    LtiIdentity.objects.create(platform=platform, sub="lms-42", user=alice)
+    services.member_erase(subject=alice, school=school, actor=w.admin)
+    assert not SsoIdentity.objects.filter(user=alice).exists() and not LtiIdentity.objects.filter(user=alice).exists()
