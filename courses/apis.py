@@ -29,10 +29,11 @@ from training.permissions import object_or_404, permission
 from . import import_jobs, services
 from .models import Course, CourseVersion, ImportJob
 from .packages.archive import unpack_upload, zip_folder
-from .packages.errors import PackageError
 from .packages.loader import peek_slug
 from .rendering import MAX_MARKDOWN_CHARS
-from .packages.exporter import course_package_export
+from .packages.exporter import course_package_export, export_version
+from .packages.errors import PackageError, problems_by_path
+from .packages.validation import version_problems
 from .services import course_package_import
 
 
@@ -232,12 +233,20 @@ class PackageExportApi(APIView):
 
     content_negotiation_class = FileNegotiation
 
-    @extend_schema(responses={(200, "application/zip"): bytes, (200, "application/yaml"): str})
+    @extend_schema(responses={(200, "application/zip"): bytes, (200, "application/yaml"): str, 409: CONFLICT})
     def get(self, request, slug: str):
+        """A draft whose package would not import again (a case without an AI output…) is a
+        409 naming each problem at its package path, unless ``?anyway=1`` asks for it as it is."""
         course = _course(request, slug)
         as_yaml = request.query_params.get("format") == "yaml"
+        version = export_version(course, None)
+        if version.status == CourseVersion.Status.DRAFT and request.query_params.get("anyway") != "1":
+            if problems := version_problems(version=version):
+                raise Conflict(_("The package of this draft (version %(number)s) would not import until what each "
+                                 "path names is fixed; add ?anyway=1 to download it as it is.") % {
+                                     "number": version.number}, problems_by_path(problems))
         with tempfile.TemporaryDirectory() as folder:
-            course_package_export(course=course, path=Path(folder))
+            course_package_export(course=course, path=Path(folder), version=version)
             if as_yaml:
                 body, content_type, name = (Path(folder) / "course.yaml").read_bytes(), "application/yaml; charset=utf-8", f"{course.slug}.yaml"
             else:

@@ -5,6 +5,7 @@ Each converted question is checked by the package rules, as an authoring edit is
 (``courses.authoring.package_item_problems``); the kept ones are appended to a module of the
 draft as new cases, with the media files they show, all or none.
 """
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import PurePosixPath
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 from training.errors import ApplicationError
 
 from .authoring import lock_draft, module_create, next_position, package_item_problems, unique_slug
-from .models import Case, CourseVersion, MediaAsset, Module
+from .models import Case, CourseVersion, Item, MediaAsset, Module
 from .packages.media import MediaFile, free_media_path, rename_references, store
 from .packages.aiken import looks_like_aiken, parse_aiken
 from .packages.cloze_items import is_cloze_file, parse_cloze_file
@@ -26,11 +27,12 @@ from .packages.writer import write_artifacts, write_items, write_media
 
 @transaction.atomic
 def draft_cases_append(*, version: CourseVersion, module: Module | None, module_title: str,
-                       cases: list[dict]) -> Module:
+                       cases: list[dict]) -> tuple[Module, list[Case]]:
     """Write validated package cases into the draft: into ``module``, or a new module.
 
     ``cases`` are package dicts (already checked by the caller); their slugs are made
-    unique within the module here.
+    unique within the module here. Returns the module and the new cases, in order (the
+    report links each question to its case).
     """
     version = lock_draft(version.pk)
     if module is None:
@@ -49,7 +51,7 @@ def draft_cases_append(*, version: CourseVersion, module: Module | None, module_
     rows = Case.objects.bulk_create(rows)
     artifacts = write_artifacts(rows, cases)
     write_items(rows, cases, artifacts)
-    return module
+    return module, rows
 
 
 def _draft_media_add(version: CourseVersion, files: list[MediaFile]) -> dict[str, str]:
@@ -77,16 +79,70 @@ def _draft_media_add(version: CourseVersion, files: list[MediaFile]) -> dict[str
     return renamed
 
 
+class NoQuestionImported(ApplicationError):
+    """No question of the file could be imported; ``skipped`` says why for each (a caller
+    reporting per question, as ``import_questions`` does, reads it rather than the message)."""
+
+    def __init__(self, skipped: list[Skipped]):
+        super().__init__(_("No question could be imported; nothing was changed."), {
+            "file": [f"{s.where}: {s.reason}" for s in skipped] or [_("The file holds no question.")],
+        })
+        self.skipped = skipped
+
+
+@dataclass
+class QuestionLine:
+    """What one imported question became: an item of which type, in which module and case,
+    and what of it was dropped on the way (with why), so an author can check it."""
+
+    where: str  # as the parser names it: "question 3 (Sepsis bundle)"
+    type: str  # the item type (Item.Type)
+    module: str  # titles, as they were at import
+    case: str
+    case_id: int | None = None
+    dropped: list[str] = field(default_factory=list)
+
+    @property
+    def type_label(self) -> str:
+        return dict(Item.Type.choices).get(self.type, self.type)
+
+
 @dataclass
 class QuestionsReport:
     """What an import of Moodle XML or GIFT questions did: how many, into which module,
-    what was left out and why, and what was imported with something dropped."""
+    what each question became, what was left out and why, and what was imported with
+    something dropped."""
 
     imported: int
     module: Module | None
     skipped: list  # of moodle_xml.Skipped
     notes: list
     media: list = field(default_factory=list)  # of moodle_xml.MediaLine, for the imported questions
+    questions: list[QuestionLine] = field(default_factory=list)
+
+    @property
+    def by_type(self) -> dict[str, int]:
+        """How many questions became items of each type (by item type code, sorted)."""
+        return dict(sorted(Counter(line.type for line in self.questions).items()))
+
+    @property
+    def by_type_labels(self) -> list[tuple[str, int]]:
+        labels = dict(Item.Type.choices)
+        return [(labels.get(code, code), count) for code, count in self.by_type.items()]
+
+    @property
+    def with_dropped(self) -> int:
+        return sum(1 for line in self.questions if line.dropped)
+
+    def summary(self, prefix: str = "") -> dict:
+        """The report as ``import_questions --json`` prints it; ``prefix`` (a file name) is put
+        before each "where" when several files are imported."""
+        return {
+            "imported": self.imported, "by_type": self.by_type,
+            "skipped": [{"where": prefix + s.where, "reason": s.reason} for s in self.skipped],
+            "dropped": [{"where": prefix + line.where, "type": line.type, "reason": reason}
+                        for line in self.questions for reason in line.dropped],
+        }
 
     @property
     def media_imported(self) -> int:
@@ -103,6 +159,7 @@ class QuestionsReport:
             "imported": self.imported, "module": self.module.pk if self.module else None,
             "skipped": [asdict(s) for s in self.skipped], "notes": [asdict(n) for n in self.notes],
             "media": [asdict(line) for line in self.media],
+            "questions": [asdict(line) for line in self.questions], "by_type": self.by_type,
         }
 
     @classmethod
@@ -113,21 +170,37 @@ class QuestionsReport:
             skipped=[Skipped(**s) for s in data.get("skipped", [])],
             notes=[Skipped(**n) for n in data.get("notes", [])],
             media=[MediaLine(**line) for line in data.get("media", [])],
+            questions=[QuestionLine(**line) for line in data.get("questions", [])],
         )
 
 
-def question_file_parse(*, data: bytes, name: str, competency: str):
-    """A Moodle XML (by its name or first bytes), cloze text (gaps ``{1:MULTICHOICE:…}``
-    and no GIFT answer block), Aiken (by its content) or GIFT file, parsed; PackageError if
-    unreadable."""
-    name = PurePosixPath(name or "questions").name
+# The formats a question file may be read as (``import_questions --format``), each its parser
+# ``(data, *, source_name, competency) -> QuestionImport``.
+QUESTION_FORMATS: dict[str, Callable] = {
+    "moodle-xml": parse_moodle_xml,
+    "gift": parse_gift,
+    "aiken": parse_aiken,
+    "cloze": parse_cloze_file,
+}
+
+
+def question_format_detect(data: bytes, name: str) -> str:
+    """The format a question file is written in: Moodle XML by its name or first bytes, cloze
+    text (gaps ``{1:MULTICHOICE:…}`` and no GIFT answer block), Aiken by its content, else GIFT."""
     if name.lower().endswith(".xml") or data.removeprefix(b"\xef\xbb\xbf").lstrip()[:5] in (b"<?xml", b"<quiz"):
-        return parse_moodle_xml(data, source_name=name, competency=competency)
+        return "moodle-xml"
     if is_cloze_file(data):
-        return parse_cloze_file(data, source_name=name, competency=competency)
+        return "cloze"
     if looks_like_aiken(data):
-        return parse_aiken(data, source_name=name, competency=competency)
-    return parse_gift(data, source_name=name, competency=competency)
+        return "aiken"
+    return "gift"
+
+
+def question_file_parse(*, data: bytes, name: str, competency: str, fmt: str | None = None):
+    """A question file parsed as ``fmt`` (a key of QUESTION_FORMATS), else as the format its
+    name or content say; PackageError if unreadable."""
+    name = PurePosixPath(name or "questions").name
+    return QUESTION_FORMATS[fmt or question_format_detect(data, name)](data, source_name=name, competency=competency)
 
 
 def questions_import(*, version: CourseVersion, parsed, module: Module | None = None, module_title: str = "",
@@ -145,9 +218,9 @@ def questions_import(*, version: CourseVersion, parsed, module: Module | None = 
     done = 0
     skipped = list(parsed.skipped)
     cases = []
-    kept_where = set()
+    kept_where: list[list[str]] = []  # per kept case, the "where" of each kept item
     for case_index, case in enumerate(parsed.cases):
-        kept = []
+        kept, wheres = [], []
         for item_index, item in enumerate(case["items"]):
             errors = package_item_problems(item=item, media_paths=set(parsed.files))
             where = parsed.sources.get((case_index, item_index), item.get("slug", ""))
@@ -156,27 +229,47 @@ def questions_import(*, version: CourseVersion, parsed, module: Module | None = 
                 skipped.append(Skipped(where, reasons))
             else:
                 kept.append(item)
-                kept_where.add(where)
+                wheres.append(where)
             done += 1
             if on_progress is not None and (done % 25 == 0 or done == total):
                 on_progress(done, total)
         if kept:
             cases.append({**case, "items": kept})
+            kept_where.append(wheres)
     if not cases:
-        raise ApplicationError(_("No question could be imported; nothing was changed."), {
-            "file": [f"{s.where}: {s.reason}" for s in skipped] or [_("The file holds no question.")],
-        })
-    media = [line for line in parsed.media if line.where in kept_where]
+        raise NoQuestionImported(skipped)
+    imported_where = {where for wheres in kept_where for where in wheres}
+    media = [line for line in parsed.media if line.where in imported_where]
     shown = {line.path for line in media if line.status == MediaLine.IMPORTED}
     files = [file for path, file in parsed.files.items() if path in shown]
     for file in files:
         store(file)
     with transaction.atomic():
         renamed = _draft_media_add(lock_draft(version.pk), files)
-        target = draft_cases_append(
+        target, rows = draft_cases_append(
             version=version, module=module, module_title=module_title or _("Imported questions"),
             cases=rename_references(cases, renamed) if renamed else cases,
         )
     media = [replace(line, path=renamed.get(line.path, line.path)) for line in media]
     return QuestionsReport(imported=sum(len(c["items"]) for c in cases), module=target, skipped=skipped,
-                           notes=list(parsed.notes), media=media)
+                           notes=list(parsed.notes), media=media,
+                           questions=_question_lines(target, rows, cases, kept_where, parsed.notes, media))
+
+
+def _question_lines(module: Module, rows: list[Case], cases: list[dict], wheres: list[list[str]],
+                    notes: list[Skipped], media: list[MediaLine]) -> list[QuestionLine]:
+    """One line per imported question, in the order of the draft; its notes and the files
+    of it that could not be imported are what it dropped."""
+    dropped: dict[str, list[str]] = {}
+    for note in notes:
+        dropped.setdefault(note.where, []).append(note.reason)
+    for line in media:
+        if line.status == MediaLine.SKIPPED:
+            dropped.setdefault(line.where, []).append(
+                _("%(name)s was not imported: %(reason)s") % {"name": line.name, "reason": line.reason})
+    return [
+        QuestionLine(where=where, type=item["type"], module=module.title, case=row.title, case_id=row.pk,
+                     dropped=dropped.get(where, []))
+        for row, case, case_wheres in zip(rows, cases, wheres, strict=True)
+        for where, item in zip(case_wheres, case["items"], strict=True)
+    ]

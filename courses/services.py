@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from training.errors import ApplicationError, Conflict
 
 from .models import Artifact, Case, Course, CourseVersion, Item, ItemKey, Lesson, MediaAsset, Module
-from .packages.errors import PackageError
+from .packages.errors import PackageError, problems_by_path
 from .packages.importer import package_import_draft
 from .packages.validation import version_problems
 from .selectors import course_latest_version
@@ -116,10 +116,7 @@ def course_version_publish(*, version: CourseVersion, user) -> CourseVersion:
             })
         problems = version_problems(version=version)
         if problems:
-            errors: dict[str, list[str]] = {}
-            for path, message in problems:
-                errors.setdefault(path or "non_field_errors", []).append(message)
-            raise ApplicationError(_("This version is not complete and cannot be published."), errors)
+            raise ApplicationError(_("This version is not complete and cannot be published."), problems_by_path(problems))
         version.status = CourseVersion.Status.PUBLISHED
         version.published_at = timezone.now()
         version.save(update_fields=["status", "published_at"])

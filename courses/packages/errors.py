@@ -11,6 +11,14 @@ from training.text import visible
 Problem = tuple[str, str]  # (path, message)
 
 
+def problems_by_path(problems: list[Problem]) -> dict[str, list[str]]:
+    """Problems in the API error shape, {path: [messages]} (the document itself: non_field_errors)."""
+    errors: dict[str, list[str]] = {}
+    for path, message in problems:
+        errors.setdefault(path or "non_field_errors", []).append(message)
+    return errors
+
+
 class PackageError(Exception):
     """``errors`` is the list of (path, message), in the order they appear in the file."""
 
@@ -28,10 +36,7 @@ class PackageError(Exception):
 
     def as_dict(self) -> dict[str, list[str]]:
         """The problems in the API error shape: {path: [messages]}."""
-        errors: dict[str, list[str]] = {}
-        for path, message in self.errors:
-            errors.setdefault(path or "non_field_errors", []).append(message)
-        return errors
+        return problems_by_path(self.errors)
 
     def lines(self, root_name: str = "course.yaml") -> list[str]:
         """One ``path: message`` line per problem; the document itself is named ``root_name``."""

@@ -89,6 +89,10 @@ def _translate(error: ValidationError) -> list[Problem]:
     if kind == "enum":
         return [(path, _("must be one of: %(choices)s") % {"choices": ", ".join(str(v) for v in value)})]
     if kind == "minItems":
+        if value == 1 and list(error.absolute_path)[-1:] == ["artifacts"]:
+            # A case of imported questions has none yet; "artifacts" is a word of course.yaml only.
+            return [(path, _("the case has no AI output yet: add the one its questions are about "
+                             "(artifacts must have at least 1 item)"))]
         return [(path, ngettext(
             "must have at least %(min)d item", "must have at least %(min)d items", value,
         ) % {"min": value})]

@@ -258,3 +258,4 @@ def version_problems(*, version) -> list[Problem]:
         return None if path in paths else _("no media file %(path)s in this version") % {"path": path}
 
     return package_problems(version_to_package(version), media_check=media_check)
+

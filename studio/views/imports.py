@@ -9,6 +9,7 @@ again by the beat sweeper (``courses.sweep_import_jobs``).
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from courses.models import ImportJob
@@ -25,9 +26,21 @@ def _job(request, pk: int) -> ImportJob:
 
 
 def job_status_data(job: ImportJob) -> dict:
-    """What the progress bar polls (``total``/``processed`` as studio.js reads them)."""
+    """What the progress bar polls (``total``/``processed`` as studio.js reads them; ``message``
+    the line under the bar, as the page words it)."""
     return {"id": job.pk, "kind": job.kind, "status": job.status, "status_label": job.get_status_display(),
-            "progress": job.progress, "total": 100, "processed": job.progress, "error": job.error}
+            "progress": job.progress, "total": 100, "processed": job.progress, "error": job.error,
+            "message": _progress_message(job)}
+
+
+def _progress_message(job: ImportJob) -> str:
+    if job.status == ImportJob.Status.PENDING:
+        return _("Waiting for a worker to start it. This page updates by itself.")
+    if job.status == ImportJob.Status.RUNNING:
+        return _("Being checked and imported: %(percent)s%%. This page updates by itself.") % {"percent": job.progress}
+    if job.status == ImportJob.Status.DONE:
+        return _("The import is finished.")
+    return _("Nothing was imported.")
 
 
 @author_required
@@ -40,6 +53,7 @@ def import_job(request, pk: int):
         "job": job, "report": report, "problems": problems, "course": job.version.course if job.version else None,
         "status_url": reverse("studio:import-job-status", args=[job.pk]),
         "open": job.status in (ImportJob.Status.PENDING, ImportJob.Status.RUNNING),
+        "message": _progress_message(job),
     })
 
 

@@ -113,7 +113,8 @@ def test_publish_reports_a_case_without_artifacts_at_its_path():
 
     with pytest.raises(ApplicationError) as error:
         course_version_publish(version=version, user=UserFactory())
-    assert error.value.errors == {"modules[0].cases[1].artifacts": ["must have at least 1 item"]}
+    assert error.value.errors == {"modules[0].cases[1].artifacts": [
+        "the case has no AI output yet: add the one its questions are about (artifacts must have at least 1 item)"]}
 
 
 def test_publish_reports_an_invalid_key_at_its_path():

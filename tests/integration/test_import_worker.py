@@ -43,3 +43,34 @@ def test_a_live_worker_imports_a_large_package(celery_processes, settings):
     course = Course.objects.get(slug="mini-course")
     assert course.versions.get().status == "published"
     assert client.get(response["Location"]).json()["result"]["version"]["number"] == 1
+
+
+@live_db
+def test_a_live_worker_imports_a_large_question_bank_and_its_page_shows_the_report(celery_processes, settings):
+    from django.test import Client
+    from django.urls import reverse
+
+    from courses.services import course_create
+    from tests.courses.test_import_jobs import bank
+
+    settings.VIGIL_IMPORT_IN_REQUEST_BYTES = 10  # the web process: every upload is "large"
+    author = MembershipFactory(role=Role.FACULTY).user
+    draft = course_create(slug="big-bank", title="Big bank", language="en", user=author).versions.get()
+    client = Client()
+    client.force_login(author)
+    celery_processes.worker(concurrency=1)
+
+    response = client.post(reverse("studio:questions-import", args=["big-bank"]), {
+        "file": upload(bank(30), "bank.xml"), "competency": "OVS", "module_title": "Big bank"})
+    assert response.status_code == 302
+    job = ImportJob.objects.get(version=draft)
+    assert response["Location"] == reverse("studio:import-job", args=[job.pk])
+
+    job = _wait(job.pk)
+    assert (job.status, job.progress, job.error) == ("done", 100, "")
+    status = client.get(reverse("studio:import-job-status", args=[job.pk])).json()
+    assert (status["status"], status["processed"], status["message"]) == ("done", 100, "The import is finished.")
+    page = client.get(response["Location"]).content.decode()
+    assert "30 questions were imported into the module “Big bank”" in page
+    assert page.count('<td data-label="Imported as">Single choice</td>') == 30
+    assert "data-poll-url" not in page and 'http-equiv="refresh"' not in page

@@ -6,7 +6,7 @@
  * - marking error spans by selecting text: the selection becomes character offsets
  *   (Unicode code points, as the server counts them) in a new span row;
  * - drawing the AI's boxes on an image with the pointer;
- * - a progress bar that polls a regrade job.
+ * - a progress bar that polls a job (a regrade, an import): its own data-progress-format, else the regrade's.
  */
 (function () {
   "use strict";
@@ -349,13 +349,14 @@
       var initial = el.getAttribute("data-status");
       var bar = el.querySelector("progress");
       var text = el.querySelector("[data-progress-text]");
+      var template = el.getAttribute("data-progress-format");
       function tick() {
         fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
           .then(function (r) { return r.json(); })
           .then(function (data) {
             if (bar) { bar.max = Math.max(data.total, 1); bar.value = Math.min(data.processed, bar.max); }
             if (text) {
-              text.textContent = format(strings.progress || "%(processed)s of %(total)s answers done; %(changed)s grades changed.", data);
+              text.textContent = format(template || strings.progress || "%(processed)s of %(total)s answers done; %(changed)s grades changed.", data);
             }
             if (data.status !== initial) { window.location.reload(); return; }
             window.setTimeout(tick, 1500);
