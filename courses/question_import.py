@@ -153,6 +153,7 @@ def questions_import(*, version: CourseVersion, parsed, module: Module | None = 
                 on_progress(done, total)
         if kept:
             cases.append({**case, "items": kept})
+            kept_where.update(getattr(parsed, "case_texts", {}).get(case_index, ()))  # its vignette's media
     if not cases:
         raise ApplicationError(_("No question could be imported; nothing was changed."), {
             "file": [f"{s.where}: {s.reason}" for s in skipped] or [_("The file holds no question.")],
@@ -165,7 +166,7 @@ def questions_import(*, version: CourseVersion, parsed, module: Module | None = 
     with transaction.atomic():
         renamed = _draft_media_add(lock_draft(version.pk), files)
         target = draft_cases_append(
-            version=version, module=module, module_title=module_title or _("Imported questions"),
+            version=version, module=module, module_title=module_title or getattr(parsed, "category_prefix", "") or _("Imported questions"),
             cases=rename_references(cases, renamed) if renamed else cases,
         )
     media = [replace(line, path=renamed.get(line.path, line.path)) for line in media]

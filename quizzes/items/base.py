@@ -16,7 +16,8 @@ which stays in the pure grader the unit names (``quizzes.graders.<type>``):
   sentences, for the preview);
 - **the trainee pages**: ``widget_template`` (the answer form), ``form_view`` (what that
   form needs beyond the spec and options), ``feedback_view`` (what the trainee answered and,
-  when due, the key) and ``key_template`` (how the key is shown);
+  when due, the key), ``key_template`` (how the key is shown) and ``answer_feedback`` (the
+  author's feedback on the answer given, when due);
 - **item analysis**: ``analysis_options`` and ``chosen`` (distractor analysis),
   ``distractors`` (whether unchosen or attractive wrong options are flagged),
   ``accepted_ai`` (share of accepted AI outputs) and ``analysis_spans`` (seeded errors);
@@ -155,6 +156,11 @@ class ItemUnit(ABC):
     def feedback_view(self, ctx: FeedbackContext) -> dict:
         """What the feedback block shows of this answer: ``own`` (label, value) rows and,
         when ``ctx.key`` is given, ``key`` for ``key_template`` (added to the feedback view)."""
+
+    def answer_feedback(self, ctx: FeedbackContext) -> list[str]:
+        """The author's feedback (Markdown) on the answer given, e.g. Moodle's per-answer
+        feedback; asked only when the key may be shown (``ctx.key`` is given)."""
+        return []
 
     # ------------------------------------------------------------ item analysis
 

@@ -62,6 +62,11 @@ class MultipleChoice(ItemUnit):
             ]}
         return view
 
+    def answer_feedback(self, ctx: FeedbackContext) -> list[str]:
+        texts = ctx.key.get("feedback") or {}
+        ticked = set(ctx.answer.get("answers") or [])
+        return [texts.get(o.get("id"), "") for o in ctx.spec.get("options") or [] if o.get("id") in ticked]
+
     def analysis_options(self, spec: dict, key: dict) -> list[tuple[str, str, bool]]:
         return option_choices(spec, set(key.get("correct") or []))
 

@@ -65,5 +65,12 @@ class Numeric(ItemUnit):
             }
         return view
 
+    def answer_feedback(self, ctx: FeedbackContext) -> list[str]:
+        detail = ctx.grade.detail if ctx.grade else {}
+        if detail.get("within_tolerance"):
+            return [ctx.key.get("feedback", "")]
+        matched, others = detail.get("matched"), ctx.key.get("answers") or []
+        return [others[matched].get("feedback", "")] if isinstance(matched, int) and matched < len(others) else []
+
 
 unit = Numeric()

@@ -61,7 +61,9 @@ class SingleChoice(ItemUnit):
 
     def key_summary(self, spec: dict, key: dict, text: str) -> list[str]:
         options = lettered_texts(spec)
-        return [_("Right answer: %(option)s") % {"option": options.get(key.get("answer"), key.get("answer"))}]
+        lines = [_("Right answer: %(option)s") % {"option": options.get(key.get("answer"), key.get("answer"))}]
+        lines += [_("Also right: %(option)s") % {"option": options.get(o, o)} for o in key.get("also_right") or []]
+        return lines
 
     def form_view(self, ctx: FormContext) -> dict:
         return {"certainty_choices": certainty_choices()}
@@ -74,11 +76,15 @@ class SingleChoice(ItemUnit):
             own.append((_("Your certainty"), labels.get(str(answer["certainty"]), answer["certainty"])))
         view: dict[str, Any] = {"own": own}
         if ctx.key:
-            view["key"] = {"answer": options.get(ctx.key.get("answer"), ctx.key.get("answer"))}
+            view["key"] = {"answer": options.get(ctx.key.get("answer"), ctx.key.get("answer")),
+                           "also_right": [options.get(o, o) for o in ctx.key.get("also_right") or []]}
         return view
 
+    def answer_feedback(self, ctx: FeedbackContext) -> list[str]:
+        return [(ctx.key.get("feedback") or {}).get(ctx.answer.get("answer"), "")]
+
     def analysis_options(self, spec: dict, key: dict) -> list[tuple[str, str, bool]]:
-        return option_choices(spec, {key.get("answer")})
+        return option_choices(spec, {key.get("answer"), *(key.get("also_right") or [])})
 
     def chosen(self, spec: dict, answer: dict) -> list[str]:
         return [answer.get("answer")] if answer.get("answer") is not None else []
