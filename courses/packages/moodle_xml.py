@@ -474,6 +474,8 @@ def group_cases(groups: dict[str, list[tuple[str, dict]]], source_name: str, res
         }
         if vignette:
             result.case_texts[len(result.cases)] = [where for where, _text in texts[category]]
+            result.notes.extend(Skipped(where, _("a description: imported as the vignette of the case %(title)s")
+                                        % {"title": title[:200]}) for where, _text in texts[category])
         item_slugs: set[str] = set()
         for where, item in entries:
             item["slug"] = unique_slug(item.pop("name", "") or "question", item_slugs, "question")
@@ -865,5 +867,4 @@ def _description(question: ElementTree.Element, where: str, files: _Files, resul
         result.skipped.append(Skipped(where, _("the description is empty")))
         return
     texts.append((where, text))
-    result.notes.append(Skipped(where, _("a description: imported as the text of its category's case")))
     result.media.extend(media.report())
