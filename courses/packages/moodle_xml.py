@@ -4,31 +4,62 @@ Supported question types and what they become:
 
 | Moodle                         | Vigil item        | key                                                 |
 | ------------------------------ | ----------------- | --------------------------------------------------- |
-| ``multichoice``, one answer    | ``single_choice`` | the answer graded 100%                              |
+| ``multichoice``, one answer    | ``single_choice`` | the first answer graded 100%; any other at 100% in  |
+|                                |                   | ``also_right`` (any of them is right)               |
 | ``multichoice``, several       | ``multiple_choice``| every answer with a positive grade; weights = grades|
 | ``truefalse``                  | ``single_choice`` | the answer graded 100%                              |
-| ``numerical``                  | ``numeric``       | the first answer graded 100% and its tolerance      |
+| ``numerical``                  | ``numeric``       | the first answer graded 100% and its tolerance; the |
+|                                |                   | other answers that count (partial credit, wrong     |
+|                                |                   | values or ``*`` with feedback) as ``answers``       |
 | ``essay``                      | ``free_text``     | one rubric criterion from the grader information    |
 | ``shortanswer``                | ``short_answer``  | the answers in order, grades as fractions, feedback |
 |                                |                   | kept, ``usecase`` as ``case_sensitive``             |
 | ``match``                      | ``matching``      | the sub-questions as stems, their answers as the    |
 |                                |                   | choices (a blank sub-question: a distractor)        |
+| ``description``                | the vignette of its category's case                     |
 
-Anything else (cloze, calculated, drag and drop, description…) is
-reported as not imported, with the reason, and so is a supported question that lacks
-what Vigil needs (no right answer, fewer than two options, an empty text). Questions are
-grouped into one case per Moodle category; Moodle questions have no AI output, so each
-imported case still needs one before it can be published (the publish check says so).
+Anything else (cloze, calculated, drag and drop…) is reported as not imported, with the
+reason, and so is a supported question that lacks what Vigil needs (no right answer, fewer
+than two options, an empty text). Moodle questions have no AI output, so each imported
+case still needs one before it can be published (the publish check says so).
 
-Images: Moodle embeds a question's files as base64 ``<file name="scan.png">`` children of
-the text that shows them (``questiontext``, ``generalfeedback``, an ``answer``…), and the
-HTML refers to them as ``@@PLUGINFILE@@/scan.png`` (names URL-encoded). Each one becomes a
-media file of the draft, checked like a package's media (PNG, JPEG, SVG, WebP, at most
-5 MiB), stored once however many questions show the same bytes, and the text shows it as
-``![alt](media/scan.png)`` where Moodle showed it (the ``alt`` of the ``<img>``, else the
-file name). An image on the web stays a link: nothing is downloaded. A file that cannot
-be imported (type, size, broken base64, not embedded, not shown) is reported with the
-reason, and the rest of its question is imported.
+Grades are Moodle's, to five decimals of a percent: ``33.33333`` is read as 1/3
+(``moodle_share``), and the right answers of a several-answer question must add up to 100%
+within Moodle's tolerance (qtype_multichoice rounds the sum to two decimals), their weights
+then scaled to add up to exactly 1 (``full_marks``).
+
+Beside its type's fields a question keeps each answer's ``<feedback>`` (the key's
+``feedback``, shown once graded), ``<generalfeedback>`` (the rationale), its ``<hint>``s
+(``hints``: Moodle shows one after a wrong try; Vigil grades one try, so they are shown
+after grading), ``<tags>`` (``tags``) and ``<idnumber>`` (``idnumber``); the penalty for
+further tries is dropped, with a note.
+
+The category tree: one case per category (a leaf of the tree, or a category holding
+questions), titled by its path below the part every category of the file shares
+(``category_titles``): "Cardiology/Week 1" and "Neurology/Week 1" are the cases
+"Cardiology / Week 1" and "Neurology / Week 1", never one; the shared part (``Sepsis`` of
+"Sepsis/Week 1", "Sepsis/Week 2") names the module a new import goes into. All the cases
+of one file go into one module (the one the author chose, or a new one), which is why the
+tree below it lives in the case titles. Vigil's own export writes ``<module>/<case>``, so a
+module's export read back gets its case titles back. A ``description`` is text before the
+questions that follow it, which is what a vignette is: the descriptions of a category
+become its case's vignette, in order.
+
+Text (``html_to_text``): HTML becomes Markdown that shows what the author wrote: entities
+decoded then escaped again where Markdown would read markup (``Iterable&lt;Item&gt;``),
+``<pre>`` an indented code block with its whitespace, ``<code>`` a code span, ``<a href>`` a
+Markdown link (web and mail addresses, or an embedded file imported as media).
+
+Images and files: Moodle embeds a question's files as base64 ``<file name="scan.png">``
+children of the text that shows them (``questiontext``, ``generalfeedback``, an ``answer``…),
+and the HTML refers to them as ``@@PLUGINFILE@@/scan.png`` (names URL-encoded). Each one
+becomes a media file of the draft, checked like a package's media (PNG, JPEG, SVG, WebP, at
+most 5 MiB), stored once however many questions show the same bytes, and the text shows it
+as ``![alt](media/scan.png)`` where Moodle showed it (the ``alt`` of the ``<img>``, else the
+file name), or links to it where Moodle linked to it. An image on the web stays a link:
+nothing is downloaded. A file that cannot be imported (type, size, broken base64, not
+embedded, not shown) is reported with the reason, a link to it keeps its text, and the rest
+of its question is imported.
 
 The file is untrusted XML: it is size-bounded and refused when it declares a DOCTYPE or
 entities (the way to "billion laughs" and external entities), before it is parsed.

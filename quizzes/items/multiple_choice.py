@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from quizzes.graders import multiple_choice as grader
 
-from .base import Errors, FeedbackContext, FormContext, ItemUnit, ParsedAnswer, option_choices
+from .base import Errors, FeedbackContext, FormContext, ItemUnit, ParsedAnswer, kept_option_fields, option_choices
 from .display import html_list, lettered_labels, lettered_texts
 from .formdata import checked, number_field, option_rows, options_spec
 
@@ -41,6 +41,9 @@ class MultipleChoice(ItemUnit):
         if weights:
             key["weights"] = weights
         return spec, key, errors
+
+    def keep_unedited(self, spec: dict, stored: Any, key: Any) -> Any:
+        return kept_option_fields(spec, stored, key, also_right=False)
 
     def key_summary(self, spec: dict, key: dict, text: str) -> list[str]:
         options = lettered_texts(spec)

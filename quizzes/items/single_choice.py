@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from quizzes.graders import single_choice as grader
 
-from .base import Errors, FeedbackContext, FormContext, ItemUnit, ParsedAnswer, option_choices
+from .base import Errors, FeedbackContext, FormContext, ItemUnit, ParsedAnswer, kept_option_fields, option_choices
 from .display import lettered_labels, lettered_texts
 from .formdata import checked, option_rows, options_spec, posted_index
 from .numbers import parse_integer
@@ -58,6 +58,9 @@ class SingleChoice(ItemUnit):
         if right is None:
             errors.setdefault("key.answer", []).append(_("mark the right option"))
         return spec, key, errors
+
+    def keep_unedited(self, spec: dict, stored: Any, key: Any) -> Any:
+        return kept_option_fields(spec, stored, key, also_right=True)
 
     def key_summary(self, spec: dict, key: dict, text: str) -> list[str]:
         options = lettered_texts(spec)
