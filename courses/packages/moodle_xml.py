@@ -189,7 +189,7 @@ class _TextParser(HTMLParser):
         self.link = link or _web_link
         self.raw: list[str] | None = None  # the text of the <pre> or <code> being read
         self.raw_tag = ""
-        self.links: list[tuple[int, str | None]] = []  # (where its text starts in parts, target)
+        self.links: list[tuple[int, int, str | None]] = []  # (where its text starts in parts, images before, target)
 
     def slot(self, markdown: str) -> str:
         self.slots.append(markdown)
@@ -215,7 +215,7 @@ class _TextParser(HTMLParser):
             self.parts.append("*")
         elif tag == "a":
             href = dict(attrs).get("href") or ""
-            self.links.append((len(self.parts), self.link(href) if href and not self.skip else None))
+            self.links.append((len(self.parts), self.images, self.link(href) if href and not self.skip else None))
         elif tag in self.MEDIA and dict(attrs).get("src") and not self.skip:
             src = dict(attrs)["src"]
             target = self.link(src)
@@ -242,10 +242,11 @@ class _TextParser(HTMLParser):
         elif tag in ("em", "i"):
             self.parts.append("*")
         elif tag == "a" and self.links:
-            start, target = self.links.pop()
+            start, images, target = self.links.pop()
             label = "".join(self.parts[start:]).strip()
-            if target and label:
-                self.parts[start:] = [f"[{_markdown_label(label)}]({target})"]
+            if target and label:  # an image inside stays an image, the link around it
+                label = " ".join(label.split()) if self.images > images else _markdown_label(label)
+                self.parts[start:] = [f"[{label}]({target})"]
 
     def _close_raw(self):
         text, tag = "".join(self.raw or []), self.raw_tag
@@ -489,7 +490,7 @@ def group_cases(groups: dict[str, list[tuple[str, dict]]], source_name: str, res
         if not groups.get(category):
             result.skipped.extend(Skipped(where, _("a description is imported as the text of its category's case, "
                                                    "and this category has no question to make a case"))
-                                  for where, _text in lines)
+                                  for where, _line in lines)
     for category, entries in groups.items():
         if not entries:
             continue
@@ -504,9 +505,9 @@ def group_cases(groups: dict[str, list[tuple[str, dict]]], source_name: str, res
             "items": [],
         }
         if vignette:
-            result.case_texts[len(result.cases)] = [where for where, _text in texts[category]]
+            result.case_texts[len(result.cases)] = [where for where, _line in texts[category]]
             result.notes.extend(Skipped(where, _("a description: imported as the vignette of the case %(title)s")
-                                        % {"title": title[:200]}) for where, _text in texts[category])
+                                        % {"title": title[:200]}) for where, _line in texts[category])
         item_slugs: set[str] = set()
         for where, item in entries:
             item["slug"] = unique_slug(item.pop("name", "") or "question", item_slugs, "question")
@@ -742,8 +743,12 @@ def _numerical(question: ElementTree.Element, prompt: str, rationale: str, compe
         if share < 0:
             notes.append(_("a negative grade of an answer was made 0% (numerical grades are 0 to 100%)"))
             share = 0.0
-        entries.append((value, min(moodle_share(share / 100), 1.0), number(_text(answer, "tolerance") or None),
-                        media.text(answer.find("feedback"))))
+        written = _text(answer, "tolerance").strip()
+        tolerance = number(written or None)
+        if written and tolerance is None:
+            raise SkipQuestion(_("the tolerance %(value)s of the answer %(answer)s is not a number")
+                               % {"value": written, "answer": raw})
+        entries.append((value, min(moodle_share(share / 100), 1.0), tolerance, media.text(answer.find("feedback"))))
     right = next((e for e in entries if e[0] is not None and e[1] == 1), None)
     if right is None and unreadable_right:
         raise SkipQuestion(_("the right answer %(value)s is not a number") % {"value": unreadable_right})

@@ -79,8 +79,9 @@ class SingleChoice(ItemUnit):
             own.append((_("Your certainty"), labels.get(str(answer["certainty"]), answer["certainty"])))
         view: dict[str, Any] = {"own": own}
         if ctx.key:
-            view["key"] = {"answer": options.get(ctx.key.get("answer"), ctx.key.get("answer")),
-                           "also_right": [options.get(o, o) for o in ctx.key.get("also_right") or []]}
+            view["key"] = {"answer": options.get(ctx.key.get("answer"), ctx.key.get("answer"))}
+            if ctx.key.get("also_right"):
+                view["key"]["also_right"] = [options.get(o, o) for o in ctx.key["also_right"]]
         return view
 
     def answer_feedback(self, ctx: FeedbackContext) -> list[str]:

@@ -2,9 +2,10 @@
 numerical answers, feedback, hints, tags, ID numbers, texts (entities, code, links) and the
 category tree, each rule on a small fixture written for the tests (tests/courses/fixtures/moodle_*.xml).
 
-The fixtures hold 22 questions: 9 true/false, 6 multichoice (4 several-answer, 2 single-answer),
-3 numerical, 2 descriptions and 2 questions refused with their reason (a several-answer one
-short of 100%, a numerical one with no right answer).
+The fixtures hold 18 questions: 7 true/false, 6 multichoice (4 several-answer, 2 single-answer),
+3 numerical and 2 descriptions, of which 3 are left out with their reason (a several-answer
+one short of 100%, a numerical one with no right answer, a description in a category with no
+question); ``DESCRIBED`` below adds a description with an image and a true/false question.
 """
 import base64
 import math
@@ -118,6 +119,13 @@ def test_the_unit_of_multiplier_1_is_kept_and_the_others_reported_dropped():
 
 def test_a_wrong_star_answer_without_feedback_is_left_out_of_the_key():
     assert items("numerical")["dose"]["key"] == {"value": 1050}
+
+
+def test_a_tolerance_that_is_not_a_number_is_refused_with_its_value():
+    data = (b'<quiz><question type="numerical"><name><text>T</text></name><questiontext><text>How many?</text>'
+            b'</questiontext><answer fraction="100"><text>3</text><tolerance>2~</tolerance></answer></question></quiz>')
+    (reason,) = [s.reason for s in parse_moodle_xml(data, source_name="t.xml", competency="VER").skipped]
+    assert reason == "the tolerance 2~ of the answer 3 is not a number"
 
 
 def test_a_numerical_question_whose_only_answer_is_a_wrong_star_is_refused():
