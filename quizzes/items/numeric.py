@@ -75,6 +75,11 @@ class Numeric(ItemUnit):
                 "tolerance_abs": key.get("tolerance_abs"),
                 "tolerance_rel": percent(key["tolerance_rel"]) if key.get("tolerance_rel") is not None else None,
             }
+            partial = [{"value": f"{other['value']} {unit}".strip(), "tolerance_abs": other.get("tolerance_abs"),
+                        "percent": percent(other["fraction"])}
+                       for other in key.get("answers") or [] if "value" in other and other.get("fraction", 0) > 0]
+            if partial:  # the values that earn part of the marks; known wrong values stay in their feedback
+                view["key"]["partial"] = partial
         return view
 
     def answer_feedback(self, ctx: FeedbackContext) -> list[str]:
