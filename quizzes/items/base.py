@@ -209,6 +209,14 @@ def kept_option_fields(spec: dict, stored: Any, key: Any, *, also_right: bool) -
     return key
 
 
+def option_feedback_lines(options: Mapping[str, Any], key: dict) -> list[str]:
+    """The key summary's lines of a choice item's per-option feedback (the studio's editor
+    does not edit it; the summary shows what saving keeps)."""
+    feedback = key.get("feedback") if isinstance(key.get("feedback"), dict) else {}
+    return [_("Feedback when %(option)s is chosen: %(text)s") % {"option": options.get(o, o), "text": text}
+            for o, text in feedback.items()]
+
+
 def option_choices(spec: dict, right: set) -> list[tuple[str, str, bool]]:
     """The options of a choice item for ``analysis_options``, those in ``right`` as the key."""
     return [(o.get("id"), o.get("text", ""), o.get("id") in right)

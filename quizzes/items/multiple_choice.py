@@ -7,7 +7,10 @@ from django.utils.translation import gettext as _
 
 from quizzes.graders import multiple_choice as grader
 
-from .base import Errors, FeedbackContext, FormContext, ItemUnit, ParsedAnswer, kept_option_fields, option_choices
+from .base import (
+    Errors, FeedbackContext, FormContext, ItemUnit, ParsedAnswer, kept_option_fields, option_choices,
+    option_feedback_lines,
+)
 from .display import html_list, lettered_labels, lettered_texts
 from .formdata import checked, number_field, option_rows, options_spec
 
@@ -49,7 +52,7 @@ class MultipleChoice(ItemUnit):
         options = lettered_texts(spec)
         return [_("Right options: %(options)s") % {
             "options": "; ".join(str(options.get(o, o)) for o in key.get("correct") or []),
-        }]
+        }, *option_feedback_lines(options, key)]
 
     def form_view(self, ctx: FormContext) -> dict:
         return {"ticked": set(ctx.values.get("answers") or [])}

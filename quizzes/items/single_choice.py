@@ -7,7 +7,10 @@ from django.utils.translation import gettext as _
 
 from quizzes.graders import single_choice as grader
 
-from .base import Errors, FeedbackContext, FormContext, ItemUnit, ParsedAnswer, kept_option_fields, option_choices
+from .base import (
+    Errors, FeedbackContext, FormContext, ItemUnit, ParsedAnswer, kept_option_fields, option_choices,
+    option_feedback_lines,
+)
 from .display import lettered_labels, lettered_texts
 from .formdata import checked, option_rows, options_spec, posted_index
 from .numbers import parse_integer
@@ -66,7 +69,7 @@ class SingleChoice(ItemUnit):
         options = lettered_texts(spec)
         lines = [_("Right answer: %(option)s") % {"option": options.get(key.get("answer"), key.get("answer"))}]
         lines += [_("Also right: %(option)s") % {"option": options.get(o, o)} for o in key.get("also_right") or []]
-        return lines
+        return lines + option_feedback_lines(options, key)
 
     def form_view(self, ctx: FormContext) -> dict:
         return {"certainty_choices": certainty_choices()}

@@ -92,3 +92,9 @@ def test_the_analysis_counts_every_right_option_as_the_key():
     spec = {"options": [{"id": "a", "text": "A"}, {"id": "b", "text": "B"}, {"id": "c", "text": "C"}]}
     assert unit.analysis_options(spec, {"answer": "b", "also_right": ["c"]}) == [
         ("a", "A", False), ("b", "B", True), ("c", "C", True)]
+
+
+def test_the_key_summary_names_the_other_right_options_and_each_options_feedback():
+    spec = {"options": [{"id": "a", "text": "A"}, {"id": "b", "text": "B"}, {"id": "c", "text": "C"}]}
+    assert unit.key_summary(spec, {"answer": "b", "also_right": ["c"], "feedback": {"a": "Too late."}}, "") == [
+        "Right answer: b. B", "Also right: c. C", "Feedback when a. A is chosen: Too late."]
