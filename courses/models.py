@@ -244,6 +244,10 @@ class Item(models.Model):
     spec = models.JSONField(_("what the trainee sees"), default=dict)
     competencies = models.ManyToManyField(Competency, related_name="items")
     failure_modes = models.ManyToManyField(FailureMode, blank=True, related_name="items")
+    # What a question bank knew the question by: free tags and the bank's own id (Moodle's
+    # ``<tags>`` and ``<idnumber>``), kept so that an export gives them back.
+    tags = models.JSONField(_("tags"), default=list, blank=True)
+    idnumber = models.CharField(_("ID number"), max_length=100, blank=True)
 
     class Meta:
         ordering = ["case", "position"]
@@ -269,6 +273,9 @@ class ItemKey(models.Model):
     item = models.OneToOneField(Item, on_delete=models.CASCADE, related_name="key", primary_key=True)
     answer = models.JSONField(_("answer key"), default=dict)
     rationale = models.TextField(_("expert rationale (Markdown)"), blank=True)
+    # Moodle shows a hint after a wrong try; Vigil grades one try, so hints are shown with
+    # the feedback, after grading, and wait for it as the key does.
+    hints = models.JSONField(_("hints (Markdown)"), default=list, blank=True)
 
     def __str__(self) -> str:
         return f"key of {self.item_id}"

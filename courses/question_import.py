@@ -219,6 +219,7 @@ def questions_import(*, version: CourseVersion, parsed, module: Module | None = 
     skipped = list(parsed.skipped)
     cases = []
     kept_where: list[list[str]] = []  # per kept case, the "where" of each kept item
+    text_where: set[str] = set()  # the descriptions that became a kept case's vignette
     for case_index, case in enumerate(parsed.cases):
         kept, wheres = [], []
         for item_index, item in enumerate(case["items"]):
@@ -236,9 +237,10 @@ def questions_import(*, version: CourseVersion, parsed, module: Module | None = 
         if kept:
             cases.append({**case, "items": kept})
             kept_where.append(wheres)
+            text_where.update(getattr(parsed, "case_texts", {}).get(case_index, ()))  # its vignette's media
     if not cases:
         raise NoQuestionImported(skipped)
-    imported_where = {where for wheres in kept_where for where in wheres}
+    imported_where = {where for wheres in kept_where for where in wheres} | text_where
     media = [line for line in parsed.media if line.where in imported_where]
     shown = {line.path for line in media if line.status == MediaLine.IMPORTED}
     files = [file for path, file in parsed.files.items() if path in shown]
@@ -247,7 +249,8 @@ def questions_import(*, version: CourseVersion, parsed, module: Module | None = 
     with transaction.atomic():
         renamed = _draft_media_add(lock_draft(version.pk), files)
         target, rows = draft_cases_append(
-            version=version, module=module, module_title=module_title or _("Imported questions"),
+            version=version, module=module,
+            module_title=module_title or getattr(parsed, "category_prefix", "") or _("Imported questions"),
             cases=rename_references(cases, renamed) if renamed else cases,
         )
     media = [replace(line, path=renamed.get(line.path, line.path)) for line in media]

@@ -78,6 +78,7 @@ def response_data(response: Response) -> dict:
         if due:
             data["key"] = response.item.key.answer
             data["rationale"] = render_markdown(response.item.key.rationale)
+            data["hints"] = [render_markdown(hint) for hint in response.item.key.hints or []]
             data["detail"] = grade.detail
     return data
 

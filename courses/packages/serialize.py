@@ -53,9 +53,12 @@ KEY_SHAPES: dict[str, dict] = {
         "spans": {"start": None, "end": None, "failure_mode": None, "severity": None, "corrections": None},
     },
     "reliance_decision": {"answer": None},
-    "single_choice": {"answer": None},
-    "multiple_choice": {"correct": None, "weights": None},
-    "numeric": {"value": None, "tolerance_abs": None, "tolerance_rel": None},
+    "single_choice": {"answer": None, "also_right": None, "feedback": None},
+    "multiple_choice": {"correct": None, "weights": None, "feedback": None},
+    "numeric": {
+        "value": None, "tolerance_abs": None, "tolerance_rel": None, "feedback": None,
+        "answers": {"value": None, "tolerance_abs": None, "fraction": None, "feedback": None},
+    },
     "script_concordance": {"panel": _SCALE},
     "free_text": {"criteria": {"id": None, "text": None, "points": None, "look_for": None}},
     "short_answer": {"answers": {"text": None, "fraction": None, "feedback": None}, "case_sensitive": None},
@@ -153,6 +156,12 @@ def _item(item: Item) -> dict:
         data["key"] = _ordered_key(item, canonical(key.answer, KEY_SHAPES.get(item.type)))
         if key.rationale:
             data["rationale"] = key.rationale
+        if key.hints:
+            data["hints"] = list(key.hints)
+    if item.tags:
+        data["tags"] = list(item.tags)
+    if item.idnumber:
+        data["idnumber"] = item.idnumber
     return data
 
 

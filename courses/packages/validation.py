@@ -154,13 +154,15 @@ class _Checker:
     def markdown(self, owner: dict, names: tuple[str, ...], path: str) -> None:
         """Check the media files the Markdown texts ``names`` of ``owner`` show or link to."""
         for name in names:
-            value = owner.get(name)
-            if not isinstance(value, str):
-                continue
-            for reference in dict.fromkeys(media_references(value)):
-                problem = self.media_check(reference) if self.media_pattern.match(reference) else None
-                if problem:
-                    self.add(join(path, name), problem)
+            self.markdown_text(owner.get(name), join(path, name))
+
+    def markdown_text(self, value: Any, path: str) -> None:
+        if not isinstance(value, str):
+            return
+        for reference in dict.fromkeys(media_references(value)):
+            problem = self.media_check(reference) if self.media_pattern.match(reference) else None
+            if problem:
+                self.add(path, problem)
 
     def codes(self, value: Any, path: str, known: set[str], message: str) -> None:
         for i, code in _strings(value):
@@ -205,6 +207,16 @@ class _Checker:
         self.codes(item.get("failure_modes"), join(path, "failure_modes"), self.failure_modes,
                    _("unknown failure mode %(code)s"))
         self.markdown(item, ("prompt", "rationale"), path)
+        for i, hint in _strings(item.get("hints")):
+            self.markdown_text(hint, join(join(path, "hints"), i))
+        key = item.get("key") if isinstance(item.get("key"), dict) else {}
+        if isinstance(key.get("feedback"), dict):
+            for option, text in key["feedback"].items():
+                self.markdown_text(text, join(join(join(path, "key"), "feedback"), str(option)))
+        else:
+            self.markdown_text(key.get("feedback"), join(join(path, "key"), "feedback"))
+        for i, entry in _dicts(key.get("answers")):
+            self.markdown(entry, ("feedback",), join(join(join(path, "key"), "answers"), i))
         for part, field in (("spec", "options"), ("key", "criteria")):
             owner = item.get(part)
             for i, entry in _dicts(owner.get(field) if isinstance(owner, dict) else None):

@@ -66,12 +66,12 @@ def write_items(cases: list[Case], case_data: list[dict], artifacts: dict[tuple[
             artifact = artifacts[(case.id, it["artifact"])] if it.get("artifact") else None
             rows.append(Item(
                 case=case, slug=it["slug"], position=i, type=it["type"], artifact=artifact,
-                prompt=it["prompt"], spec=it.get("spec", {}),
+                prompt=it["prompt"], spec=it.get("spec", {}), tags=it.get("tags", []), idnumber=it.get("idnumber", ""),
             ))
             sources.append(it)
     rows = Item.objects.bulk_create(rows)
     ItemKey.objects.bulk_create([
-        ItemKey(item=item, answer=it["key"], rationale=it.get("rationale", ""))
+        ItemKey(item=item, answer=it["key"], rationale=it.get("rationale", ""), hints=it.get("hints", []))
         for item, it in zip(rows, sources)
     ])
     Competencies = Item.competencies.through

@@ -84,6 +84,9 @@ def write_question(question: Question) -> str:
         body = "\n" + "\n".join(lines)
     elif question.qtype == "numerical":
         answer = question.answers[0]
+        if len(question.answers) > 1:
+            question.losses.append(_("only the right value is exported: GIFT's short numerical form has no other "
+                                     "answers (export to Moodle XML to keep them)"))
         body = f"#{_number(float(answer.text))}" + (f":{_number(answer.tolerance)}" if answer.tolerance else "")
         if question.unit:
             question.losses.append(_("the unit %(unit)s is not exported: GIFT numerical questions have no units")
@@ -96,6 +99,11 @@ def write_question(question: Question) -> str:
             question.losses.append(_("the word limit is not exported: GIFT essays have none"))
     if question.tags:
         question.losses.append(_("its competencies and failure modes are not exported: GIFT has no tags"))
+    if question.hints or question.idnumber:
+        question.losses.append(_("its hints and ID number are not exported: GIFT has neither (export to Moodle XML "
+                                 "to keep them)"))
+    if question.qtype != "shortanswer" and any(a.feedback for a in question.answers):
+        question.losses.append(_("the feedback of its answers is not exported (export to Moodle XML to keep it)"))
     if question.default_grade != 1:
         question.losses.append(_("its mark of %(points)s is not exported: GIFT questions are worth 1")
                                % {"points": _number(question.default_grade)})

@@ -35,7 +35,7 @@ class Answer:
     text: str  # Markdown (a number for numerical answers)
     fraction: float  # percent of the mark, one of MOODLE_GRADES
     tolerance: float | None = None  # numerical answers
-    feedback: str = ""  # Markdown, shown when this answer is given (short answers)
+    feedback: str = ""  # Markdown, shown when this answer is given
 
 
 @dataclass
@@ -56,6 +56,8 @@ class Question:
     case_sensitive: bool = False  # short answers
     subquestions: list[tuple[str, str]] = field(default_factory=list)  # match: (stem, its answer); "" stem: a distractor
     tags: list[str] = field(default_factory=list)
+    idnumber: str = ""
+    hints: list[str] = field(default_factory=list)  # Markdown
     losses: list[str] = field(default_factory=list)
 
 
@@ -128,19 +130,27 @@ def _question(source: Source, qtype: str, **fields) -> Question:
                         "ground truth is not exported)") % {"slug": source.artifact.get("slug")})
     tags = [f"competency-{code}" for code in item.get("competencies") or []]
     tags += [f"failure-mode-{code}" for code in item.get("failure_modes") or []]
+    tags += [tag for tag in item.get("tags") or [] if isinstance(tag, str)]
     return Question(qtype=qtype, name=item.get("slug", ""), text=text,
                     category=[source.module.get("title", ""), source.case.get("title", "")],
-                    general_feedback=item.get("rationale", ""), tags=tags, losses=losses, **fields)
+                    general_feedback=item.get("rationale", ""), tags=tags, losses=losses,
+                    idnumber=item.get("idnumber") or "", hints=[h for h in item.get("hints") or [] if h], **fields)
 
 
 def _options(spec: dict) -> list[dict]:
     return [o for o in spec.get("options") or [] if isinstance(o, dict)]
 
 
+def _option_feedback(source: Source, option: dict) -> str:
+    texts = source.key.get("feedback")
+    return (texts.get(option.get("id")) or "") if isinstance(texts, dict) else ""
+
+
 def single_choice(source: Source) -> Question:
-    right = source.key.get("answer")
+    right = {source.key.get("answer"), *(source.key.get("also_right") or [])}
     question = _question(source, "multichoice", single=True, answers=[
-        Answer(o.get("text", ""), 100 if o.get("id") == right else 0) for o in _options(source.spec)
+        Answer(o.get("text", ""), 100 if o.get("id") in right else 0, feedback=_option_feedback(source, o))
+        for o in _options(source.spec)
     ])
     if source.spec.get("certainty"):
         question.losses.append(_("certainty-based marking is dropped (Moodle asks it per quiz, not per question)"))
@@ -163,7 +173,7 @@ def multiple_choice(source: Source) -> Question:
         grade = nearest_grade(wanted)
         if not math.isclose(grade, wanted, abs_tol=1e-3):
             moved.append(f"{option.get('id')}: {_number(round(wanted, 4))}% → {_number(grade)}%")
-        answers.append(Answer(option.get("text", ""), grade))
+        answers.append(Answer(option.get("text", ""), grade, feedback=_option_feedback(source, option)))
     question = _question(source, "multichoice", single=False, answers=answers)
     total = sum(a.fraction for a in answers if a.fraction > 0)
     if round(total, 2) != 100:
@@ -186,7 +196,19 @@ def numeric(source: Source) -> Question:
         question.losses.append(_("the relative tolerance %(rel)s is written as the absolute tolerance %(abs)s "
                                  "(Moodle's numerical questions have absolute ones)")
                                % {"rel": key["tolerance_rel"], "abs": _number(round(tolerance, 12))})
-    question.answers = [Answer(str(_number(value)), 100, _number(round(tolerance, 12)) if tolerance else 0)]
+    question.answers = [Answer(str(_number(value)), 100, _number(round(tolerance, 12)) if tolerance else 0,
+                               feedback=key.get("feedback") or "")]
+    moved = []
+    for other in (a for a in key.get("answers") or [] if isinstance(a, dict)):
+        wanted = float(other.get("fraction") or 0) * 100
+        grade = nearest_grade(wanted)
+        text = str(_number(other["value"])) if "value" in other else "*"
+        if not math.isclose(grade, wanted, abs_tol=1e-3):
+            moved.append(f"{text}: {_number(round(wanted, 4))}% → {_number(grade)}%")
+        question.answers.append(Answer(text, grade, other.get("tolerance_abs") or 0, feedback=other.get("feedback") or ""))
+    if moved:
+        question.losses.append(_("grades Moodle does not offer were written as its nearest grades (%(moves)s)")
+                               % {"moves": "; ".join(moved)})
     return question
 
 

@@ -5,8 +5,10 @@ written), and the media files a text shows travel inside it, as Moodle's own exp
 them: ``<file name="scan.png" path="/" encoding="base64">`` children of the element, the
 text referring to ``@@PLUGINFILE@@/scan.png``. A ``category`` question
 (``$course$/top/<module>/<case>``, a ``/`` inside a name written ``//`` as Moodle does)
-heads each case's questions. A short answer's accepted answers carry their feedback and
-``usecase``; a matching question is one ``subquestion`` per stem with its right choice as
+heads each case's questions. Answers carry their feedback (a numerical question's other
+answers, ``*`` for any other number, follow its right one), a question its ``<idnumber>``,
+its ``<hint>``s and its tags (its competencies and failure modes, then its own tags). A
+short answer's accepted answers carry ``usecase``; a matching question is one ``subquestion`` per stem with its right choice as
 ``<answer><text>``, then one with an empty text per distractor, stems not shuffled.
 """
 from __future__ import annotations
@@ -96,6 +98,8 @@ def write_question(question: Question, read: Callable[[str], bytes | None]) -> s
            media.element("generalfeedback", question.general_feedback),
            f"    <defaultgrade>{_number(question.default_grade)}</defaultgrade>\n",
            "    <penalty>0</penalty>\n    <hidden>0</hidden>\n"]
+    if question.idnumber:
+        out.append(f"    <idnumber>{_cdata(_xml_safe(question.idnumber))}</idnumber>\n")
     if question.qtype == "shortanswer":
         out.append(f"    <usecase>{1 if question.case_sensitive else 0}</usecase>\n")
     if question.qtype == "match":
@@ -135,6 +139,7 @@ def write_question(question: Question, read: Callable[[str], bytes | None]) -> s
                 "    <attachments>0</attachments>\n    <attachmentsrequired>0</attachmentsrequired>\n",
                 media.element("graderinfo", question.grader_info),
                 '    <responsetemplate format="html">\n      <text></text>\n    </responsetemplate>\n']
+    out += [media.element("hint", hint) for hint in question.hints]
     if question.tags:
         out.append("    <tags>\n" + "".join(f"      <tag><text>{_cdata(_xml_safe(tag))}</text></tag>\n"
                                            for tag in question.tags) + "    </tags>\n")

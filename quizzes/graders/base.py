@@ -196,6 +196,23 @@ def check_option_ref(
     return bool(ids)
 
 
+def check_option_feedback(errors: list[FieldError], key: dict, ids: list[str]) -> None:
+    """``key.feedback``, optional: a text for each option it names (shown once graded to a
+    trainee who chose that option, as Moodle's per-answer feedback)."""
+    if "feedback" not in key:
+        return
+    value = key["feedback"]
+    if not isinstance(value, dict):
+        add(errors, "key.feedback", MSG_OBJECT)
+        return
+    for option, text in value.items():
+        path = join("key.feedback", str(option))
+        if ids and option not in ids:
+            add(errors, path, MSG_NOT_OPTION, value=str(option))
+        elif not isinstance(text, str):
+            add(errors, path, MSG_STRING)
+
+
 def check_failure_mode(errors: list[FieldError], value: Any, path: str) -> bool:
     if not isinstance(value, str) or value not in FAILURE_MODES:
         add(errors, path, MSG_FAILURE_MODE, value=value if isinstance(value, str) else repr(value))

@@ -2,7 +2,8 @@
 
 Negative weights for wrong options stop "tick everything" from scoring; the default
 weights make ticking all options score 0 and ticking exactly the right ones score 1.
-When an author gives ``weights``, options left out of them weigh 0.
+When an author gives ``weights``, options left out of them weigh 0. ``feedback`` may give
+a text per option, shown once graded for each option the trainee ticked.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from .base import (
     add,
     check_list,
     check_object,
+    check_option_feedback,
     check_option_ref,
     check_options,
     clamp,
@@ -44,8 +46,10 @@ def validate_key(spec: Any, key: Any, artifact: Any) -> list[FieldError]:
     ids: list[str] = []
     if check_object(errors, spec, "spec", allowed=("options",), required=("options",)):
         ids = check_options(errors, spec, "spec")
-    if not check_object(errors, key, "key", allowed=("correct", "weights"), required=("correct",)):
+    if not check_object(errors, key, "key", allowed=("correct", "weights", "feedback"),
+                        required=("correct",)):
         return errors
+    check_option_feedback(errors, key, ids)
     correct: list[str] = []
     if "correct" in key and check_list(errors, key["correct"], "key.correct", minimum=1):
         correct = _check_ids(errors, key["correct"], "key.correct", ids)

@@ -1,5 +1,9 @@
 """Grading of ``single_choice``, with optional certainty-based marking (CBM).
 
+The key names the right option (``answer``); ``also_right`` may name more options that
+are right as well (a Moodle single-answer question may grade several answers 100%: any of
+them is right), and ``feedback`` a text per option, shown once graded.
+
 The CBM mark (Moodle's scheme) is kept beside the 0/1 score rather than folded into it:
 the score stays comparable across items, while the summed marks show whether a trainee's
 certainty is earned, which is the calibration habit the course is about.
@@ -12,17 +16,21 @@ from typing import Any
 from .base import (
     FieldError,
     GradeResult,
+    MSG_DUPLICATE,
     MSG_INTEGER,
     MSG_MAX,
     MSG_MIN,
     add,
     check_bool,
+    check_list,
     check_object,
+    check_option_feedback,
     check_option_ref,
     check_options,
     feedback,
     gettext_noop,
     is_int,
+    join,
     option_ids,
 )
 
@@ -40,9 +48,24 @@ def validate_key(spec: Any, key: Any, artifact: Any) -> list[FieldError]:
     if check_object(errors, spec, "spec", allowed=("options", "certainty"), required=("options",)):
         ids = check_options(errors, spec, "spec")
         check_bool(errors, spec, "certainty", "spec")
-    if check_object(errors, key, "key", allowed=("answer",), required=("answer",)) and "answer" in key:
+    if not check_object(errors, key, "key", allowed=("answer", "also_right", "feedback"), required=("answer",)):
+        return errors
+    if "answer" in key:
         check_option_ref(errors, key["answer"], "key.answer", ids)
+    if "also_right" in key and check_list(errors, key["also_right"], "key.also_right", minimum=1):
+        seen = [key.get("answer")]
+        for i, value in enumerate(key["also_right"]):
+            path = join("key.also_right", i)
+            if check_option_ref(errors, value, path, ids) and value in seen:
+                add(errors, path, MSG_DUPLICATE, value=value)
+            seen.append(value)
+    check_option_feedback(errors, key, ids)
     return errors
+
+
+def right_options(key: dict) -> list[str]:
+    """Every option the key counts as right, the main one first."""
+    return [key["answer"], *key.get("also_right", [])]
 
 
 def validate_answer(spec: Any, answer: Any, artifact: Any) -> list[FieldError]:
@@ -72,7 +95,7 @@ def cbm_mark(correct: bool, certainty: int) -> int:
 
 
 def grade(spec: dict, key: dict, answer: dict, artifact: dict | None) -> GradeResult:
-    correct = answer["answer"] == key["answer"]
+    correct = answer["answer"] in right_options(key)
     certainty = answer.get("certainty")
     mark = cbm_mark(correct, certainty) if spec.get("certainty") is True and certainty is not None else None
     lines = [feedback(gettext_noop("Right answer.") if correct else gettext_noop("Wrong answer."))]

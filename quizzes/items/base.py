@@ -11,12 +11,14 @@ which stays in the pure grader the unit names (``quizzes.graders.<type>``):
   studio's preview; ``answer_fields`` (the form fields it reads and reports errors on) and
   ``parse_unaided`` (the unaided first answer of a decide-first item);
 - **the studio editor**: ``parse_editor(data)``, from the authoring form to ``spec`` and
-  ``key`` with unreadable values at their package paths; ``needs_artifact`` and
+  ``key`` with unreadable values at their package paths; ``keep_unedited`` (the stored key's
+  fields the editor does not show, carried over on save); ``needs_artifact`` and
   ``artifact_kinds`` (which AI outputs an item may be about); ``key_summary`` (the key in
   sentences, for the preview);
 - **the trainee pages**: ``widget_template`` (the answer form), ``form_view`` (what that
   form needs beyond the spec and options), ``feedback_view`` (what the trainee answered and,
-  when due, the key) and ``key_template`` (how the key is shown);
+  when due, the key), ``key_template`` (how the key is shown) and ``answer_feedback`` (the
+  author's feedback on the answer given, when due);
 - **item analysis**: ``analysis_options`` and ``chosen`` (distractor analysis),
   ``distractors`` (whether unchosen or attractive wrong options are flagged),
   ``accepted_ai`` (share of accepted AI outputs) and ``analysis_spans`` (seeded errors);
@@ -141,6 +143,12 @@ class ItemUnit(ABC):
     def parse_editor(self, data) -> tuple[dict, Any, Errors]:
         """The ``spec`` and ``key`` an item editor posted, with unreadable values at their paths."""
 
+    def keep_unedited(self, spec: dict, stored: Any, key: Any) -> Any:
+        """``key`` as an editor posted it, with the fields of the ``stored`` key its editor does
+        not show carried over (such as an imported question's per-option feedback), so that
+        saving an item never drops them; those that no longer fit the new spec are left out."""
+        return key
+
     def key_summary(self, spec: dict, key: dict, text: str) -> list[str]:
         """The key in sentences, for the studio's preview; ``text`` is the AI text, if any."""
         return []
@@ -155,6 +163,11 @@ class ItemUnit(ABC):
     def feedback_view(self, ctx: FeedbackContext) -> dict:
         """What the feedback block shows of this answer: ``own`` (label, value) rows and,
         when ``ctx.key`` is given, ``key`` for ``key_template`` (added to the feedback view)."""
+
+    def answer_feedback(self, ctx: FeedbackContext) -> list[str]:
+        """The author's feedback (Markdown) on the answer given, e.g. Moodle's per-answer
+        feedback; asked only when the key may be shown (``ctx.key`` is given)."""
+        return []
 
     # ------------------------------------------------------------ item analysis
 
@@ -174,6 +187,34 @@ class ItemUnit(ABC):
         """The seeded error spans of a key (start, end, failure_mode, severity, excerpt);
         None for types without spans."""
         return None
+
+
+def kept_option_fields(spec: dict, stored: Any, key: Any, *, also_right: bool) -> Any:
+    """``keep_unedited`` of a choice item: the stored per-option ``feedback`` (and, with
+    ``also_right``, the options right as well) of the options the new spec still has."""
+    if not isinstance(stored, dict) or not isinstance(key, dict) or not key:
+        return key
+    ids = {o.get("id") for o in (spec or {}).get("options") or [] if isinstance(o, dict)}
+    key = dict(key)
+    feedback = stored.get("feedback")
+    if isinstance(feedback, dict) and "feedback" not in key:
+        kept = {option: text for option, text in feedback.items() if option in ids}
+        if kept:
+            key["feedback"] = kept
+    others = stored.get("also_right")
+    if also_right and isinstance(others, list) and "also_right" not in key:
+        kept_right = [o for o in others if o in ids and o != key.get("answer")]
+        if kept_right:
+            key["also_right"] = kept_right
+    return key
+
+
+def option_feedback_lines(options: Mapping[str, Any], key: dict) -> list[str]:
+    """The key summary's lines of a choice item's per-option feedback (the studio's editor
+    does not edit it; the summary shows what saving keeps)."""
+    feedback = key.get("feedback") if isinstance(key.get("feedback"), dict) else {}
+    return [_("Feedback when %(option)s is chosen: %(text)s") % {"option": options.get(o, o), "text": text}
+            for o, text in feedback.items()]
 
 
 def option_choices(spec: dict, right: set) -> list[tuple[str, str, bool]]:

@@ -7,7 +7,10 @@ from django.utils.translation import gettext as _
 
 from quizzes.graders import multiple_choice as grader
 
-from .base import Errors, FeedbackContext, FormContext, ItemUnit, ParsedAnswer, option_choices
+from .base import (
+    Errors, FeedbackContext, FormContext, ItemUnit, ParsedAnswer, kept_option_fields, option_choices,
+    option_feedback_lines,
+)
 from .display import html_list, lettered_labels, lettered_texts
 from .formdata import checked, number_field, option_rows, options_spec
 
@@ -42,11 +45,14 @@ class MultipleChoice(ItemUnit):
             key["weights"] = weights
         return spec, key, errors
 
+    def keep_unedited(self, spec: dict, stored: Any, key: Any) -> Any:
+        return kept_option_fields(spec, stored, key, also_right=False)
+
     def key_summary(self, spec: dict, key: dict, text: str) -> list[str]:
         options = lettered_texts(spec)
         return [_("Right options: %(options)s") % {
             "options": "; ".join(str(options.get(o, o)) for o in key.get("correct") or []),
-        }]
+        }, *option_feedback_lines(options, key)]
 
     def form_view(self, ctx: FormContext) -> dict:
         return {"ticked": set(ctx.values.get("answers") or [])}
@@ -61,6 +67,11 @@ class MultipleChoice(ItemUnit):
                 {"text": text, "right": oid in correct, "ticked": oid in ticked} for oid, text in options.items()
             ]}
         return view
+
+    def answer_feedback(self, ctx: FeedbackContext) -> list[str]:
+        texts = ctx.key.get("feedback") or {}
+        ticked = set(ctx.answer.get("answers") or [])
+        return [texts.get(o.get("id"), "") for o in ctx.spec.get("options") or [] if o.get("id") in ticked]
 
     def analysis_options(self, spec: dict, key: dict) -> list[tuple[str, str, bool]]:
         return option_choices(spec, set(key.get("correct") or []))

@@ -44,13 +44,25 @@ class Numeric(ItemUnit):
                 key[name] = value
         return spec, key, errors
 
+    def keep_unedited(self, spec: dict, stored: Any, key: Any) -> Any:
+        """The right value's feedback and the other answers (imported from Moodle; the editor
+        edits the value and its tolerances only)."""
+        if not isinstance(stored, dict) or not isinstance(key, dict) or not key:
+            return key
+        return {**key, **{name: stored[name] for name in ("feedback", "answers") if name in stored and name not in key}}
+
     def key_summary(self, spec: dict, key: dict, text: str) -> list[str]:
         tolerance = key.get("tolerance_abs")
         if tolerance is None and key.get("tolerance_rel") is not None:
             tolerance = abs(key["value"]) * key["tolerance_rel"]
-        return [_("Right value: %(value)s ± %(tolerance)s %(unit)s") % {
+        lines = [_("Right value: %(value)s ± %(tolerance)s %(unit)s") % {
             "value": key.get("value"), "tolerance": tolerance or 0, "unit": spec.get("unit", ""),
         }]
+        for other in key.get("answers") or []:
+            lines.append(_("Other answer: %(value)s ± %(tolerance)s, %(percent)s of the marks") % {
+                "value": other.get("value", "*"), "tolerance": other.get("tolerance_abs") or 0,
+                "percent": percent(other.get("fraction", 0))})
+        return lines
 
     def feedback_view(self, ctx: FeedbackContext) -> dict:
         unit = ctx.spec.get("unit") or ""
@@ -63,7 +75,19 @@ class Numeric(ItemUnit):
                 "tolerance_abs": key.get("tolerance_abs"),
                 "tolerance_rel": percent(key["tolerance_rel"]) if key.get("tolerance_rel") is not None else None,
             }
+            partial = [{"value": f"{other['value']} {unit}".strip(), "tolerance_abs": other.get("tolerance_abs"),
+                        "percent": percent(other["fraction"])}
+                       for other in key.get("answers") or [] if "value" in other and other.get("fraction", 0) > 0]
+            if partial:  # the values that earn part of the marks; known wrong values stay in their feedback
+                view["key"]["partial"] = partial
         return view
+
+    def answer_feedback(self, ctx: FeedbackContext) -> list[str]:
+        detail = ctx.grade.detail if ctx.grade else {}
+        if detail.get("within_tolerance"):
+            return [ctx.key.get("feedback", "")]
+        matched, others = detail.get("matched"), ctx.key.get("answers") or []
+        return [others[matched].get("feedback", "")] if isinstance(matched, int) and matched < len(others) else []
 
 
 unit = Numeric()

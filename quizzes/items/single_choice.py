@@ -7,7 +7,10 @@ from django.utils.translation import gettext as _
 
 from quizzes.graders import single_choice as grader
 
-from .base import Errors, FeedbackContext, FormContext, ItemUnit, ParsedAnswer, option_choices
+from .base import (
+    Errors, FeedbackContext, FormContext, ItemUnit, ParsedAnswer, kept_option_fields, option_choices,
+    option_feedback_lines,
+)
 from .display import lettered_labels, lettered_texts
 from .formdata import checked, option_rows, options_spec, posted_index
 from .numbers import parse_integer
@@ -59,9 +62,14 @@ class SingleChoice(ItemUnit):
             errors.setdefault("key.answer", []).append(_("mark the right option"))
         return spec, key, errors
 
+    def keep_unedited(self, spec: dict, stored: Any, key: Any) -> Any:
+        return kept_option_fields(spec, stored, key, also_right=True)
+
     def key_summary(self, spec: dict, key: dict, text: str) -> list[str]:
         options = lettered_texts(spec)
-        return [_("Right answer: %(option)s") % {"option": options.get(key.get("answer"), key.get("answer"))}]
+        lines = [_("Right answer: %(option)s") % {"option": options.get(key.get("answer"), key.get("answer"))}]
+        lines += [_("Also right: %(option)s") % {"option": options.get(o, o)} for o in key.get("also_right") or []]
+        return lines + option_feedback_lines(options, key)
 
     def form_view(self, ctx: FormContext) -> dict:
         return {"certainty_choices": certainty_choices()}
@@ -75,10 +83,15 @@ class SingleChoice(ItemUnit):
         view: dict[str, Any] = {"own": own}
         if ctx.key:
             view["key"] = {"answer": options.get(ctx.key.get("answer"), ctx.key.get("answer"))}
+            if ctx.key.get("also_right"):
+                view["key"]["also_right"] = [options.get(o, o) for o in ctx.key["also_right"]]
         return view
 
+    def answer_feedback(self, ctx: FeedbackContext) -> list[str]:
+        return [(ctx.key.get("feedback") or {}).get(ctx.answer.get("answer"), "")]
+
     def analysis_options(self, spec: dict, key: dict) -> list[tuple[str, str, bool]]:
-        return option_choices(spec, {key.get("answer")})
+        return option_choices(spec, {key.get("answer"), *(key.get("also_right") or [])})
 
     def chosen(self, spec: dict, answer: dict) -> list[str]:
         return [answer.get("answer")] if answer.get("answer") is not None else []

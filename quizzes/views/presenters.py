@@ -174,11 +174,14 @@ def feedback_view(response: Response, *, due: bool, number: int | None = None,
         view["later"] = feedback_policy_text(response.attempt.module.feedback_policy)
     unit = unit_for(item.type)
     view["key_template"] = unit.key_template
-    view.update(unit.feedback_view(FeedbackContext(
+    context = FeedbackContext(
         response=response, spec=spec, answer=answer, options=options,
         key=item.key.answer if view["due"] else None, grade=grade, due=view["due"],
-    )))
+    )
+    view.update(unit.feedback_view(context))
     if view["due"]:
+        view["answer_feedback"] = [markdown_html(text, media) for text in unit.answer_feedback(context) if text]
+        view["hints"] = [markdown_html(hint, media) for hint in item.key.hints or [] if hint]
         view["rationale"] = markdown_html(item.key.rationale, media)
         artifact = item.artifact if item.artifact_id else None
         if artifact is not None:

@@ -357,6 +357,9 @@ def _item_input(request, item_type: str) -> tuple[authoring.ItemInput, dict]:
 
 def _save_item(request, case: Case, item_type: str, item: Item | None):
     data, errors = _item_input(request, item_type)
+    if item is not None:
+        stored = ItemKey.objects.filter(item=item).first()
+        data.key = unit_for(item_type).keep_unedited(data.spec, stored.answer if stored else None, data.key)
     if errors:
         more = authoring.item_errors(case=case, data=data, item=item)
         return None, {**{p: m for p, m in more.items() if p not in errors}, **errors}

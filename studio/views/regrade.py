@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from studio.forms import KeyFixReasonForm, item_editor, item_spec_key
 from courses.models import CourseVersion, Item, ItemKey
 from quizzes import key_twins, regrade
+from quizzes.items import unit_for
 from quizzes.models import KeyFix, RegradeChange, RegradeJob
 from training.errors import ApplicationError
 
@@ -48,8 +49,10 @@ def key_fix(request, pk: int):
     status = 200
     new_key = None
     chosen: set[int] | None = None  # None: the qualifying twins, as on a first visit
+    current_key = ItemKey.objects.get(item=item).answer
     if request.method == "POST":
         _spec, key, errors = item_spec_key(item.type, request.POST)
+        key = unit_for(item.type).keep_unedited(item.spec, current_key, key)
         new_key = None if errors else key
         chosen, errors = _chosen_twin_ids(request.POST.getlist("also_fix"), errors)
         if reason_form.is_valid() and not errors:
@@ -78,7 +81,6 @@ def key_fix(request, pk: int):
     if request.method == "POST":
         _spec, key, _parse = item_spec_key(item.type, request.POST)
         context["editor"] = item_editor(item.type, item.spec, key, errors)
-    current_key = ItemKey.objects.get(item=item).answer
     twins = key_twins.item_key_twins(item=item, old_answer=current_key, new_answer=new_key)
     context.update({"key_only": True, "reason_form": reason_form, "current_key": current_key,
                     "response_count": item.responses.count(),

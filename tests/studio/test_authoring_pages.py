@@ -618,3 +618,19 @@ def test_the_key_fix_of_a_matching_item_keeps_its_package_ids(faculty, studio, t
     })
     assert response.status_code == 302, response.content.decode()[:2000]
     assert ItemKey.objects.get(item=item).answer == {"pairs": {"sens": "tp-fn", "spec": "tn-fp"}}
+
+
+def test_editing_an_imported_single_choice_keeps_its_option_feedback_and_other_right_options(draft, studio):
+    case = _add_case(studio, draft)
+    item = Item.objects.create(case=case, slug="names", position=0, type="single_choice", prompt="Its name?",
+                               spec={"options": [{"id": "a", "text": "Adrenaline"}, {"id": "b", "text": "Noradrenaline"},
+                                                 {"id": "c", "text": "Norepinephrine"}]})
+    ItemKey.objects.create(item=item, answer={"answer": "b", "also_right": ["c"], "feedback": {"a": "No.", "b": "Yes."}})
+    item.competencies.set(["APR"])
+    post = {"type": "single_choice", "slug": "names", "prompt": "Its usual name?", "competencies": ["APR"],
+            "options-0-id": "a", "options-0-text": "Adrenaline", "options-1-id": "b", "options-1-text": "Noradrenaline",
+            "options-2-id": "c", "options-2-text": "Norepinephrine", "answer": "1"}
+    response = studio.post(reverse("studio:item", args=[item.pk]), post)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert ItemKey.objects.get(item=item).answer == {"answer": "b", "also_right": ["c"],
+                                                     "feedback": {"a": "No.", "b": "Yes."}}

@@ -147,7 +147,13 @@ def options_shuffled(draw, item, answer):
 def single_choice_items(draw):
     ids = draw(st.lists(st.sampled_from(IDS), min_size=2, max_size=6, unique=True))
     spec = {"options": options_for(ids), "certainty": draw(st.booleans())}
-    return spec, {"answer": draw(st.sampled_from(ids))}, None
+    right = draw(st.lists(st.sampled_from(ids), min_size=1, max_size=len(ids) - 1, unique=True))
+    key = {"answer": right[0]}
+    if right[1:]:
+        key["also_right"] = right[1:]  # several answers graded 100% in Moodle: any of them is right
+    if draw(st.booleans()):
+        key["feedback"] = {i: f"About {i}" for i in draw(st.lists(st.sampled_from(ids), unique=True))}
+    return spec, key, None
 
 
 @st.composite
@@ -166,7 +172,8 @@ def single_choice_key_answer(item):
 
 def single_choice_empty_answer(item):
     spec, key, _ = item
-    wrong = next(o["id"] for o in spec["options"] if o["id"] != key["answer"])
+    right = {key["answer"], *key.get("also_right", [])}
+    wrong = next(o["id"] for o in spec["options"] if o["id"] not in right)
     return {"answer": wrong, **({"certainty": 1} if spec["certainty"] else {})}
 
 
@@ -210,6 +217,15 @@ def numeric_items(draw):
     for name in ("tolerance_abs", "tolerance_rel"):
         if draw(st.booleans()):
             key[name] = draw(st.floats(0, 10))
+    others = []
+    for _ in range(draw(st.integers(0, 3))):  # Moodle's other answers: partial credit, wrong ones with feedback
+        other = {"value": key["value"] + draw(st.integers(-100, 100)), "tolerance_abs": draw(st.floats(0, 10)),
+                 "fraction": draw(st.floats(0, 1))}
+        others.append(other)
+    if draw(st.booleans()):
+        others.append({"fraction": 0, "feedback": "Any other number."})  # Moodle's *
+    if others:
+        key["answers"] = others
     return {"unit": "%"}, key, None
 
 

@@ -60,3 +60,10 @@ def test_the_feedback_shows_the_answer_with_its_unit_and_the_key_with_its_tolera
     view = unit.feedback_view(ctx)
     assert view["own"] == [("Your answer", "9.25 %")]
     assert view["key"] == {"value": "9.2 %", "tolerance_abs": None, "tolerance_rel": "5%"}
+
+
+def test_the_key_shows_the_values_that_earn_part_of_the_marks_but_not_the_known_wrong_ones():
+    ctx = FeedbackContext(response=None, spec={"unit": "%"}, answer={"value": 8}, options={}, grade=None, due=True,
+                          key={"value": 9.2, "answers": [{"value": 9, "tolerance_abs": 2, "fraction": 0.5},
+                                                         {"value": 98, "fraction": 0, "feedback": "No."}]})
+    assert unit.feedback_view(ctx)["key"]["partial"] == [{"value": "9 %", "tolerance_abs": 2, "percent": "50%"}]

@@ -80,3 +80,21 @@ def test_the_feedback_shows_the_key_once_due():
 def test_the_analysis_counts_the_chosen_option_against_the_key():
     assert unit.analysis_options(CBM, {"answer": "b"}) == [("a", "A", False), ("b", "B", True)]
     assert unit.chosen(CBM, {"answer": "b"}) == ["b"]
+
+
+def test_the_key_names_the_other_right_options_too():
+    ctx = FeedbackContext(response=None, spec={}, answer={"answer": "a"}, options={"a": "A", "b": "Bee", "c": "Sea"},
+                          key={"answer": "b", "also_right": ["c"]}, grade=None, due=True)
+    assert unit.feedback_view(ctx)["key"] == {"answer": "Bee", "also_right": ["Sea"]}
+
+
+def test_the_analysis_counts_every_right_option_as_the_key():
+    spec = {"options": [{"id": "a", "text": "A"}, {"id": "b", "text": "B"}, {"id": "c", "text": "C"}]}
+    assert unit.analysis_options(spec, {"answer": "b", "also_right": ["c"]}) == [
+        ("a", "A", False), ("b", "B", True), ("c", "C", True)]
+
+
+def test_the_key_summary_names_the_other_right_options_and_each_options_feedback():
+    spec = {"options": [{"id": "a", "text": "A"}, {"id": "b", "text": "B"}, {"id": "c", "text": "C"}]}
+    assert unit.key_summary(spec, {"answer": "b", "also_right": ["c"], "feedback": {"a": "Too late."}}, "") == [
+        "Right answer: b. B", "Also right: c. C", "Feedback when a. A is chosen: Too late."]
