@@ -147,7 +147,7 @@ def _literal_angles(text: str) -> str:
 def _render(text: str, kind: str) -> str:
     if kind == "html" or (kind == "moodle" and _HTMLISH.search(text)):
         source = text if kind == "html" else text.replace("\n", "<br>")
-        return _literal_angles(html_to_text(source)[0])
+        return html_to_text(source)[0]  # which escapes what Markdown would read as markup
     if kind == "plain":
         return _literal_angles(text)
     return text

@@ -52,7 +52,7 @@ def test_a_folder_is_read_recursively_each_where_naming_its_file(draft, tmp_path
     report = as_json(tmp_path, "--course", "imports")
     assert report["imported"] == 5 and report["by_type"] == {"free_text": 1, "numeric": 1, "single_choice": 3}
     assert [s["where"] for s in report["skipped"]] == ["week1/film.png", "week1/moodle.xml: question 5 (Drag)"]
-    assert report["skipped"][0]["reason"] == "not a question bank (banks are .xml, .gift, .txt files)"
+    assert report["skipped"][0]["reason"] == "not a question bank (banks are .xml, .gift, .txt, .aiken files)"
     assert {d["where"].split(": ")[0] for d in report["dropped"]} == {"week1/moodle.xml", "week2.gift"}
     assert sorted(Module.objects.filter(version=draft).values_list("title", flat=True)) == ["moodle", "week2"]
 
