@@ -314,20 +314,36 @@ def _numeric(body: str, kind: str, prompt: str, rationale: str, competency: str)
     if not right:
         raise SkipQuestion(_("no answer is graded 100%, so there is no right answer"))
     notes = []
-    _share, value, tolerance, _fb = right[0]
-    dropped = [f"{_shown(answer[1], answer[2])} ({clean_number(round(answer[0] * 100, 5))}%)"
-               for answer in answers if answer is not right[0] and answer[0] > 0]
-    if dropped:
-        notes.append(_("a numeric item has one right answer: %(answers)s dropped (partial credit or other right "
-                       "answers)") % {"answers": ", ".join(dropped)})
-    lines = [(_shown(v, t), fb) for _s, v, t, fb in answers] + [(_("Any other answer"), wrong_feedback)]
-    rationale, more = _feedback_rationale(rationale, lines)
+    first = right[0]
+    _share, value, tolerance, right_feedback = first
     key: dict = {"value": clean_number(value)}
     if tolerance:
         key["tolerance_abs"] = clean_number(tolerance)
+    if right_feedback:
+        key["feedback"] = right_feedback
+    others = []  # the key's other answers: partial credit, other right values, known wrong ones
+    for answer in answers:
+        if answer is first:
+            continue
+        share, other_value, other_tolerance, other_feedback = answer
+        if share < 0:
+            notes.append(_("the negative grade of the answer %(answer)s was dropped: Vigil takes no marks away "
+                           "for a number") % {"answer": _shown(other_value, other_tolerance)})
+            share = 0.0
+        other = {"value": clean_number(other_value), "fraction": clean_number(round(min(share, 1.0), 7))}
+        if other_tolerance:
+            other["tolerance_abs"] = clean_number(other_tolerance)
+        if other_feedback:
+            other["feedback"] = other_feedback
+        others.append(other)
+    if wrong_feedback:  # Moodle's "*": any other number, worth nothing, with its feedback
+        others.append({"fraction": 0, "feedback": wrong_feedback})
+    if others:
+        key["answers"] = others
     item = {"type": "numeric", "prompt": prompt, "competencies": [competency], "failure_modes": [], "key": key}
     if rationale:
         item["rationale"] = rationale
+    more: list[str] = []
     return item, notes + more
 
 

@@ -169,20 +169,22 @@ def test_a_moodle_cloze_block_becomes_its_gaps_with_no_syntax_left(text):
 @pytest.mark.parametrize(("slug", "key"), [
     ("tolerance", {"value": 3, "tolerance_abs": 2}),
     ("range", {"value": 3, "tolerance_abs": 2}),
-    ("partial", {"value": 1822}),
-    ("tolerance-then-feedback", {"value": 3, "tolerance_abs": 2}),
-    ("answer-feedback", {"value": 3, "tolerance_abs": 2}),
-    ("two-right", {"value": 2}),
+    ("partial", {"value": 1822, "feedback": "Right.", "answers": [
+        {"value": 1822, "tolerance_abs": 2, "fraction": 0.5, "feedback": "Close."},
+        {"fraction": 0, "feedback": "Far off."}]}),
+    ("tolerance-then-feedback", {"value": 3, "tolerance_abs": 2,
+                                 "answers": [{"fraction": 0, "feedback": "Not in the range."}]}),
+    ("answer-feedback", {"value": 3, "tolerance_abs": 2, "feedback": "Right."}),
+    ("two-right", {"value": 2, "answers": [{"value": -2, "fraction": 1}]}),
 ])
 def test_numeric_answers_in_each_form(slug, key):
     assert items("numeric.gift")[slug]["key"] == key
 
 
-def test_numeric_partial_credit_is_reported_and_the_wrong_answers_feedback_kept():
-    parsed = parse("numeric.gift")
-    partial = items("numeric.gift")["partial"]
-    assert partial["rationale"] == "- **1822**: Right.\n- **1822 ± 2**: Close.\n- **Any other answer**: Far off."
-    assert any("Partial" in n.where and "1822 ± 2 (50%) dropped" in n.reason for n in parsed.notes)
+def test_numeric_partial_credit_is_kept_and_graded_as_moodle_does():
+    from quizzes.graders.numeric import grade
+    key = items("numeric.gift")["partial"]["key"]
+    assert [grade({}, key, {"value": v}, None).score for v in (1822, 1823.5, 1900)] == [1.0, 0.5, 0.0]
 
 
 def test_a_numeric_question_with_only_a_wrong_answer_is_refused():
