@@ -14,6 +14,8 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from training.storage_settings import file_storages, s3_options
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 
@@ -163,14 +165,16 @@ MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "media")))
 # records it (cohort exports, research extracts): never under MEDIA_ROOT, which DEBUG and a
 # production web server serve to anyone who has the address.
 PRIVATE_FILES_ROOT = Path(env("DJANGO_PRIVATE_FILES_ROOT", default=str(BASE_DIR / "private")))
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": PRIVATE_FILES_ROOT, "base_url": "/private-files-have-no-address/"},
-    },
-}
+# Across machines, an S3-compatible bucket every web and worker host reaches holds both
+# (training/storage_settings.py): VIGIL_S3_BUCKET, and for a store other than AWS its
+# VIGIL_S3_ENDPOINT_URL; keys from VIGIL_S3_ACCESS_KEY_ID/VIGIL_S3_SECRET_ACCESS_KEY or boto3's own chain.
+VIGIL_S3_BUCKET = env("VIGIL_S3_BUCKET", default="")
+STORAGES = file_storages(private_root=PRIVATE_FILES_ROOT, s3=VIGIL_S3_BUCKET and s3_options(
+    bucket=VIGIL_S3_BUCKET, endpoint_url=env("VIGIL_S3_ENDPOINT_URL", default=""),
+    region=env("VIGIL_S3_REGION", default=""), access_key=env("VIGIL_S3_ACCESS_KEY_ID", default=""),
+    secret_key=env("VIGIL_S3_SECRET_ACCESS_KEY", default=""),
+    addressing_style=env("VIGIL_S3_ADDRESSING_STYLE", default=""),
+))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
