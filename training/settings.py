@@ -135,6 +135,13 @@ if DB_POOL_MAX_SIZE and DATABASES["default"]["ENGINE"].endswith("postgresql"):
         "max_size": DB_POOL_MAX_SIZE,
         "timeout": env.float("DJANGO_DB_POOL_TIMEOUT", default=10.0),
     }
+# Behind pgbouncer in transaction mode (DJANGO_DB_PGBOUNCER=true), consecutive transactions of
+# one Django connection may run on different server connections: no server-side cursors
+# (QuerySet.iterator() would open one outside a transaction) and no prepared statements
+# (psycopg prepares a query it sees often, on one server connection only).
+if env.bool("DJANGO_DB_PGBOUNCER", default=False) and DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
