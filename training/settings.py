@@ -72,6 +72,7 @@ if VIGIL_BENCH:
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    "training.admission.AdmissionMiddleware",  # before sessions: a saturated web answers "queue" at once
     "lti.middleware.LtiEmbeddedCookiesMiddleware",  # before sessions: sees the cookies they set
     "django.contrib.sessions.middleware.SessionMiddleware",
     "djangosaml2.middleware.SamlSessionMiddleware",  # request.saml_session: the SSO requests outstanding
@@ -85,6 +86,13 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a locked-out sign-in into the lockout page
 ]
+
+# Admission control (training/admission.py), off until set: a request that waited longer than
+# this in front of the process (X-Request-Start from the proxy), or beyond this many at once in
+# one process, gets the queue answer (503, Retry-After of this many to twice as many seconds).
+VIGIL_ADMISSION_MAX_QUEUE_MS = env.int("VIGIL_ADMISSION_MAX_QUEUE_MS", default=0)
+VIGIL_ADMISSION_MAX_CONCURRENT = env.int("VIGIL_ADMISSION_MAX_CONCURRENT", default=0)
+VIGIL_ADMISSION_RETRY_AFTER_SECONDS = env.int("VIGIL_ADMISSION_RETRY_AFTER_SECONDS", default=5)
 
 ROOT_URLCONF = "training.urls"
 WSGI_APPLICATION = "training.wsgi.application"
