@@ -20,8 +20,16 @@ cd "$(dirname "$0")/../.."
 ROOT=$PWD
 PY=$ROOT/.venv/bin/python
 [ "$(id -u)" = 0 ] || { echo "FAIL: run as root (ip netns needs it)"; exit 2; }
-command -v ip > /dev/null || { echo "FAIL: ip (Debian package iproute2) is missing"; exit 2; }
-command -v redis-server > /dev/null || { echo "FAIL: redis-server is missing (apt-get install redis-server)"; exit 2; }
+need() {  # need COMMAND DEBIAN_PACKAGE: there, or installed with apt-get (said so), or FAIL
+  command -v "$1" > /dev/null && return 0
+  echo "$1 is missing: apt-get install -y $2"
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2"; } > /dev/null 2>&1 || true
+  command -v "$1" > /dev/null || { echo "FAIL: $1 (Debian package $2) is missing and could not be installed"; exit 2; }
+}
+need ip iproute2
+need setpriv util-linux
+need curl curl
+need redis-server redis-server
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2> /dev/null | sort -V | tail -1)
 [ -x "$PGBIN/initdb" ] || { echo "FAIL: no PostgreSQL server binaries under /usr/lib/postgresql"; exit 2; }
 $PY -c "import moto.server, boto3, storages" 2> /dev/null \
