@@ -1,14 +1,15 @@
 """What a school takes out of Vigil about its cohorts: export jobs and attestations."""
 from django.conf import settings
-from django.core.files.storage import storages
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from training.storage import private_storage as private_storage_proxy
+
 
 def private_storage():
     """Where staff-only files go (``STORAGES["private"]``), out of the served media folder."""
-    return storages["private"]
+    return private_storage_proxy
 
 
 class ExportJob(models.Model):

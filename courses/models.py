@@ -303,9 +303,9 @@ class MediaAsset(models.Model):
 def _private_storage():
     """Uploads waiting for their import job: staff-only storage (``STORAGES["private"]``),
     shared by web and workers, never served."""
-    from django.core.files.storage import storages
+    from training.storage import private_storage
 
-    return storages["private"]
+    return private_storage
 
 
 class ImportJob(models.Model):

@@ -6,15 +6,16 @@ that notice, the archives of a member's data (access and portability, built by a
 and the notices of an automatic erasure sent to the school's admins before it runs.
 """
 from django.conf import settings
-from django.core.files.storage import storages
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from training.storage import private_storage as private_storage_proxy
+
 
 def private_storage():
     """Archives of personal data go to the staff-only storage, never to served media."""
-    return storages["private"]
+    return private_storage_proxy
 
 
 class PrivacyPolicy(models.Model):

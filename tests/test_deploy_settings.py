@@ -22,10 +22,11 @@ def test_check_deploy_is_clean_with_the_documented_https_settings():
 
 def _database_settings(**extra: str) -> dict:
     """The default database's settings as a fresh process reads them from its environment."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_DB_POOL_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_DB_POOL_", "DJANGO_DB_PGBOUNCER"))}
     env.update(DATABASE_URL="postgres://vigil@db.example:5432/vigil", DJANGO_SETTINGS_MODULE="training.settings", **extra)
     code = ("import json, django; django.setup(); from django.conf import settings; "
-            "d = settings.DATABASES['default']; print(json.dumps({'age': d['CONN_MAX_AGE'], 'options': d.get('OPTIONS', {})}))")
+            "d = settings.DATABASES['default']; print(json.dumps({'age': d['CONN_MAX_AGE'], 'options': d.get('OPTIONS', {}), "
+            "'server_side_cursors': not d.get('DISABLE_SERVER_SIDE_CURSORS', False)}))")
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -33,12 +34,21 @@ def _database_settings(**extra: str) -> dict:
 
 def test_db_pool_max_size_turns_on_the_native_psycopg_pool_instead_of_persistent_connections():
     read = _database_settings(DJANGO_DB_POOL_MAX_SIZE="8", DJANGO_DB_POOL_TIMEOUT="5")
-    assert read == {"age": 0, "options": {"pool": {"min_size": 1, "max_size": 8, "timeout": 5.0}}}
+    assert (read["age"], read["options"]) == (0, {"pool": {"min_size": 1, "max_size": 8, "timeout": 5.0}})
 
 
 def test_without_db_pool_max_size_connections_persist_and_no_pool_is_made():
     read = _database_settings()
     assert read["age"] == 60 and "pool" not in read["options"]
+
+
+def test_behind_pgbouncer_in_transaction_mode_no_server_side_cursor_or_prepared_statement_is_used():
+    read = _database_settings(DJANGO_DB_PGBOUNCER="true")
+    assert read["server_side_cursors"] is False and read["options"]["prepare_threshold"] is None
+
+
+def test_without_pgbouncer_server_side_cursors_stay():
+    assert _database_settings()["server_side_cursors"] is True
 
 
 def test_with_db_pool_max_size_queries_run_on_a_connection_from_the_psycopg_pool():

@@ -14,6 +14,8 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from training.storage_settings import file_storages, s3_options
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 
@@ -70,6 +72,7 @@ if VIGIL_BENCH:
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    "training.admission.AdmissionMiddleware",  # before sessions: a saturated web answers "queue" at once
     "lti.middleware.LtiEmbeddedCookiesMiddleware",  # before sessions: sees the cookies they set
     "django.contrib.sessions.middleware.SessionMiddleware",
     "djangosaml2.middleware.SamlSessionMiddleware",  # request.saml_session: the SSO requests outstanding
@@ -83,6 +86,13 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a locked-out sign-in into the lockout page
 ]
+
+# Admission control (training/admission.py), off until set: a request that waited longer than
+# this in front of the process (X-Request-Start from the proxy), or beyond this many at once in
+# one process, gets the queue answer (503, Retry-After of this many to twice as many seconds).
+VIGIL_ADMISSION_MAX_QUEUE_MS = env.int("VIGIL_ADMISSION_MAX_QUEUE_MS", default=0)
+VIGIL_ADMISSION_MAX_CONCURRENT = env.int("VIGIL_ADMISSION_MAX_CONCURRENT", default=0)
+VIGIL_ADMISSION_RETRY_AFTER_SECONDS = env.int("VIGIL_ADMISSION_RETRY_AFTER_SECONDS", default=5)
 
 ROOT_URLCONF = "training.urls"
 WSGI_APPLICATION = "training.wsgi.application"
@@ -133,6 +143,13 @@ if DB_POOL_MAX_SIZE and DATABASES["default"]["ENGINE"].endswith("postgresql"):
         "max_size": DB_POOL_MAX_SIZE,
         "timeout": env.float("DJANGO_DB_POOL_TIMEOUT", default=10.0),
     }
+# Behind pgbouncer in transaction mode (DJANGO_DB_PGBOUNCER=true), consecutive transactions of
+# one Django connection may run on different server connections: no server-side cursors
+# (QuerySet.iterator() would open one outside a transaction) and no prepared statements
+# (psycopg prepares a query it sees often, on one server connection only).
+if env.bool("DJANGO_DB_PGBOUNCER", default=False) and DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -163,14 +180,16 @@ MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "media")))
 # records it (cohort exports, research extracts): never under MEDIA_ROOT, which DEBUG and a
 # production web server serve to anyone who has the address.
 PRIVATE_FILES_ROOT = Path(env("DJANGO_PRIVATE_FILES_ROOT", default=str(BASE_DIR / "private")))
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": PRIVATE_FILES_ROOT, "base_url": "/private-files-have-no-address/"},
-    },
-}
+# Across machines, an S3-compatible bucket every web and worker host reaches holds both
+# (training/storage_settings.py): VIGIL_S3_BUCKET, and for a store other than AWS its
+# VIGIL_S3_ENDPOINT_URL; keys from VIGIL_S3_ACCESS_KEY_ID/VIGIL_S3_SECRET_ACCESS_KEY or boto3's own chain.
+VIGIL_S3_BUCKET = env("VIGIL_S3_BUCKET", default="")
+STORAGES = file_storages(private_root=PRIVATE_FILES_ROOT, s3=VIGIL_S3_BUCKET and s3_options(
+    bucket=VIGIL_S3_BUCKET, endpoint_url=env("VIGIL_S3_ENDPOINT_URL", default=""),
+    region=env("VIGIL_S3_REGION", default=""), access_key=env("VIGIL_S3_ACCESS_KEY_ID", default=""),
+    secret_key=env("VIGIL_S3_SECRET_ACCESS_KEY", default=""),
+    addressing_style=env("VIGIL_S3_ADDRESSING_STYLE", default=""),
+))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -31,7 +31,8 @@ urlpatterns = [
     path("", include("cohorts.page_urls")),  # /school/… staff pages, /verify/ public attestation check
     path("", include("xapi.urls")),  # /school/<slug>/xapi/: the school's LRS and its statements
 ]
-if settings.DEBUG:  # production: the web server serves /media/ with the same headers (README)
+# Production: the web server serves /media/ with the same headers (README), except from a bucket.
+if settings.DEBUG or settings.VIGIL_S3_BUCKET:
     urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve_media, name="media")]
 if settings.VIGIL_BENCH:  # benchmarks only (bench/README.md)
     urlpatterns += [path("bench/", include("bench.bareapp.urls"))]

@@ -9,7 +9,9 @@ over a minute). Even trainees go through the pages as a browser without JavaScri
 the start form, the case page it redirects to, three answer forms each followed by the case
 page); odd ones sign in the same way and then use the API (module, start, case, three answers,
 CSRF token in X-CSRFToken as SessionAuthentication requires). A step is an error when its
-status is not the expected one or it raised (timeout, refused connection). Writes per step:
+status is not the expected one or it raised (timeout, refused connection); a 503 with
+Retry-After (admission control's queue answer) is counted as "queued", waited for as told and
+tried again. With --stamp every request carries X-Request-Start, as the proxy would set it. Writes per step:
 count, errors, p50/p99/max latency; the arrival lag (how late a trainee started because all
 threads were busy); when the last answer was answered.
 """
@@ -26,6 +28,9 @@ import requests
 META = Path(__file__).resolve().parents[1] / "results" / "burst" / "meta.json"
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 TIMEOUT = 30
+QUEUED = "queued"  # a 503 with Retry-After (admission control): waited for, then tried again
+QUEUE_TRIES = 20
+STAMP = False
 PAGE_ANSWERS = [{"answer": "b", "certainty": "2"}, {"answers": ["a", "c"]}, {"value": "9.1"}]
 API_ANSWERS = [{"answer": "b", "certainty": 2}, {"answers": ["a", "c"]}, {"value": 9.1}]
 
@@ -41,12 +46,19 @@ class Trainee:
         self.http = requests.Session()
 
     def step(self, name: str, method: str, path: str, expect: int, **kw) -> requests.Response:
-        t0 = time.perf_counter()
-        try:
-            reply = self.http.request(method, self.base + path, timeout=TIMEOUT, allow_redirects=False, **kw)
-        except requests.RequestException as exc:
-            self.record(name, time.perf_counter() - t0, f"{type(exc).__name__}")
-            raise
+        for _try in range(QUEUE_TRIES):
+            t0 = time.perf_counter()
+            if STAMP:  # the client plays the proxy: the time it sent the request (same clock)
+                kw["headers"] = {**kw.get("headers", {}), "X-Request-Start": f"t={time.time():.3f}"}
+            try:
+                reply = self.http.request(method, self.base + path, timeout=TIMEOUT, allow_redirects=False, **kw)
+            except requests.RequestException as exc:
+                self.record(name, time.perf_counter() - t0, f"{type(exc).__name__}")
+                raise
+            if reply.status_code != 503 or "Retry-After" not in reply.headers:
+                break
+            self.record(name, time.perf_counter() - t0, QUEUED)  # the queue answer: wait as told, again
+            time.sleep(int(reply.headers["Retry-After"]))
         ok = reply.status_code == expect
         self.record(name, time.perf_counter() - t0, None if ok else f"HTTP {reply.status_code}")
         if not ok:
@@ -97,7 +109,10 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=1000)
     parser.add_argument("--window", type=float, default=60.0)
     parser.add_argument("--threads", type=int, default=100)
+    parser.add_argument("--stamp", action="store_true", help="send X-Request-Start, as a proxy would")
     args = parser.parse_args()
+    global STAMP
+    STAMP = args.stamp
     meta = json.loads(META.read_text())
     users = meta["users"][:args.users]
     assert len(users) == args.users, f"only {len(users)} burst trainees prepared"
@@ -105,11 +120,15 @@ def main() -> None:
     samples: dict[str, list[float]] = {}
     errors: dict[str, dict[str, int]] = {}
     lags: list[float] = []
+    queued: dict[str, int] = {}
     finished: list[float] = []
     failed_trainees: list[str] = []
 
     def record(step: str, seconds: float, error: str | None) -> None:
         with lock:
+            if error == QUEUED:
+                queued[step] = queued.get(step, 0) + 1
+                return
             samples.setdefault(step, []).append(seconds * 1000)
             if error:
                 errors.setdefault(step, {}).setdefault(error, 0)
@@ -138,13 +157,14 @@ def main() -> None:
     elapsed = time.monotonic() - t0
     steps = {
         name: {"count": len(v), "errors": sum(errors.get(name, {}).values()), "error_kinds": errors.get(name, {}),
+               "queued": queued.get(name, 0),
                "p50_ms": round(pct(v, 50), 1), "p99_ms": round(pct(v, 99), 1), "max_ms": round(max(v), 1)}
         for name, v in samples.items()
     }
     result = {
         "users": len(users), "window_s": args.window, "threads": args.threads,
         "completed": len(finished), "failed": len(failed_trainees),
-        "errors": sum(s["errors"] for s in steps.values()),
+        "errors": sum(s["errors"] for s in steps.values()), "queued": sum(queued.values()),
         "completed_within_60s": sum(t <= 60 for t in finished),
         "last_trainee_done_s": round(max(finished), 2) if finished else None,
         "elapsed_s": round(elapsed, 2), "burst_end_epoch": wall0 + elapsed, "burst_start_epoch": wall0,

@@ -6,6 +6,7 @@
 #   bench/burst/run.sh                          # 1,000 trainees over 60 s
 #   BURST_USERS=200 BURST_WINDOW=60 bench/burst/run.sh
 #   DJANGO_DB_POOL_MAX_SIZE=4 bench/burst/run.sh  # with the native psycopg pool in each process
+#   VIGIL_ADMISSION_MAX_QUEUE_MS=2000 bench/burst/run.sh  # admission control; the client stamps X-Request-Start
 # Results: bench/results/burst/run.N.json and a table at the end.
 set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
@@ -32,7 +33,8 @@ for run in $(seq 1 "$BURST_RUNS"); do
   busy=$(quiet_wait)
   noise_start
   timeout $((BURST_WINDOW * 4 + 120)) $PY bench/burst/client.py "$BENCH_URL" "$OUT/run.$run.json" \
-      --users "$BURST_USERS" --window "$BURST_WINDOW" --threads "$BURST_THREADS" > "$OUT/line.$run.txt"
+      --users "$BURST_USERS" --window "$BURST_WINDOW" --threads "$BURST_THREADS" \
+      ${VIGIL_ADMISSION_MAX_QUEUE_MS:+--stamp} > "$OUT/line.$run.txt"
   noise=$(noise_end)
   log "burst run $run: $(cat "$OUT/line.$run.txt") (others' CPU: $noise%, busy before: $busy%, $(uptime | sed 's/.*load/load/'))"
   log "grading: $($PY bench/burst/graded.py "$OUT/run.$run.json")"

@@ -44,7 +44,8 @@ ROLES = ("anonymous", "trainee", "other_trainee", "faculty", "other_school_facul
 SKIPPED = {
     "admin/": "the Django admin: its own gate (is_staff, model permissions), audited by AuditedReadAdmin "
               "and tested in tests/*/test_admin.py",
-    "^media/": "static course media, served by Django only with DEBUG (the web server in production)",
+    "^media/": "public course media, served by Django with DEBUG or from an S3 bucket (the web server otherwise); "
+               "tests/training/test_media.py, test_s3_storage.py",
     "api/schema/": "the OpenAPI schema: public description of the API, no data (tests/schemathesis)",
     "api/docs/": "Swagger UI over the schema: no data",
 }

@@ -95,10 +95,12 @@ def _app_modules():
 
 
 def test_every_enqueue_goes_through_the_queue_helper():
-    """No module but training/queue.py publishes a task itself (apply_async, delay, send_task)."""
+    """No module but training/queue.py publishes a task itself (apply_async, delay, send_task);
+    bench/publish.py measures those ways against each other, on a queue no worker reads."""
+    allowed = {Path("training/queue.py"), Path("bench/publish.py")}
     offenders = [
         f"{relative}:{node.lineno} .{node.func.attr}()"
-        for relative, tree in _app_modules() if relative != Path("training/queue.py")
+        for relative, tree in _app_modules() if relative not in allowed
         for node in ast.walk(tree)
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
         and node.func.attr in {"apply_async", "delay", "delay_on_commit", "send_task"}
