@@ -128,9 +128,15 @@ class VigilToolConf(ToolConfAbstract):
         return True
 
     def _platform(self, iss, client_id):
+        """The registration; a deactivated one refuses the login or launch with its own page
+        (rather than "not registered", which would send the admin looking for a typo)."""
         if self.platform is None or (self.platform.issuer, self.platform.client_id) != (iss, client_id):
             self.platform = (Platform.objects.select_related("school")
-                             .filter(issuer=iss, client_id=client_id, is_active=True).first())
+                             .filter(issuer=iss, client_id=client_id).first())
+        if self.platform is not None and not self.platform.is_active:
+            raise LaunchRefused("platform_inactive", _(
+                "Your school has deactivated this LMS's registration in Vigil: launches from it are refused "
+                "until a school admin reactivates it."), 403)
         return self.platform
 
     def find_registration_by_params(self, iss, client_id, *args, **kwargs):

@@ -361,6 +361,11 @@ VIGIL_XAPI_BACKOFF_BASE_SECONDS = env.int("VIGIL_XAPI_BACKOFF_BASE_SECONDS", def
 VIGIL_XAPI_BACKOFF_CAP_SECONDS = env.int("VIGIL_XAPI_BACKOFF_CAP_SECONDS", default=3600)
 VIGIL_XAPI_HTTP_TIMEOUT = env.int("VIGIL_XAPI_HTTP_TIMEOUT_SECONDS", default=10)
 
+# LTI registrations (lti/registration_rules.py): an LMS's issuer and URLs over plain HTTP are
+# accepted only for a loopback host, and only with this on (DEBUG: a platform on the
+# developer's machine, the tests' platform on 127.0.0.1).
+VIGIL_LTI_ALLOW_HTTP_LOOPBACK = env.bool("VIGIL_LTI_ALLOW_HTTP_LOOPBACK", default=DEBUG)
+
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 # Production: DJANGO_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend and these.
 EMAIL_HOST = env("DJANGO_EMAIL_HOST", default="localhost")
