@@ -25,7 +25,7 @@ from training.permissions import object_or_404
 
 from schools.models import Role
 
-from . import deep_linking, selectors, services, tool
+from . import deep_linking, platform_storage, selectors, services, tool
 from .middleware import SESSION_FLAG
 from .models import ContextBinding, LaunchState
 from .opening import opening_url
@@ -69,7 +69,11 @@ def oidc_login(request):
     if params.get("lti1p3_new_window"):
         return redirect_obj.do_redirect()
     again = request.build_absolute_uri(reverse("lti-login")) + "?" + params.urlencode() + "&lti1p3_new_window=1"
-    response = render(request, "lti/login.html", {"auth_url": redirect_obj.get_redirect_url(), "new_window_url": again})
+    context = {"auth_url": redirect_obj.get_redirect_url(), "new_window_url": again}
+    if params.get("lti_storage_target"):  # the LMS keeps the state and nonce too (platform_storage)
+        context["storage"] = dict(platform_storage.remember(redirect_url=context["auth_url"], platform=_platform),
+                                  storage_target=params["lti_storage_target"])
+    response = render(request, "lti/login.html", context)
     return redirect_obj._process_response(response)
 
 
@@ -80,9 +84,17 @@ def launch(request):
     """The platform's id_token: validated, then the person is signed in (their account and the
     course's cohort created on the first launch) and sent to the placed module or course."""
     request.lti_cookies = True
+    storage_checked = False
+    if request.POST.get("lti_storage_target") and not platform_storage.cookie_holds_state(request):
+        if not request.POST.get("lti_storage_checked"):
+            return _storage_check(request)
+        if not platform_storage.same_origin(request):
+            return refused(request, tool.LaunchRefused("storage_origin", _(
+                "The checked launch did not come from Vigil's own page. Launch again from the LMS.")))
+        storage_checked = True
     try:
         with transaction.atomic():
-            validated = tool.validate_launch(request)
+            validated = tool.validate_launch(request, storage_checked=storage_checked)
             if validated.claim("message_type") == "LtiDeepLinkingRequest":
                 return _deep_linking_request(request, validated)
             target, user = _accept(validated)
@@ -93,6 +105,19 @@ def launch(request):
     return render(request, "lti/launched.html", {
         "target": target, "continue_url": reverse("lti-continue", args=[token]),
     })
+
+
+def _storage_check(request):
+    """The state cookie did not come back (the LMS's frame drops it) but the LMS keeps the
+    state and nonce: a page reads them back from it and posts the launch again, checked."""
+    try:
+        page = platform_storage.check_page(request, tool.unverified_body(request))
+    except tool.LaunchRefused as exc:
+        return refused(request, exc)
+    if page is None:
+        return refused(request, tool.LaunchRefused("registration_unknown", _(
+            "No school has registered this platform and client id in Vigil.")))
+    return render(request, "lti/storage_check.html", page)
 
 
 def _sign_in(request, user: User) -> None:
