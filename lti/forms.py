@@ -33,6 +33,14 @@ class PlatformForm(forms.Form):
                     data[name] = data[name].strip()
         return data
 
+    def full_clean(self):
+        """A field in error names its message (read with it by screen readers)."""
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                self.fields[name].widget.attrs.update(
+                    {"aria-invalid": "true", "aria-describedby": f"{self[name].id_for_label}-error"})
+
     def clean_deployment_ids(self):
         ids, problems = registration_rules.deployment_ids_parse(self.cleaned_data["deployment_ids"])
         if problems:
