@@ -101,3 +101,26 @@ def test_faculty_may_not_remove_a_placement(placed, client):
     assert client.post("/school/mercy/lti/", {"action": "placement_remove",
                                               "placement": placed["placement"].pk}).status_code == 404
     assert Placement.objects.get().removed_at is None
+
+
+def test_a_deactivated_registrations_grades_wait_and_go_once_reactivated(placed, lms, django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from lti.services import platform_set_active
+
+    take(placed, ["b", "b"])
+    platform = placed["placement"].context.platform
+    with transaction.atomic():
+        platform_set_active(platform=platform, active=False, actor=None)
+    assert detect(django_capture_on_commit_callbacks) == 0
+    with transaction.atomic():
+        platform_set_active(platform=platform, active=True, actor=None)
+    assert detect(django_capture_on_commit_callbacks) == 1
+    with transaction.atomic():
+        platform_set_active(platform=platform, active=False, actor=None)
+    ScorePassback.objects.update(changed_at=timezone.now() - timedelta(minutes=5))
+    assert grades.passbacks_resend() == []
+    row = grades.passback_send(passback_id=ScorePassback.objects.get().pk)  # a message queued before
+    assert row.status == ScorePassback.Status.PENDING and lms.scores == {}

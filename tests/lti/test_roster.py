@@ -185,3 +185,22 @@ def test_the_page_shows_the_removed_count_after_the_roster_changed(client, bound
     client.force_login(admin)
     body = client.post(f"/school/cohorts/{bound.cohort_id}/lti/").content.decode()
     assert "Roster synced: added 0, removed 1, unchanged 1, skipped 2 (3 members read, 0 accounts created)." in body
+
+
+def test_the_migration_counts_as_from_the_lms_the_enrolments_of_accounts_it_created(bound, lms):
+    """Enrolments made before origins were recorded: those of the LMS's accounts are its."""
+    import importlib
+
+    from django.apps import apps
+
+    from lti.models import LtiEnrollment
+    from schools.services import cohort_enroll
+
+    by_hand = UserFactory()
+    MembershipFactory(school=bound.cohort.school, user=by_hand, role=Role.TRAINEE)
+    with transaction.atomic():
+        cohort_enroll(cohort=bound.cohort, usernames=[by_hand.username], actor=None)
+    LtiEnrollment.objects.all().delete()
+    migration = importlib.import_module("lti.migrations.0002_placement_removal_and_lti_enrolments")
+    migration.lti_enrolments_backfill(apps, None)
+    assert list(LtiEnrollment.objects.values_list("user__lti_identities__sub", flat=True)) == ["lms-user-1"]
