@@ -71,3 +71,10 @@ def test_a_platform_storage_that_does_not_hold_the_state_stops_the_launch(page, 
     assert "did not confirm this sign-in" in frame.content()
     assert not LtiIdentity.objects.exists()
     screenshot(page, "lti-storage-refused-1280")
+
+
+def test_a_login_naming_a_storage_target_outside_any_frame_goes_on_with_its_cookie(page, lms, school, live_server):
+    _url, params = lms.login_initiation("", live_server.url + "/lti/launch/")
+    page.goto(live_server.url + "/lti/login/?" + urlencode(params))
+    page.wait_for_url(live_server.url + "/")
+    assert LtiIdentity.objects.filter(sub="lms-user-1").exists()

@@ -52,13 +52,19 @@
   }
 
   var frame = storageFrame(box.getAttribute("data-storage-target"));
-  if (!frame) { failed(); return; }
+  var authUrl = box.getAttribute("data-auth-url");
+  // The login outside any frame keeps its first-party cookie: without a storage to talk to,
+  // it goes on as a plain login; inside a frame, the new-window offer is the fallback.
+  var notFramed = window.top === window.self;
 
   if (box.getAttribute("data-storage-mode") === "put") {
+    if (!frame) { if (notFramed) { window.location.replace(authUrl); } else { failed(); } return; }
     ask(frame, "lti.put_data", { key: "state_" + state, value: state })
       .then(function () { return ask(frame, "lti.put_data", { key: "nonce_" + nonce, value: nonce }); })
-      .then(function () { window.location.replace(box.getAttribute("data-auth-url")); })
-      .catch(failed);
+      .then(function () { window.location.replace(authUrl); })
+      .catch(function () { if (notFramed) { window.location.replace(authUrl); } else { failed(); } });
+  } else if (!frame) {
+    failed();
   } else {
     ask(frame, "lti.get_data", { key: "state_" + state })
       .then(function (answer) {
