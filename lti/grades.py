@@ -66,7 +66,8 @@ def passbacks_detect() -> int:
     """Write a pending row for every final grade new or changed since it was last queued, and
     enqueue each after commit (the caller's transaction). Returns how many."""
     now, queued = timezone.now(), 0
-    for placement in Placement.objects.select_related("context", "course").exclude(lineitem_url=""):
+    for placement in (Placement.objects.select_related("context", "course").exclude(lineitem_url="")
+                      .filter(removed_at__isnull=True, context__platform__is_active=True)):
         kept = {p.trainee_id: p for p in ScorePassback.objects.filter(placement=placement)}
         for trainee_id, score in _final_scores(placement).items():
             row = kept.get(trainee_id)
@@ -97,7 +98,9 @@ def launch_state_purge() -> int:
 def passbacks_resend() -> list[int]:
     """Publish again the rows pending for a while (their message was lost or ran out of tries)."""
     ids = list(ScorePassback.objects.filter(status=ScorePassback.Status.PENDING,
-                                            changed_at__lt=timezone.now() - RESEND_AFTER).values_list("pk", flat=True))
+                                            changed_at__lt=timezone.now() - RESEND_AFTER,
+                                            placement__context__platform__is_active=True)
+               .values_list("pk", flat=True))
     for pk in ids:
         publish_rollback_unsafe(SEND_TASK, pk)
     return ids
@@ -140,10 +143,17 @@ def passback_send(*, passback_id: int) -> ScorePassback | None:
     the row: sent, or the error and the try count; a transient error is raised for a retry."""
     row = (ScorePassback.objects.select_related("placement__context__platform", "trainee")
            .filter(pk=passback_id).first())
-    if row is None or row.status == ScorePassback.Status.SENT:
+    if row is None or row.status in (ScorePassback.Status.SENT, ScorePassback.Status.STOPPED):
         return row
     placement = row.placement
     platform = placement.context.platform
+    if placement.removed_at is not None:  # removed while the message was queued
+        ScorePassback.objects.filter(pk=row.pk).exclude(status=ScorePassback.Status.SENT).update(
+            status=ScorePassback.Status.STOPPED)
+        row.refresh_from_db()
+        return row
+    if not platform.is_active:  # deactivated: left pending, sent by the sweep once reactivated
+        return row
     identity = LtiIdentity.objects.filter(platform=platform, user=row.trainee).first()
     ScorePassback.objects.filter(pk=row.pk).update(tries=F("tries") + 1)
     if identity is None:
@@ -160,12 +170,13 @@ def passback_send(*, passback_id: int) -> ScorePassback | None:
         ScorePassback.objects.filter(pk=row.pk).update(last_error=str(exc)[:500])
         raise
     # Sent: unless the grade changed meanwhile (then the row stays pending for the new score).
-    ScorePassback.objects.filter(pk=row.pk, score=score).update(
+    ScorePassback.objects.filter(pk=row.pk, score=score).exclude(status=ScorePassback.Status.STOPPED).update(
         status=ScorePassback.Status.SENT, sent_score=score, sent_at=timezone.now(), last_error="")
     row.refresh_from_db()
     return row
 
 
 def passback_mark_failed(*, passback_id: int, reason: str) -> None:
-    ScorePassback.objects.filter(pk=passback_id).exclude(status=ScorePassback.Status.SENT).update(
+    ScorePassback.objects.filter(pk=passback_id).exclude(
+        status__in=(ScorePassback.Status.SENT, ScorePassback.Status.STOPPED)).update(
         status=ScorePassback.Status.FAILED, last_error=reason[:500])

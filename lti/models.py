@@ -108,12 +108,30 @@ class Placement(models.Model):
     title = models.CharField(max_length=255)
     lineitem_url = models.URLField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Removed by a school admin: the LMS may still show the link, so the row stays to say so
+    # at launch (rather than a launch that lands nowhere) and to stop its grades.
+    removed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["context", "resource_link_id"], condition=~models.Q(resource_link_id=""),
                                     name="lti_placement_link_unique"),
         ]
+
+
+class LtiEnrollment(models.Model):
+    """An enrolment in the bound cohort that came from the LMS (a launch or a roster sync):
+    only these may a roster sync take back when the LMS stops listing the person. An
+    enrolment an admin made by hand has no such row and stays. ``removed_at``: the sync
+    unenrolled them (their work is kept); a later listing enrols them again."""
+
+    context = models.ForeignKey(ContextBinding, on_delete=models.CASCADE, related_name="lti_enrollments")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["context", "user"], name="lti_enrollment_unique")]
 
 
 class UsedNonce(models.Model):
@@ -146,6 +164,7 @@ class ScorePassback(models.Model):
         PENDING = "pending", _("Waiting to be sent")
         SENT = "sent", _("Received by the LMS")
         FAILED = "failed", _("Refused by the LMS")
+        STOPPED = "stopped", _("Stopped: the activity was removed")
 
     placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="passbacks")
     trainee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")

@@ -1,8 +1,10 @@
 """What a launch opens: the module or course placed at the resource link (deep linking), in
-its latest published version; the trainee's home when nothing is placed there yet."""
+its latest published version; the trainee's home when nothing is placed there yet; a page
+saying so when the school removed the placement."""
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from courses.models import Module
 from courses.selectors import course_latest_published
@@ -10,6 +12,7 @@ from schools.models import Role
 from schools.services import cohort_assign_course
 
 from .models import ContextBinding, Placement
+from .tool import LaunchRefused
 
 
 def placement_of(*, binding: ContextBinding, resource_link_id: str, custom: dict | None = None,
@@ -41,6 +44,11 @@ def opening_url(*, binding: ContextBinding, resource_link_id: str, role: str, cu
     home page when nothing is placed at the link yet."""
     placement = placement_of(binding=binding, resource_link_id=resource_link_id, custom=custom,
                              lineitem_url=lineitem_url)
+    if placement is not None and placement.removed_at is not None:
+        raise LaunchRefused("placement_removed", _(
+            "This Vigil activity (%(title)s) was removed by your school's Vigil admins: it opens nothing "
+            "and sends no grade. Ask your instructor to remove the link from the LMS course or to place "
+            "another Vigil activity.") % {"title": placement.title}, 410)
     if placement is not None:
         cohort_assign_course(cohort=binding.cohort, course=placement.course, actor=None)
     if role != Role.TRAINEE:

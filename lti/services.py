@@ -15,7 +15,7 @@ from schools.models import Cohort, Enrollment, Role, School
 from schools.services import audit_record, cohort_create, cohort_enroll, school_member_add
 from training.errors import ApplicationError
 
-from .models import ContextBinding, Deployment, LtiIdentity, Platform, ToolKey
+from .models import ContextBinding, Deployment, LtiEnrollment, LtiIdentity, Placement, Platform, ScorePassback, ToolKey
 
 # LTI context and institution roles (full URIs or the short names the spec allows) and the
 # school role each gives, the highest first.
@@ -60,13 +60,22 @@ def tool_key_retire(*, key: ToolKey, actor: User | None) -> ToolKey:
     return key
 
 
+def _refuse_duplicate(issuer: str, client_id: str, *, but: Platform | None = None) -> None:
+    """An issuer and client id name one registration in all of Vigil: a launch finds its
+    school by them (another school's is refused too, without naming it)."""
+    taken = Platform.objects.filter(issuer=issuer, client_id=client_id)
+    if but is not None:
+        taken = taken.exclude(pk=but.pk)
+    if taken.exists():
+        raise ApplicationError(_("This platform and client id are already registered."),
+                               {"client_id": [_("This issuer and client id are already registered.")]})
+
+
 def platform_register(*, school: School, actor: User | None, name: str, issuer: str, client_id: str,
                       auth_login_url: str, auth_token_url: str, keyset_url: str,
                       deployment_ids: list[str]) -> Platform:
     """Register a school's LMS with its deployment ids; the school gets a tool key if it has none."""
-    if Platform.objects.filter(issuer=issuer, client_id=client_id).exists():
-        raise ApplicationError(_("This platform and client id are already registered."),
-                               {"client_id": [_("Already registered.")]})
+    _refuse_duplicate(issuer, client_id)
     platform = Platform.objects.create(
         school=school, name=name, issuer=issuer, client_id=client_id, auth_login_url=auth_login_url,
         auth_token_url=auth_token_url, keyset_url=keyset_url,
@@ -77,6 +86,63 @@ def platform_register(*, school: School, actor: User | None, name: str, issuer: 
     if not ToolKey.objects.filter(school=school, is_active=True).exists():
         tool_key_generate(school=school, actor=actor)
     return platform
+
+
+REGISTRATION_FIELDS = ("name", "issuer", "client_id", "auth_login_url", "auth_token_url", "keyset_url")
+
+
+def platform_update(*, platform: Platform, actor: User | None, deployment_ids: list[str], **values) -> list[str]:
+    """Change a registration and its deployment ids (those no longer listed are forgotten:
+    launches naming them are refused). Returns the names of what changed (audited, with the
+    deployments added and removed)."""
+    issuer = values.get("issuer", platform.issuer)
+    client_id = values.get("client_id", platform.client_id)
+    _refuse_duplicate(issuer, client_id, but=platform)
+    changed = [f for f in REGISTRATION_FIELDS if f in values and getattr(platform, f) != values[f]]
+    for f in changed:
+        setattr(platform, f, values[f])
+    if changed:
+        platform.save(update_fields=changed)
+    kept = set(platform.deployments.values_list("deployment_id", flat=True))
+    wanted = list(dict.fromkeys(deployment_ids))
+    added, removed = [d for d in wanted if d not in kept], sorted(kept - set(wanted))
+    Deployment.objects.bulk_create(Deployment(platform=platform, deployment_id=d) for d in added)
+    platform.deployments.filter(deployment_id__in=removed).delete()
+    if changed or added or removed:
+        audit_record(actor=actor, action="lti.platform.update", school_id=platform.school_id, detail={
+            "platform": platform.name, "changed": changed, "deployments_added": added, "deployments_removed": removed})
+        changed += ["deployment_ids"] if added or removed else []
+    return changed
+
+
+def platform_set_active(*, platform: Platform, active: bool, actor: User | None) -> Platform:
+    """Deactivate a registration (its launches are refused with a page saying so, its grades
+    and rosters wait) or reactivate it; the same state again changes nothing."""
+    if platform.is_active == active:
+        return platform
+    platform.is_active = active
+    platform.save(update_fields=["is_active"])
+    audit_record(actor=actor, action="lti.platform.reactivate" if active else "lti.platform.deactivate",
+                 school_id=platform.school_id, detail={"platform": platform.name, "issuer": platform.issuer})
+    return platform
+
+
+def placement_remove(*, placement: Placement, actor: User | None) -> int:
+    """Remove a placed activity: its launches say it was removed, its grades not yet received
+    by the LMS are no longer sent (marked stopped; those received stay as they were).
+    Returns how many were stopped."""
+    from django.utils import timezone
+
+    if placement.removed_at is not None:
+        return 0
+    placement.removed_at = timezone.now()
+    placement.save(update_fields=["removed_at"])
+    stopped = placement.passbacks.exclude(status=ScorePassback.Status.SENT).update(
+        status=ScorePassback.Status.STOPPED, last_error="")
+    audit_record(actor=actor, action="lti.placement.remove", cohort=placement.context.cohort,
+                 detail={"placement": placement.title, "course": placement.course.slug,
+                         "module": placement.module_slug, "passbacks_stopped": stopped})
+    return stopped
 
 
 def deployment_add(*, platform: Platform, deployment_id: str, actor: User | None) -> Deployment:
@@ -132,11 +198,34 @@ def launch_cohort(*, platform: Platform, context: dict, claims: dict) -> Context
     return binding
 
 
-def launch_enrol(*, cohort: Cohort, user: User, role: str) -> None:
-    """Enrol the launching person in the cohort: a learner as a trainee, an instructor as its
-    faculty; a school admin is not enrolled (they see every cohort of the school)."""
+def launch_enrol(*, binding: ContextBinding, user: User, role: str) -> bool:
+    """Enrol the launching (or listed) person in the bound cohort: a learner as a trainee, an
+    instructor as its faculty; a school admin is not enrolled (they see every cohort of the
+    school). The enrolment's origin is recorded (a roster sync may take back only those).
+    Returns whether they were enrolled now."""
     if role == Role.ADMIN:
-        return
+        return False
+    cohort = binding.cohort
     cohort_role = Enrollment.CohortRole.FACULTY if role == Role.FACULTY else Enrollment.CohortRole.TRAINEE
-    if not Enrollment.objects.filter(cohort=cohort, user=user).exists():
-        cohort_enroll(cohort=cohort, usernames=[user.username], role=cohort_role, actor=None)
+    if Enrollment.objects.filter(cohort=cohort, user=user).exists():
+        return False
+    cohort_enroll(cohort=cohort, usernames=[user.username], role=cohort_role, actor=None)
+    LtiEnrollment.objects.update_or_create(context=binding, user=user, defaults={"removed_at": None})
+    return True
+
+
+def lti_unenrol(*, origin: LtiEnrollment, actor: User | None) -> bool:
+    """Take back an enrolment the LMS made, the LMS no longer listing the person: the
+    enrolment goes, their attempts, grades and attestations stay (a later listing enrols
+    them again). Returns whether they were still enrolled."""
+    from django.utils import timezone
+
+    binding = origin.context
+    deleted, _by = Enrollment.objects.filter(cohort_id=binding.cohort_id, user_id=origin.user_id).delete()
+    origin.removed_at = timezone.now()
+    origin.save(update_fields=["removed_at"])
+    if not deleted:
+        return False
+    audit_record(actor=actor, action="lti.roster.unenrol", cohort=binding.cohort, subject=origin.user,
+                 detail={"platform": binding.platform.name, "context": binding.title})
+    return True

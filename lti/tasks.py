@@ -41,19 +41,20 @@ def sync_roster(binding_id: int) -> None:
     from .models import ContextBinding
 
     binding = ContextBinding.objects.select_related("platform", "cohort").filter(pk=binding_id).first()
-    if binding is not None and binding.memberships_url:
+    if binding is not None and binding.memberships_url and binding.platform.is_active:
         with transaction.atomic():
             roster.roster_sync(binding=binding, actor=None)
 
 
 @shared_task(name="lti.sync_rosters", acks_late=True, time_limit=60)
 def sync_rosters() -> int:
-    """Queue the roster sync of every LMS course with a roster address."""
+    """Queue the roster sync of every LMS course with a roster address (of an active registration)."""
     from training.queue import publish_rollback_unsafe
 
     from .models import ContextBinding
 
-    ids = list(ContextBinding.objects.exclude(memberships_url="").values_list("pk", flat=True))
+    ids = list(ContextBinding.objects.exclude(memberships_url="").filter(platform__is_active=True)
+               .values_list("pk", flat=True))
     for pk in ids:
         publish_rollback_unsafe("lti.sync_roster_v1", pk)
     return len(ids)

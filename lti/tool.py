@@ -22,6 +22,7 @@ from pylti1p3.launch_data_storage.base import LaunchDataStorage
 from pylti1p3.registration import Registration
 from pylti1p3.tool_config.abstract import ToolConfAbstract
 
+from . import platform_storage
 from .models import Deployment, LaunchState, Platform, ToolKey, UsedNonce
 
 log = logging.getLogger("vigil.lti")
@@ -128,9 +129,15 @@ class VigilToolConf(ToolConfAbstract):
         return True
 
     def _platform(self, iss, client_id):
+        """The registration; a deactivated one refuses the login or launch with its own page
+        (rather than "not registered", which would send the admin looking for a typo)."""
         if self.platform is None or (self.platform.issuer, self.platform.client_id) != (iss, client_id):
             self.platform = (Platform.objects.select_related("school")
-                             .filter(issuer=iss, client_id=client_id, is_active=True).first())
+                             .filter(issuer=iss, client_id=client_id).first())
+        if self.platform is not None and not self.platform.is_active:
+            raise LaunchRefused("platform_inactive", _(
+                "Your school has deactivated this LMS's registration in Vigil: launches from it are refused "
+                "until a school admin reactivates it."), 403)
         return self.platform
 
     def find_registration_by_params(self, iss, client_id, *args, **kwargs):
@@ -186,15 +193,29 @@ def _check_audience(body: dict, client_id: str) -> None:
         raise LaunchRefused("audience", _("The launch token is meant for another tool (aud)."))
 
 
-def validate_launch(request) -> ValidatedLaunch:
+def unverified_body(request) -> dict:
+    """The id_token's claims before any check (to find which platform's storage to ask)."""
+    launch = DjangoMessageLaunch(request, VigilToolConf(), launch_data_storage=DbLaunchDataStorage())
+    try:
+        return launch.set_auto_validation(False).validate_jwt_format()._get_jwt_body()
+    except LtiException as exc:
+        raise refusal_of(exc) from exc
+
+
+def validate_launch(request, *, storage_checked: bool = False) -> ValidatedLaunch:
     """Validate the launch POSTed by the platform, and spend its nonce (in the caller's
-    transaction: a launch refused later keeps its nonce unspent only if the caller rolls back)."""
+    transaction: a launch refused later keeps its nonce unspent only if the caller rolls back).
+    ``storage_checked``: the state was read back from the platform's storage by Vigil's page
+    (``platform_storage``) rather than from the state cookie."""
     if not request.POST.get("id_token"):
         raise LaunchRefused("id_token_missing", _("The launch carries no id_token."))
     conf = VigilToolConf()
     launch = DjangoMessageLaunch(request, conf, launch_data_storage=DbLaunchDataStorage())
     try:
-        launch.set_auto_validation(False).validate_state().validate_jwt_format()
+        launch.set_auto_validation(False)
+        if not storage_checked:
+            launch.validate_state()
+        launch.validate_jwt_format()
         body = launch._get_jwt_body()
         # A wrong audience names no registration: say so rather than "not registered".
         auds = body.get("aud") if isinstance(body.get("aud"), list) else [body.get("aud")]
@@ -202,6 +223,10 @@ def validate_launch(request) -> ValidatedLaunch:
         if known and not set(known) & set(auds):
             raise LaunchRefused("audience", _("The launch token is meant for another tool (aud)."))
         launch.validate_nonce().validate_registration().validate_jwt_signature()
+        if storage_checked:
+            if not platform_storage.spend(state=request.POST.get("state") or "", nonce=body.get("nonce"),
+                                          platform=conf.platform):
+                raise LaunchRefused("state", _("The launch does not match a sign-in started in this browser."))
         _check_audience(body, conf.platform.client_id)
         _check_iat(body)
         launch.validate_deployment().validate_message()

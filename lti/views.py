@@ -1,11 +1,11 @@
-"""The LTI pages: the JWKS, OIDC login, the launch, the new-window continuation, and the
-school admins' registration page. Thin: validation is in ``tool``, writes in ``services``."""
+"""The LTI pages: the JWKS, OIDC login, the launch, the new-window continuation, the deep-link
+picker and the cohort's LMS page (the school admins' LTI pages are in ``school_views``). Thin:
+validation is in ``tool``, writes in ``services``."""
 from __future__ import annotations
 
 import logging
 import uuid
 
-from django import forms
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core import signing
@@ -14,7 +14,6 @@ from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -26,9 +25,9 @@ from training.permissions import object_or_404
 
 from schools.models import Role
 
-from . import deep_linking, selectors, services, tool
+from . import deep_linking, platform_storage, selectors, services, tool
 from .middleware import SESSION_FLAG
-from .models import ContextBinding, LaunchState, ToolKey
+from .models import ContextBinding, LaunchState
 from .opening import opening_url
 
 log = logging.getLogger("vigil.lti")
@@ -70,7 +69,11 @@ def oidc_login(request):
     if params.get("lti1p3_new_window"):
         return redirect_obj.do_redirect()
     again = request.build_absolute_uri(reverse("lti-login")) + "?" + params.urlencode() + "&lti1p3_new_window=1"
-    response = render(request, "lti/login.html", {"auth_url": redirect_obj.get_redirect_url(), "new_window_url": again})
+    context = {"auth_url": redirect_obj.get_redirect_url(), "new_window_url": again}
+    if params.get("lti_storage_target"):  # the LMS keeps the state and nonce too (platform_storage)
+        context["storage"] = dict(platform_storage.remember(redirect_url=context["auth_url"], platform=_platform),
+                                  storage_target=params["lti_storage_target"])
+    response = render(request, "lti/login.html", context)
     return redirect_obj._process_response(response)
 
 
@@ -81,9 +84,17 @@ def launch(request):
     """The platform's id_token: validated, then the person is signed in (their account and the
     course's cohort created on the first launch) and sent to the placed module or course."""
     request.lti_cookies = True
+    storage_checked = False
+    if request.POST.get("lti_storage_target") and not platform_storage.cookie_holds_state(request):
+        if not request.POST.get("lti_storage_checked"):
+            return _storage_check(request)
+        if not platform_storage.same_origin(request):
+            return refused(request, tool.LaunchRefused("storage_origin", _(
+                "The checked launch did not come from Vigil's own page. Launch again from the LMS.")))
+        storage_checked = True
     try:
         with transaction.atomic():
-            validated = tool.validate_launch(request)
+            validated = tool.validate_launch(request, storage_checked=storage_checked)
             if validated.claim("message_type") == "LtiDeepLinkingRequest":
                 return _deep_linking_request(request, validated)
             target, user = _accept(validated)
@@ -94,6 +105,19 @@ def launch(request):
     return render(request, "lti/launched.html", {
         "target": target, "continue_url": reverse("lti-continue", args=[token]),
     })
+
+
+def _storage_check(request):
+    """The state cookie did not come back (the LMS's frame drops it) but the LMS keeps the
+    state and nonce: a page reads them back from it and posts the launch again, checked."""
+    try:
+        page = platform_storage.check_page(request, tool.unverified_body(request))
+    except tool.LaunchRefused as exc:
+        return refused(request, exc)
+    if page is None:
+        return refused(request, tool.LaunchRefused("registration_unknown", _(
+            "No school has registered this platform and client id in Vigil.")))
+    return render(request, "lti/storage_check.html", page)
 
 
 def _sign_in(request, user: User) -> None:
@@ -113,7 +137,7 @@ def _person(validated: tool.ValidatedLaunch):
         raise tool.LaunchRefused("context_missing", _("The launch names no course (context)."))
     user = services.launch_user(platform=platform, sub=str(data["sub"]), claims=data, role=role)
     binding = services.launch_cohort(platform=platform, context=context, claims=data)
-    services.launch_enrol(cohort=binding.cohort, user=user, role=role)
+    services.launch_enrol(binding=binding, user=user, role=role)
     return role, user, binding
 
 
@@ -208,71 +232,6 @@ def _expiry():
     return timezone.now() + timedelta(seconds=CONTINUE_SECONDS * 2)
 
 
-# ---------------------------------------------------------------- the school admins' page
-
-class PlatformForm(forms.Form):
-    name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
-    issuer = forms.CharField(label=gettext_lazy("Platform issuer (iss)"), max_length=255)
-    client_id = forms.CharField(label=gettext_lazy("Client id"), max_length=255)
-    deployment_ids = forms.CharField(label=gettext_lazy("Deployment ids, one a line"), widget=forms.Textarea(attrs={"rows": 2}))
-    auth_login_url = forms.URLField(label=gettext_lazy("Authentication request URL"), max_length=500, assume_scheme="https")
-    auth_token_url = forms.URLField(label=gettext_lazy("Access token URL"), max_length=500, assume_scheme="https")
-    keyset_url = forms.URLField(label=gettext_lazy("Public keyset URL"), max_length=500, assume_scheme="https")
-
-    def clean_deployment_ids(self):
-        ids = [line.strip() for line in self.cleaned_data["deployment_ids"].splitlines() if line.strip()]
-        if not ids:
-            raise forms.ValidationError(_("Give at least one deployment id."))
-        if any(len(i) > 255 for i in ids):
-            raise forms.ValidationError(_("A deployment id is at most 255 characters."))
-        return ids
-
-
-def tool_urls(request, school: School) -> dict[str, str]:
-    """What the school pastes into its LMS."""
-    absolute = request.build_absolute_uri
-    return {
-        "login": absolute(reverse("lti-login")), "launch": absolute(reverse("lti-launch")),
-        "jwks": absolute(reverse("lti-jwks", args=[school.slug])), "deep_link": absolute(reverse("lti-launch")),
-    }
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def platforms_page(request, school_slug: str):
-    school = object_or_404(request.user, "lti.manage_platforms", School.objects.all(), slug=school_slug)
-    form, status, errors = PlatformForm(), 200, []
-    if request.method == "POST":
-        action = request.POST.get("action")
-        try:
-            with transaction.atomic():
-                if action == "register":
-                    form = PlatformForm(request.POST)
-                    if form.is_valid():
-                        services.platform_register(school=school, actor=request.user, **form.cleaned_data)
-                        return redirect("lti-platforms", school_slug=school.slug)
-                    status = 400
-                elif action == "key_generate":
-                    services.tool_key_generate(school=school, actor=request.user)
-                    return redirect("lti-platforms", school_slug=school.slug)
-                elif action == "key_retire":
-                    key = ToolKey.objects.filter(school=school, pk=request.POST.get("key") or 0).first()
-                    if key is None:
-                        raise ApplicationError(_("Choose one of the school's keys."), {"key": [_("Unknown key.")]})
-                    services.tool_key_retire(key=key, actor=request.user)
-                    return redirect("lti-platforms", school_slug=school.slug)
-                else:
-                    raise ApplicationError(_("Say what to do: register, key_generate or key_retire."),
-                                           {"action": [_("Unknown action.")]})
-        except ApplicationError as exc:
-            errors.append(exc.message)
-            status = 400
-    return render(request, "lti/platforms.html", {
-        "school": school, "form": form, "errors": errors, "platforms": selectors.school_platforms(school=school),
-        "keys": selectors.school_keys(school=school), "urls": tool_urls(request, school),
-    }, status=status)
-
-
 # ---------------------------------------------------------------- the cohort's LTI page (faculty)
 
 @login_required
@@ -293,6 +252,9 @@ def cohort_lti(request, cohort_id: int):
             raise Http404
         if binding is None or not binding.memberships_url:
             errors, status = [_("The LMS has not given a roster address for this course yet: launch Vigil from it once.")], 409
+        elif not binding.platform.is_active:
+            errors, status = [_("This LMS's registration is deactivated: reactivate it on the school's LTI page "
+                                "to sync the roster.")], 409
         else:
             try:
                 with transaction.atomic():

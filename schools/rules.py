@@ -45,7 +45,9 @@ registry.view_register         School        its admins, reviewers and faculty (
 registry.manage_register       School        its admins (add, change, remove, CSV import)
 registry.view_coverage         School        its reviewers and admins (who is trained, who is
                                              overdue: names; the map, the evidence file)
-lti.manage_platforms           School        its admins (LMS registrations, the tool's keys)
+lti.manage_platforms           School        its admins (LMS registrations: add, edit,
+                                             deactivate; the tool's keys; removing placed
+                                             activities)
 xapi.manage_lrs                School        its admins (LRS settings, statement backlog)
 observatory.report_practice    School        its members, whatever their role
 observatory.triage_reports     School        its faculty, reviewers and admins (triage, turn

@@ -384,6 +384,11 @@ VIGIL_XAPI_HTTP_TIMEOUT = env.int("VIGIL_XAPI_HTTP_TIMEOUT_SECONDS", default=10)
 # whose addresses are all public (xapi/hosts.py, docs/xapi.md).
 VIGIL_XAPI_ALLOWED_HOSTS = env.list("VIGIL_XAPI_ALLOWED_HOSTS", default=[])
 
+# LTI registrations (lti/registration_rules.py): an LMS's issuer and URLs over plain HTTP are
+# accepted only for a loopback host, and only with this on (DEBUG: a platform on the
+# developer's machine, the tests' platform on 127.0.0.1).
+VIGIL_LTI_ALLOW_HTTP_LOOPBACK = env.bool("VIGIL_LTI_ALLOW_HTTP_LOOPBACK", default=DEBUG)
+
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 # Production: DJANGO_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend and these.
 EMAIL_HOST = env("DJANGO_EMAIL_HOST", default="localhost")

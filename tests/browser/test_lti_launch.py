@@ -62,16 +62,46 @@ def test_a_refused_launch_says_why(page, lms, school, live_server):
     screenshot(page, "lti-refused-1280")
 
 
+def placed_activity(school):
+    from tests.factories import CohortFactory
+
+    binding = ContextBinding.objects.create(platform=school.lti_platforms.get(), context_id="c-1",
+                                            title="AI literacy 101 (spring)", cohort=CohortFactory(school=school))
+    return Placement.objects.create(context=binding, resource_link_id="rl-1", title="Triage with AI",
+                                    course=CourseFactory(school=school, slug="ai-literacy"), module_slug="triage")
+
+
 @pytest.mark.parametrize("width", [1280, 375])
 def test_the_school_lti_page_at_desktop_and_phone_widths(page, sign_in, school, live_server, width):
+    placed_activity(school)
     admin = MembershipFactory(school=school, role=Role.ADMIN).user
     admin.refresh_from_db()
     sign_in(page, admin)
     page.set_viewport_size({"width": width, "height": 900})
     page.goto(f"{live_server.url}/school/mercy/lti/")
-    assert "/lti/jwks/mercy.json" in page.content()
-    assert_accessible(page)
+    assert "/lti/jwks/mercy.json" in page.content() and "ai-literacy/triage" in page.content()
     screenshot(page, f"lti-school-page-{width}")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert_accessible(page)
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_a_registrations_page_deactivated_and_a_bad_field_at_desktop_and_phone_widths(
+        page, sign_in, school, live_server, width):
+    admin = MembershipFactory(school=school, role=Role.ADMIN).user
+    admin.refresh_from_db()
+    sign_in(page, admin)
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(f"{live_server.url}/school/mercy/lti/")
+    page.click("table a:has-text('Moodle')")
+    page.click("button:has-text('Deactivate')")
+    page.wait_for_selector("text=Deactivated: launches from this platform are refused.")
+    page.fill("#id_keyset_url", "http://lms.example.org/jwks")
+    page.click("button:has-text('Save the registration')")
+    page.wait_for_selector("text=Must start with https://")
+    screenshot(page, f"lti-registration-page-{width}")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert_accessible(page)
 
 
 @pytest.mark.parametrize("width", [1280, 375])

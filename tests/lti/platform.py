@@ -83,6 +83,7 @@ class TestPlatform:
         self.fail_scores = 0  # answer this many score posts with 503
         self.tokens: list[dict] = []  # access tokens issued (their scopes)
         self.autosubmit = False  # the launch form posts itself, as an LMS's does in a browser
+        self.storage_target = ""  # the lti_storage_target its login initiation and launch name
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     # ------------------------------------------------------------ lifecycle
@@ -102,9 +103,12 @@ class TestPlatform:
 
     def login_initiation(self, login_url: str, target_link_uri: str) -> tuple[str, dict]:
         """The third-party login request the LMS sends the browser to (the tool's login URL)."""
-        return login_url, {"iss": self.issuer, "login_hint": self.user["sub"], "target_link_uri": target_link_uri,
-                           "lti_message_hint": self.resource_link["id"], "client_id": self.client_id,
-                           "lti_deployment_id": self.deployment_id}
+        params = {"iss": self.issuer, "login_hint": self.user["sub"], "target_link_uri": target_link_uri,
+                  "lti_message_hint": self.resource_link["id"], "client_id": self.client_id,
+                  "lti_deployment_id": self.deployment_id}
+        if self.storage_target:
+            params["lti_storage_target"] = self.storage_target
+        return login_url, params
 
     # ------------------------------------------------------------ the HTTP side
     def _app(self, environ, start_response):
@@ -112,6 +116,8 @@ class TestPlatform:
         self.requests.append((environ["REQUEST_METHOD"], path))
         if path == "/jwks":
             return self._json(start_response, {"keys": self.registration.get_jwks()})
+        if path == "/course":  # the LMS's course page framing the tool, with its storage (storage_frame.html)
+            return self._html(start_response, storage_page(query["tool"][0], forget="forget" in query))
         if path == "/auth":
             params = {k: v[0] for k, v in query.items()}
             return self._html(start_response, self._launch_form(params))
@@ -218,8 +224,21 @@ class TestPlatform:
         self.last_message = message
         return (f'<form id="lti" method="post" action="{params["redirect_uri"]}">'
                 f'<input type="hidden" name="id_token" value="{id_token}">'
-                f'<input type="hidden" name="state" value="{state}"></form>'
+                f'<input type="hidden" name="state" value="{state}">'
+                + (f'<input type="hidden" name="lti_storage_target" value="{self.storage_target}">'
+                   if self.storage_target else "") + '</form>'
                 + ('<script>document.getElementById("lti").submit();</script>' if self.autosubmit else ""))
+
+
+def storage_page(tool_login_url: str, *, forget: bool = False) -> str:
+    """The LMS's page that frames the tool and answers its storage postMessages
+    (``storage_frame.html``); ``forget``: it answers puts but keeps nothing (a get then finds
+    nothing, as in another browser)."""
+    from html import escape
+    from pathlib import Path
+
+    page = (Path(__file__).parent / "storage_frame.html").read_text()
+    return page.replace("TOOL_LOGIN_URL", escape(tool_login_url)).replace("FORGET", "true" if forget else "false")
 
 
 def form_fields(html: str) -> tuple[str, dict[str, str]]:

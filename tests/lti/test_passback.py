@@ -3,7 +3,6 @@ is queued in the outbox, sent with an access token, and received by the platform
 placed line item; a changed grade is sent again; the LMS down keeps the row pending, the LMS
 refusing marks it failed; faculty see each row's status."""
 import pytest
-import requests
 from django.db import transaction
 
 from lti import grades
@@ -12,41 +11,9 @@ from lti.tasks import send_score
 from progress.models import ModuleProgress
 from quizzes import services as quiz
 from schools.models import Enrollment, Role
-from tests.factories import CaseFactory, CourseFactory, CourseVersionFactory, ItemFactory, ModuleFactory
-from tests.lti.conftest import launch
-from tests.lti.platform import ROLE, form_fields
+from tests.lti.conftest import take
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def placed(client, lms, registered):
-    """A module of two single-choice items placed by an instructor, then launched by a learner."""
-    version = CourseVersionFactory(course=CourseFactory(school=registered.school, slug="ai-lit"), title="AI literacy")
-    module = ModuleFactory(version=version, slug="triage", title="Triage")
-    case = CaseFactory(module=module)
-    items = [ItemFactory(case=case), ItemFactory(case=case)]
-    lms.trust_tool_keys(client.get("/lti/jwks/mercy.json").json())
-    lms.user.update(sub="lms-teacher", roles=[ROLE + "Instructor"])
-    lms.deep_linking = True
-    picker, _f = launch(client, lms)
-    answer = client.post(picker["Location"], {"choice": f"module:{module.pk}"})
-    requests.post(*[form_fields(answer.content.decode())[0]], data=form_fields(answer.content.decode())[1], timeout=5)
-    lms.deep_linking = False
-    client.logout()
-    lms.user.update(sub="lms-learner", roles=[ROLE + "Learner"])
-    lms.resource_link = {"id": "rl-placed", "title": "Triage"}
-    lms.custom = dict(lms.content_items[0]["custom"])
-    launch(client, lms)
-    learner = LtiIdentity.objects.get(sub="lms-learner").user
-    return {"module": module, "items": items, "learner": learner, "placement": Placement.objects.get()}
-
-
-def take(placed, answers):
-    attempt = quiz.attempt_start(trainee=placed["learner"], module=placed["module"])
-    for item, answer in zip(placed["items"], answers):
-        response, _created = quiz.response_submit(attempt=attempt, item=item, answer={"answer": answer})
-        quiz.response_grade(response_id=response.pk)
 
 
 def detect(django_capture_on_commit_callbacks) -> int:

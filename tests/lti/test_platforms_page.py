@@ -52,7 +52,7 @@ def test_an_admin_registers_a_platform_with_its_deployments_and_gets_a_key(admin
 def test_a_registration_with_a_bad_url_says_which_field_and_saves_nothing(admin_client, school):
     response = admin_client.post(page(school), dict(FORM, keyset_url="not a url"))
     assert response.status_code == 400
-    assert "Public keyset URL: Enter a valid URL." in response.content.decode()
+    assert 'Public keyset URL</a>: Enter a valid URL.' in response.content.decode()
     assert not Platform.objects.exists()
 
 
@@ -121,4 +121,5 @@ def test_the_page_costs_the_same_queries_for_one_platform_or_several(admin_clien
         assert admin_client.get(page(school)).status_code == 200
 
 
-PAGE_QUERIES = 7  # session, user, memberships (rules + navigation), school, platforms, their deployments, keys
+PAGE_QUERIES = 8  # session, user, memberships (rules + navigation), school, platforms, their deployments, keys,
+# the placed activities (with their course, cohort and registration)

@@ -1,5 +1,7 @@
 """Names and Role Provisioning Services against the test platform: the LMS course's roster
-synced into its cohort, on demand from the cohort's LTI page and by the beat's task."""
+synced into its cohort, on demand from the cohort's LTI page and by the beat's task; the
+people the LMS stops listing unenrolled (only those the LMS enrolled), listed again enrolled
+again."""
 import pytest
 from django.db import transaction
 
@@ -37,7 +39,8 @@ def test_the_launch_keeps_the_roster_address(bound, lms):
 def test_a_sync_creates_and_enrols_the_active_members_with_their_roles(bound, lms):
     with transaction.atomic():
         counts = roster.roster_sync(binding=bound, actor=None)
-    assert counts == {"members": 4, "created": 2, "enrolled": 2, "skipped": 2}
+    # removed: the first launcher (lms-user-1), whom this roster does not list
+    assert counts == {"members": 4, "created": 2, "added": 2, "removed": 1, "unchanged": 0, "skipped": 2}
     grace = LtiIdentity.objects.get(sub="m-1").user
     alan = LtiIdentity.objects.get(sub="m-2").user
     assert Enrollment.objects.get(cohort=bound.cohort, user=grace).role == Enrollment.CohortRole.TRAINEE
@@ -51,7 +54,7 @@ def test_a_second_sync_changes_nothing(bound, lms):
     with transaction.atomic():
         roster.roster_sync(binding=bound, actor=None)
         counts = roster.roster_sync(binding=bound, actor=None)
-    assert (counts["created"], counts["enrolled"]) == (0, 0)
+    assert (counts["created"], counts["added"], counts["removed"], counts["unchanged"]) == (0, 0, 0, 2)
 
 
 def test_a_member_who_launched_first_keeps_one_account(bound, lms):
@@ -67,7 +70,8 @@ def test_an_admin_syncs_on_demand_from_the_cohort_page(client, bound, lms):
     client.force_login(admin)
     response = client.post(f"/school/cohorts/{bound.cohort_id}/lti/")
     assert response.status_code == 200
-    assert "Roster synced: 4 members read, 2 accounts created, 2 enrolled, 2 skipped." in response.content.decode()
+    assert ("Roster synced: added 2, removed 1, unchanged 0, skipped 2 (4 members read, 2 accounts created)."
+            in response.content.decode())
 
 
 def test_faculty_teaching_the_cohort_may_not_sync(client, bound, lms):
@@ -95,3 +99,108 @@ def test_the_beat_task_syncs_every_bound_course(bound, lms):
 
     sync_roster.apply(args=[bound.pk])
     assert LtiIdentity.objects.filter(sub="m-1").exists()
+
+
+# ---------------------------------------------------------------- members the LMS no longer lists
+
+def sync(bound):
+    with transaction.atomic():
+        return roster.roster_sync(binding=bound, actor=None)
+
+
+def enrolled(bound) -> set[str]:
+    return set(LtiIdentity.objects.filter(user__enrollments__cohort=bound.cohort).values_list("sub", flat=True))
+
+
+def test_a_member_the_roster_no_longer_lists_is_unenrolled_and_keeps_their_account(bound, lms):
+    sync(bound)
+    lms.members = [m for m in MEMBERS if m["user_id"] != "m-1"]
+    counts = sync(bound)
+    assert (counts["added"], counts["removed"], counts["unchanged"]) == (0, 1, 1)
+    assert enrolled(bound) == {"m-2"}
+    grace = LtiIdentity.objects.get(sub="m-1").user
+    assert not Enrollment.objects.filter(cohort=bound.cohort, user=grace).exists()
+    assert Membership.objects.filter(user=grace, school=bound.cohort.school).exists()
+    event = AuditEvent.objects.get(action="lti.roster.unenrol", subject=grace)
+    assert event.cohort_id == bound.cohort_id
+
+
+def test_the_first_launcher_no_longer_listed_is_unenrolled_too(bound, lms):
+    assert "lms-user-1" in enrolled(bound)  # enrolled by their launch
+    sync(bound)
+    assert "lms-user-1" not in enrolled(bound)
+
+
+def test_a_member_listed_as_inactive_or_deleted_is_unenrolled(bound, lms):
+    sync(bound)
+    lms.members = [dict(MEMBERS[0], status="Inactive"), dict(MEMBERS[1], status="Deleted")]
+    counts = sync(bound)
+    assert counts["removed"] == 2 and enrolled(bound) == set()
+
+
+def test_a_member_listed_again_is_enrolled_again_with_their_work(bound, lms):
+    sync(bound)
+    lms.members = MEMBERS[1:]
+    sync(bound)
+    lms.members = MEMBERS
+    counts = sync(bound)
+    assert counts["added"] == 1 and counts["removed"] == 0 and "m-1" in enrolled(bound)
+
+
+def test_an_enrolment_an_admin_made_by_hand_stays(bound, lms):
+    from schools.services import cohort_enroll
+
+    by_hand = UserFactory()
+    MembershipFactory(school=bound.cohort.school, user=by_hand, role=Role.TRAINEE)
+    with transaction.atomic():
+        cohort_enroll(cohort=bound.cohort, usernames=[by_hand.username], actor=None)
+    sync(bound)
+    assert Enrollment.objects.filter(cohort=bound.cohort, user=by_hand).exists()
+
+
+def test_a_member_enrolled_by_hand_before_the_lms_listed_them_stays_when_it_stops(bound, lms):
+    from lti.services import launch_user
+    from schools.services import cohort_enroll
+
+    with transaction.atomic():
+        grace = launch_user(platform=bound.platform, sub="m-1", claims={}, role=Role.TRAINEE)
+        cohort_enroll(cohort=bound.cohort, usernames=[grace.username], actor=None)
+    assert sync(bound)["removed"] == 1  # the first launcher, not listed
+    lms.members = MEMBERS[1:]
+    assert sync(bound)["removed"] == 0  # Grace was enrolled by hand
+    assert "m-1" in enrolled(bound)
+
+
+def test_an_empty_roster_takes_nobody_back(bound, lms):
+    sync(bound)
+    lms.members = []
+    assert sync(bound)["removed"] == 0 and enrolled(bound) == {"m-1", "m-2"}
+
+
+def test_the_page_shows_the_removed_count_after_the_roster_changed(client, bound, lms):
+    sync(bound)
+    lms.members = MEMBERS[1:]
+    admin = UserFactory()
+    MembershipFactory(school=bound.cohort.school, user=admin, role=Role.ADMIN)
+    client.force_login(admin)
+    body = client.post(f"/school/cohorts/{bound.cohort_id}/lti/").content.decode()
+    assert "Roster synced: added 0, removed 1, unchanged 1, skipped 2 (3 members read, 0 accounts created)." in body
+
+
+def test_the_migration_counts_as_from_the_lms_the_enrolments_of_accounts_it_created(bound, lms):
+    """Enrolments made before origins were recorded: those of the LMS's accounts are its."""
+    import importlib
+
+    from django.apps import apps
+
+    from lti.models import LtiEnrollment
+    from schools.services import cohort_enroll
+
+    by_hand = UserFactory()
+    MembershipFactory(school=bound.cohort.school, user=by_hand, role=Role.TRAINEE)
+    with transaction.atomic():
+        cohort_enroll(cohort=bound.cohort, usernames=[by_hand.username], actor=None)
+    LtiEnrollment.objects.all().delete()
+    migration = importlib.import_module("lti.migrations.0002_placement_removal_and_lti_enrolments")
+    migration.lti_enrolments_backfill(apps, None)
+    assert list(LtiEnrollment.objects.values_list("user__lti_identities__sub", flat=True)) == ["lms-user-1"]

@@ -79,6 +79,18 @@ def practice_report(w: SchoolWorld):
             or PracticeReportFactory(school=w.school, reporter=w.trainee1, what_was_wrong=w.markers["school"][0]))
 
 
+def lti_platform(w: SchoolWorld):
+    """The school's LMS registration, made the first time it is asked for (its name is the
+    school's marker: another school's page that shows it is a leak)."""
+    from lti.models import Platform
+    from lti.services import platform_register
+
+    return Platform.objects.filter(school=w.school).first() or platform_register(
+        school=w.school, actor=None, name=w.markers["school"][0], issuer=f"https://lms-{w.tag.lower()}.test",
+        client_id="vigil", auth_login_url="https://lms.test/auth", auth_token_url="https://lms.test/token",
+        keyset_url="https://lms.test/jwks", deployment_ids=["1"])
+
+
 # What fills each parameter of a route: by route when the same name means different rows.
 def kwargs_for(route: str, w: SchoolWorld) -> dict:
     case = w.items["single"].case
@@ -88,6 +100,7 @@ def kwargs_for(route: str, w: SchoolWorld) -> dict:
         "cohort_id": w.cohort.pk, "job_id": w.export_job.pk, "code": w.attestation.code,
         "attestation_id": w.attestation.pk, "slug": w.course.slug, "school_slug": w.school.slug, "number": 1,
         "trainee_id": w.trainee1.pk, "member_id": w.trainee1.pk, "tool_id": w.tool.pk, "fmt": "csv", "kind": "item", "uidb64": "MQ", "token": "set-password",
+        "platform_uuid": lti_platform(w).uuid,
         "trainee_id": w.trainee1.pk, "member_id": w.trainee1.pk, "report_id": practice_report(w).pk, "fmt": "csv", "kind": "item", "uidb64": "MQ", "token": "set-password",
     }
     pk = {  # ``pk`` names a different row on each studio page
@@ -361,6 +374,7 @@ EXPECTED: dict[str, str] = {
     "lti/deep-link/<str:token>/": "302 404 404 404 404 404 404 404 404",
     "lti/jwks/<slug:school_slug>.json": "200 200 200 200 200 200 200 200 200",
     "school/<slug:school_slug>/lti/": "302 404 404 404 404 404 200 404 404",
+    "school/<slug:school_slug>/lti/platforms/<uuid:platform_uuid>/": "302 404 404 404 404 404 200 404 404",
     # The cohort's LTI page (grades sent to the LMS): as the cohort's dashboard.
     "school/cohorts/<int:cohort_id>/lti/": "302 404 404 200 404 200 200 404 404",
 }
