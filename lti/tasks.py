@@ -48,12 +48,14 @@ def sync_roster(binding_id: int) -> None:
 
 @shared_task(name="lti.sync_rosters", acks_late=True, time_limit=60)
 def sync_rosters() -> int:
-    """Queue the roster sync of every LMS course with a roster address (of an active registration)."""
+    """Queue the roster sync of every LMS course with a roster address (of an active registration,
+    into a cohort not archived)."""
     from training.queue import publish_rollback_unsafe
 
     from .models import ContextBinding
 
-    ids = list(ContextBinding.objects.exclude(memberships_url="").filter(platform__is_active=True)
+    ids = list(ContextBinding.objects.exclude(memberships_url="").filter(platform__is_active=True,
+                                                                         cohort__archived_at__isnull=True)
                .values_list("pk", flat=True))
     for pk in ids:
         publish_rollback_unsafe("lti.sync_roster_v1", pk)

@@ -19,11 +19,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import User
-from schools.models import School
+from schools.models import Role, School
 from training.errors import ApplicationError
 from training.permissions import object_or_404
-
-from schools.models import Role
 
 from . import deep_linking, platform_storage, selectors, services, tool
 from .middleware import SESSION_FLAG
@@ -137,6 +135,10 @@ def _person(validated: tool.ValidatedLaunch):
         raise tool.LaunchRefused("context_missing", _("The launch names no course (context)."))
     user = services.launch_user(platform=platform, sub=str(data["sub"]), claims=data, role=role)
     binding = services.launch_cohort(platform=platform, context=context, claims=data)
+    if binding.cohort.archived_at is not None and not binding.cohort.enrollments.filter(user=user).exists() \
+            and role != Role.ADMIN:
+        raise tool.LaunchRefused("cohort_archived", _("The cohort of this LMS course is archived in Vigil: it "
+                                                      "takes no new members. Ask the school."), 409)
     services.launch_enrol(binding=binding, user=user, role=role)
     return role, user, binding
 
@@ -255,6 +257,8 @@ def cohort_lti(request, cohort_id: int):
         elif not binding.platform.is_active:
             errors, status = [_("This LMS's registration is deactivated: reactivate it on the school's LTI page "
                                 "to sync the roster.")], 409
+        elif cohort.archived_at is not None:
+            errors, status = [_("This cohort is archived: it takes no roster from the LMS.")], 409
         else:
             try:
                 with transaction.atomic():

@@ -39,6 +39,20 @@ def test_a_second_launch_reuses_the_account_and_the_cohort(client, lms, register
     assert ContextBinding.objects.count() == 1
 
 
+def test_a_launch_into_an_archived_cohort_enrols_nobody_new_and_says_why(client, lms, registered):
+    from django.utils import timezone
+
+    launch(client, lms)
+    client.logout()
+    binding = ContextBinding.objects.get()
+    Enrollment.objects.filter(cohort=binding.cohort).delete()
+    binding.cohort.archived_at = timezone.now()
+    binding.cohort.save(update_fields=["archived_at"])
+    response, _f = launch(client, lms)
+    assert response.status_code == 409 and b"archived" in response.content
+    assert not Enrollment.objects.filter(cohort=binding.cohort).exists()
+
+
 @pytest.mark.parametrize(("lti_role", "school_role", "cohort_role"), [
     (ROLE + "Instructor", Role.FACULTY, Enrollment.CohortRole.FACULTY),
     (ROLE + "Instructor#TeachingAssistant", Role.FACULTY, Enrollment.CohortRole.FACULTY),
