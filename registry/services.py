@@ -235,39 +235,74 @@ def tool_delete(*, tool: Tool, actor: User | None) -> None:
     tool.delete()
 
 
-def tools_import(*, school: School, rows: list[dict], actor: User | None) -> dict[str, int]:
-    """Create or update the tools of a CSV file (matched by name), all or nothing: every line's
-    problems are gathered first (``ApplicationError`` with ``line N: field`` paths) and nothing
-    is written unless there is none. Each row is ``{"line": n, **fields}``."""
-    vocab = vocabulary(school=school)
+@dataclass
+class PlannedRow:
+    """What importing one line of a file would do: ``status`` new, updated, unchanged or error,
+    the fields it ``changes``, its ``errors`` by field."""
+
+    line: int
+    name: str
+    status: str
+    changes: list[str] = field(default_factory=list)
+    errors: dict[str, list[str]] = field(default_factory=dict)
+    tool: Tool | None = None
+    values: dict = field(default_factory=dict)
+
+
+def tools_plan(*, school: School, rows: list[dict], vocab: Vocabulary | None = None) -> list[PlannedRow]:
+    """What importing the rows of a CSV file (``{"line": n, **fields}``) would do to the register,
+    without writing anything; tools are matched by name, whatever the case (7 queries whatever
+    the number of rows)."""
+    vocab = vocab or vocabulary(school=school)
     existing = {t.name.lower(): t for t in Tool.objects.filter(school=school).select_related("category")
                 .prefetch_related("failure_modes", "cohorts", "training__course")}
-    errors: dict[str, list[str]] = {}
     seen: dict[str, int] = {}
+    plan = []
     for row in rows:
         data = {k: v for k, v in row.items() if k != "line"}
         key = _text(data.get("name")).lower()
+        planned = PlannedRow(line=row["line"], name=_text(data.get("name")), status="error", tool=existing.get(key))
         if key and key in seen:
-            errors.setdefault(f"line {row['line']}: name", []).append(
-                _("The same tool as line %(line)s.") % {"line": seen[key]})
+            planned.errors.setdefault("name", []).append(_("The same tool as line %(line)s.") % {"line": seen[key]})
         seen.setdefault(key, row["line"])
         try:
-            tool_check(vocab=vocab, data=data, tool=existing.get(key))
+            planned.values = tool_check(vocab=vocab, data=data, tool=planned.tool)
         except ApplicationError as exc:
             for name, messages in exc.errors.items():
-                errors.setdefault(f"line {row['line']}: {name}", []).extend(messages)
+                planned.errors.setdefault(name, []).extend(messages)
+        if not planned.errors:
+            if planned.tool is None:
+                planned.status = "new"
+            else:
+                before = _current(planned.tool)
+                planned.changes = [name for name in FIELDS if name in planned.values
+                                   and _comparable(name, planned.values[name]) != _comparable(name, before[name])]
+                planned.status = "updated" if planned.changes else "unchanged"
+        plan.append(planned)
+    return plan
+
+
+def tools_import(*, school: School, rows: list[dict], actor: User | None) -> dict[str, int]:
+    """Create or update the tools of a CSV file (matched by name), all or nothing: every line's
+    problems are gathered first (``ApplicationError`` with ``line N: field`` paths) and nothing
+    is written unless there is none; a file that changes nothing writes nothing, not even its
+    audit record (uploading the same file again changes nothing)."""
+    vocab = vocabulary(school=school)
+    plan = tools_plan(school=school, rows=rows, vocab=vocab)
+    errors = {f"line {p.line}: {name}": messages for p in plan for name, messages in p.errors.items()}
     if errors:
         raise ApplicationError(_("The file was not imported: nothing was written. Correct the lines marked."), errors)
     counts = {"created": 0, "updated": 0, "unchanged": 0}
-    for row in rows:
+    for planned, row in zip(plan, rows):
         data = {k: v for k, v in row.items() if k != "line"}
-        tool = existing.get(_text(data.get("name")).lower())
-        if tool is None:
+        if planned.status == "new":
             tool_create(school=school, data=data, actor=actor, vocab=vocab)
             counts["created"] += 1
-        elif tool_update(tool=tool, data=data, actor=actor, vocab=vocab):
+        elif planned.status == "updated":
+            tool_update(tool=planned.tool, data=data, actor=actor, vocab=vocab)
             counts["updated"] += 1
         else:
             counts["unchanged"] += 1
-    audit_record(actor=actor, action="registry.tools.import", school_id=school.pk, detail=counts)
+    if counts["created"] or counts["updated"]:
+        audit_record(actor=actor, action="registry.tools.import", school_id=school.pk, detail=counts)
     return counts

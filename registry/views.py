@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,10 +14,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from courses.models import FailureMode
 from schools.models import School
 from schools.services import audit_record
+from training import csvtext
 from training.errors import ApplicationError
 from training.permissions import object_or_404
 
-from . import csvfile, evidence, services
+from . import csvfile, evidence, importing, services
 from .forms import ImportForm, ToolForm
 from .models import Tool
 from .selectors import (
@@ -136,29 +137,63 @@ def tool_delete(request: HttpRequest, school_slug: str, tool_id: int):
     return redirect("registry:register", school.slug)
 
 
+IMPORT_SESSION_KEY = "registry.import"
+
+
+def _import_page(request, school, *, form=None, status=200, **more):
+    return render(request, "registry/import.html", _context(
+        request, school, "register", form=form or ImportForm(), columns=csvfile.COLUMNS, **more), status=status)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def register_import(request: HttpRequest, school_slug: str):
+    """Upload a register file (``action=preview``): each line is shown as new, updated, unchanged
+    or in error, and nothing is written; confirm it (``action=confirm``) to apply it at once."""
     school = _school(request, school_slug, "registry.manage_register")
-    form = ImportForm(request.POST or None, request.FILES or None)
-    problems, status = [], 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                rows = csvfile.parse(form.cleaned_data["file"].read())
-                with transaction.atomic():
-                    counts = services.tools_import(school=school, rows=rows, actor=request.user)
-                messages.success(request, _("Imported: %(created)s new, %(updated)s changed, %(unchanged)s unchanged.")
-                                 % counts)
-                return redirect("registry:register", school.slug)
-            except ApplicationError as exc:
-                form.add_error(None, exc.message)
-                problems = [(place, message) for place, messages_ in exc.errors.items() for message in messages_]
-                status = exc.status_code
-        else:
-            status = 400
-    return render(request, "registry/import.html", _context(
-        request, school, "register", form=form, problems=problems, columns=csvfile.COLUMNS), status=status)
+    if request.method == "GET":
+        return _import_page(request, school)
+    if request.POST.get("action") == "confirm":
+        return _import_confirm(request, school)
+    form = ImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _import_page(request, school, form=form, status=400)
+    upload = form.cleaned_data["file"]
+    try:
+        if upload.size > csvfile.MAX_BYTES:
+            raise ApplicationError(_("The file is larger than 2 MB."))
+        text, encoding = csvfile.decode(upload.read())
+        preview = importing.preview(school=school, text=text, encoding=encoding)
+    except ApplicationError as exc:
+        form.add_error("file", exc.message)
+        for place, messages_ in exc.errors.items():
+            form.add_error("file", f"{place}: " + " ".join(messages_))
+        return _import_page(request, school, form=form, status=400)
+    csvtext.keep_for_confirmation(request.session, IMPORT_SESSION_KEY, school_id=school.pk, text=text,
+                                  encoding=encoding)
+    return _import_page(request, school, form=form, preview=preview, filename=upload.name,
+                        status=400 if preview.problems else 200)
+
+
+def _import_confirm(request, school):
+    kept = csvtext.kept_for_confirmation(request.session, IMPORT_SESSION_KEY, school_id=school.pk,
+                                         sha=request.POST.get("digest"))
+    if kept is None:
+        messages.error(request, _("This preview is no longer the latest upload: upload the file again."))
+        return _import_page(request, school, status=409)
+    try:
+        with transaction.atomic():
+            counts = importing.apply(school=school, text=kept["text"], actor=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return _import_page(request, school, status=exc.status_code)
+    except IntegrityError:
+        messages.error(request, _("The register changed while the file was applied; nothing was written. "
+                                  "Upload the file again."))
+        return _import_page(request, school, status=409)
+    del request.session[IMPORT_SESSION_KEY]
+    messages.success(request, _("Imported: %(created)s new, %(updated)s changed, %(unchanged)s unchanged.") % counts)
+    return redirect("registry:register", school.slug)
 
 
 @login_required
