@@ -7,11 +7,16 @@ with the field (and, for a CSV file, the line) where it is wrong.
 """
 from __future__ import annotations
 
+import os
+import uuid
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import SuspiciousFileOperation, ValidationError
+from django.core.files.base import ContentFile
 from django.core.validators import URLValidator
+from django.db import transaction
+from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -20,6 +25,7 @@ from schools.models import Cohort, Role, School
 from schools.services import audit_record
 from training.errors import ApplicationError
 
+from . import model_cards
 from .models import RequiredTraining, Tool, ToolCategory
 
 TEXT_FIELDS = {"name": 200, "vendor": 200, "version": 64, "intended_use": 5000, "intended_users": 2000,
@@ -232,7 +238,61 @@ def tool_update(*, tool: Tool, data: dict, actor: User | None, vocab: Vocabulary
 def tool_delete(*, tool: Tool, actor: User | None) -> None:
     audit_record(actor=actor, action="registry.tool.delete", school_id=tool.school_id,
                  detail={"tool": tool.name, "tool_id": tool.pk})
+    _delete_file_on_commit(tool.model_card_file.name)
     tool.delete()
+
+
+def tool_retire(*, tool: Tool, actor: User | None, on: date) -> list[str]:
+    """Retire the tool (kept in the register with its history, its reports and its coverage)."""
+    return tool_update(tool=tool, actor=actor, data={"status": Tool.Status.RETIRED, "retired_on": on})
+
+
+def _delete_file_on_commit(name: str) -> None:
+    """Delete a model card's file once the change that drops it is committed (a rolled-back
+    change keeps it)."""
+    if name:
+        storage = Tool._meta.get_field("model_card_file").storage
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+def _shown_name(filename: str, extension: str) -> str:
+    """The uploaded file's own name, made safe to send back in a download's header."""
+    try:
+        return get_valid_filename(os.path.basename(filename or ""))[:200]
+    except SuspiciousFileOperation:
+        return f"model-card.{extension}"
+
+
+def model_card_attach(*, tool: Tool, data: bytes, filename: str, actor: User | None) -> Tool:
+    """Attach a model card file to the tool, or replace the one it has; refused (``ApplicationError``
+    at ``model_card_file``) unless its content is a PDF, Markdown or plain text."""
+    card = model_cards.check(data)
+    tool = Tool.objects.select_for_update().get(pk=tool.pk)
+    replaced = tool.model_card_file.name
+    name = _shown_name(filename, card.extension)
+    tool.model_card_file.save(f"{uuid.uuid4().hex}.{card.extension}", ContentFile(data), save=False)
+    tool.model_card_name, tool.model_card_type, tool.model_card_size = name, card.media_type, card.size
+    tool.save(update_fields=["model_card_file", "model_card_name", "model_card_type", "model_card_size",
+                             "updated_at"])
+    _delete_file_on_commit(replaced)
+    audit_record(actor=actor, action="registry.model_card.attach", school_id=tool.school_id, detail={
+        "tool": tool.name, "tool_id": tool.pk, "file": name, "type": card.media_type, "size": card.size,
+        "replaced": bool(replaced)})
+    return tool
+
+
+def model_card_remove(*, tool: Tool, actor: User | None) -> Tool:
+    tool = Tool.objects.select_for_update().get(pk=tool.pk)
+    if not tool.model_card_file.name:
+        raise ApplicationError(_("This tool has no model card file."), {"model_card_file": [_("None attached.")]},
+                               status_code=409)
+    _delete_file_on_commit(tool.model_card_file.name)
+    audit_record(actor=actor, action="registry.model_card.remove", school_id=tool.school_id,
+                 detail={"tool": tool.name, "tool_id": tool.pk, "file": tool.model_card_name})
+    tool.model_card_file, tool.model_card_name, tool.model_card_type, tool.model_card_size = "", "", "", 0
+    tool.save(update_fields=["model_card_file", "model_card_name", "model_card_type", "model_card_size",
+                             "updated_at"])
+    return tool
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,8 +18,8 @@ from training import csvtext
 from training.errors import ApplicationError
 from training.permissions import object_or_404
 
-from . import csvfile, evidence, importing, services
-from .forms import ImportForm, ToolForm
+from . import csvfile, evidence, importing, model_cards, services
+from .forms import ImportForm, ModelCardForm, ToolForm
 from .models import Tool
 from .selectors import (
     categories, course_choices, school_coverage, school_tool, school_tools, tool_map, training_suggestions,
@@ -93,12 +93,16 @@ def _tool(school, tool_id):
 @require_GET
 def tool_detail(request: HttpRequest, school_slug: str, tool_id: int):
     school = _school(request, school_slug, "registry.view_register")
-    tool = _tool(school, tool_id)
+    return _tool_page(request, school, _tool(school, tool_id))
+
+
+def _tool_page(request, school, tool, *, card_form=None, status=200):
     vocab_courses = services.vocabulary(school=school).courses
     suggestions = training_suggestions(tool=tool, course_ids=[c.pk for c in vocab_courses.values()])
     required = {r.reference for r in tool.training.all()}
     return render(request, "registry/tool.html", _context(
-        request, school, "register", tool=tool, suggestions=suggestions, required=required))
+        request, school, "register", tool=tool, suggestions=suggestions, required=required,
+        card_form=card_form or ModelCardForm()), status=status)
 
 
 @login_required
@@ -124,6 +128,50 @@ def tool_edit(request: HttpRequest, school_slug: str, tool_id: int):
             status = 400
     return render(request, "registry/tool_form.html", _context(request, school, "register", form=form, tool=tool),
                   status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def model_card(request: HttpRequest, school_slug: str, tool_id: int):
+    """GET: the tool's model card file, for those who read the register; POST: attach or replace
+    it (the school's admins)."""
+    if request.method == "GET":
+        school = _school(request, school_slug, "registry.view_register")
+        tool = _tool(school, tool_id)
+        if not tool.model_card_file.name:
+            raise Http404
+        charset = "; charset=utf-8" if tool.model_card_type.startswith("text/") else ""
+        return FileResponse(tool.model_card_file.open("rb"), as_attachment=True, filename=tool.model_card_name,
+                            content_type=tool.model_card_type + charset)
+    school = _school(request, school_slug, "registry.manage_register")
+    tool = _tool(school, tool_id)
+    form = ModelCardForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            model_cards.check_size(upload.size)
+            with transaction.atomic():
+                services.model_card_attach(tool=tool, data=upload.read(), filename=upload.name, actor=request.user)
+            messages.success(request, _("The model card is attached."))
+            return redirect("registry:tool", school.slug, tool.pk)
+        except ApplicationError as exc:
+            _error_into(form, exc)
+    return _tool_page(request, school, tool, card_form=form, status=400)
+
+
+@login_required
+@require_POST
+def model_card_remove(request: HttpRequest, school_slug: str, tool_id: int):
+    school = _school(request, school_slug, "registry.manage_register")
+    tool = _tool(school, tool_id)
+    try:
+        with transaction.atomic():
+            services.model_card_remove(tool=tool, actor=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return _tool_page(request, school, tool, status=exc.status_code)
+    messages.success(request, _("The model card file is removed."))
+    return redirect("registry:tool", school.slug, tool.pk)
 
 
 @login_required

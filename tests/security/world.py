@@ -188,6 +188,8 @@ def build_school(tag: str) -> SchoolWorld:
     tool = registry_services.tool_create(school=school, actor=admin, data={
         "name": f"Tool {tag}", "category": "triage", "failure_modes": ["CAL"], "cohorts": [cohort.slug],
         "user_roles": ["faculty"], "training": [course.slug]})
+    tool = registry_services.model_card_attach(tool=tool, actor=admin, filename="card.md",
+                                               data=f"# Model card\n\nIntended use: {m('school')}\n".encode())
 
     w = SchoolWorld(
         tag=tag, school=school, course=course, module=module, cohort=cohort, items=items,
