@@ -24,6 +24,7 @@ from courses.models import Course, CourseVersion, FailureMode, Module
 from schools.models import Cohort, Role, School
 from schools.services import audit_record
 from training.errors import ApplicationError
+from training.transactions import in_callers_transaction
 
 from . import model_cards
 from .models import RequiredTraining, Tool, ToolCategory
@@ -263,6 +264,7 @@ def _shown_name(filename: str, extension: str) -> str:
         return f"model-card.{extension}"
 
 
+@in_callers_transaction
 def model_card_attach(*, tool: Tool, data: bytes, filename: str, actor: User | None) -> Tool:
     """Attach a model card file to the tool, or replace the one it has; refused (``ApplicationError``
     at ``model_card_file``) unless its content is a PDF, Markdown or plain text."""
@@ -281,6 +283,7 @@ def model_card_attach(*, tool: Tool, data: bytes, filename: str, actor: User | N
     return tool
 
 
+@in_callers_transaction
 def model_card_remove(*, tool: Tool, actor: User | None) -> Tool:
     tool = Tool.objects.select_for_update().get(pk=tool.pk)
     if not tool.model_card_file.name:
