@@ -105,3 +105,21 @@ def test_the_api_cells(school, django_assert_num_queries):
     client, _user = client_of(school, Role.TRAINEE)
     with django_assert_num_queries(API_CELLS):
         assert client.get("/api/v1/observatory/cells/").status_code == 200
+
+
+MINE, EXPORT = 4, 8  # with three reports each, as the others
+
+
+def test_my_reports(school, django_assert_num_queries):
+    user = school.practice_reports.first().reporter
+    client = Client()
+    client.force_login(user)
+    PracticeReportFactory.create_batch(2, school=school, reporter=user)
+    with django_assert_num_queries(MINE):
+        assert client.get("/observatory/my-reports/").status_code == 200
+
+
+def test_the_reports_csv(school, django_assert_num_queries):
+    client, _user = client_of(school, Role.REVIEWER)
+    with django_assert_num_queries(EXPORT):
+        assert client.get(f"/school/{school.slug}/reports/reports.csv").status_code == 200

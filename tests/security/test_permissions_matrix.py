@@ -353,6 +353,12 @@ EXPECTED: dict[str, str] = {
     # (observatory.share_reports). The cross-school cells are for anyone signed in.
     "observatory/": "302 200 200 200 200 200 200 200 200",
     "observatory/across-schools/": "302 200 200 200 200 200 200 200 200",
+    # A member's own reports; withdrawing one: its reporter only (the world's report is trainee1's,
+    # still new), anyone else is told nothing (404).
+    "observatory/my-reports/": "302 200 200 200 200 200 200 200 200",
+    "observatory/my-reports/<int:report_id>/withdraw/": "302 302 404 404 404 404 404 404 404",
+    # The reports as CSV: those who triage them (reporters by name for reviewers and admins).
+    "school/<slug:school_slug>/reports/reports.csv": "302 404 404 200 404 200 200 404 404",
     "school/<slug:school_slug>/reports/new/": "302 200 200 200 404 200 200 404 404",
     "school/<slug:school_slug>/reports/": "302 404 404 200 404 200 200 404 404",
     "school/<slug:school_slug>/reports/analytics/": "302 404 404 200 404 200 200 404 404",
