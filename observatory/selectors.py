@@ -25,7 +25,7 @@ def school_reports(*, school: School, status: str = "") -> QuerySet[PracticeRepo
 
 def register_choices(*, school: School) -> list[tuple[str, list[tuple[int, str]]]]:
     """The school's register, as the report form's groups: (category of use, [(tool id, name)]),
-    retired tools last in their group (one query; none without the register app). Looked up,
+    a retired tool marked so (one query; none without the register app). Looked up,
     not imported: the register is in the same layer as this app."""
     if not apps.is_installed("registry"):
         return []
@@ -33,12 +33,8 @@ def register_choices(*, school: School) -> list[tuple[str, list[tuple[int, str]]
     tools = (apps.get_model("registry", "Tool").objects.filter(school=school).select_related("category")
              .order_by("category__position", "category__code", "name"))
     for tool in tools:
-        label = _(tool.category.name)
-        if tool.status == "retired":
-            label_name = _("%(name)s (retired)") % {"name": tool.name}
-        else:
-            label_name = tool.name
-        groups.setdefault(label, []).append((tool.pk, label_name))
+        name = _("%(name)s (retired)") % {"name": tool.name} if tool.status == "retired" else tool.name
+        groups.setdefault(_(tool.category.name), []).append((tool.pk, name))
     return list(groups.items())
 
 
