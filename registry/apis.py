@@ -207,7 +207,9 @@ class SchoolToolRetireApi(APIView):
     class Input(serializers.Serializer):
         retired_on = serializers.DateField(required=False, help_text="Today when left out.")
 
-    @extend_schema(request=Input, responses=TOOL)
+    # Its body is optional, so a request may come with none, or with a content type that is no
+    # body's (DRF answers 415, said here).
+    @extend_schema(request=Input, responses={200: TOOL, 415: OpenApiResponse(description="Unsupported media type.")})
     def post(self, request, slug: str, tool_id: int):
         school, tool = _managed_tool(request, slug, tool_id)
         data = self.Input(data=request.data)

@@ -38,9 +38,9 @@ def preview(*, school: School, text: str, encoding: str = "UTF-8") -> Preview:
     parsed = csvfile.parse_text(text, encoding)
     plan = services.tools_plan(school=school, rows=parsed.rows)
     problems = [{"line": p.line, "column": p.column, "name": p.name, "message": p.message} for p in parsed.problems]
-    rows = [{"line": p.line, "name": p.name or "—", "status": "error", "changes": []}
-            for p in parsed.problems if p.line not in {r["line"] for r in parsed.rows}]
-    rows = list({r["line"]: r for r in rows}.values())
+    # A line whose cells could not be read is not planned: it is shown in error, by its line.
+    rows = [{"line": line, "name": "—", "status": "error", "changes": []}
+            for line in sorted({p.line for p in parsed.problems if p.line > 1})]
     for planned in plan:
         for name, messages in planned.errors.items():
             problems.extend({"line": planned.line, "column": parsed.column_of(name), "name": name, "message": m}

@@ -150,3 +150,12 @@ def test_an_overdue_user_is_named_on_the_coverage_page(two):
     page = _client(a.reviewer).get(f"/school/{a.school.slug}/ai-tools/coverage/").content.decode()
     overdue = page.split("<h3>Overdue</h3>", 1)[1].split("</ul>", 1)[0]
     assert "Two" in overdue  # trainee2 has completed nothing
+
+
+def test_a_line_with_an_unreadable_date_is_in_error_with_its_column(two):
+    a, _b = two
+    response = _upload(_client(a.admin), a.school, b"name,category,pilot_on\nGood,llm,\nBad,llm,31/12/2026\n")
+    assert response.status_code == 400
+    preview = response.context["preview"]
+    assert [(r["line"], r["status"]) for r in preview.rows] == [(2, "new"), (3, "error")]
+    assert preview.problems[0]["line"] == 3 and preview.problems[0]["column"] == 3
