@@ -17,8 +17,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _check(page, name: str) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     screenshot(page, name)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), page.evaluate(
+        "[...document.querySelectorAll('main *')].filter(e => e.getBoundingClientRect().right > window.innerWidth)"
+        ".map(e => e.tagName + '.' + e.className).slice(0, 8)")
     assert_accessible(page)
 
 
@@ -31,6 +33,7 @@ def test_an_admin_previews_and_confirms_an_import_then_attaches_a_model_card(req
     a.admin.refresh_from_db()
     page = sign_in(request.getfixturevalue(device), a.admin)
     page.goto(f"/school/{a.school.slug}/ai-tools/import/")
+    _check(page, f"registry-import-{tag}")
     csv_text = (f"name,category,status,failure_modes\n{a.tool.name},triage,deployed,CAL\n"
                 "Discharge letter drafter,scribe,pilot,HAL|OMI\n")
     page.set_input_files("[name=file]", files=[{"name": "tools.csv", "mimeType": "text/csv",
