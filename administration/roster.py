@@ -1,10 +1,8 @@
 """Reading a roster CSV: its encoding, its separator, its header and each row, without the
 database (what the rows mean for the school is ``schools.selectors.roster_plan``).
 
-What spreadsheets write is accepted: UTF-8 with or without a byte-order mark, and Windows-1252
-(Excel's "CSV" on a French or English Windows; Latin-1 text is read the same way), with ``;``
-(Excel in French) or ``,`` between fields. Anything else is refused with a message saying what
-the file seems to be and how to save it. Every problem of the header or of a row is reported
+What spreadsheets write is accepted, and the rest refused, as for every CSV upload
+(``training.csvtext``). Every problem of the header or of a row is reported
 with its line and column; a row with a problem is not kept.
 """
 from __future__ import annotations
@@ -19,6 +17,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from training import csvtext
+from training.csvtext import CsvRefused, decode
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
@@ -52,17 +53,9 @@ COLUMN_LABELS = {
 }
 LIMITS = {"username": 150, "email": 254, "first_name": 150, "last_name": 150, "student_number": 64, "cohort": 200}
 _USERNAME = UnicodeUsernameValidator()
-# Bytes Windows-1252 leaves undefined: text holding them was written by neither Excel nor a
-# Latin-1 editor of ordinary text.
-_CP1252_HOLES = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
-
-
-class RosterRefused(Exception):
-    """The file as a whole cannot be read (its encoding, its separator, its header)."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+# A file the roster cannot read at all (its encoding, its separator, its header): the shared
+# reader's refusal, under the name the roster's callers know.
+RosterRefused = CsvRefused
 
 
 @dataclass(frozen=True)
@@ -99,46 +92,13 @@ class ParsedRoster:
     errors: list[RosterError] = field(default_factory=list)
 
 
-def decode(data: bytes) -> tuple[str, str]:
-    """The text of the file and the name of its encoding, or ``RosterRefused`` saying why not."""
-    if not data.strip():
-        raise RosterRefused(_("The file is empty."))
-    if data.startswith(b"PK\x03\x04") or data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise RosterRefused(_("This is a spreadsheet workbook, not a CSV file: in your spreadsheet, "
-                              "use “Save as” and choose CSV."))
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise RosterRefused(_("This file is in UTF-16 (“Unicode text”): save it as “CSV UTF-8” instead."))
-    if b"\x00" in data:
-        raise RosterRefused(_("This file is not text: save the roster as CSV."))
-    if data.startswith(b"\xef\xbb\xbf"):
-        try:
-            return data[3:].decode("utf-8"), "UTF-8"
-        except UnicodeDecodeError as exc:
-            raise RosterRefused(_("The file says it is UTF-8 but is not (byte %(at)s): save it again as “CSV UTF-8”.")
-                                % {"at": exc.start + 3}) from None
-    try:
-        return data.decode("utf-8"), "UTF-8"
-    except UnicodeDecodeError:
-        pass
-    if _CP1252_HOLES.search(data):
-        raise RosterRefused(_("The file's encoding is not recognised: save it as “CSV UTF-8”."))
-    return data.decode("cp1252"), "Windows-1252"
-
-
 def _column_key(name: str) -> str:
     return re.sub(r"[\s\-_]+", "_", name.strip().lower()).strip("_")
 
 
 def sniff_separator(header: str) -> str:
     """``;`` or ``,``: the one the header line uses (outside quotes), or ``RosterRefused``."""
-    counts = {sep: len(next(csv.reader([header], delimiter=sep))) - 1 for sep in (";", ",", "\t")}
-    if counts["\t"] and not counts[";"] and not counts[","]:
-        raise RosterRefused(_("The fields are separated by tabs: save the file as CSV, with “;” or “,” between fields."))
-    if counts[";"] or counts[","]:
-        return ";" if counts[";"] >= counts[","] else ","
-    if _column_key(header) in COLUMNS:
-        return ","  # a file of one column
-    raise RosterRefused(_("The first line is not a header of known columns separated by “;” or “,”."))
+    return csvtext.sniff_separator(header, is_column=lambda h: _column_key(h) in COLUMNS)
 
 
 def parse(data: bytes) -> ParsedRoster:

@@ -4,7 +4,6 @@ Thin views: the form checks the input, a service of ``schools.services`` makes t
 writes its audit record, in the transaction the view opens. Only the school's admins (and
 platform superusers) reach them; anyone else gets 404 (``administration.access``).
 """
-import hashlib
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from courses.selectors import assignable_course, assignable_courses
 from schools import services
 from schools.selectors import cohort_assignments, roster_plan, school_cohort_list, school_members
+from training import csvtext
 from training.errors import ApplicationError
 
 from .access import assignment_of, cohort_for_admin, member_of, school_for_admin
@@ -285,8 +285,8 @@ def roster(request, school_slug: str):
         form.add_error("file", exc.message)
         return _roster_page(request, school, form=form, status=400)
     rows, problems = _roster_preview(parsed, plan)
-    digest = hashlib.sha256(text.encode()).hexdigest()
-    request.session[ROSTER_SESSION_KEY] = {"school": school.pk, "text": text, "encoding": encoding, "digest": digest}
+    digest = csvtext.keep_for_confirmation(request.session, ROSTER_SESSION_KEY, school_id=school.pk, text=text,
+                                           encoding=encoding)
     counts = {s: sum(r["status"] == s for r in rows) for s in ("new", "updated", "unchanged", "error")}
     return _roster_page(request, school, form=form, rows=rows, problems=problems, counts=counts, digest=digest,
                         parsed=parsed, filename=upload.name, status=400 if problems else 200,
@@ -294,8 +294,9 @@ def roster(request, school_slug: str):
 
 
 def _roster_confirm(request, school):
-    kept = request.session.get(ROSTER_SESSION_KEY)
-    if not kept or kept["school"] != school.pk or kept["digest"] != request.POST.get("digest"):
+    kept = csvtext.kept_for_confirmation(request.session, ROSTER_SESSION_KEY, school_id=school.pk,
+                                         sha=request.POST.get("digest"))
+    if kept is None:
         messages.error(request, _("This preview is no longer the latest upload: upload the file again."))
         return _roster_page(request, school, status=409)
     try:

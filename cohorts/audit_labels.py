@@ -49,6 +49,8 @@ ACTION_LABELS = {
     "registry.tool.update": gettext_lazy("Changed an AI tool of the register"),
     "registry.tool.delete": gettext_lazy("Removed an AI tool from the register"),
     "registry.tools.import": gettext_lazy("Imported AI tools from a CSV file"),
+    "registry.model_card.attach": gettext_lazy("Attached a model card file to an AI tool"),
+    "registry.model_card.remove": gettext_lazy("Removed the model card file of an AI tool"),
     "registry.coverage.read": gettext_lazy("Viewed the training coverage of the AI tools"),
     "registry.evidence.download": gettext_lazy("Downloaded the AI literacy evidence file"),
     "cohort.enroll": gettext_lazy("Enrolled people in a cohort"),
@@ -90,6 +92,9 @@ ACTION_LABELS = {
     "lti.passbacks.read": gettext_lazy("Viewed the grades sent to the LMS (LTI)"),
     "observatory.report.create": gettext_lazy("Reported an AI failure seen in practice"),
     "observatory.report.status": gettext_lazy("Changed the triage status of a practice report"),
+    "observatory.report.reply": gettext_lazy("Replied to the reporter of a practice report"),
+    "observatory.report.withdraw": gettext_lazy("Withdrew a practice report of theirs"),
+    "observatory.reports.export": gettext_lazy("Downloaded the practice reports as CSV"),
     "observatory.report.to_case": gettext_lazy("Turned a practice report into a draft case"),
     "observatory.sharing.update": gettext_lazy("Changed whether the school's reports count in the cross-school observatory"),
     # The Django admin's lists and pages of trainee data (training.admin_mixins.AuditedReadAdmin).

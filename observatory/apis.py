@@ -29,6 +29,7 @@ class ReportSerializer(serializers.Serializer):
     ai_output = serializers.CharField()
     what_was_wrong = serializers.CharField()
     clinician_action = serializers.CharField()
+    reply = serializers.CharField(help_text="The faculty's reply to the reporter.")
     case = serializers.IntegerField(source="case_id", allow_null=True, help_text="The draft case made from it.")
 
 
@@ -43,7 +44,8 @@ class SchoolReportsApi(APIView):
                                            max_value=9_223_372_036_854_775_807,
                                            help_text="A tool of the school's register; else name it in tool_name.")
         tool_name = serializers.CharField(required=False, allow_blank=True, max_length=200)
-        tool_category = serializers.ChoiceField(choices=ToolCategory.choices)
+        tool_category = serializers.ChoiceField(choices=ToolCategory.choices, required=False, allow_blank=True,
+                                                help_text="For a tool named in tool_name; a register's tool has its own.")
         failure_mode = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=8)
         severity = serializers.ChoiceField(choices=PracticeReport.Severity.choices)
         ai_output = serializers.CharField(max_length=services.MAX_TEXT)

@@ -47,6 +47,9 @@ class PracticeReport(models.Model):
     what_was_wrong = models.TextField(_("what was wrong"))
     clinician_action = models.TextField(_("what the clinician did"), blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.NEW)
+    reply = models.TextField(_("reply to the reporter"), blank=True,
+                             help_text=_("The reporter reads it on their page of reports."))
+    replied_at = models.DateTimeField(_("replied on"), null=True, blank=True)
     case = models.ForeignKey("courses.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
                              verbose_name=_("draft case"))
     created_at = models.DateTimeField(auto_now_add=True)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from django.apps import apps
 from django.conf import settings
 from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncQuarter
+from django.utils.translation import gettext as _
 
 from cohorts.selectors.reliance import cohort_reliance_overview
 from courses.models import FailureMode
@@ -19,6 +21,27 @@ def school_reports(*, school: School, status: str = "") -> QuerySet[PracticeRepo
     """The school's reports, newest first, with what the list shows (one query)."""
     reports = PracticeReport.objects.filter(school=school).select_related("failure_mode", "case")
     return reports.filter(status=status) if status else reports
+
+
+def register_choices(*, school: School) -> list[tuple[str, list[tuple[int, str]]]]:
+    """The school's register, as the report form's groups: (category of use, [(tool id, name)]),
+    a retired tool marked so (one query; none without the register app). Looked up,
+    not imported: the register is in the same layer as this app."""
+    if not apps.is_installed("registry"):
+        return []
+    groups: dict[str, list[tuple[int, str]]] = {}
+    tools = (apps.get_model("registry", "Tool").objects.filter(school=school).select_related("category")
+             .order_by("category__position", "category__code", "name"))
+    for tool in tools:
+        name = _("%(name)s (retired)") % {"name": tool.name} if tool.status == "retired" else tool.name
+        groups.setdefault(_(tool.category.name), []).append((tool.pk, name))
+    return list(groups.items())
+
+
+def my_reports(*, user) -> QuerySet[PracticeReport]:
+    """The reports a person filed, in every school, newest first, with what their page shows
+    (one query)."""
+    return PracticeReport.objects.filter(reporter=user).select_related("school", "failure_mode")
 
 
 def status_counts(*, school: School) -> dict[str, int]:
@@ -78,7 +101,9 @@ def analytics(*, school: School, cohort: Cohort | None) -> dict:
     for table in ("by_tool", "by_category"):
         for row in counts[table]:
             row["failure_mode_name"] = names.get(row["failure_mode"], "")
-            row["detection"] = detection.get(row["failure_mode"])
+            found = detection.get(row["failure_mode"])
+            # The cohort's recall as a proportion with its evidence: k of n and the Wilson interval.
+            row["detection"] = found["evidence"] if found and found.get("keys") else None
     counts["cohort"] = cohort
     return counts
 

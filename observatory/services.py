@@ -3,6 +3,7 @@ caller's transaction, and refuses bad input before writing anything."""
 from __future__ import annotations
 
 from django.apps import apps
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -77,7 +78,8 @@ def report_create(*, school: School, reporter: User, tool_name: str = "", tool_i
             errors.setdefault("tool_id", []).append(_("This tool is not in your school's register."))
         else:
             fields["tool_name"] = tool.name
-            tool_category = tool.category.code
+            # A category added to the register's taxonomy after this app's list counts as "other".
+            tool_category = tool.category.code if tool.category.code in ToolCategory.values else ToolCategory.OTHER
     elif not fields["tool_name"]:
         errors.setdefault("tool_name", []).append(_("Name the tool, or choose it from the register."))
     if tool_category not in ToolCategory.values:
@@ -108,21 +110,51 @@ TRANSITIONS = {
 
 
 @in_callers_transaction
-def report_set_status(*, report: PracticeReport, actor: User, status: str) -> PracticeReport:
+def report_set_status(*, report: PracticeReport, actor: User, status: str, reply: str | None = None) -> PracticeReport:
     """Move a report along its triage (new, reviewed, closed; "turned into a case" only by
-    ``report_to_case``)."""
+    ``report_to_case``), and say or change the reply its reporter reads (``reply``; None leaves
+    it). Keeping the status while changing the reply is allowed."""
     report = PracticeReport.objects.select_for_update().get(pk=report.pk)
-    if status not in TRANSITIONS.get(report.status, set()):
+    reply = None if reply is None else reply.strip()
+    if reply is not None:
+        errors = [identifier_message(f) for f in find_identifiers(reply)]
+        if len(reply) > MAX_TEXT:
+            errors.append(_("Use at most %(max)s characters.") % {"max": MAX_TEXT})
+        if errors:
+            raise ApplicationError(_("The reply was not saved; correct it."), {"reply": errors})
+    replied = reply is not None and reply != report.reply
+    if status != report.status and status not in TRANSITIONS.get(report.status, set()):
         allowed = sorted(TRANSITIONS.get(report.status, set()))
         raise ApplicationError(_("A report that is “%(now)s” can be moved to: %(allowed)s.") % {
             "now": report.get_status_display(), "allowed": ", ".join(allowed)}, {"status": [_("Not allowed now.")]},
             status_code=409)
     before = report.status
+    if status == before and not replied:
+        return report
     report.status = status
-    report.save(update_fields=["status", "updated_at"])
-    audit_record(actor=actor, action="observatory.report.status", school_id=report.school_id,
-                 detail={"report": report.pk, "from": before, "to": status})
+    if replied:
+        report.reply, report.replied_at = reply, timezone.now()
+    report.save(update_fields=["status", "reply", "replied_at", "updated_at"])
+    if status != before:
+        audit_record(actor=actor, action="observatory.report.status", school_id=report.school_id,
+                     detail={"report": report.pk, "from": before, "to": status})
+    if replied:
+        audit_record(actor=actor, action="observatory.report.reply", school_id=report.school_id,
+                     detail={"report": report.pk})
     return report
+
+
+@in_callers_transaction
+def report_withdraw(*, report: PracticeReport, actor: User) -> None:
+    """The reporter takes back a report no one has triaged yet: it is deleted (its audit record
+    says that it was, not what it said)."""
+    report = PracticeReport.objects.select_for_update().get(pk=report.pk)
+    if report.status != PracticeReport.Status.NEW:
+        raise ApplicationError(_("Only a report that is still new can be withdrawn; this one is “%(now)s”.") % {
+            "now": report.get_status_display()}, {"status": [_("Not allowed now.")]}, status_code=409)
+    audit_record(actor=actor, action="observatory.report.withdraw", school_id=report.school_id,
+                 detail={"report": report.pk})
+    report.delete()
 
 
 def draft_vignette(report: PracticeReport) -> str:

@@ -9,7 +9,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -18,14 +19,18 @@ from courses.models import Module
 from schools.models import Cohort, School
 from schools.rules import authored_courses, memberships
 from schools.selectors import staff_cohorts
+from schools.services import audit_record
 from training.errors import ApplicationError
 from training.permissions import object_or_404
 
 from . import services
+from .exports import reports_csv
 from .forms import ReportForm, SharingForm, StatusForm, ToCaseForm
 from .identifiers import marked
 from .models import PracticeReport, Sharing
-from .selectors import analytics, cross_school_cells, school_reports, status_counts, threshold
+from .selectors import (
+    analytics, cross_school_cells, my_reports, register_choices, school_reports, status_counts, threshold,
+)
 
 
 def _school(request: HttpRequest, slug: str, perm: str) -> School:
@@ -64,14 +69,14 @@ def home(request: HttpRequest):
 @require_http_methods(["GET", "POST"])
 def report_new(request: HttpRequest, school_slug: str):
     school = _school(request, school_slug, "observatory.report_practice")
-    form = ReportForm(request.POST or None)
+    form = ReportForm(request.POST or None, tools=register_choices(school=school))
     marks: dict[str, list] = {}
     status = 200
     if request.method == "POST":
         if form.is_valid():
             try:
                 with transaction.atomic():
-                    services.report_create(school=school, reporter=request.user, **form.cleaned_data)
+                    services.report_create(school=school, reporter=request.user, **form.data_for_service())
                 messages.success(request, _("Thank you: your report is with your school's faculty."))
                 return redirect("observatory:new", school_slug=school.slug)
             except ApplicationError as exc:
@@ -88,6 +93,29 @@ def report_new(request: HttpRequest, school_slug: str):
 
 @login_required
 @require_GET
+def mine(request: HttpRequest):
+    """The reports the person filed, their triage and the faculty's reply; a new one may be
+    withdrawn."""
+    return render(request, "observatory/mine.html", {"reports": list(my_reports(user=request.user)[:200])})
+
+
+@login_required
+@require_POST
+def withdraw(request: HttpRequest, report_id: int):
+    report = object_or_404(request.user, "observatory.withdraw_report", PracticeReport.objects.all(), pk=report_id)
+    try:
+        with transaction.atomic():
+            services.report_withdraw(report=report, actor=request.user)
+        messages.success(request, _("Your report is withdrawn."))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return render(request, "observatory/mine.html", {"reports": list(my_reports(user=request.user)[:200])},
+                      status=exc.status_code)
+    return redirect("observatory:mine")
+
+
+@login_required
+@require_GET
 def across_schools(request: HttpRequest):
     """Counts of the schools that share them, only in cells of at least k schools and k reports."""
     return render(request, "observatory/across.html", {"cells": cross_school_cells(), "k": threshold()})
@@ -100,9 +128,7 @@ def across_schools(request: HttpRequest):
 @require_GET
 def report_list(request: HttpRequest, school_slug: str):
     school = _school(request, school_slug, "observatory.triage_reports")
-    wanted = request.GET.get("status", "")
-    if wanted not in PracticeReport.Status.values:
-        wanted = ""
+    wanted = _wanted_status(request)
     sharing = Sharing.objects.filter(school=school).first()
     return render(request, "observatory/list.html", {
         "school": school, "reports": list(school_reports(school=school, status=wanted)[:200]), "wanted": wanted,
@@ -110,6 +136,30 @@ def report_list(request: HttpRequest, school_slug: str):
         "sharing_form": SharingForm(initial={"share": bool(sharing and sharing.share)}),
         "may_share": request.user.has_perm("observatory.share_reports", school), "k": threshold(),
     })
+
+
+def _wanted_status(request: HttpRequest) -> str:
+    wanted = request.GET.get("status", "")
+    return wanted if wanted in PracticeReport.Status.values else ""
+
+
+@login_required
+@require_GET
+def reports_export(request: HttpRequest, school_slug: str):
+    """The reports of the triage page's filter as CSV; the reporter by name only for those who
+    may see it (audited: the file says who reports)."""
+    school = _school(request, school_slug, "observatory.triage_reports")
+    wanted = _wanted_status(request)
+    names = request.user.has_perm("observatory.view_reporters", school)
+    with transaction.atomic():
+        reports = list(school_reports(school=school, status=wanted).select_related("reporter"))
+        audit_record(actor=request.user, action="observatory.reports.export", school_id=school.pk,
+                     detail={"reports": len(reports), "status": wanted, "names": names})
+    response = HttpResponse(reports_csv(reports, names=names), content_type="text/csv; charset=utf-8")
+    suffix = f"-{wanted}" if wanted else ""
+    response["Content-Disposition"] = (f'attachment; filename="practice-reports-{school.slug}{suffix}-'
+                                       f'{timezone.localdate().isoformat()}.csv"')
+    return response
 
 
 def _report(request: HttpRequest, school_slug: str, report_id: int) -> tuple[School, PracticeReport]:
@@ -124,13 +174,14 @@ def _report(request: HttpRequest, school_slug: str, report_id: int) -> tuple[Sch
 @require_http_methods(["GET", "POST"])
 def report_detail(request: HttpRequest, school_slug: str, report_id: int):
     school, report = _report(request, school_slug, report_id)
-    form = StatusForm(request.POST or None, initial={"status": report.status})
+    form = StatusForm(request.POST or None, initial={"status": report.status, "reply": report.reply}, report=report)
     status = 200
     if request.method == "POST":
         if form.is_valid():
             try:
                 with transaction.atomic():
-                    services.report_set_status(report=report, actor=request.user, status=form.cleaned_data["status"])
+                    services.report_set_status(report=report, actor=request.user, status=form.cleaned_data["status"],
+                                               reply=form.cleaned_data["reply"])
                 messages.success(request, _("The report's triage is saved."))
                 return redirect("observatory:detail", school_slug=school.slug, report_id=report.pk)
             except ApplicationError as exc:
@@ -164,7 +215,8 @@ def report_to_case(request: HttpRequest, school_slug: str, report_id: int):
             _error_into(form, exc)
             status = exc.status_code
     return render(request, "observatory/detail.html", {
-        "school": school, "report": report, "form": StatusForm(initial={"status": report.status}),
+        "school": school, "report": report,
+        "form": StatusForm(initial={"status": report.status, "reply": report.reply}, report=report),
         "case_form": form, "modules": modules}, status=status)
 
 

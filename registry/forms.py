@@ -67,3 +67,8 @@ class ToolForm(forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("CSV file"))
+
+
+class ModelCardForm(forms.Form):
+    file = forms.FileField(label=_("Model card file"),
+                           help_text=_("A PDF, or a Markdown or plain text file in UTF-8; at most 5 MB."))

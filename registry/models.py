@@ -1,7 +1,13 @@
 """The AI tool register: the tools a school's people use, who uses them and the training each
 requires (issue 15, parts 1 and 2)."""
+from django.core.files.storage import storages
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+def private_storage():
+    """Model cards go to the staff-only storage, read through the view that checks who asks."""
+    return storages["private"]
 
 
 class ToolCategory(models.Model):
@@ -56,6 +62,13 @@ class Tool(models.Model):
     retired_on = models.DateField(_("retired on"), null=True, blank=True)
     known_limits = models.TextField(_("known limits"), blank=True)
     model_card_url = models.URLField(_("model card (link)"), max_length=500, blank=True)
+    # An attached model card (a PDF, or Markdown or plain text: registry.model_cards): its file
+    # under a name of ours, and the name, type and size it was uploaded with.
+    model_card_file = models.FileField(_("model card (file)"), upload_to="model-cards/%Y/%m/", blank=True,
+                                       storage=private_storage)
+    model_card_name = models.CharField(_("model card's file name"), max_length=200, blank=True)
+    model_card_type = models.CharField(_("model card's type"), max_length=32, blank=True)
+    model_card_size = models.PositiveIntegerField(_("model card's size in bytes"), default=0)
     failure_modes = models.ManyToManyField("courses.FailureMode", blank=True, related_name="tools",
                                            verbose_name=_("failure modes"))
     user_roles = models.JSONField(_("roles that use it"), default=list, blank=True)

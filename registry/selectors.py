@@ -29,7 +29,7 @@ SUGGESTIONS = 5
 
 def school_tools(*, school: School) -> QuerySet[Tool]:
     """The school's tools by name with everything a list shows (5 queries when read)."""
-    return (Tool.objects.filter(school=school).select_related("category")
+    return (Tool.objects.filter(school=school).select_related("category", "school")
             .prefetch_related("failure_modes", "cohorts", "training__course"))
 
 

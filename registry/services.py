@@ -7,11 +7,16 @@ with the field (and, for a CSV file, the line) where it is wrong.
 """
 from __future__ import annotations
 
+import os
+import uuid
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import SuspiciousFileOperation, ValidationError
+from django.core.files.base import ContentFile
 from django.core.validators import URLValidator
+from django.db import transaction
+from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -19,7 +24,9 @@ from courses.models import Course, CourseVersion, FailureMode, Module
 from schools.models import Cohort, Role, School
 from schools.services import audit_record
 from training.errors import ApplicationError
+from training.transactions import in_callers_transaction
 
+from . import model_cards
 from .models import RequiredTraining, Tool, ToolCategory
 
 TEXT_FIELDS = {"name": 200, "vendor": 200, "version": 64, "intended_use": 5000, "intended_users": 2000,
@@ -232,42 +239,133 @@ def tool_update(*, tool: Tool, data: dict, actor: User | None, vocab: Vocabulary
 def tool_delete(*, tool: Tool, actor: User | None) -> None:
     audit_record(actor=actor, action="registry.tool.delete", school_id=tool.school_id,
                  detail={"tool": tool.name, "tool_id": tool.pk})
+    _delete_file_on_commit(tool.model_card_file.name)
     tool.delete()
+
+
+def tool_retire(*, tool: Tool, actor: User | None, on: date) -> list[str]:
+    """Retire the tool (kept in the register with its history, its reports and its coverage)."""
+    return tool_update(tool=tool, actor=actor, data={"status": Tool.Status.RETIRED, "retired_on": on})
+
+
+def _delete_file_on_commit(name: str) -> None:
+    """Delete a model card's file once the change that drops it is committed (a rolled-back
+    change keeps it)."""
+    if name:
+        storage = Tool._meta.get_field("model_card_file").storage
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+def _shown_name(filename: str, extension: str) -> str:
+    """The uploaded file's own name, made safe to send back in a download's header."""
+    try:
+        return get_valid_filename(os.path.basename(filename or ""))[:200]
+    except SuspiciousFileOperation:
+        return f"model-card.{extension}"
+
+
+@in_callers_transaction
+def model_card_attach(*, tool: Tool, data: bytes, filename: str, actor: User | None) -> Tool:
+    """Attach a model card file to the tool, or replace the one it has; refused (``ApplicationError``
+    at ``model_card_file``) unless its content is a PDF, Markdown or plain text."""
+    card = model_cards.check(data)
+    tool = Tool.objects.select_for_update().get(pk=tool.pk)
+    replaced = tool.model_card_file.name
+    name = _shown_name(filename, card.extension)
+    tool.model_card_file.save(f"{uuid.uuid4().hex}.{card.extension}", ContentFile(data), save=False)
+    tool.model_card_name, tool.model_card_type, tool.model_card_size = name, card.media_type, card.size
+    tool.save(update_fields=["model_card_file", "model_card_name", "model_card_type", "model_card_size",
+                             "updated_at"])
+    _delete_file_on_commit(replaced)
+    audit_record(actor=actor, action="registry.model_card.attach", school_id=tool.school_id, detail={
+        "tool": tool.name, "tool_id": tool.pk, "file": name, "type": card.media_type, "size": card.size,
+        "replaced": bool(replaced)})
+    return tool
+
+
+@in_callers_transaction
+def model_card_remove(*, tool: Tool, actor: User | None) -> Tool:
+    tool = Tool.objects.select_for_update().get(pk=tool.pk)
+    if not tool.model_card_file.name:
+        raise ApplicationError(_("This tool has no model card file."), {"model_card_file": [_("None attached.")]},
+                               status_code=409)
+    _delete_file_on_commit(tool.model_card_file.name)
+    audit_record(actor=actor, action="registry.model_card.remove", school_id=tool.school_id,
+                 detail={"tool": tool.name, "tool_id": tool.pk, "file": tool.model_card_name})
+    tool.model_card_file, tool.model_card_name, tool.model_card_type, tool.model_card_size = "", "", "", 0
+    tool.save(update_fields=["model_card_file", "model_card_name", "model_card_type", "model_card_size",
+                             "updated_at"])
+    return tool
+
+
+@dataclass
+class PlannedRow:
+    """What importing one line of a file would do: ``status`` new, updated, unchanged or error,
+    the fields it ``changes``, its ``errors`` by field."""
+
+    line: int
+    name: str
+    status: str
+    changes: list[str] = field(default_factory=list)
+    errors: dict[str, list[str]] = field(default_factory=dict)
+    tool: Tool | None = None
+    values: dict = field(default_factory=dict)
+
+
+def tools_plan(*, school: School, rows: list[dict], vocab: Vocabulary | None = None) -> list[PlannedRow]:
+    """What importing the rows of a CSV file (``{"line": n, **fields}``) would do to the register,
+    without writing anything; tools are matched by name, whatever the case (7 queries whatever
+    the number of rows)."""
+    vocab = vocab or vocabulary(school=school)
+    existing = {t.name.lower(): t for t in Tool.objects.filter(school=school).select_related("category")
+                .prefetch_related("failure_modes", "cohorts", "training__course")}
+    seen: dict[str, int] = {}
+    plan = []
+    for row in rows:
+        data = {k: v for k, v in row.items() if k != "line"}
+        key = _text(data.get("name")).lower()
+        planned = PlannedRow(line=row["line"], name=_text(data.get("name")), status="error", tool=existing.get(key))
+        if key and key in seen:
+            planned.errors.setdefault("name", []).append(_("The same tool as line %(line)s.") % {"line": seen[key]})
+        seen.setdefault(key, row["line"])
+        try:
+            planned.values = tool_check(vocab=vocab, data=data, tool=planned.tool)
+        except ApplicationError as exc:
+            for name, messages in exc.errors.items():
+                planned.errors.setdefault(name, []).extend(messages)
+        if not planned.errors:
+            if planned.tool is None:
+                planned.status = "new"
+            else:
+                before = _current(planned.tool)
+                planned.changes = [name for name in FIELDS if name in planned.values
+                                   and _comparable(name, planned.values[name]) != _comparable(name, before[name])]
+                planned.status = "updated" if planned.changes else "unchanged"
+        plan.append(planned)
+    return plan
 
 
 def tools_import(*, school: School, rows: list[dict], actor: User | None) -> dict[str, int]:
     """Create or update the tools of a CSV file (matched by name), all or nothing: every line's
     problems are gathered first (``ApplicationError`` with ``line N: field`` paths) and nothing
-    is written unless there is none. Each row is ``{"line": n, **fields}``."""
+    is written unless there is none; a file that changes nothing writes nothing, not even its
+    audit record (uploading the same file again changes nothing)."""
     vocab = vocabulary(school=school)
-    existing = {t.name.lower(): t for t in Tool.objects.filter(school=school).select_related("category")
-                .prefetch_related("failure_modes", "cohorts", "training__course")}
-    errors: dict[str, list[str]] = {}
-    seen: dict[str, int] = {}
-    for row in rows:
-        data = {k: v for k, v in row.items() if k != "line"}
-        key = _text(data.get("name")).lower()
-        if key and key in seen:
-            errors.setdefault(f"line {row['line']}: name", []).append(
-                _("The same tool as line %(line)s.") % {"line": seen[key]})
-        seen.setdefault(key, row["line"])
-        try:
-            tool_check(vocab=vocab, data=data, tool=existing.get(key))
-        except ApplicationError as exc:
-            for name, messages in exc.errors.items():
-                errors.setdefault(f"line {row['line']}: {name}", []).extend(messages)
+    plan = tools_plan(school=school, rows=rows, vocab=vocab)
+    errors = {f"line {p.line}: {name}": messages for p in plan for name, messages in p.errors.items()}
     if errors:
         raise ApplicationError(_("The file was not imported: nothing was written. Correct the lines marked."), errors)
     counts = {"created": 0, "updated": 0, "unchanged": 0}
-    for row in rows:
+    for planned, row in zip(plan, rows):
         data = {k: v for k, v in row.items() if k != "line"}
-        tool = existing.get(_text(data.get("name")).lower())
-        if tool is None:
+        if planned.status == "new":
             tool_create(school=school, data=data, actor=actor, vocab=vocab)
             counts["created"] += 1
-        elif tool_update(tool=tool, data=data, actor=actor, vocab=vocab):
+        elif planned.status == "updated":
+            tool_update(tool=planned.tool, data=data, actor=actor, vocab=vocab)
             counts["updated"] += 1
         else:
             counts["unchanged"] += 1
-    audit_record(actor=actor, action="registry.tools.import", school_id=school.pk, detail=counts)
+    if counts["created"] or counts["updated"]:
+        audit_record(actor=actor, action="registry.tools.import", school_id=school.pk, detail=counts)
     return counts

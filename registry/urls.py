@@ -15,5 +15,8 @@ urlpatterns = [
     path("school/<slug:school_slug>/ai-tools/evidence.<str:fmt>", views.evidence_file, name="evidence"),
     path("school/<slug:school_slug>/ai-tools/<int:tool_id>/", views.tool_detail, name="tool"),
     path("school/<slug:school_slug>/ai-tools/<int:tool_id>/edit/", views.tool_edit, name="tool-edit"),
+    path("school/<slug:school_slug>/ai-tools/<int:tool_id>/model-card/", views.model_card, name="model-card"),
+    path("school/<slug:school_slug>/ai-tools/<int:tool_id>/model-card/remove/", views.model_card_remove,
+         name="model-card-remove"),
     path("school/<slug:school_slug>/ai-tools/<int:tool_id>/delete/", views.tool_delete, name="tool-delete"),
 ]

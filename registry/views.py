@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db import IntegrityError, transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,11 +14,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from courses.models import FailureMode
 from schools.models import School
 from schools.services import audit_record
+from training import csvtext
 from training.errors import ApplicationError
 from training.permissions import object_or_404
 
-from . import csvfile, evidence, services
-from .forms import ImportForm, ToolForm
+from . import csvfile, evidence, importing, model_cards, services
+from .forms import ImportForm, ModelCardForm, ToolForm
 from .models import Tool
 from .selectors import (
     categories, course_choices, school_coverage, school_tool, school_tools, tool_map, training_suggestions,
@@ -92,12 +93,16 @@ def _tool(school, tool_id):
 @require_GET
 def tool_detail(request: HttpRequest, school_slug: str, tool_id: int):
     school = _school(request, school_slug, "registry.view_register")
-    tool = _tool(school, tool_id)
+    return _tool_page(request, school, _tool(school, tool_id))
+
+
+def _tool_page(request, school, tool, *, card_form=None, status=200):
     vocab_courses = services.vocabulary(school=school).courses
     suggestions = training_suggestions(tool=tool, course_ids=[c.pk for c in vocab_courses.values()])
     required = {r.reference for r in tool.training.all()}
     return render(request, "registry/tool.html", _context(
-        request, school, "register", tool=tool, suggestions=suggestions, required=required))
+        request, school, "register", tool=tool, suggestions=suggestions, required=required,
+        card_form=card_form or ModelCardForm()), status=status)
 
 
 @login_required
@@ -126,6 +131,50 @@ def tool_edit(request: HttpRequest, school_slug: str, tool_id: int):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def model_card(request: HttpRequest, school_slug: str, tool_id: int):
+    """GET: the tool's model card file, for those who read the register; POST: attach or replace
+    it (the school's admins)."""
+    if request.method == "GET":
+        school = _school(request, school_slug, "registry.view_register")
+        tool = _tool(school, tool_id)
+        if not tool.model_card_file.name:
+            raise Http404
+        charset = "; charset=utf-8" if tool.model_card_type.startswith("text/") else ""
+        return FileResponse(tool.model_card_file.open("rb"), as_attachment=True, filename=tool.model_card_name,
+                            content_type=tool.model_card_type + charset)
+    school = _school(request, school_slug, "registry.manage_register")
+    tool = _tool(school, tool_id)
+    form = ModelCardForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            model_cards.check_size(upload.size)
+            with transaction.atomic():
+                services.model_card_attach(tool=tool, data=upload.read(), filename=upload.name, actor=request.user)
+            messages.success(request, _("The model card is attached."))
+            return redirect("registry:tool", school.slug, tool.pk)
+        except ApplicationError as exc:
+            _error_into(form, exc)
+    return _tool_page(request, school, tool, card_form=form, status=400)
+
+
+@login_required
+@require_POST
+def model_card_remove(request: HttpRequest, school_slug: str, tool_id: int):
+    school = _school(request, school_slug, "registry.manage_register")
+    tool = _tool(school, tool_id)
+    try:
+        with transaction.atomic():
+            services.model_card_remove(tool=tool, actor=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return _tool_page(request, school, tool, status=exc.status_code)
+    messages.success(request, _("The model card file is removed."))
+    return redirect("registry:tool", school.slug, tool.pk)
+
+
+@login_required
 @require_POST
 def tool_delete(request: HttpRequest, school_slug: str, tool_id: int):
     school = _school(request, school_slug, "registry.manage_register")
@@ -136,29 +185,63 @@ def tool_delete(request: HttpRequest, school_slug: str, tool_id: int):
     return redirect("registry:register", school.slug)
 
 
+IMPORT_SESSION_KEY = "registry.import"
+
+
+def _import_page(request, school, *, form=None, status=200, **more):
+    return render(request, "registry/import.html", _context(
+        request, school, "register", form=form or ImportForm(), columns=csvfile.COLUMNS, **more), status=status)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def register_import(request: HttpRequest, school_slug: str):
+    """Upload a register file (``action=preview``): each line is shown as new, updated, unchanged
+    or in error, and nothing is written; confirm it (``action=confirm``) to apply it at once."""
     school = _school(request, school_slug, "registry.manage_register")
-    form = ImportForm(request.POST or None, request.FILES or None)
-    problems, status = [], 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                rows = csvfile.parse(form.cleaned_data["file"].read())
-                with transaction.atomic():
-                    counts = services.tools_import(school=school, rows=rows, actor=request.user)
-                messages.success(request, _("Imported: %(created)s new, %(updated)s changed, %(unchanged)s unchanged.")
-                                 % counts)
-                return redirect("registry:register", school.slug)
-            except ApplicationError as exc:
-                form.add_error(None, exc.message)
-                problems = [(place, message) for place, messages_ in exc.errors.items() for message in messages_]
-                status = exc.status_code
-        else:
-            status = 400
-    return render(request, "registry/import.html", _context(
-        request, school, "register", form=form, problems=problems, columns=csvfile.COLUMNS), status=status)
+    if request.method == "GET":
+        return _import_page(request, school)
+    if request.POST.get("action") == "confirm":
+        return _import_confirm(request, school)
+    form = ImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _import_page(request, school, form=form, status=400)
+    upload = form.cleaned_data["file"]
+    try:
+        if upload.size > csvfile.MAX_BYTES:
+            raise ApplicationError(_("The file is larger than 2 MB."))
+        text, encoding = csvfile.decode(upload.read())
+        preview = importing.preview(school=school, text=text, encoding=encoding)
+    except ApplicationError as exc:
+        form.add_error("file", exc.message)
+        for place, messages_ in exc.errors.items():
+            form.add_error("file", f"{place}: " + " ".join(messages_))
+        return _import_page(request, school, form=form, status=400)
+    csvtext.keep_for_confirmation(request.session, IMPORT_SESSION_KEY, school_id=school.pk, text=text,
+                                  encoding=encoding)
+    return _import_page(request, school, form=form, preview=preview, filename=upload.name,
+                        status=400 if preview.problems else 200)
+
+
+def _import_confirm(request, school):
+    kept = csvtext.kept_for_confirmation(request.session, IMPORT_SESSION_KEY, school_id=school.pk,
+                                         sha=request.POST.get("digest"))
+    if kept is None:
+        messages.error(request, _("This preview is no longer the latest upload: upload the file again."))
+        return _import_page(request, school, status=409)
+    try:
+        with transaction.atomic():
+            counts = importing.apply(school=school, text=kept["text"], actor=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return _import_page(request, school, status=exc.status_code)
+    except IntegrityError:
+        messages.error(request, _("The register changed while the file was applied; nothing was written. "
+                                  "Upload the file again."))
+        return _import_page(request, school, status=409)
+    del request.session[IMPORT_SESSION_KEY]
+    messages.success(request, _("Imported: %(created)s new, %(updated)s changed, %(unchanged)s unchanged.") % counts)
+    return redirect("registry:register", school.slug)
 
 
 @login_required

@@ -54,6 +54,10 @@ observatory.triage_reports     School        its faculty, reviewers and admins (
                                              into a draft case, the analytics)
 observatory.share_reports      School        its admins (count the school's reports in the
                                              cross-school observatory)
+observatory.view_reporters     School        its reviewers and admins (who filed each report,
+                                             by name, in the reports' CSV; others read a
+                                             pseudonym)
+observatory.withdraw_report    PracticeReport  its reporter (while it is new: the service)
 =============================  ============  ===============================================
 
 Platform superusers hold every permission but ``quizzes.take_course``: a course is taken by
@@ -273,6 +277,11 @@ def triages_reports(user, obj) -> bool:
 
 
 @rules.predicate
+def is_reporter(user, report) -> bool:
+    return report is not None and user.is_authenticated and report.reporter_id == user.pk
+
+
+@rules.predicate
 def is_course_owner(user, course) -> bool:
     return course is not None and user.is_authenticated and course.owner_id == user.pk
 
@@ -374,6 +383,8 @@ rules.add_perm("xapi.manage_lrs", is_superuser | reads_the_audit_log)
 rules.add_perm("observatory.report_practice", is_superuser | is_school_member)
 rules.add_perm("observatory.triage_reports", is_superuser | triages_reports)
 rules.add_perm("observatory.share_reports", is_superuser | is_school_admin)
+rules.add_perm("observatory.view_reporters", is_superuser | is_records_staff)
+rules.add_perm("observatory.withdraw_report", is_reporter)
 
 # The permissions whose rule is "the row is in this scope": a row fetched for them brings
 # its answer along.

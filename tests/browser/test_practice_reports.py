@@ -37,6 +37,7 @@ def test_a_report_refused_for_an_identifier_then_sent_triaged_and_made_a_draft_c
                                                         status=CourseVersion.Status.DRAFT))
     page = sign_in(request.getfixturevalue(device), trainee)
     page.goto(f"/school/{school.slug}/reports/new/")
+    page.select_option("[name=tool]", "other")
     page.fill("[name=tool_name]", "Ward scribe")
     page.select_option("[name=tool_category]", "scribe")
     page.select_option("[name=failure_mode]", "HAL")

@@ -12,7 +12,7 @@ from tests.factories import (CohortFactory, CourseFactory, CourseVersionFactory,
 
 pytestmark = pytest.mark.django_db
 
-FORM = {"tool_name": "Ward scribe", "tool_category": "scribe", "failure_mode": "SHIFT",
+FORM = {"tool": "other", "tool_name": "Ward scribe", "tool_category": "scribe", "failure_mode": "SHIFT",
         "severity": "near_miss", "ai_output": "Summary says no allergies.",
         "what_was_wrong": "The patient had a penicillin allergy.", "clinician_action": ""}
 
@@ -199,4 +199,5 @@ def test_the_analytics_show_the_cohorts_recall_of_the_reported_failure_mode():
     MeasureCounter.objects.create(trainee=trainee, course=course, name="fm.SHIFT.found", value=7)
     _user, client = member(school, Role.REVIEWER)
     body = client.get(reverse("observatory:analytics", args=[school.slug])).content.decode()
-    assert "41&nbsp;%" in body and "7 of 17" in body and '<td class="num">4</td>' in body
+    assert "41%<span class=\"ci\">" in body and "7 of 17;" in body and 'data-label="Reports">4</td>' in body
+    assert "95% CI</span> <span class=\"nw\">22–64%</span>" in body  # Wilson, 7 of 17

@@ -12,7 +12,8 @@ from tests.factories import (AssignmentFactory, CohortFactory, CourseFactory, En
 pytestmark = pytest.mark.django_db
 
 # Pinned (README, "Practice reports").
-FORM, FORM_REFUSED, LIST, DETAIL, ANALYTICS, ACROSS, HOME = 5, 9, 8, 7, 10, 4, 4
+# The form reads the school's register for its "which tool" select (one query).
+FORM, FORM_REFUSED, LIST, DETAIL, ANALYTICS, ACROSS, HOME = 6, 10, 8, 7, 10, 4, 4
 API_LIST, API_CREATE, API_CELLS = 5, 9, 3
 
 
@@ -30,7 +31,7 @@ def client_of(school, role):
     return client, user
 
 
-FORM_DATA = {"tool_name": "Ward scribe", "tool_category": "scribe", "failure_mode": "HAL",
+FORM_DATA = {"tool": "other", "tool_name": "Ward scribe", "tool_category": "scribe", "failure_mode": "HAL",
              "severity": "near_miss", "ai_output": "No allergies.", "what_was_wrong": "Allergy left out."}
 
 
@@ -104,3 +105,21 @@ def test_the_api_cells(school, django_assert_num_queries):
     client, _user = client_of(school, Role.TRAINEE)
     with django_assert_num_queries(API_CELLS):
         assert client.get("/api/v1/observatory/cells/").status_code == 200
+
+
+MINE, EXPORT = 4, 8  # with three reports each, as the others
+
+
+def test_my_reports(school, django_assert_num_queries):
+    user = school.practice_reports.first().reporter
+    client = Client()
+    client.force_login(user)
+    PracticeReportFactory.create_batch(2, school=school, reporter=user)
+    with django_assert_num_queries(MINE):
+        assert client.get("/observatory/my-reports/").status_code == 200
+
+
+def test_the_reports_csv(school, django_assert_num_queries):
+    client, _user = client_of(school, Role.REVIEWER)
+    with django_assert_num_queries(EXPORT):
+        assert client.get(f"/school/{school.slug}/reports/reports.csv").status_code == 200

@@ -12,14 +12,18 @@ pytestmark = pytest.mark.django_db
 QUERIES = {
     "register": 9, "tool": 18, "edit": 16, "coverage": 21, "map": 19, "evidence.csv": 21,
     "api-list": 9, "api-tool": 9, "api-coverage": 21,
+    "import": 4, "model-card": 9, "api-export": 9, "api-model-card": 9,
 }
+PREVIEW, API_PREVIEW = 17, 14
 
 
 def _urls(a) -> dict[str, str]:
     page, api = f"/school/{a.school.slug}/ai-tools/", f"/api/v1/schools/{a.school.slug}/tools/"
     return {"register": page, "tool": f"{page}{a.tool.pk}/", "edit": f"{page}{a.tool.pk}/edit/",
             "coverage": f"{page}coverage/", "map": f"{page}map/", "evidence.csv": f"{page}evidence.csv",
-            "api-list": api, "api-tool": f"{api}{a.tool.pk}/", "api-coverage": f"{api}coverage/"}
+            "api-list": api, "api-tool": f"{api}{a.tool.pk}/", "api-coverage": f"{api}coverage/",
+            "import": f"{page}import/", "model-card": f"{page}{a.tool.pk}/model-card/", "api-export": f"{api}export/",
+            "api-model-card": f"{api}{a.tool.pk}/model-card/"}
 
 
 def _count(client, url) -> int:
@@ -40,3 +44,33 @@ def test_pages_and_calls_cost_the_same_for_one_tool_and_for_four(two, name):
             "name": f"More {n}", "category": "llm", "failure_modes": ["HAL"], "user_roles": ["trainee"],
             "cohorts": [a.cohort.slug], "training": [a.course.slug]})
     assert (one, _count(client, url)) == (QUERIES[name], QUERIES[name])
+
+
+def _file(n: int) -> str:
+    return "name,category,status\n" + "".join(f"Tool {i},llm,pilot\n" for i in range(n))
+
+
+@pytest.mark.parametrize("lines", [1, 20])
+def test_the_import_preview_costs_the_same_for_one_line_and_for_twenty(two, lines):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    a, _b = two
+    client = Client()
+    client.force_login(a.admin)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(f"/school/{a.school.slug}/ai-tools/import/", {
+            "action": "preview", "file": SimpleUploadedFile("t.csv", _file(lines).encode())})
+    assert response.status_code == 200
+    assert len(queries) == PREVIEW
+
+
+@pytest.mark.parametrize("lines", [1, 20])
+def test_the_api_preview_costs_the_same_for_one_line_and_for_twenty(two, lines):
+    a, _b = two
+    client = Client()
+    client.force_login(a.admin)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(f"/api/v1/schools/{a.school.slug}/tools/import/preview/", {"csv": _file(lines)},
+                               content_type="application/json")
+    assert response.status_code == 200
+    assert len(queries) == API_PREVIEW

@@ -53,9 +53,9 @@ CSV = ("name,category,status,failure_modes,cohorts,training,high_risk\n"
 def test_a_csv_file_creates_and_then_finds_every_tool_unchanged(two):
     a, _b = two
     data = CSV.format(cohort=a.cohort.slug, course=a.course.slug).encode()
-    assert services.tools_import(school=a.school, rows=csvfile.parse(data), actor=a.admin) == {
+    assert services.tools_import(school=a.school, rows=csvfile.parse(data).rows, actor=a.admin) == {
         "created": 2, "updated": 0, "unchanged": 0}
-    assert services.tools_import(school=a.school, rows=csvfile.parse(data), actor=a.admin) == {
+    assert services.tools_import(school=a.school, rows=csvfile.parse(data).rows, actor=a.admin) == {
         "created": 0, "updated": 0, "unchanged": 2}
     assert Tool.objects.get(school=a.school, name="Radiology AI").high_risk
 
@@ -65,7 +65,7 @@ def test_a_csv_file_with_one_bad_line_writes_nothing_and_names_the_line(two):
     data = (CSV.format(cohort=a.cohort.slug, course=a.course.slug)
             + f"Other,unknown-cat,pilot,,,{b.course.slug},no\n").encode()
     with pytest.raises(ApplicationError) as refused:
-        services.tools_import(school=a.school, rows=csvfile.parse(data), actor=a.admin)
+        services.tools_import(school=a.school, rows=csvfile.parse(data).rows, actor=a.admin)
     assert set(refused.value.errors) == {"line 4: category", "line 4: training"}
     assert not Tool.objects.filter(school=a.school, name="Radiology AI").exists()
 
@@ -79,7 +79,7 @@ def test_a_csv_file_with_an_unknown_column_is_refused_at_line_1():
 def test_the_export_reads_back_as_the_same_register(two):
     a, _b = two
     text = csvfile.register_csv(Tool.objects.filter(school=a.school))
-    assert services.tools_import(school=a.school, rows=csvfile.parse(text.encode()), actor=a.admin)["unchanged"] == 1
+    assert services.tools_import(school=a.school, rows=csvfile.parse(text.encode()).rows, actor=a.admin)["unchanged"] == 1
 
 
 def test_coverage_counts_a_module_completed_and_names_who_is_not_assigned(two):

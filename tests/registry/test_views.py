@@ -37,14 +37,63 @@ def test_a_tool_is_added_from_the_form(two):
     assert tool.departments == ["ICU", "Emergency"]
 
 
-def test_a_bad_file_is_refused_with_its_line_and_nothing_written(two):
+def _upload(client, school, data: bytes):
+    return client.post(f"/school/{school.slug}/ai-tools/import/",
+                       {"action": "preview", "file": SimpleUploadedFile("tools.csv", data, content_type="text/csv")})
+
+
+def _confirm(client, school, response):
+    return client.post(f"/school/{school.slug}/ai-tools/import/",
+                       {"action": "confirm", "digest": response.context["preview"].digest})
+
+
+def test_a_bad_file_is_refused_with_its_line_and_column_and_nothing_written(two):
     a, b = two
     data = f"name,category,training\nGood,llm,\nBad,llm,{b.course.slug}\n".encode()
-    response = _client(a.admin).post(f"/school/{a.school.slug}/ai-tools/import/",
-                                     {"file": SimpleUploadedFile("tools.csv", data, content_type="text/csv")})
+    response = _upload(_client(a.admin), a.school, data)
     assert response.status_code == 400
-    assert "line 3: training" in response.content.decode()
+    assert "Line 3, column 3 (training):" in response.content.decode()
+    assert 'id="confirm"' not in response.content.decode()
     assert not Tool.objects.filter(school=a.school, name="Good").exists()
+
+
+def test_the_preview_writes_nothing_and_tells_each_line(two):
+    a, _b = two
+    data = f"name,category,status\n{a.tool.name},{a.tool.category.code},deployed\nNew one,llm,pilot\n".encode()
+    response = _upload(_client(a.admin), a.school, data)
+    assert response.status_code == 200
+    assert [(r["line"], r["status"], r["changes"]) for r in response.context["preview"].rows] == [
+        (2, "updated", ["status"]), (3, "new", [])]
+    assert not Tool.objects.filter(school=a.school, name="New one").exists()
+    assert Tool.objects.get(pk=a.tool.pk).status != "deployed"
+
+
+def test_a_confirmed_preview_is_applied_and_the_same_file_again_changes_nothing(two):
+    a, _b = two
+    client = _client(a.admin)
+    data = b"name,category,status\nNew one,llm,pilot\n"
+    assert _confirm(client, a.school, _upload(client, a.school, data)).status_code == 302
+    assert Tool.objects.filter(school=a.school, name="New one").exists()
+    again = _upload(client, a.school, data)
+    assert again.context["preview"].counts == {"new": 0, "updated": 0, "unchanged": 1, "error": 0}
+    assert 'id="nothing-to-apply"' in again.content.decode()
+    assert AuditEvent.objects.filter(action="registry.tools.import").count() == 1
+
+
+def test_a_confirmation_of_an_older_preview_is_refused(two):
+    a, _b = two
+    client = _client(a.admin)
+    first = _upload(client, a.school, b"name,category\nFirst,llm\n")
+    _upload(client, a.school, b"name,category\nSecond,llm\n")
+    assert _confirm(client, a.school, first).status_code == 409
+    assert not Tool.objects.filter(school=a.school, name__in=["First", "Second"]).exists()
+
+
+def test_a_workbook_is_refused_with_how_to_save_it(two):
+    a, _b = two
+    response = _upload(_client(a.admin), a.school, b"PK\x03\x04rest")
+    assert response.status_code == 400
+    assert "Save as" in response.content.decode()
 
 
 def test_the_evidence_file_is_a_dated_pdf_and_its_download_is_audited(two):
@@ -101,3 +150,12 @@ def test_an_overdue_user_is_named_on_the_coverage_page(two):
     page = _client(a.reviewer).get(f"/school/{a.school.slug}/ai-tools/coverage/").content.decode()
     overdue = page.split("<h3>Overdue</h3>", 1)[1].split("</ul>", 1)[0]
     assert "Two" in overdue  # trainee2 has completed nothing
+
+
+def test_a_line_with_an_unreadable_date_is_in_error_with_its_column(two):
+    a, _b = two
+    response = _upload(_client(a.admin), a.school, b"name,category,pilot_on\nGood,llm,\nBad,llm,31/12/2026\n")
+    assert response.status_code == 400
+    preview = response.context["preview"]
+    assert [(r["line"], r["status"]) for r in preview.rows] == [(2, "new"), (3, "error")]
+    assert preview.problems[0]["line"] == 3 and preview.problems[0]["column"] == 3

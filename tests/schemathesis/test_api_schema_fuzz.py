@@ -65,7 +65,8 @@ def world(db, settings, tmp_path):
     }
     slugs = {"/api/v1/schools/{slug}/audit-events/": a.school.slug,
              **{f"/api/v1/schools/{{slug}}/tools/{tail}": a.school.slug
-                for tail in ("", "coverage/", "{tool_id}/")}}
+                for tail in ("", "coverage/", "export/", "import/", "import/preview/", "{tool_id}/",
+                             "{tool_id}/retire/", "{tool_id}/model-card/")}}
     return {"tokens": tokens, "forbidden": forbidden, "ids": ids, "slugs": slugs, "course_slug": a.course.slug}
 
 

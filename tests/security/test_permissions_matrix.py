@@ -120,7 +120,8 @@ def kwargs_for(route: str, w: SchoolWorld) -> dict:
     overrides = {
         "api/v1/schools/<slug:slug>/audit-events/": {"slug": w.school.slug},
         **{f"api/v1/schools/<slug:slug>/tools/{tail}": {"slug": w.school.slug}
-           for tail in ("", "coverage/", "<int:tool_id>/")},
+           for tail in ("", "coverage/", "export/", "import/", "import/preview/", "<int:tool_id>/",
+                        "<int:tool_id>/retire/", "<int:tool_id>/model-card/")},
         "studio/grading/items/<int:item_id>/": {"item_id": w.items["free"].pk},
         "api/v1/authoring/imports/<int:job_id>/": {"job_id": w.import_job.pk},
         "privacy/my-data/<int:export_id>/download/": {"export_id": w.own_data_export.pk},
@@ -337,6 +338,13 @@ EXPECTED: dict[str, str] = {
     "api/v1/schools/<slug:slug>/tools/": "403 404 404 200 404 200 200 404 404",
     "api/v1/schools/<slug:slug>/tools/coverage/": "403 404 404 404 404 200 200 404 404",
     "api/v1/schools/<slug:slug>/tools/<int:tool_id>/": "403 404 404 200 404 200 200 404 404",
+    "api/v1/schools/<slug:slug>/tools/export/": "403 404 404 200 404 200 200 404 404",
+    "api/v1/schools/<slug:slug>/tools/<int:tool_id>/model-card/": "403 404 404 200 404 200 200 404 404",
+    # Changes: the school's admins (an empty body is refused, 400); faculty and reviewers, who
+    # read the register, are told they may not (403).
+    "api/v1/schools/<slug:slug>/tools/import/preview/": "403 404 404 403 404 403 400 404 404",
+    "api/v1/schools/<slug:slug>/tools/import/": "403 404 404 403 404 403 400 404 404",
+    "api/v1/schools/<slug:slug>/tools/<int:tool_id>/retire/": "403 404 404 403 404 403 200 404 404",
     "school/<slug:school_slug>/ai-tools/": "302 404 404 200 404 200 200 404 404",
     "school/<slug:school_slug>/ai-tools/new/": "302 404 404 404 404 404 200 404 404",
     "school/<slug:school_slug>/ai-tools/import/": "302 404 404 404 404 404 200 404 404",
@@ -347,6 +355,10 @@ EXPECTED: dict[str, str] = {
     "school/<slug:school_slug>/ai-tools/<int:tool_id>/": "302 404 404 200 404 200 200 404 404",
     "school/<slug:school_slug>/ai-tools/<int:tool_id>/edit/": "302 404 404 404 404 404 200 404 404",
     "school/<slug:school_slug>/ai-tools/<int:tool_id>/delete/": "302 404 404 404 404 404 302 404 404",
+    # The model card file: read by those who read the register; attached, replaced (an empty
+    # POST: 400) and removed by its admins.
+    "school/<slug:school_slug>/ai-tools/<int:tool_id>/model-card/": "302 404 404 200 404 200 200 404 404",
+    "school/<slug:school_slug>/ai-tools/<int:tool_id>/model-card/remove/": "302 404 404 404 404 404 302 404 404",
     # The school's LRS settings and statement backlog: its admins only.
     "school/<slug:school_slug>/xapi/": "302 404 404 404 404 404 200 404 404",
     # Practice reports (observatory): every member reports to their school
@@ -355,6 +367,12 @@ EXPECTED: dict[str, str] = {
     # (observatory.share_reports). The cross-school cells are for anyone signed in.
     "observatory/": "302 200 200 200 200 200 200 200 200",
     "observatory/across-schools/": "302 200 200 200 200 200 200 200 200",
+    # A member's own reports; withdrawing one: its reporter only (the world's report is trainee1's,
+    # still new), anyone else is told nothing (404).
+    "observatory/my-reports/": "302 200 200 200 200 200 200 200 200",
+    "observatory/my-reports/<int:report_id>/withdraw/": "302 302 404 404 404 404 404 404 404",
+    # The reports as CSV: those who triage them (reporters by name for reviewers and admins).
+    "school/<slug:school_slug>/reports/reports.csv": "302 404 404 200 404 200 200 404 404",
     "school/<slug:school_slug>/reports/new/": "302 200 200 200 404 200 200 404 404",
     "school/<slug:school_slug>/reports/": "302 404 404 200 404 200 200 404 404",
     "school/<slug:school_slug>/reports/analytics/": "302 404 404 200 404 200 200 404 404",

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
@@ -188,6 +189,9 @@ def build_school(tag: str) -> SchoolWorld:
     tool = registry_services.tool_create(school=school, actor=admin, data={
         "name": f"Tool {tag}", "category": "triage", "failure_modes": ["CAL"], "cohorts": [cohort.slug],
         "user_roles": ["faculty"], "training": [course.slug]})
+    with transaction.atomic():
+        tool = registry_services.model_card_attach(tool=tool, actor=admin, filename="card.md",
+                                                   data=f"# Model card\n\nIntended use: {m('school')}\n".encode())
 
     w = SchoolWorld(
         tag=tag, school=school, course=course, module=module, cohort=cohort, items=items,

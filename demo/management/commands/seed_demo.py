@@ -122,7 +122,10 @@ class Command(BaseCommand):
              "known_limits": "Retired after weight units were misread.", "user_roles": [], "training": []},
         ]
         for data in tools:
-            registry_services.tool_create(school=people["school"], data=data, actor=people["admin"])
+            tool = registry_services.tool_create(school=people["school"], data=data, actor=people["admin"])
+            if data["name"] == "ChestScan Assist":
+                registry_services.model_card_attach(tool=tool, data=MODEL_CARD.encode(), actor=people["admin"],
+                                                    filename="chestscan-assist-model-card.md")
         return len(tools)
 
     @staticmethod
@@ -274,7 +277,7 @@ DEMO_REPORTS = [
      "A small apical pneumothorax after a central line. The tool was trained on upright outpatient films; "
      "supine portable films are outside what it saw.",
      "The registrar read the film within the hour, as the unit's rule asks, and called the team.", "new", 1),
-    ("trainee02", "Ward ambient scribe", "scribe", "HAL", "no_harm",
+    ("trainee02", "NoteDraft Scribe", "scribe", "HAL", "no_harm",
      "Discharge letter: \"No known drug allergies.\"",
      "The allergy to penicillin was said aloud during the consultation; the letter invented its absence.",
      "Corrected the letter before signing and told the ward pharmacist.", "reviewed", 3),
@@ -293,6 +296,24 @@ DEMO_REPORTS = [
 ]
 
 
+DEMO_REPLY = ("Thank you. The scribe's vendor is told, and the ward's module on ambient scribes gets a case "
+              "on invented negations next term.")
+
+MODEL_CARD = """# ChestScan Assist 3.2: model card (fictional, demo)
+
+## Intended use
+Flags suspected pneumothorax and lung nodules on adult chest X-rays, for a radiologist's review.
+
+## Data
+Trained on upright postero-anterior films of adult outpatients from three sites.
+
+## Known limits
+- Not validated under 18 years.
+- Lower sensitivity on supine portable antero-posterior films.
+- Not evaluated on films with lines and tubes.
+"""
+
+
 def seed_practice_reports(*, people: dict, course: Course) -> int:
     """A few practice reports of the demo school, in different weeks, the first one turned into
     a draft case in a new draft of ``course`` by its author (the faculty member)."""
@@ -300,17 +321,21 @@ def seed_practice_reports(*, people: dict, course: Course) -> int:
     from observatory import services as observatory_services
     from observatory.models import PracticeReport
 
+    from registry.models import Tool
+
     school, faculty = people["school"], people["faculty"]
     by_name = {u.username: u for u in people["english"] + people["french"]}
+    register = dict(Tool.objects.filter(school=school).values_list("name", "pk"))
     reports = []
     with transaction.atomic():
         for (reporter, tool, category, mode, severity, output, wrong, action, status, weeks) in DEMO_REPORTS:
-            report = observatory_services.report_create(
+            report = observatory_services.report_create(  # a tool of the register by its id, else by name
                 school=school, reporter=by_name.get(reporter, faculty), tool_name=tool, tool_category=category,
-                failure_mode=mode, severity=severity, ai_output=output, what_was_wrong=wrong,
-                clinician_action=action)
+                tool_id=register.get(tool), failure_mode=mode, severity=severity, ai_output=output,
+                what_was_wrong=wrong, clinician_action=action)
             if status != PracticeReport.Status.NEW:
-                observatory_services.report_set_status(report=report, actor=faculty, status=status)
+                observatory_services.report_set_status(report=report, actor=faculty, status=status,
+                                                       reply=DEMO_REPLY if status == "reviewed" else None)
             PracticeReport.objects.filter(pk=report.pk).update(created_at=timezone.now() - timedelta(weeks=weeks))
             reports.append(report)
     draft = course_version_create_draft(course=course, user=faculty)
