@@ -15,6 +15,7 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 
+from cohorts.attestations import safe_cell
 from training import csvtext
 from training.errors import ApplicationError
 
@@ -23,6 +24,7 @@ from .services import DATE_FIELDS, FIELDS, LIST_FIELDS
 COLUMNS = FIELDS  # the CSV's columns are the tool's fields, in that order
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 1000
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what safe_cell guards
 YES, NO = {"yes", "y", "oui", "o", "true", "1", "x"}, {"no", "n", "non", "false", "0", ""}
 
 
@@ -36,6 +38,11 @@ def _cell(value) -> str:
     return "" if value is None else str(value)
 
 
+def _unguarded(cell: str) -> str:
+    """A text the export guarded against spreadsheets (``safe_cell``) reads back as written."""
+    return cell[1:] if cell[:1] == "'" and cell[1:2] in FORMULA_STARTS else cell
+
+
 def register_csv(tools) -> str:
     """The tools (``selectors.school_tools``) as CSV text, one tool a line."""
     out = io.StringIO()
@@ -46,7 +53,7 @@ def register_csv(tools) -> str:
             "category": t.category.code, "failure_modes": [fm.code for fm in t.failure_modes.all()],
             "cohorts": [c.slug for c in t.cohorts.all()], "training": [r.reference for r in t.training.all()],
         }
-        writer.writerow([_cell(values[c] if c in values else getattr(t, c)) for c in COLUMNS])
+        writer.writerow([safe_cell(_cell(values[c] if c in values else getattr(t, c))) for c in COLUMNS])
     return out.getvalue()
 
 
@@ -154,7 +161,7 @@ def _read_row(record: list[str], line: int, header: list[str], parsed: ParsedReg
                 problems.append(Problem(line, column, name, _("Yes or no, not “%(v)s”.") % {"v": cell}))
             row[name] = cell.lower() in YES
         else:
-            row[name] = cell
+            row[name] = _unguarded(cell)
     if problems:
         parsed.problems.extend(problems)
         return None

@@ -82,6 +82,14 @@ def test_the_export_reads_back_as_the_same_register(two):
     assert services.tools_import(school=a.school, rows=csvfile.parse(text.encode()).rows, actor=a.admin)["unchanged"] == 1
 
 
+def test_the_export_guards_a_formula_against_spreadsheets_and_reads_it_back_as_written(two):
+    a, _b = two
+    Tool.objects.filter(school=a.school).update(vendor="=HYPERLINK(\"http://x.example\")")
+    text = csvfile.register_csv(Tool.objects.filter(school=a.school))
+    assert "'=HYPERLINK" in text
+    assert services.tools_import(school=a.school, rows=csvfile.parse(text.encode()).rows, actor=a.admin)["unchanged"] == 1
+
+
 def test_coverage_counts_a_module_completed_and_names_who_is_not_assigned(two):
     a, _b = two
     services.tool_update(tool=a.tool, actor=a.admin, data={"training": [f"{a.course.slug}/{a.module.slug}"]})
