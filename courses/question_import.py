@@ -134,6 +134,13 @@ class QuestionsReport:
     def with_dropped(self) -> int:
         return sum(1 for line in self.questions if line.dropped)
 
+    @property
+    def other_notes(self) -> list:
+        """What the report says of the file as a whole (its encoding converted) or of part of a
+        question (a cloze gap): notes no question line holds, so the table alone would hide them."""
+        questions = {line.where for line in self.questions}
+        return [note for note in self.notes if note.where not in questions]
+
     def summary(self, prefix: str = "") -> dict:
         """The report as ``import_questions --json`` prints it; ``prefix`` (a file name) is put
         before each "where" when several files are imported."""
@@ -141,7 +148,9 @@ class QuestionsReport:
             "imported": self.imported, "by_type": self.by_type,
             "skipped": [{"where": prefix + s.where, "reason": s.reason} for s in self.skipped],
             "dropped": [{"where": prefix + line.where, "type": line.type, "reason": reason}
-                        for line in self.questions for reason in line.dropped],
+                        for line in self.questions for reason in line.dropped]
+                       + [{"where": prefix + note.where, "type": "", "reason": note.reason}
+                          for note in self.other_notes],
         }
 
     @property

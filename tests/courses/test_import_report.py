@@ -84,3 +84,11 @@ def test_the_summary_the_command_prints_puts_the_file_before_each_where(draft): 
     assert [(d["where"], d["type"]) for d in summary["dropped"]] == [
         ("week1/bank.xml: question 2 (Partial)", "single_choice"), ("week1/bank.xml: question 3 (Film)", "single_choice"),
     ]
+
+
+def test_what_is_said_of_the_file_as_a_whole_is_kept_beside_the_questions(draft):  # noqa: F811
+    data = "::IA::L’IA a-t-elle raison ? {T}".encode("cp1252")  # ’ is 0x92: Windows-1252, not Latin-1
+    report = questions_import(version=draft, module_title="GIFT bank",
+                              parsed=parse_gift(data, source_name="bank.gift", competency="VER"))
+    assert [n.where for n in report.other_notes] == ["the file"]
+    assert any("Windows-1252" in d["reason"] and d["type"] == "" for d in report.summary()["dropped"])
