@@ -37,7 +37,7 @@ def author():
 def upload_bank(page, data: bytes, name: str = "sepsis_bank.xml") -> None:
     page.goto("/studio/c/banks/")
     page.get_by_role("link", name="Import Moodle XML or GIFT questions").click()
-    page.get_by_label("Moodle XML (.xml) or GIFT (.gift, .txt) file").set_input_files(
+    page.get_by_label("Moodle XML (.xml), GIFT or Aiken (.gift, .txt) file").set_input_files(
         {"name": name, "mimeType": "application/xml", "buffer": data})
     page.get_by_label("Title of the new module").fill("Sepsis bank")
     page.get_by_role("button", name="Import the questions").click()
