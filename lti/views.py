@@ -6,6 +6,8 @@ from __future__ import annotations
 import logging
 import uuid
 
+from urllib.parse import urlsplit
+
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core import signing
@@ -118,6 +120,11 @@ def _storage_check(request):
     return render(request, "lti/storage_check.html", page)
 
 
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
 def _sign_in(request, user: User) -> None:
     login(request, user, backend=SESSION_BACKEND)
     request.session[SESSION_FLAG] = True
@@ -200,7 +207,11 @@ def deep_link(request, token: str):
         else:
             request.session["lti_deep_links"].pop(token, None)
             request.session.modified = True
-            return render(request, "lti/deep_link_return.html", {"return_url": pending["return_url"], "jwt": jwt_out})
+            response = render(request, "lti/deep_link_return.html",
+                              {"return_url": pending["return_url"], "jwt": jwt_out})
+            # The site's CSP sends forms to the site only; this one goes back to the LMS.
+            response._csp_update = {"form-action": [_origin(pending["return_url"])]}
+            return response
     return render(request, "lti/deep_link.html", {
         "options": deep_linking.placeable(school_id=binding.cohort.school_id), "binding": binding, "errors": errors,
     }, status=status)

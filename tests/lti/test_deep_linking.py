@@ -49,6 +49,12 @@ def test_an_instructor_places_a_module_and_the_platform_receives_it_with_a_line_
     assert AuditEvent.objects.filter(action="lti.placement.create").exists()
 
 
+def test_the_page_posting_back_to_the_lms_may_send_its_form_there(client, lms, published):
+    _picker, answer = deep_link(client, lms, f"module:{published.pk}")
+    form_action = re.search(r"form-action ([^;]+)", answer["Content-Security-Policy"]).group(1).split()
+    assert "'self'" in form_action and lms.base in form_action
+
+
 def test_the_placed_links_first_launch_opens_the_module_for_a_learner(client, lms, published):
     lms.trust_tool_keys(client.get("/lti/jwks/mercy.json").json())
     _picker, answer = deep_link(client, lms, f"module:{published.pk}")
