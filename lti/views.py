@@ -6,8 +6,6 @@ from __future__ import annotations
 import logging
 import uuid
 
-from urllib.parse import urlsplit
-
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core import signing
@@ -22,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import User
 from schools.models import Role, School
-from training.errors import ApplicationError
+from training.errors import ApplicationError, Conflict
 from training.permissions import object_or_404
 
 from . import deep_linking, platform_storage, selectors, services, tool
@@ -120,11 +118,6 @@ def _storage_check(request):
     return render(request, "lti/storage_check.html", page)
 
 
-def _origin(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
-
-
 def _sign_in(request, user: User) -> None:
     login(request, user, backend=SESSION_BACKEND)
     request.session[SESSION_FLAG] = True
@@ -142,11 +135,11 @@ def _person(validated: tool.ValidatedLaunch):
         raise tool.LaunchRefused("context_missing", _("The launch names no course (context)."))
     user = services.launch_user(platform=platform, sub=str(data["sub"]), claims=data, role=role)
     binding = services.launch_cohort(platform=platform, context=context, claims=data)
-    if binding.cohort.archived_at is not None and not binding.cohort.enrollments.filter(user=user).exists() \
-            and role != Role.ADMIN:
+    try:
+        services.launch_enrol(binding=binding, user=user, role=role)
+    except Conflict:  # the cohort is archived: cohort_enroll takes nobody new
         raise tool.LaunchRefused("cohort_archived", _("The cohort of this LMS course is archived in Vigil: it "
-                                                      "takes no new members. Ask the school."), 409)
-    services.launch_enrol(binding=binding, user=user, role=role)
+                                                      "takes no new members. Ask the school."), 409) from None
     return role, user, binding
 
 
@@ -210,7 +203,7 @@ def deep_link(request, token: str):
             response = render(request, "lti/deep_link_return.html",
                               {"return_url": pending["return_url"], "jwt": jwt_out})
             # The site's CSP sends forms to the site only; this one goes back to the LMS.
-            response._csp_update = {"form-action": [_origin(pending["return_url"])]}
+            response._csp_update = {"form-action": [platform_storage.origin_of(pending["return_url"])]}
             return response
     return render(request, "lti/deep_link.html", {
         "options": deep_linking.placeable(school_id=binding.cohort.school_id), "binding": binding, "errors": errors,
