@@ -14,7 +14,6 @@ import threading
 import time
 import typing as t
 from urllib.parse import parse_qs, urlparse
-from wsgiref.simple_server import WSGIRequestHandler, make_server
 
 import jwt
 from jwcrypto.jwk import JWK
@@ -22,6 +21,8 @@ from lti1p3platform.ltiplatform import LTI1P3PlatformConfAbstract
 from lti1p3platform.message_launch import LTIAdvantageMessageLaunchAbstract
 from lti1p3platform.registration import Registration
 from lti1p3platform.request import Request
+
+from tests.loopback_http import loopback_server
 
 LTI = "https://purl.imsglobal.org/spec/lti/claim/"
 ROLE = "http://purl.imsglobal.org/vocab/lis/v2/membership#"
@@ -31,10 +32,6 @@ def rsa_pem_pair() -> tuple[str, str]:
     key = JWK.generate(kty="RSA", size=2048)
     return key.export_to_pem(private_key=True, password=None).decode(), key.export_to_pem().decode()
 
-
-class _Quiet(WSGIRequestHandler):
-    def log_message(self, *args):
-        pass
 
 
 class _DictRequest(Request):
@@ -59,10 +56,12 @@ class _Launch(LTIAdvantageMessageLaunchAbstract):
 class TestPlatform:
     """One LMS with one registration of the tool (client id, deployment id)."""
 
+    __test__ = False  # a counterpart, not a test class
+
     def __init__(self, *, client_id: str = "vigil-client", deployment_id: str = "dep-1"):
         self.private_pem, self.public_pem = rsa_pem_pair()
         self.client_id, self.deployment_id = client_id, deployment_id
-        self.server = make_server("127.0.0.1", 0, self._app, handler_class=_Quiet)
+        self.server = loopback_server(self._app)
         self.base = f"http://127.0.0.1:{self.server.server_port}"
         self.issuer = self.base
         self.registration = (Registration().set_iss(self.issuer).set_client_id(client_id)

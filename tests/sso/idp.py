@@ -10,7 +10,6 @@ import threading
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import parse_qs
-from wsgiref.simple_server import WSGIRequestHandler, make_server
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -24,6 +23,8 @@ from saml2.metadata import entities_descriptor, entity_descriptor
 from saml2.saml import NAME_FORMAT_URI, NAMEID_FORMAT_PERSISTENT, NameID
 from saml2.server import Server
 from saml2.sigver import security_context
+
+from tests.loopback_http import loopback_server
 
 XMLSEC = "/usr/bin/xmlsec1"
 
@@ -43,16 +44,12 @@ def make_key_pair(directory: Path, name: str) -> tuple[Path, Path]:
     return key_file, cert_file
 
 
-class _Quiet(WSGIRequestHandler):
-    def log_message(self, *args):
-        pass
-
 
 class TestIdentityProvider:
     __test__ = False  # a helper, not a test class
     def __init__(self, directory: Path, name: str = "idp"):
         self.key_file, self.cert_file = make_key_pair(directory, name)
-        self.httpd = make_server("127.0.0.1", 0, self.app, handler_class=_Quiet)
+        self.httpd = loopback_server(self.app)
         self.base = f"http://127.0.0.1:{self.httpd.server_port}"
         self.entity_id = f"{self.base}/metadata"
         self.sp_metadata: list[str] = []
