@@ -7,6 +7,7 @@ keep pointing at the version they were taken on.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -40,6 +41,12 @@ class FailureMode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    @property
+    def label(self) -> str:
+        """Its name in the reader's language: a seeded name (``courses.taxonomy``) is in the
+        catalogue; one changed in the Django admin shows as written."""
+        return gettext(self.name) if self.name else ""
 
 
 class Course(models.Model):

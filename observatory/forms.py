@@ -38,7 +38,7 @@ class ReportForm(forms.Form):
         self.fields["tool"].widget.choices = [("", _("Choose the tool")), *tools,
                                               (_("Not in the register"), [(OTHER, _("Another tool (name it below)"))])]
         self.fields["failure_mode"].choices = [("", _("Not sure"))] + [
-            (code, f"{code} — {name}") for code, name in FailureMode.objects.values_list("code", "name")]
+            (fm.code, f"{fm.code} — {fm.label}") for fm in FailureMode.objects.all()]
 
     def clean_tool(self):
         value = self.cleaned_data["tool"]

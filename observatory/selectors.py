@@ -50,8 +50,14 @@ def status_counts(*, school: School) -> dict[str, int]:
     return {value: counts.get(value, 0) for value in PracticeReport.Status.values}
 
 
-def _quarter(day) -> str:
-    return f"{day.year} Q{(day.month - 1) // 3 + 1}"
+def _quarter(day) -> tuple[int, int]:
+    return day.year, (day.month - 1) // 3 + 1
+
+
+def quarter_label(quarter: tuple[int, int]) -> str:
+    """A quarter as the reader's language writes it ("2026 Q4", "T4 2026")."""
+    year, n = quarter
+    return _("%(year)s Q%(quarter)s") % {"year": year, "quarter": n}
 
 
 def report_counts(*, school: School) -> dict:
@@ -62,7 +68,7 @@ def report_counts(*, school: School) -> dict:
             .annotate(n=Count("id")).order_by())
     by_tool: dict[tuple, dict] = defaultdict(lambda: defaultdict(int))
     by_category: dict[tuple, dict] = defaultdict(lambda: defaultdict(int))
-    quarters: set[str] = set()
+    quarters: set[tuple[int, int]] = set()
     for tool, category, mode, quarter, n in rows:
         q = _quarter(quarter)
         quarters.add(q)
@@ -80,7 +86,7 @@ def report_counts(*, school: School) -> dict:
             out.append(row)
         return out
 
-    return {"quarters": order, "by_tool": rows_of(by_tool, ("tool", "category", "failure_mode")),
+    return {"quarters": [quarter_label(q) for q in order], "by_tool": rows_of(by_tool, ("tool", "category", "failure_mode")),
             "by_category": rows_of(by_category, ("category", "failure_mode"))}
 
 
@@ -97,7 +103,7 @@ def detection_by_failure_mode(*, cohort: Cohort | None) -> dict[str, dict]:
 def analytics(*, school: School, cohort: Cohort | None) -> dict:
     counts = report_counts(school=school)
     detection = detection_by_failure_mode(cohort=cohort)
-    names = dict(FailureMode.objects.values_list("code", "name"))
+    names = {fm.code: fm.label for fm in FailureMode.objects.all()}
     for table in ("by_tool", "by_category"):
         for row in counts[table]:
             row["failure_mode_name"] = names.get(row["failure_mode"], "")

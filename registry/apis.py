@@ -1,8 +1,8 @@
 """The AI tool register's REST API (/api/v1/schools/<slug>/tools/…).
 
 Faculty, reviewers and admins of a school read its register, its model card files and its CSV
-export; its admins change it (create, update, retire, remove, the CSV import: a preview, then
-the confirmation naming the preview's digest); reviewers and admins read the coverage (names of
+export; its admins change it (create, update, retire, remove, attach, replace or remove a model
+card file, the CSV import: a preview, then the confirmation naming the preview's digest); reviewers and admins read the coverage (names of
 people: audited). Another school's register answers 404.
 """
 from django.db import IntegrityError, transaction
@@ -13,18 +13,19 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer, inline_serializer
 from rest_framework import serializers, status
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response as ApiResponse
 from rest_framework.views import APIView
 
 from schools.models import Role, School
 from schools.services import audit_record
-from training.api_files import FileNegotiation
+from training.api_files import FileNegotiation, FileUploadNegotiation
 from training.api_schema import CONFLICT
 from training.errors import ApplicationError
 from training.permissions import object_or_404
 
-from . import csvfile, importing, services
+from . import csvfile, importing, model_cards, services
 from .models import Tool
 from .selectors import school_coverage, school_tool, school_tools
 
@@ -221,11 +222,20 @@ class SchoolToolRetireApi(APIView):
 
 
 class SchoolToolModelCardApi(APIView):
-    """The tool's attached model card file (a PDF, Markdown or plain text), for those who read
-    the register."""
+    """The tool's attached model card file (a PDF, Markdown or plain text): downloaded by those
+    who read the register; attached or replaced (a multipart upload) and removed by its admins,
+    each change audited. Its type is told from its content, never from its name
+    (``registry.model_cards``): a web page, a workbook or an image is refused, as is a file over
+    5 MB, with the reason at ``model_card_file``."""
 
     permission_classes = [IsAuthenticated]
-    content_negotiation_class = FileNegotiation
+    parser_classes = [MultiPartParser]
+    content_negotiation_class = FileUploadNegotiation
+
+    @extend_schema_serializer(component_name="AiToolModelCardUpload")
+    class Input(serializers.Serializer):
+        model_card_file = serializers.FileField(
+            help_text="A PDF, or a Markdown or plain text file in UTF-8; at most 5 MB. Replaces the card attached.")
 
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY,
                               (200, "text/markdown"): OpenApiTypes.BINARY, (200, "text/plain"): OpenApiTypes.BINARY})
@@ -236,6 +246,29 @@ class SchoolToolModelCardApi(APIView):
         charset = "; charset=utf-8" if tool.model_card_type.startswith("text/") else ""
         return FileResponse(tool.model_card_file.open("rb"), as_attachment=True, filename=tool.model_card_name,
                             content_type=tool.model_card_type + charset)
+
+    @extend_schema(request={"multipart/form-data": Input}, responses={
+        201: OpenApiResponse(TOOL, description="Attached (or replaced): the tool, with its card's download_url "
+                                               "(also in Location)."),
+        415: OpenApiResponse(description="Unsupported media type: send multipart/form-data.")})
+    def post(self, request, slug: str, tool_id: int):
+        school, tool = _managed_tool(request, slug, tool_id)
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        upload = data.validated_data["model_card_file"]
+        content = model_cards.read_upload(upload)
+        with transaction.atomic():
+            services.model_card_attach(tool=tool, data=content, filename=upload.name, actor=request.user)
+        return ApiResponse(tool_json(school_tool(school=school, tool_id=tool.pk)), status=status.HTTP_201_CREATED,
+                           headers={"Location": reverse("school-tool-model-card", args=[school.slug, tool.pk])})
+
+    @extend_schema(responses={204: OpenApiResponse(description="The file is removed; the link, if any, stays."),
+                              409: CONFLICT})
+    def delete(self, request, slug: str, tool_id: int):
+        _school_, tool = _managed_tool(request, slug, tool_id)
+        with transaction.atomic():
+            services.model_card_remove(tool=tool, actor=request.user)
+        return ApiResponse(status=status.HTTP_204_NO_CONTENT)
 
 
 class SchoolToolsExportApi(APIView):

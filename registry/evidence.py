@@ -119,7 +119,7 @@ def evidence_pdf(*, school, coverage: list[ToolCoverage], at: datetime) -> bytes
                       "risk": _("high-risk under the AI Act") if t.high_risk else _("not high-risk under the AI Act"),
                       "cls": t.get_device_class_display()}),
                   p(_("Failure modes known or suspected: %(v)s") % {
-                      "v": ", ".join(fm.code for fm in t.failure_modes.all()) or "—"}),
+                      "v": "; ".join(f"{fm.code} {fm.label}" for fm in t.failure_modes.all()) or "—"}),
                   p(_("Required training: %(v)s") % {"v": _training(c)}),
                   p(_("Users trained: %(v)s") % {"v": _pct(c.covered)})]
         for f in c.cohorts:

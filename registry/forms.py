@@ -42,7 +42,7 @@ class ToolForm(forms.Form):
     def __init__(self, *args, categories, failure_modes, cohorts, training, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = [(c.code, _(c.name)) for c in categories]
-        self.fields["failure_modes"].choices = [(fm.code, f"{fm.code} — {_(fm.name)}") for fm in failure_modes]
+        self.fields["failure_modes"].choices = [(fm.code, f"{fm.code} — {fm.label}") for fm in failure_modes]
         self.fields["cohorts"].choices = [(c.slug, c.name) for c in cohorts]
         self.fields["training"].choices = training
 

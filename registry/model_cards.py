@@ -43,6 +43,13 @@ def check_size(size: int) -> None:
         raise _refused(_("The file is larger than %(mb)s MB.") % {"mb": MAX_BYTES // (1024 * 1024)})
 
 
+def read_upload(upload) -> bytes:
+    """An uploaded card's bytes (a page's form or the API), its size refused before it is read;
+    ``check`` then tells its type."""
+    check_size(upload.size)
+    return upload.read()
+
+
 def check(data: bytes) -> CheckedCard:
     """The card's type from its content, or ``ApplicationError`` at ``model_card_file``."""
     if not data:

@@ -149,9 +149,9 @@ def model_card(request: HttpRequest, school_slug: str, tool_id: int):
     if form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            model_cards.check_size(upload.size)
+            data = model_cards.read_upload(upload)
             with transaction.atomic():
-                services.model_card_attach(tool=tool, data=upload.read(), filename=upload.name, actor=request.user)
+                services.model_card_attach(tool=tool, data=data, filename=upload.name, actor=request.user)
             messages.success(request, _("The model card is attached."))
             return redirect("registry:tool", school.slug, tool.pk)
         except ApplicationError as exc:

@@ -1,5 +1,5 @@
 """Content negotiation of endpoints that answer with a file (a package, an export, a PDF)."""
-from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.negotiation import BaseContentNegotiation, DefaultContentNegotiation
 
 
 class FileNegotiation(BaseContentNegotiation):
@@ -16,3 +16,12 @@ class FileNegotiation(BaseContentNegotiation):
     def select_renderer(self, request, renderers, format_suffix=None):
         renderer = next((r for r in renderers if r.format == "json"), renderers[0])
         return renderer, renderer.media_type
+
+
+class FileUploadNegotiation(FileNegotiation):
+    """As ``FileNegotiation`` for what is sent back, but a request's body is parsed by its own
+    content type, as DRF does (a body none of the view's parsers reads is a 415), for an endpoint
+    that sends a file and also takes one."""
+
+    def select_parser(self, request, parsers):
+        return DefaultContentNegotiation().select_parser(request, parsers)

@@ -1,6 +1,7 @@
 """The AI tool register in Chromium: an admin adds a tool from the form on a desktop in
 English; the register, a tool, the coverage page and the map on a phone in French and on a
-desktop. Every page passes axe-core and fits the screen."""
+desktop; the tool form's checkboxes each beside its label at both widths. Every page passes
+axe-core and fits the screen."""
 import re
 
 import pytest
@@ -37,12 +38,18 @@ def test_an_admin_adds_a_tool_with_its_training(page, sign_in, settings, tmp_pat
     assert_accessible(page)
 
 
-@pytest.mark.parametrize("device", ["page", "phone_page"])
-def test_the_register_coverage_and_map_read_at_both_widths(request, sign_in, device, settings, tmp_path):
+def _school_and_page(request, sign_in, device: str, settings, tmp_path, role: str):
+    """School A, and the page (desktop in English, or phone in French) of one of its people."""
     settings.MEDIA_ROOT = str(tmp_path / "media")
     a = build_school("A")
-    a.reviewer.refresh_from_db()
-    page = sign_in(request.getfixturevalue(device), a.reviewer)
+    person = getattr(a, role)
+    person.refresh_from_db()
+    return a, sign_in(request.getfixturevalue(device), person)
+
+
+@pytest.mark.parametrize("device", ["page", "phone_page"])
+def test_the_register_coverage_and_map_read_at_both_widths(request, sign_in, device, settings, tmp_path):
+    a, page = _school_and_page(request, sign_in, device, settings, tmp_path, "reviewer")
     tag = "phone-fr" if device == "phone_page" else "desktop"
     for name, path in (("register", ""), ("coverage", "coverage/"), ("map", "map/")):
         page.goto(f"/school/{a.school.slug}/ai-tools/{path}")
@@ -51,3 +58,28 @@ def test_the_register_coverage_and_map_read_at_both_widths(request, sign_in, dev
         screenshot(page, f"registry-{name}-{tag}")
         assert_accessible(page)
     assert page.evaluate("document.documentElement.lang") == ("fr" if device == "phone_page" else "en")
+
+
+# Each checkbox of the form and where its label is drawn: the label must start just right of the
+# box and share its line (a label pushed onto a line of its own reads as the next box's).
+_CHECKS = """() => [...document.querySelectorAll('form.tool-form input[type=checkbox]')].map(box => {
+  const label = document.querySelector(`label[for="${box.id}"]`);
+  const b = box.getBoundingClientRect(), l = label.getBoundingClientRect();
+  return {id: box.id, gap: l.left - b.right, boxTop: b.top, boxBottom: b.bottom, labelTop: l.top,
+          right: l.right};
+})"""
+
+
+@pytest.mark.parametrize("device", ["page", "phone_page"])
+def test_each_checkbox_of_the_tool_form_sits_beside_its_label(request, sign_in, device, settings, tmp_path):
+    a, page = _school_and_page(request, sign_in, device, settings, tmp_path, "admin")
+    page.goto(f"/school/{a.school.slug}/ai-tools/{a.tool.pk}/edit/")
+    boxes = page.evaluate(_CHECKS)
+    assert len(boxes) > 12  # the failure modes, roles, cohort and training, and "high-risk"
+    width = page.evaluate("window.innerWidth")
+    misplaced = [b for b in boxes if not (0 <= b["gap"] <= 16 and b["boxTop"] - 4 <= b["labelTop"] <= b["boxBottom"]
+                                         and b["right"] <= width)]
+    assert misplaced == []
+    _fits(page)
+    screenshot(page, "registry-tool-form-phone-fr" if device == "phone_page" else "registry-tool-form-edit-desktop")
+    assert_accessible(page)

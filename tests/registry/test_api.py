@@ -96,3 +96,163 @@ def test_a_tool_says_where_its_model_card_file_is_downloaded(two):
 def test_another_schools_model_card_is_not_found(two):
     a, b = two
     assert _api(b.admin).get(f"{_base(a)}{a.tool.pk}/model-card/").status_code == 404
+
+
+# ---------------------------------------------------------------- the model card file
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _upload(client, a, data: bytes, name: str = "card.pdf", field: str = "model_card_file"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return client.post(f"{_base(a)}{a.tool.pk}/model-card/",
+                       {field: SimpleUploadedFile(name, data, content_type="application/octet-stream")},
+                       format="multipart")
+
+
+def test_an_admin_replaces_the_card_by_upload_told_a_pdf_from_its_bytes_and_audited(two):
+    a, _b = two
+    before = Tool.objects.get(pk=a.tool.pk).model_card_file.name
+    response = _upload(_api(a.admin), a, PDF, "card.txt")
+    assert response.status_code == 201
+    card = response.json()["model_card_file"]
+    assert (card["name"], card["type"], card["size"]) == ("card.txt", "application/pdf", len(PDF))
+    assert response["Location"] == card["download_url"]
+    assert Tool.objects.get(pk=a.tool.pk).model_card_file.name != before
+    assert AuditEvent.objects.filter(action="registry.model_card.attach", detail__tool_id=a.tool.pk,
+                                     detail__replaced=True, detail__type="application/pdf").exists()
+
+
+def test_the_uploaded_card_is_what_is_downloaded(two):
+    a, _b = two
+    client = _api(a.admin)
+    url = _upload(client, a, b"# Card v2\n\n- intended use: triage\n", "v2.md").json()["model_card_file"]["download_url"]
+    response = _api(a.faculty).get(url)
+    assert response["Content-Type"] == "text/markdown; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="v2.md"'
+    assert b"".join(response.streaming_content) == b"# Card v2\n\n- intended use: triage\n"
+
+
+def test_a_tool_without_a_card_gets_one_attached(two):
+    from registry import services
+
+    a, _b = two
+    tool = services.tool_create(school=a.school, actor=a.admin, data={"name": "No card yet", "category": "llm"})
+    response = _api(a.admin).post(f"{_base(a)}{tool.pk}/model-card/", {"model_card_file": _file(b"Plain words.\n")},
+                                  format="multipart")
+    assert response.status_code == 201
+    assert response.json()["model_card_file"]["type"] == "text/plain"
+    assert AuditEvent.objects.filter(action="registry.model_card.attach", detail__tool_id=tool.pk,
+                                     detail__replaced=False).exists()
+
+
+def _file(data: bytes, name: str = "card.txt"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, data, content_type="text/plain")
+
+
+def test_a_web_page_named_pdf_is_refused_at_the_field_and_the_card_kept(two):
+    a, _b = two
+    before = Tool.objects.get(pk=a.tool.pk).model_card_file.name
+    response = _upload(_api(a.admin), a, b"<!DOCTYPE html><script>x</script>", "card.pdf")
+    assert response.status_code == 400
+    body = response.json()
+    assert body["message"] == "The model card was not attached."
+    assert body["errors"] == {"model_card_file": ["This is a web page: save the model card as PDF and attach that."]}
+    assert Tool.objects.get(pk=a.tool.pk).model_card_file.name == before
+    assert not AuditEvent.objects.filter(action="registry.model_card.attach", detail__file="card.pdf").exists()
+
+
+def test_a_file_over_5_mb_is_refused_at_the_field(two):
+    from registry import model_cards
+
+    a, _b = two
+    response = _upload(_api(a.admin), a, b"a" * (model_cards.MAX_BYTES + 1), "big.txt")
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"model_card_file": ["The file is larger than 5 MB."]}
+
+
+def test_an_upload_without_the_file_names_the_missing_field(two):
+    a, _b = two
+    response = _upload(_api(a.admin), a, PDF, field="file")
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["model_card_file"]
+
+
+def test_an_empty_file_is_refused_at_the_field(two):
+    a, _b = two
+    response = _upload(_api(a.admin), a, b"", "empty.md")
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["model_card_file"]
+
+
+def test_a_json_body_is_an_unsupported_media_type(two):
+    a, _b = two
+    response = _api(a.admin).post(f"{_base(a)}{a.tool.pk}/model-card/", {"model_card_file": "x"}, format="json")
+    assert response.status_code == 415
+
+
+@pytest.mark.parametrize("role", ["faculty", "reviewer"])
+def test_readers_of_the_register_may_not_replace_or_remove_the_card(two, role):
+    a, _b = two
+    client = _api(getattr(a, role))
+    before = Tool.objects.get(pk=a.tool.pk).model_card_file.name
+    assert _upload(client, a, PDF).status_code == 403
+    assert client.delete(f"{_base(a)}{a.tool.pk}/model-card/").status_code == 403
+    assert Tool.objects.get(pk=a.tool.pk).model_card_file.name == before
+
+
+def test_a_trainee_does_not_learn_that_the_tool_exists(two):
+    a, _b = two
+    client = _api(a.trainee1)
+    assert _upload(client, a, PDF).status_code == 404
+    assert client.delete(f"{_base(a)}{a.tool.pk}/model-card/").status_code == 404
+
+
+def test_another_schools_admin_may_not_replace_or_remove_the_card(two):
+    a, b = two
+    before = Tool.objects.get(pk=a.tool.pk).model_card_file.name
+    client = _api(b.admin)
+    assert _upload(client, a, PDF).status_code == 404
+    assert client.delete(f"{_base(a)}{a.tool.pk}/model-card/").status_code == 404
+    assert Tool.objects.get(pk=a.tool.pk).model_card_file.name == before
+
+
+def test_no_one_signed_in_may_upload(two):
+    a, _b = two
+    assert _upload(APIClient(), a, PDF).status_code == 403
+
+
+def test_a_tool_of_another_school_under_this_schools_address_is_not_found(two):
+    a, b = two
+    response = _api(a.admin).post(f"{_base(a)}{b.tool.pk}/model-card/", {"model_card_file": _file(PDF)},
+                                  format="multipart")
+    assert response.status_code == 404
+    assert Tool.objects.get(pk=b.tool.pk).model_card_type == "text/markdown"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_removing_the_card_deletes_its_file_once_committed_and_is_audited(two):
+    from pathlib import Path
+
+    a, _b = two
+    path = Path(Tool.objects.get(pk=a.tool.pk).model_card_file.path)
+    client = _api(a.admin)
+    response = client.delete(f"{_base(a)}{a.tool.pk}/model-card/")
+    assert response.status_code == 204
+    assert not path.exists()
+    assert AuditEvent.objects.filter(action="registry.model_card.remove", detail__tool_id=a.tool.pk,
+                                     detail__file="card.md").exists()
+    assert client.get(f"{_base(a)}{a.tool.pk}/").json()["model_card_file"] is None
+    assert client.get(f"{_base(a)}{a.tool.pk}/model-card/").status_code == 404
+
+
+def test_removing_a_card_that_is_not_there_is_a_conflict_at_the_field(two):
+    a, _b = two
+    client = _api(a.admin)
+    assert client.delete(f"{_base(a)}{a.tool.pk}/model-card/").status_code == 204
+    response = client.delete(f"{_base(a)}{a.tool.pk}/model-card/")
+    assert response.status_code == 409
+    assert list(response.json()["errors"]) == ["model_card_file"]

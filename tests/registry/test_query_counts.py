@@ -74,3 +74,31 @@ def test_the_api_preview_costs_the_same_for_one_line_and_for_twenty(two, lines):
                                content_type="application/json")
     assert response.status_code == 200
     assert len(queries) == API_PREVIEW
+
+
+API_CARD_UPLOAD, API_CARD_REMOVE = 19, 14
+
+
+def _more_tools(a) -> None:
+    for n in range(3):
+        services.tool_create(school=a.school, actor=a.admin, data={
+            "name": f"More {n}", "category": "llm", "failure_modes": ["HAL"], "user_roles": ["trainee"],
+            "cohorts": [a.cohort.slug], "training": [a.course.slug]})
+
+
+@pytest.mark.parametrize("more", [False, True])
+def test_uploading_and_removing_a_model_card_cost_the_same_for_one_tool_and_for_four(two, more):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    a, _b = two
+    if more:
+        _more_tools(a)
+    client = Client()
+    client.force_login(a.admin)
+    url = f"/api/v1/schools/{a.school.slug}/tools/{a.tool.pk}/model-card/"
+    with CaptureQueriesContext(connection) as upload:
+        response = client.post(url, {"model_card_file": SimpleUploadedFile("c.md", b"# Card\n")})
+    assert response.status_code == 201
+    with CaptureQueriesContext(connection) as removal:
+        assert client.delete(url).status_code == 204
+    assert (len(upload), len(removal)) == (API_CARD_UPLOAD, API_CARD_REMOVE)

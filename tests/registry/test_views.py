@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -159,3 +161,59 @@ def test_a_line_with_an_unreadable_date_is_in_error_with_its_column(two):
     preview = response.context["preview"]
     assert [(r["line"], r["status"]) for r in preview.rows] == [(2, "new"), (3, "error")]
     assert preview.problems[0]["line"] == 3 and preview.problems[0]["column"] == 3
+
+
+def _french(english: str) -> str:
+    from django.utils import translation
+
+    with translation.override("fr"):
+        return translation.gettext(english)
+
+
+def _in_french(english: str) -> str:
+    french = _french(english)
+    assert french != english  # the catalogue has it: the assertions below would prove nothing otherwise
+    return french
+
+
+def test_a_tools_page_names_its_failure_modes_in_french(two):
+    from django.utils.html import escape
+
+    from courses.taxonomy import FAILURE_MODES
+
+    a, _b = two  # the world's tool shows CAL
+    body = _client(a.faculty, "fr").get(f"/school/{a.school.slug}/ai-tools/{a.tool.pk}/").content.decode()
+    assert escape(_in_french(FAILURE_MODES["CAL"])) in body and FAILURE_MODES["CAL"] not in body
+
+
+def test_the_register_names_failure_modes_in_french(two):
+    from django.utils.html import escape
+
+    from courses.taxonomy import FAILURE_MODES
+
+    a, _b = two
+    body = _client(a.faculty, "fr").get(f"/school/{a.school.slug}/ai-tools/").content.decode()
+    assert f'title="{escape(_in_french(FAILURE_MODES["CAL"]))}"' in body
+
+
+def test_the_tool_forms_failure_modes_are_in_french(two):
+    from django.utils.html import escape
+
+    from courses.taxonomy import FAILURE_MODES
+
+    a, _b = two
+    body = _client(a.admin, "fr").get(f"/school/{a.school.slug}/ai-tools/{a.tool.pk}/edit/").content.decode()
+    for code, english in FAILURE_MODES.items():
+        assert escape(f"{code} — {_french(english)}") in body, code
+        if _french(english) != english:  # "Omission" is French too
+            assert english not in body, code
+
+
+def test_the_evidence_pdf_names_failure_modes_in_french(two):
+    from courses.taxonomy import FAILURE_MODES
+    from tests.cohorts.test_attestations import pdf_text
+
+    a, _b = two
+    drawn = pdf_text(_client(a.reviewer, "fr").get(f"/school/{a.school.slug}/ai-tools/evidence.pdf").content)
+    text = re.sub(r"\\([0-7]{3})", lambda m: bytes([int(m.group(1), 8)]).decode("cp1252"), drawn)  # WinAnsi
+    assert f"CAL {_in_french(FAILURE_MODES['CAL'])}" in text

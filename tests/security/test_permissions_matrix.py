@@ -339,6 +339,8 @@ EXPECTED: dict[str, str] = {
     "api/v1/schools/<slug:slug>/tools/coverage/": "403 404 404 404 404 200 200 404 404",
     "api/v1/schools/<slug:slug>/tools/<int:tool_id>/": "403 404 404 200 404 200 200 404 404",
     "api/v1/schools/<slug:slug>/tools/export/": "403 404 404 200 404 200 200 404 404",
+    # GET is the model card's download; its POST (upload) and DELETE are the admins' (403 for faculty
+    # and reviewers, 404 for others): tests/registry/test_api.py.
     "api/v1/schools/<slug:slug>/tools/<int:tool_id>/model-card/": "403 404 404 200 404 200 200 404 404",
     # Changes: the school's admins (an empty body is refused, 400); faculty and reviewers, who
     # read the register, are told they may not (403).
