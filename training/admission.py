@@ -148,6 +148,12 @@ def mark_in_attempt(response) -> None:
                                    secure=settings.SESSION_COOKIE_SECURE, httponly=True, samesite="Lax")
 
 
+def _same_site(path: str) -> str:
+    """The address asked, as a path of this site: ``//host/…`` or ``/\\host/…`` would send the
+    queue page's link and its script to another site."""
+    return "/" + path.lstrip("/\\")
+
+
 def refusal(request, seconds: int, match=None):
     """The queue answer: JSON in the API's error shape, otherwise the queue page (module docstring)."""
     with translation.override(translation.get_language_from_request(request)):
@@ -157,7 +163,7 @@ def refusal(request, seconds: int, match=None):
             response = JsonResponse({"message": message, "errors": {}, "retry_after": seconds}, status=503)
         else:
             context = {"seconds": seconds, "LANGUAGE_CODE": translation.get_language(), "mode": "reload",
-                       "action": request.get_full_path()}
+                       "action": _same_site(request.get_full_path())}
             if request.method not in SAFE_METHODS:
                 fields = _resend_fields(request, match)
                 context.update(mode="resend" if fields is not None else "again", fields=fields or [])

@@ -60,6 +60,16 @@ def test_a_page_request_that_waited_too_long_gets_the_queue_page():
 
 
 @override_settings(VIGIL_ADMISSION_MAX_QUEUE_MS=1000)
+@pytest.mark.parametrize(("path", "link"), [("//evil.example/x", "/evil.example/x?y=1"),
+                                           ("/\\evil.example/x", "/%5Cevil.example/x?y=1")])
+def test_the_queue_page_tries_again_only_on_this_site(path, link):
+    request = RequestFactory().get("/", {"y": "1"}, **_waited(3))
+    request.path = request.path_info = path
+    body = _middleware()(request).content.decode()
+    assert f'href="{link}" data-reload' in body and "//evil" not in body
+
+
+@override_settings(VIGIL_ADMISSION_MAX_QUEUE_MS=1000)
 def test_an_api_request_that_waited_too_long_gets_the_error_shape_with_retry_after():
     response = _middleware()(RequestFactory().get("/api/v1/my/courses/", **_waited(3)))
     data = json.loads(response.content)
