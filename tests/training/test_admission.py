@@ -9,7 +9,7 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.templatetags.static import static
-from django.test import RequestFactory, override_settings
+from django.test import Client, RequestFactory, override_settings
 from django.urls import get_resolver, reverse
 from hypothesis import given
 from hypothesis import strategies as st
@@ -330,3 +330,33 @@ def test_a_queued_post_costs_no_query_either(client, django_assert_num_queries):
     with django_assert_num_queries(0):
         response = client.post(reverse("lti-launch"), LAUNCH, HTTP_X_REQUEST_START=f"t={time.time() - 5:.3f}")
     assert response.status_code == 503 and "Set-Cookie" not in response.headers
+
+
+def _old_stamp() -> dict:
+    return {"HTTP_X_REQUEST_START": f"t={time.time() - 5:.3f}"}
+
+
+@pytest.mark.django_db
+@override_settings(VIGIL_ADMISSION_MAX_QUEUE_MS=1000)
+def test_a_person_who_got_the_sign_in_form_is_signed_in_although_the_site_is_saturated():
+    user = UserFactory(username="claire")
+    client = Client(enforce_csrf_checks=True)
+    form = client.get("/accounts/login/")  # admitted: the site was not saturated yet
+    token = form.context["csrf_token"]
+    response = client.post("/accounts/login/", {"username": user.username, "password": "pw-for-tests-1",
+                                                "csrfmiddlewaretoken": token}, **_old_stamp())
+    assert response.status_code == 302 and client.session["_auth_user_id"] == str(user.pk)
+
+
+@pytest.mark.django_db
+@override_settings(VIGIL_ADMISSION_MAX_QUEUE_MS=1000)
+def test_an_api_start_from_a_page_we_served_goes_through_although_the_site_is_saturated():
+    trainee = UserFactory()
+    module = assigned_module(trainee)
+    ItemFactory(case=CaseFactory(module=module))
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(trainee)
+    client.get("/")  # a page of ours: the CSRF cookie
+    response = client.post(reverse("attempt-start", args=[module.pk]), {}, content_type="application/json",
+                           HTTP_X_CSRFTOKEN=client.cookies[settings.CSRF_COOKIE_NAME].value, **_old_stamp())
+    assert response.status_code == 201 and Attempt.objects.filter(trainee=trainee, module=module).exists()
