@@ -53,7 +53,6 @@ import threading
 import time
 
 from django.conf import settings
-from django.core import signing
 from django.http import HttpResponse, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware, RejectRequest
 from django.template.loader import render_to_string
