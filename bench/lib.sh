@@ -39,33 +39,12 @@ if [ -n "${BENCH_SESSION:-}" ] && [ "$(id -u)" = 0 ] && [ "$BENCH_NICE" != 0 ]; 
 fi
 PY="$NICE .venv/bin/python"
 
-# need_tool COMMAND DEBIAN_PACKAGE: say whether a load generator the bench needs is there; when
-# it is not, install it with apt-get (root) or stop saying what to run.
-need_tool() {
-  local cmd=$1 pkg=$2
-  if command -v "$cmd" > /dev/null; then
-    log "$cmd: $(command -v "$cmd") (present)"; return 0
-  fi
-  if [ "$(id -u)" = 0 ] && command -v apt-get > /dev/null; then
-    log "$cmd is missing: installing the Debian package $pkg (apt-get update && apt-get install -y $pkg)"
-    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$pkg"; } > "$RESULTS/apt-$pkg.log" 2>&1 \
-      || { log "apt-get install $pkg failed (see $RESULTS/apt-$pkg.log)"; exit 3; }
-    command -v "$cmd" > /dev/null && { log "$cmd installed"; return 0; }
-  fi
-  log "$cmd is missing and cannot be installed here: run 'apt-get install -y $pkg' as root"; exit 3
-}
-
-# need_python MODULE REQUIREMENT: the same for a Python package of the bench (bench/requirements.txt)
-# in the project's venv.
-need_python() {
-  local module=$1 req=$2
-  if .venv/bin/python -c "import $module" 2> /dev/null; then log "python $module: present"; return 0; fi
-  log "python $module is missing: .venv/bin/pip install $req"
-  .venv/bin/pip install -q "$req" > "$RESULTS/pip-$module.log" 2>&1 \
-    || { log "pip install $req failed (see $RESULTS/pip-$module.log)"; exit 3; }
-}
+# need_tool COMMAND DEBIAN_PACKAGE, need_python MODULE PACKAGE: say what is there, install what
+# is missing (bench/need.sh).
+. bench/need.sh
 RESULTS=bench/results
 mkdir -p "$RESULTS"
+NEED_LOGS=$RESULTS
 WEB_PID=""
 WORKER_PID=""
 

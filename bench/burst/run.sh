@@ -11,18 +11,36 @@
 set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
 own_session "$@"
-guard_redis
-need_python requests requests
-# Plain HTTP on 127.0.0.1: cookies without the Secure flag (production keeps it, behind TLS).
-export DJANGO_SECURE_COOKIES=false
 BURST_USERS=${BURST_USERS:-1000}
 BURST_WINDOW=${BURST_WINDOW:-60}
 BURST_THREADS=${BURST_THREADS:-100}
 BURST_RUNS=${BURST_RUNS:-1}
+log "exam-start burst: $BURST_USERS trainees over ${BURST_WINDOW}s, $BURST_RUNS run(s); database $BENCH_DB (made and"
+log "  seeded if absent), Redis db $BENCH_REDIS_DB, gunicorn on $BENCH_URL, one Celery worker; the client"
+log "  (bench/burst/client.py, Python threads: no wrk or locust needed) writes $RESULTS/burst/run.N.json"
+log "checking what it needs:"
+need_tool psql postgresql-client
+need_tool redis-cli redis-tools
+need_tool curl curl
+need_tool uptime procps
+need_tool timeout coreutils
+need_python requests requests
+need_python gunicorn gunicorn
+need_python celery celery
+need_python psycopg psycopg
+psql -h 127.0.0.1 -U postgres -Atqc "SELECT 1" > /dev/null \
+  || { log "PostgreSQL does not answer on 127.0.0.1:5432 as postgres: start it first"; exit 3; }
+redis-cli -h 127.0.0.1 ping > /dev/null || { log "Redis does not answer on 127.0.0.1:6379: start it first"; exit 3; }
+log "PostgreSQL and Redis answer on 127.0.0.1"
+guard_redis
+# Plain HTTP on 127.0.0.1: cookies without the Secure flag (production keeps it, behind TLS).
+export DJANGO_SECURE_COOKIES=false
 OUT=$RESULTS/burst
 mkdir -p "$OUT"; rm -f "$OUT"/run.*.json
-[ -f "$RESULTS/requests.tsv" ] || bench/setup_db.sh
+[ -f "$RESULTS/requests.tsv" ] || { log "creating and migrating $BENCH_DB (bench/setup_db.sh)"; bench/setup_db.sh; }
+log "seeding $BURST_USERS trainee accounts (bench/burst/seed.py prepare)"
 $PY bench/burst/seed.py prepare "$BURST_USERS"
+log "starting gunicorn and the worker"
 start_web
 reset_data
 start_worker

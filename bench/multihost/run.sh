@@ -20,20 +20,24 @@ cd "$(dirname "$0")/../.."
 ROOT=$PWD
 PY=$ROOT/.venv/bin/python
 [ "$(id -u)" = 0 ] || { echo "FAIL: run as root (ip netns needs it)"; exit 2; }
-need() {  # need COMMAND DEBIAN_PACKAGE: there, or installed with apt-get (said so), or FAIL
-  command -v "$1" > /dev/null && return 0
-  echo "$1 is missing: apt-get install -y $2"
-  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2"; } > /dev/null 2>&1 || true
-  command -v "$1" > /dev/null || { echo "FAIL: $1 (Debian package $2) is missing and could not be installed"; exit 2; }
-}
-need ip iproute2
-need setpriv util-linux
-need curl curl
-need redis-server redis-server
+echo "multi-host run: six network namespaces on this machine (db, broker, files, web, worker, client), a"
+echo "  throwaway PostgreSQL, Redis, an S3 store (moto), gunicorn + beat, a Celery worker; then the checks"
+echo "  (bench/multihost/driver.py): grading across hosts, an export through the bucket, the worker cut off."
+echo "checking what it needs (a missing Debian package is installed with apt-get, a Python one with pip):"
+. bench/need.sh
+need_tool ip iproute2
+need_tool setpriv util-linux
+need_tool curl curl
+need_tool redis-server redis-server
+need_tool redis-cli redis-tools
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2> /dev/null | sort -V | tail -1)
-[ -x "$PGBIN/initdb" ] || { echo "FAIL: no PostgreSQL server binaries under /usr/lib/postgresql"; exit 2; }
-$PY -c "import moto.server, boto3, storages" 2> /dev/null \
-  || { echo "FAIL: moto[server], boto3, django-storages missing: .venv/bin/pip install -r requirements-dev.txt"; exit 2; }
+[ -x "$PGBIN/initdb" ] || { echo "FAIL: no PostgreSQL server binaries under /usr/lib/postgresql (apt-get install -y postgresql)"; exit 2; }
+echo "needs PostgreSQL's server binaries: $PGBIN (present)"
+need_python moto.server moto
+need_python boto3 boto3
+need_python storages django-storages
+need_python gunicorn gunicorn
+need_python celery celery
 
 ID=${MH_ID:-$$}
 NS_PREFIX="vmh$ID"

@@ -12,6 +12,7 @@ from quizzes import services
 from quizzes.access import trainee_attempt, trainee_module
 from quizzes.models import Attempt
 from quizzes.selectors import attempt_answer_count, next_case_to_answer, trainee_module_page
+from training import admission
 from training.errors import ApplicationError
 
 from progress.charts import percent
@@ -60,7 +61,9 @@ def attempt_start(request, module_id: int):
         return redirect("trainee-module", attempt.module_id)
     target = next_case_to_answer(attempt=attempt)
     default = reverse("trainee-case", args=[target["case_id"]]) if target else module_url
-    return redirect(_safe_next(request, default))
+    response = redirect(_safe_next(request, default))
+    admission.mark_in_attempt(response)  # its module page goes through a saturated web from now on
+    return response
 
 
 @login_required

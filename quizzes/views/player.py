@@ -17,6 +17,7 @@ from quizzes import forms, services
 from quizzes.access import trainee_attempt, trainee_case
 from quizzes.models import Attempt, Response
 from quizzes.selectors import media_urls_if_shown, trainee_case_page, trainee_response
+from training import admission
 from training.errors import ApplicationError
 
 from .presenters import DueCache, case_views, feedback_view, player_strings
@@ -42,7 +43,10 @@ def render_case(request, case: Case, *, overrides: dict | None = None, status: i
         "next": siblings[index + 1] if index + 1 < len(siblings) else None,
         "strings": player_strings(),
     }
-    return render(request, "quizzes/case.html", context, status=status)
+    response = render(request, "quizzes/case.html", context, status=status)
+    if context["open"]:
+        admission.mark_in_attempt(response)  # resumed in this browser: its module page goes through too
+    return response
 
 
 @login_required
