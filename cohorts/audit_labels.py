@@ -89,6 +89,7 @@ ACTION_LABELS = {
     "lti.placement.remove": gettext_lazy("Removed an activity placed in an LMS course (LTI)"),
     "lti.roster.sync": gettext_lazy("Synced the LMS roster into a cohort (LTI)"),
     "lti.roster.unenrol": gettext_lazy("Unenrolled someone the LMS roster no longer lists (LTI)"),
+    "lti.roster.role": gettext_lazy("Changed someone's role in a cohort as the LMS roster says (LTI)"),
     "lti.passbacks.read": gettext_lazy("Viewed the grades sent to the LMS (LTI)"),
     "observatory.report.create": gettext_lazy("Reported an AI failure seen in practice"),
     "observatory.report.status": gettext_lazy("Changed the triage status of a practice report"),

@@ -134,6 +134,32 @@ class LtiEnrollment(models.Model):
         constraints = [models.UniqueConstraint(fields=["context", "user"], name="lti_enrollment_unique")]
 
 
+class LtiCourseRole(models.Model):
+    """The school role an LMS course gives a person now (Learner → trainee, Instructor or
+    TeachingAssistant → faculty, Administrator → admin), as its latest launch or roster sync
+    said; a sync that no longer lists them (or lists them Inactive or Deleted) deletes it. A
+    staff role the LMS gave (``LtiRoleGrant``) is held while one of the school's LMS courses
+    gives it (or a higher one)."""
+
+    context = models.ForeignKey(ContextBinding, on_delete=models.CASCADE, related_name="course_roles")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    role = models.CharField(max_length=12)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["context", "user"], name="lti_course_role_unique")]
+
+
+class LtiRoleGrant(models.Model):
+    """A staff role in the school (faculty, admin) that the LMS gave: the membership was
+    created by a launch or a roster sync. Only these may a sync take back; a role set in Vigil
+    by hand has none (and revoking the role by hand deletes this row with it)."""
+
+    membership = models.OneToOneField("schools.Membership", on_delete=models.CASCADE, primary_key=True,
+                                      related_name="lti_grant")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+
 class UsedNonce(models.Model):
     """An id_token's nonce, kept once used: the same token posted again is refused."""
 

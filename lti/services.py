@@ -11,11 +11,18 @@ from django.utils.translation import gettext as _
 from jwcrypto.jwk import JWK
 
 from accounts.models import User
-from schools.models import Cohort, Enrollment, Role, School
-from schools.services import audit_record, cohort_create, cohort_enroll, school_member_add
-from training.errors import ApplicationError
+from schools.models import Cohort, Enrollment, Membership, Role, School
+from schools.services import audit_record, cohort_create, cohort_enroll, member_role_revoke, school_member_add
+from training.errors import ApplicationError, Conflict
 
-from .models import ContextBinding, Deployment, LtiEnrollment, LtiIdentity, Placement, Platform, ScorePassback, ToolKey
+from .models import (ContextBinding, Deployment, LtiCourseRole, LtiEnrollment, LtiIdentity, LtiRoleGrant, Placement,
+                     Platform, ScorePassback, ToolKey)
+
+# The staff roles a roster sync may take back (those the LMS gave), by rank: a course giving
+# a higher role holds the lower one too (an Administrator of one course keeps the faculty role
+# an Instructor launch gave).
+_STAFF_RANK = {Role.FACULTY: 1, Role.ADMIN: 2}
+_RANK = {Role.TRAINEE: 0, **_STAFF_RANK}
 
 # LTI context and institution roles (full URIs or the short names the spec allows) and the
 # school role each gives, the highest first.
@@ -159,10 +166,18 @@ def _username(platform: Platform, sub: str) -> str:
 
 def launch_user(*, platform: Platform, sub: str, claims: dict, role: str) -> User:
     """The Vigil account of the LMS's user, created in the school on their first launch, with
-    the school role of this launch (roles are only ever added: a later launch as a learner
-    takes nothing away)."""
+    the school role of this launch (a launch only ever adds a role: a later launch as a
+    learner takes nothing away; a roster sync does, of the staff roles the LMS gave)."""
+    return launch_account(platform=platform, sub=sub, claims=claims, role=role)[0]
+
+
+def launch_account(*, platform: Platform, sub: str, claims: dict, role: str) -> tuple[User, bool, bool]:
+    """``launch_user``, also saying whether the account was created now and whether the
+    school role was added now. A staff role (faculty, admin) the LMS adds is remembered as
+    the LMS's (``LtiRoleGrant``): a roster sync may take back only those."""
     identity = LtiIdentity.objects.select_related("user").filter(platform=platform, sub=sub).first()
-    if identity is None:
+    created = identity is None
+    if created:
         user = User(username=_username(platform, sub), first_name=(claims.get("given_name") or "")[:150],
                     last_name=(claims.get("family_name") or "")[:150], email=(claims.get("email") or "")[:254])
         user.set_unusable_password()
@@ -170,8 +185,11 @@ def launch_user(*, platform: Platform, sub: str, claims: dict, role: str) -> Use
         identity = LtiIdentity.objects.create(platform=platform, sub=sub, user=user)
         audit_record(actor=None, action="lti.account.create", school_id=platform.school_id, subject=user,
                      detail={"platform": platform.name, "role": role})
-    school_member_add(school=platform.school, user=identity.user, role=role, actor=None)
-    return identity.user
+    had = not created and Membership.objects.filter(school=platform.school, user=identity.user, role=role).exists()
+    membership = school_member_add(school=platform.school, user=identity.user, role=role, actor=None)
+    if not had and role in _STAFF_RANK:
+        LtiRoleGrant.objects.get_or_create(membership=membership)
+    return identity.user, created, not had
 
 
 def launch_cohort(*, platform: Platform, context: dict, claims: dict) -> ContextBinding:
@@ -202,7 +220,9 @@ def launch_enrol(*, binding: ContextBinding, user: User, role: str) -> bool:
     """Enrol the launching (or listed) person in the bound cohort: a learner as a trainee, an
     instructor as its faculty; a school admin is not enrolled (they see every cohort of the
     school). The enrolment's origin is recorded (a roster sync may take back only those).
-    Returns whether they were enrolled now."""
+    Returns whether they were enrolled now. The role the course gives is recorded
+    (``LtiCourseRole``) before anything else, admins' too."""
+    LtiCourseRole.objects.update_or_create(context=binding, user=user, defaults={"role": role})
     if role == Role.ADMIN:
         return False
     cohort = binding.cohort
@@ -229,3 +249,59 @@ def lti_unenrol(*, origin: LtiEnrollment, actor: User | None) -> bool:
     audit_record(actor=actor, action="lti.roster.unenrol", cohort=binding.cohort, subject=origin.user,
                  detail={"platform": binding.platform.name, "context": binding.title})
     return True
+
+
+def lti_cohort_role_follow(*, binding: ContextBinding, user: User, role: str, actor: User | None) -> bool:
+    """An enrolment the LMS made follows the role the course now gives: Learner → trainee,
+    Instructor or TeachingAssistant → faculty (an Administrator's stays as it is: admins see
+    every cohort). An enrolment made by hand is left as it is. Audited
+    (``lti.roster.role``). Returns whether the cohort role changed."""
+    if role == Role.ADMIN or not LtiEnrollment.objects.filter(context=binding, user=user,
+                                                              removed_at__isnull=True).exists():
+        return False
+    wanted = Enrollment.CohortRole.FACULTY if role == Role.FACULTY else Enrollment.CohortRole.TRAINEE
+    enrollment = Enrollment.objects.filter(cohort_id=binding.cohort_id, user=user).first()
+    if enrollment is None or enrollment.role == wanted:
+        return False
+    before, enrollment.role = enrollment.role, wanted
+    enrollment.save(update_fields=["role"])
+    audit_record(actor=actor, action="lti.roster.role", cohort=binding.cohort, subject=user,
+                 detail={"role": wanted, "before": before, "platform": binding.platform.name,
+                         "context": binding.title})
+    return True
+
+
+def lti_staff_roles_follow(*, school: School, user_ids, actor: User | None) -> tuple[int, int]:
+    """Take back the staff roles the LMS gave (``LtiRoleGrant``) that none of the school's LMS
+    courses gives any more (no ``LtiCourseRole`` of that role or higher), through
+    ``member_role_revoke`` (audited ``school.role.revoke``; the school's last active admin
+    keeps theirs). Kept, and counted as such: a role set in Vigil by hand, a faculty role of
+    someone who teaches a cohort of the school, the last admin's. Returns (revoked, kept)."""
+    from django.db.models import Exists, OuterRef
+
+    user_ids = set(user_ids)
+    if not user_ids:
+        return 0, 0
+    given: dict[int, int] = {}
+    for user_id, role in LtiCourseRole.objects.filter(context__platform__school=school,
+                                                      user_id__in=user_ids).values_list("user_id", "role"):
+        given[user_id] = max(given.get(user_id, -1), _RANK.get(role, -1))
+    staff = (Membership.objects.filter(school=school, user_id__in=user_ids, role__in=list(_STAFF_RANK))
+             .select_related("user").order_by("pk")
+             .annotate(from_lms=Exists(LtiRoleGrant.objects.filter(membership=OuterRef("pk"))),
+                       teaching=Exists(Enrollment.objects.filter(user=OuterRef("user"), cohort__school=school,
+                                                                 role=Enrollment.CohortRole.FACULTY))))
+    revoked = kept = 0
+    for membership in staff:
+        if given.get(membership.user_id, -1) >= _STAFF_RANK[membership.role]:
+            continue
+        if not membership.from_lms or (membership.role == Role.FACULTY and membership.teaching):
+            kept += 1
+            continue
+        try:
+            member_role_revoke(school=school, user=membership.user, role=membership.role, actor=actor)
+        except Conflict:  # the school's last active admin
+            kept += 1
+            continue
+        revoked += 1
+    return revoked, kept

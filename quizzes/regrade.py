@@ -15,7 +15,9 @@ in line by a regrade job:
    same grade and the same aggregates. Re-running a finished job changes nothing.
 
 Responses still waiting for their first grade need nothing: the grading task reads the
-key when it runs. Free-text grades a faculty member confirmed are kept as they are (their
+key when it runs. A response the regrade gives its first final grade (its grading had
+failed) is announced as any first grade is (``response_graded``); the final grades given
+again are announced together (``grades_revised``). Free-text grades a faculty member confirmed are kept as they are (their
 points are a person's judgement, not the key's); pending suggestions are recomputed.
 
 The jobs' tasks are enqueued by name (``DRY_RUN_TASK``, ``RUN_TASK``), never imported.
@@ -45,7 +47,7 @@ from .grading import answer_for_grading, artifact_payload, grade_answer, grade_s
 from .items import unit_for
 from .key_twins import KeyTwin, chosen_twins_or_refusal, item_key_twins, item_twins
 from .models import Grade, KeyFix, RegradeChange, RegradeJob, Response
-from .signals import grades_revised
+from .signals import grades_revised, response_graded
 
 # The jobs' tasks (quizzes.tasks): a new name if their arguments ever change.
 DRY_RUN_TASK = "quizzes.regrade_dry_run_v1"
@@ -423,13 +425,16 @@ def _regrade_batch(*, job_id: int, item: Item, artifact, batch_size: int) -> boo
                 continue
             response.item = item  # the prefetched item: no query per response for its tags
             final = not outcome.result.needs_review
-            grade_store(response=response, result=outcome.result, final=final, competencies=codes)
+            grade = grade_store(response=response, result=outcome.result, final=final, competencies=codes)
             response.state = Response.State.GRADED if final else Response.State.REVIEW
             fields = ["state", "updated_at"]
             if response.failure_reason:
                 response.failure_reason = ""
                 fields.append("failure_reason")
             response.save(update_fields=fields)
+            if final and (old is None or not old["is_final"]):
+                # its first final grade (grading had failed): told as any first grade is
+                response_graded.send(sender=Response, response=response, grade=grade)
             if old is None or abs(outcome.new_score - old["score"]) > EPSILON:
                 changes.append(RegradeChange(job=job, response=response, old_score=outcome.old_score,
                                              new_score=outcome.new_score))

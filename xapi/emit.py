@@ -5,7 +5,7 @@ results whose feedback became due). Each function first asks whether the school 
 row sends statements (``enabled_lrs``: one query); a school that does not costs nothing more.
 """
 from django.conf import settings
-from django.db.models import OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -120,14 +120,28 @@ def _reported(lrs: LrsSettings, response: Response, statement: dict, result: dic
                           result=result)
 
 
+def _told(response_id: int) -> bool:
+    """Whether the LRS was already sent the ``answered`` statement of this answer (its
+    result reported, or held back for a ``scored`` statement)."""
+    return Response.objects.filter(
+        Exists(ReportedResult.objects.filter(response_id=OuterRef("pk")))
+        | Exists(PendingResult.objects.filter(response_id=OuterRef("pk"))), pk=response_id).exists()
+
+
 def response_graded(*, response: Response, grade: Grade) -> None:
-    """The ``answered`` statement of a first final grade (with its result if the feedback is
-    due, else a PendingResult for the ``scored`` statement), and ``completed`` if the module is."""
+    """The ``answered`` statement of a first final grade, whatever gave it (grading, a
+    faculty member's first confirmation, a regrade of an answer whose grading had failed),
+    with its result if the feedback is due, else a PendingResult for the ``scored``
+    statement; and ``completed`` if the module is. One ``answered`` statement per answer: of
+    an answer the LRS was already told, the new grade is a revision (``grades_revised``)."""
     if not grade.is_final:
         return
     attempt = response.attempt
     lrs = enabled_lrs(trainee_id=attempt.trainee_id, course_id=attempt.course_id)
     if lrs is None:
+        return
+    if _told(response.pk):
+        grades_revised(response_ids=[response.pk])
         return
     course, module, trainee = attempt.course, attempt.module, attempt.trainee
     agent = _agent(lrs, trainee)

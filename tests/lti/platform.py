@@ -116,7 +116,11 @@ class TestPlatform:
         if path == "/jwks":
             return self._json(start_response, {"keys": self.registration.get_jwks()})
         if path == "/course":  # the LMS's course page framing the tool, with its storage (storage_frame.html)
-            return self._html(start_response, storage_page(query["tool"][0], forget="forget" in query))
+            return self._html(start_response, storage_page(query["tool"][0], forget="forget" in query,
+                                                           capabilities="no_capabilities" not in query,
+                                                           forwarding="forwarding" in query))
+        if path == "/storage-frame":  # the storage frame the course page's lti.capabilities names
+            return self._html(start_response, storage_page("", forget="forget" in query, framed=False))
         if path == "/auth":
             params = {k: v[0] for k, v in query.items()}
             return self._html(start_response, self._launch_form(params))
@@ -229,15 +233,27 @@ class TestPlatform:
                 + ('<script>document.getElementById("lti").submit();</script>' if self.autosubmit else ""))
 
 
-def storage_page(tool_login_url: str, *, forget: bool = False) -> str:
+def storage_page(tool_login_url: str, *, forget: bool = False, capabilities: bool = True, forwarding: bool = False,
+                 framed: bool = True) -> str:
     """The LMS's page that frames the tool and answers its storage postMessages
     (``storage_frame.html``); ``forget``: it answers puts but keeps nothing (a get then finds
-    nothing, as in another browser)."""
+    nothing, as in another browser); ``capabilities`` off: it does not answer lti.capabilities;
+    ``forwarding``: the storage is a sibling frame (``framed`` off: that frame's own page), which
+    lti.capabilities names."""
     from html import escape
     from pathlib import Path
 
+    js = {True: "true", False: "false"}
+    sibling = ('<iframe name="post_message_forwarding" id="post_message_forwarding" title="storage" '
+               f'src="/storage-frame{"?forget=1" if forget else ""}" width="1" height="1"></iframe>')
     page = (Path(__file__).parent / "storage_frame.html").read_text()
-    return page.replace("TOOL_LOGIN_URL", escape(tool_login_url)).replace("FORGET", "true" if forget else "false")
+    if not framed:  # the storage frame itself: the same script, no tool
+        page = re.sub(r'<h1>.*?</iframe>', "", page, flags=re.S)
+    return (page.replace("FORWARDING_FRAME", sibling if forwarding else "")
+            .replace("TOOL_SRC", "data-src" if forwarding else "src")
+            .replace("TOOL_LOGIN_URL", escape(tool_login_url)).replace("FORGET", js[forget])
+            .replace("CAPABILITIES", js[capabilities]).replace("STORAGE_HERE", js[not forwarding])
+            .replace("FORWARDED_TO", '"post_message_forwarding"' if forwarding else '"_parent"'))
 
 
 def form_fields(html: str) -> tuple[str, dict[str, str]]:

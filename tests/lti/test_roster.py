@@ -6,7 +6,7 @@ import pytest
 from django.db import transaction
 
 from lti import roster
-from lti.models import ContextBinding, LtiIdentity
+from lti.models import ContextBinding, LtiEnrollment, LtiIdentity
 from schools.models import AuditEvent, Enrollment, Membership, Role
 from tests.factories import MembershipFactory, UserFactory
 from tests.lti.conftest import launch
@@ -40,7 +40,8 @@ def test_a_sync_creates_and_enrols_the_active_members_with_their_roles(bound, lm
     with transaction.atomic():
         counts = roster.roster_sync(binding=bound, actor=None)
     # removed: the first launcher (lms-user-1), whom this roster does not list
-    assert counts == {"members": 4, "created": 2, "added": 2, "removed": 1, "unchanged": 0, "skipped": 2}
+    assert counts == {"members": 4, "created": 2, "added": 2, "removed": 1, "unchanged": 0, "skipped": 2,
+                      "changed": 0, "kept": 0}
     grace = LtiIdentity.objects.get(sub="m-1").user
     alan = LtiIdentity.objects.get(sub="m-2").user
     assert Enrollment.objects.get(cohort=bound.cohort, user=grace).role == Enrollment.CohortRole.TRAINEE
@@ -193,7 +194,6 @@ def test_the_migration_counts_as_from_the_lms_the_enrolments_of_accounts_it_crea
 
     from django.apps import apps
 
-    from lti.models import LtiEnrollment
     from schools.services import cohort_enroll
 
     by_hand = UserFactory()
@@ -204,3 +204,145 @@ def test_the_migration_counts_as_from_the_lms_the_enrolments_of_accounts_it_crea
     migration = importlib.import_module("lti.migrations.0002_placement_removal_and_lti_enrolments")
     migration.lti_enrolments_backfill(apps, None)
     assert list(LtiEnrollment.objects.values_list("user__lti_identities__sub", flat=True)) == ["lms-user-1"]
+
+
+# ---------------------------------------------------------------- roles the LMS changed
+
+def school_roles(bound, sub) -> set[str]:
+    user = LtiIdentity.objects.get(sub=sub).user
+    return set(Membership.objects.filter(user=user, school=bound.cohort.school).values_list("role", flat=True))
+
+
+def cohort_role(bound, sub) -> str | None:
+    return (Enrollment.objects.filter(cohort=bound.cohort, user__lti_identities__sub=sub)
+            .values_list("role", flat=True).first())
+
+
+def relisted(sub, *roles, status="Active"):
+    member = next(m for m in MEMBERS if m["user_id"] == sub)
+    return dict(member, roles=[ROLE + r for r in roles], status=status)
+
+
+def test_a_learner_made_instructor_becomes_the_cohorts_faculty(bound, lms):
+    sync(bound)
+    lms.members = [relisted("m-1", "Instructor"), MEMBERS[1]]
+    counts = sync(bound)
+    assert cohort_role(bound, "m-1") == Enrollment.CohortRole.FACULTY
+    assert school_roles(bound, "m-1") == {Role.TRAINEE, Role.FACULTY}
+    assert (counts["changed"], counts["added"], counts["removed"]) == (2, 0, 0)  # the school role, the cohort role
+    grace = LtiIdentity.objects.get(sub="m-1").user
+    event = AuditEvent.objects.get(action="lti.roster.role", subject=grace)
+    assert (event.cohort_id, event.detail["before"], event.detail["role"]) == (bound.cohort_id, "trainee", "faculty")
+    assert AuditEvent.objects.filter(action="school.member.add", subject=grace, detail__role="faculty").exists()
+
+
+def test_an_instructor_made_learner_becomes_a_trainee_and_loses_the_faculty_role_the_lms_gave(bound, lms):
+    sync(bound)
+    lms.members = [MEMBERS[0], relisted("m-2", "Learner")]
+    counts = sync(bound)
+    assert cohort_role(bound, "m-2") == Enrollment.CohortRole.TRAINEE
+    assert school_roles(bound, "m-2") == {Role.TRAINEE}
+    assert counts["changed"] == 3  # trainee added, cohort role changed, faculty taken back
+    alan = LtiIdentity.objects.get(sub="m-2").user
+    assert AuditEvent.objects.filter(action="school.role.revoke", subject=alan, detail__role="faculty").exists()
+    assert AuditEvent.objects.filter(action="lti.roster.role", subject=alan, detail__role="trainee").exists()
+
+
+def test_an_instructor_removed_from_the_roster_loses_the_enrolment_and_the_faculty_role(bound, lms):
+    sync(bound)
+    lms.members = [MEMBERS[0]]
+    counts = sync(bound)
+    assert cohort_role(bound, "m-2") is None and school_roles(bound, "m-2") == set()  # faculty was his only role
+    assert (counts["removed"], counts["changed"]) == (1, 1)
+    assert LtiEnrollment.objects.get(user__lti_identities__sub="m-2").removed_at is not None  # the history stays
+
+
+def test_an_instructor_listed_as_inactive_loses_the_faculty_role(bound, lms):
+    sync(bound)
+    lms.members = [MEMBERS[0], relisted("m-2", "Instructor", status="Inactive")]
+    counts = sync(bound)
+    assert cohort_role(bound, "m-2") is None and Role.FACULTY not in school_roles(bound, "m-2")
+    assert counts["skipped"] == 1 and counts["changed"] == 1
+
+
+def test_a_faculty_role_set_in_vigil_by_hand_is_kept_and_said_so(bound, lms):
+    from schools.services import member_role_grant
+
+    with transaction.atomic():
+        grace = LtiIdentity.objects.get(sub="lms-user-1").user  # the first launcher, a trainee
+        member_role_grant(school=bound.cohort.school, user=grace, role=Role.FACULTY, actor=None)
+    lms.members = [{"user_id": "lms-user-1", "status": "Active", "roles": [ROLE + "Learner"]}]
+    counts = sync(bound)
+    assert Role.FACULTY in school_roles(bound, "lms-user-1")
+    assert (counts["changed"], counts["kept"]) == (0, 1)
+
+
+def test_a_school_admin_set_in_vigil_by_hand_is_never_demoted_by_the_roster(bound, lms):
+    from schools.services import member_role_grant
+
+    with transaction.atomic():
+        ada = LtiIdentity.objects.get(sub="lms-user-1").user
+        member_role_grant(school=bound.cohort.school, user=ada, role=Role.ADMIN, actor=None)
+    lms.members = [{"user_id": "lms-user-1", "status": "Active", "roles": [ROLE + "Learner"]}]
+    assert sync(bound)["kept"] == 1
+    lms.members = MEMBERS  # no longer listed at all
+    assert sync(bound)["kept"] == 1
+    assert Role.ADMIN in school_roles(bound, "lms-user-1")
+
+
+def test_an_administrator_made_learner_loses_the_admin_role_the_lms_gave(bound, lms):
+    MembershipFactory(school=bound.cohort.school, user=UserFactory(), role=Role.ADMIN)  # not the last admin
+    lms.members = [dict(MEMBERS[0], roles=[ROLE + "Administrator"])]
+    sync(bound)
+    assert school_roles(bound, "m-1") == {Role.ADMIN} and cohort_role(bound, "m-1") is None
+    lms.members = [MEMBERS[0]]
+    counts = sync(bound)
+    assert school_roles(bound, "m-1") == {Role.TRAINEE} and cohort_role(bound, "m-1") == Enrollment.CohortRole.TRAINEE
+    assert counts["added"] == 1 and counts["changed"] == 2  # trainee added, admin taken back
+
+
+def test_the_last_admin_of_the_school_keeps_the_admin_role_the_lms_gave(bound, lms):
+    lms.members = [dict(MEMBERS[0], roles=[ROLE + "Administrator"])]
+    sync(bound)
+    lms.members = [MEMBERS[0]]
+    counts = sync(bound)
+    assert Role.ADMIN in school_roles(bound, "m-1") and counts["kept"] == 1
+
+
+def test_a_faculty_role_another_lms_course_still_gives_is_kept(bound, lms, client):
+    sync(bound)
+    lms.context = {"id": "course-202", "label": "AI202", "title": "AI literacy 202"}
+    lms.user.update(sub="m-2", roles=[ROLE + "Instructor"])
+    launch(client, lms)  # Alan teaches the other course too
+    lms.members = [MEMBERS[0], relisted("m-2", "Learner")]
+    counts = sync(bound)
+    assert cohort_role(bound, "m-2") == Enrollment.CohortRole.TRAINEE and Role.FACULTY in school_roles(bound, "m-2")
+    assert counts["kept"] == 0
+
+
+def test_a_cohort_role_an_admin_set_by_hand_is_left_as_it_is(bound, lms):
+    from schools.services import cohort_enroll
+
+    with transaction.atomic():
+        grace = services_launch_user(bound, "m-1")
+        cohort_enroll(cohort=bound.cohort, usernames=[grace.username], role=Enrollment.CohortRole.TRAINEE, actor=None)
+    lms.members = [relisted("m-1", "Instructor")]
+    counts = sync(bound)
+    assert cohort_role(bound, "m-1") == Enrollment.CohortRole.TRAINEE  # enrolled by hand: not the LMS's to change
+    assert Role.FACULTY in school_roles(bound, "m-1") and counts["changed"] == 1
+
+
+def services_launch_user(bound, sub):
+    from lti.services import launch_user
+
+    return launch_user(platform=bound.platform, sub=sub, claims={}, role=Role.TRAINEE)
+
+
+def test_the_page_says_how_many_roles_changed(client, bound, lms):
+    sync(bound)
+    lms.members = [MEMBERS[0], relisted("m-2", "Learner")]
+    admin = UserFactory()
+    MembershipFactory(school=bound.cohort.school, user=admin, role=Role.ADMIN)
+    client.force_login(admin)
+    body = client.post(f"/school/cohorts/{bound.cohort_id}/lti/").content.decode()
+    assert "Roles changed: 3; staff roles set in Vigil and kept: 0." in body

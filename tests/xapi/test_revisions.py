@@ -150,3 +150,87 @@ def test_a_school_that_stopped_sending_gets_no_revision(lrs, trainee, module, si
     LrsSettings.objects.filter(pk=lrs.pk).update(enabled=False)
     _regrade(single_choice, {"answer": "a"}, author)
     assert not _rows("voided") and not _rows("scored")
+
+
+# ---------------------------------------------------------------- a first grade given by a regrade
+
+def _failed(trainee, module, item, answer, *, unaided=None):
+    """An answer whose grading failed: no grade, so nothing said of it yet."""
+    attempt = quiz_services.attempt_start(trainee=trainee, module=module)
+    if unaided is not None:
+        quiz_services.response_answer_unaided(attempt=attempt, item=item, answer=unaided)
+    response, _ = quiz_services.response_submit(attempt=attempt, item=item, answer=answer)
+    quiz_services.response_mark_failed(response_id=response.pk, reason="The grader crashed.")
+    return attempt, response
+
+
+def test_a_regrade_that_gives_an_answer_its_first_grade_sends_its_answered_statement(lrs, trainee, module,
+                                                                                     single_choice, author):
+    _attempt, response = _failed(trainee, module, single_choice, {"answer": "a"})
+    assert not _rows("answered")
+    _regrade(single_choice, {"answer": "a"}, author)
+    [answered] = _rows("answered")
+    assert str(answered.id) == st.statement_id(lrs.pseudonym_key, "answered", response.pk)
+    assert answered.statement["result"]["success"] is True and answered.statement["result"]["response"] == "a"
+    assert not _rows("voided") and not _rows("scored")  # a first grade: nothing to revise
+    assert ReportedResult.objects.get(response=response).statement_id == answered.id
+    _valid(answered.statement)
+
+
+def test_a_later_regrade_of_that_answer_sends_a_revision_not_a_second_answered(lrs, trainee, module, single_choice,
+                                                                              author):
+    _attempt, response = _failed(trainee, module, single_choice, {"answer": "a"})
+    _regrade(single_choice, {"answer": "a"}, author)
+    _regrade(single_choice, {"answer": "b"}, author)
+    [answered], [voiding], [scored] = _rows("answered"), _rows("voided"), _rows("scored")
+    assert voiding.statement["object"]["id"] == str(answered.id)
+    assert str(scored.id) == st.statement_id(lrs.pseudonym_key, "scored", response.pk, 1)
+    assert scored.statement["result"]["success"] is False
+
+
+def test_a_ground_truth_fix_that_gives_an_answer_its_first_grade_sends_its_answered_statement(
+        lrs, trainee, module, decide_first, author):
+    _failed(trainee, module, decide_first, {"decision": "override", "answer": "wait", "confidence": 60},
+            unaided={"answer": "start"})
+    fix = artifact_truth_fix(artifact=decide_first.artifact, correct=True, failure_modes=[],
+                             reason="The expert misread the scan.", user=author)
+    for key_fix in truth_fix_key_fixes(fix):
+        _run(regrade.regrade_job_create(item=key_fix.item, user=author, key_fix=key_fix), author)
+    [answered] = _rows("answered")
+    result = answered.statement["result"]
+    assert result["extensions"][st.EXT_AI_CORRECT] is True and result["extensions"][st.EXT_UNAIDED_ANSWER] == "start"
+    assert not _rows("voided") and not _rows("scored")
+
+
+def test_a_first_grade_from_a_regrade_holds_its_result_back_until_the_feedback_is_due(lrs, trainee, module,
+                                                                                     single_choice, author):
+    module.feedback_policy = "after_attempt"
+    module.save()
+    attempt, response = _failed(trainee, module, single_choice, {"answer": "a"})
+    _regrade(single_choice, {"answer": "a"}, author)
+    [answered] = _rows("answered")
+    assert "score" not in answered.statement.get("result", {}) and not _rows("scored")
+    quiz_services.attempt_submit(attempt=attempt)
+    [scored] = _rows("scored")
+    assert scored.statement["result"]["success"] is True
+
+
+def test_the_module_completed_by_a_regraded_first_grade_is_said_completed(lrs, trainee, module, single_choice,
+                                                                          author):
+    _failed(trainee, module, single_choice, {"answer": "a"})  # the module's only item
+    assert not _rows("completed")
+    _regrade(single_choice, {"answer": "a"}, author)
+    assert len(_rows("completed")) == 1
+
+
+def test_a_grade_given_again_to_an_answer_the_lrs_was_told_is_a_revision(lrs, trainee, module, single_choice, author):
+    """Whatever announces a first grade twice, the answer has one ``answered`` statement."""
+    from quizzes.models import Grade
+
+    _attempt, response = _answer(trainee, module, single_choice, {"answer": "a"})  # wrong: the key is "b"
+    Grade.objects.filter(response=response).update(score=1.0)
+    response.refresh_from_db()
+    emit.response_graded(response=response, grade=Grade.objects.get(response=response))
+    [answered], [scored] = _rows("answered"), _rows("scored")
+    assert scored.statement["result"]["score"]["scaled"] == 1.0
+    assert _rows("voided")[0].statement["object"]["id"] == str(answered.id)

@@ -3,6 +3,9 @@
 // the LMS's authentication request; the launch's check page gets them back (lti.get_data),
 // compares them with the launch's and posts the launch again, checked (lti/platform_storage.py).
 // Messages go only to the registered platform's origin, and only its answers are believed.
+// First, lti.capabilities is asked of the lti_storage_target frame (a short wait): a platform
+// that names the frame answering lti.put_data or lti.get_data has those sent there; one that
+// does not answer, or names none, has them sent to the lti_storage_target frame, as before.
 (function () {
   "use strict";
   var box = document.querySelector("[data-storage-target]");
@@ -11,6 +14,7 @@
   var state = box.getAttribute("data-state");
   var nonce = box.getAttribute("data-nonce");
   var TIMEOUT_MS = 5000;
+  var CAPABILITIES_MS = 1000;
 
   function storageFrame(name) {
     var parent = window.parent !== window ? window.parent : window.opener;
@@ -26,10 +30,10 @@
   }
 
   // One request to the storage frame; resolves with the answer's data.
-  function ask(frame, subject, fields) {
+  function ask(frame, subject, fields, timeout) {
     return new Promise(function (resolve, reject) {
       var id = messageId();
-      var timer = window.setTimeout(function () { done(); reject(new Error("no answer")); }, TIMEOUT_MS);
+      var timer = window.setTimeout(function () { done(); reject(new Error("no answer")); }, timeout || TIMEOUT_MS);
       function done() { window.clearTimeout(timer); window.removeEventListener("message", listen); }
       function listen(event) {
         var data = event.data;
@@ -43,6 +47,22 @@
       Object.keys(fields).forEach(function (k) { message[k] = fields[k]; });
       frame.postMessage(message, origin);
     });
+  }
+
+  // The frames the platform names for its messages (lti.capabilities); none: it did not say.
+  function capabilities(target) {
+    return ask(target, "lti.capabilities", {}, CAPABILITIES_MS).then(function (answer) {
+      var frames = {};
+      (Array.isArray(answer.supported_messages) ? answer.supported_messages : []).forEach(function (m) {
+        if (m && typeof m.subject === "string" && typeof m.frame === "string" && m.frame) { frames[m.subject] = m.frame; }
+      });
+      return frames;
+    }, function () { return {}; });
+  }
+
+  // The frame to send a subject to: the one the platform named, if there is one, else the target.
+  function frameFor(frames, subject, target) {
+    return (frames[subject] && storageFrame(frames[subject])) || target;
   }
 
   function failed() {
@@ -59,17 +79,27 @@
 
   if (box.getAttribute("data-storage-mode") === "put") {
     if (!frame) { if (notFramed) { window.location.replace(authUrl); } else { failed(); } return; }
-    ask(frame, "lti.put_data", { key: "state_" + state, value: state })
-      .then(function () { return ask(frame, "lti.put_data", { key: "nonce_" + nonce, value: nonce }); })
+    var put;
+    capabilities(frame)
+      .then(function (frames) {
+        put = frameFor(frames, "lti.put_data", frame);
+        return ask(put, "lti.put_data", { key: "state_" + state, value: state });
+      })
+      .then(function () { return ask(put, "lti.put_data", { key: "nonce_" + nonce, value: nonce }); })
       .then(function () { window.location.replace(authUrl); })
       .catch(function () { if (notFramed) { window.location.replace(authUrl); } else { failed(); } });
   } else if (!frame) {
     failed();
   } else {
-    ask(frame, "lti.get_data", { key: "state_" + state })
+    var get;
+    capabilities(frame)
+      .then(function (frames) {
+        get = frameFor(frames, "lti.get_data", frame);
+        return ask(get, "lti.get_data", { key: "state_" + state });
+      })
       .then(function (answer) {
         if (answer.value !== state) { throw new Error("state differs"); }
-        return ask(frame, "lti.get_data", { key: "nonce_" + nonce });
+        return ask(get, "lti.get_data", { key: "nonce_" + nonce });
       })
       .then(function (answer) {
         if (answer.value !== nonce) { throw new Error("nonce differs"); }
