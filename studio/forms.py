@@ -184,6 +184,10 @@ def item_editor(item_type: str, spec: Any, key: Any, errors: Errors | None = Non
     if item_type == "numeric":
         editor["answers"] = _numeric_rows(key, errors)
     editor["problems"] = item_problem_list(item_type, spec, errors)
+    editor["bank_errors"] = {name: [
+        message if path == name else f"{_place(item_type, spec, path)[0]}: {message}"
+        for path, messages in errors.items() if path == name or path.startswith(name + "[") for message in messages
+    ] for name in ("tags", "idnumber")}
     panel = key.get("panel") if isinstance(key.get("panel"), dict) else {}
     panel = {str(k).lstrip("+"): v for k, v in panel.items()}
     editor["panel"] = [
@@ -266,8 +270,9 @@ def _place(item_type: str, spec: dict, path: str) -> tuple[str, str]:
         return label, f"options-{n}-feedback" if n is not None else ""
     if match := re.fullmatch(r"spec\.options\[(\d+)\](?:\.(\w+))?", path):
         field = match[2] or "text"
-        return (_("Option %(n)s, %(field)s") % {"n": int(match[1]) + 1, "field": field},
-                f"options-{match[1]}-{field}" if field in ("id", "text") else "")
+        names = {"id": _("id"), "text": _("text")}
+        return (_("Option %(n)s, %(field)s") % {"n": int(match[1]) + 1, "field": names.get(field, field)},
+                f"options-{match[1]}-{field}" if field in names else "")
     if match := re.fullmatch(r"key\.answers\[(\d+)\](?:\.(\w+))?", path):
         n, field = int(match[1]), match[2] or ""
         if item_type == "numeric":

@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import DESKTOP, PHONE, assert_accessible, screenshot
+from tests.browser.conftest import DESKTOP, PHONE, assert_accessible, screenshot, studio_case
 from tests.browser.test_trainee_pages import assign, make_user
 from tests.factories import CaseFactory, ItemFactory
 from tests.integration.conftest import broker_url, celery_processes  # noqa: F401 - fixtures used below
@@ -76,22 +76,10 @@ def test_short_answer_and_matching_are_answered_and_their_feedback_shown(page, s
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280", "375"])
 def test_the_studio_editors_of_both_types_are_accessible_and_save(page, sign_in, viewport):
-    from django.db import transaction
-
-    from courses import authoring
     from courses.models import Item, ItemKey
-    from courses.services import course_create
-    from schools.models import Role
-    from tests.factories import MembershipFactory
 
     width = viewport["width"]
-    faculty = MembershipFactory(role=Role.FACULTY).user
-    faculty.save(update_fields=["password"])
-    draft = course_create(slug=f"kidney-{width}", title="Kidney", language="en", user=faculty).versions.get()
-    with transaction.atomic():
-        case = authoring.case_create(module=authoring.module_create(version=draft, title="Words"), title="Kidney words")
-    page.set_viewport_size(viewport)
-    sign_in(page, faculty)
+    _faculty, case = studio_case(page, sign_in, viewport, slug=f"kidney-{width}", module="Words", case="Kidney words")
 
     page.goto(f"/studio/cases/{case.pk}/items/new/?type=short_answer")
     page.get_by_label("Prompt: what the trainee is asked (Markdown)").fill("What does AKI stand for?")

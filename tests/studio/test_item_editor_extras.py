@@ -192,7 +192,7 @@ def test_a_hint_showing_a_missing_image_is_refused_naming_it(case, studio):  # n
 def test_a_tag_over_100_characters_is_refused_naming_it(case, studio):  # noqa: F811
     page = refused(post_item(studio, case, "single_choice", **CHOICES, answer="1", tags="ok\n" + "t" * 101))
     assert '<a href="#id_tags">Tag 2</a>: must be at most 100 characters long' in page
-    assert 'id="id_tags-errors"' in page
+    assert '<ul class="errorlist" id="id_tags-errors"><li>Tag 2: must be at most 100 characters long</li>' in page
 
 
 def test_an_id_number_over_100_characters_is_refused(case, studio):  # noqa: F811
@@ -234,3 +234,21 @@ def test_a_moodle_xml_export_carries_what_the_editor_saved_back(choice, draft, c
     keep = ("key", "hints", "tags", "idnumber")
     assert {s: {k: back[s].get(k) for k in keep} for s in package} == {
         s: {k: i.get(k) for k in keep} for s, i in package.items()}
+
+
+# ---------------------------------------------------------------- the key fix of a published item
+
+
+def test_the_key_fix_shows_the_grading_fields_only_and_keeps_the_others(published, studio):  # noqa: F811
+    item = Item.objects.get(case__module__version=published, slug="ppv")
+    others = [{"value": 9, "tolerance_abs": 1, "fraction": 0.5, "feedback": "Close."}]
+    ItemKey.objects.filter(item=item).update(answer={**item.key.answer, "feedback": "Right.", "answers": others},
+                                             hints=["Bayes."])
+    page = studio.get(reverse("studio:key-fix", args=[item.pk])).content.decode()
+    assert 'name="answers-0-value"' not in page and 'name="feedback"' not in page
+    response = studio.post(reverse("studio:key-fix", args=[item.pk]), {
+        "type": "numeric", "reason": "The PPV is 9.3%.", "value": "9.3", "tolerance_abs": "0.5"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    key = ItemKey.objects.get(item=item)
+    assert (key.answer, key.hints) == ({"value": 9.3, "tolerance_abs": 0.5, "feedback": "Right.", "answers": others},
+                                       ["Bayes."])
