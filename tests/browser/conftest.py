@@ -128,3 +128,10 @@ def studio_case(page, sign_in, viewport, *, slug: str, module: str, case: str):
     page.set_viewport_size(viewport)
     sign_in(page, faculty)
     return faculty, made
+
+
+def studio_new_item(page, case, item_type: str, prompt: str) -> None:
+    """Open the studio's form of a new ``item_type`` item of ``case``, with its prompt and first competency."""
+    page.goto(f"/studio/cases/{case.pk}/items/new/?type={item_type}")
+    page.get_by_label("Prompt: what the trainee is asked (Markdown)").fill(prompt)
+    page.locator("input[name=competencies]").first.check()

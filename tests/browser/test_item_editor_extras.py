@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import DESKTOP, PHONE, assert_accessible, screenshot, studio_case
+from tests.browser.conftest import DESKTOP, PHONE, assert_accessible, screenshot, studio_case, studio_new_item
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -20,9 +20,7 @@ def test_feedback_hints_tags_and_other_answers_are_edited_and_saved(page, sign_i
     width = viewport["width"]
     _faculty, case = studio_case(page, sign_in, viewport, slug=f"sepsis-{width}", module="Markers", case="Sepsis")
 
-    page.goto(f"/studio/cases/{case.pk}/items/new/?type=single_choice")
-    page.get_by_label("Prompt: what the trainee is asked (Markdown)").fill("Which marker is in the hour-1 bundle?")
-    page.locator("input[name=competencies]").first.check()
+    studio_new_item(page, case, "single_choice", "Which marker is in the hour-1 bundle?")
     for n, text in enumerate(["Troponin", "Lactate", "Serum lactate"], start=1):
         page.get_by_label(f"Option {n} text").fill(text)
     page.get_by_label("Option 2 is the right answer").check()
@@ -47,9 +45,7 @@ def test_feedback_hints_tags_and_other_answers_are_edited_and_saved(page, sign_i
     expect(page.get_by_label("Option 3 is right as well")).to_be_checked()
     expect(page.get_by_label("Hint 3", exact=True)).to_have_value("Measure it again.")
 
-    page.goto(f"/studio/cases/{case.pk}/items/new/?type=numeric")
-    page.get_by_label("Prompt: what the trainee is asked (Markdown)").fill("Lactate in mmol/L?")
-    page.locator("input[name=competencies]").first.check()
+    studio_new_item(page, case, "numeric", "Lactate in mmol/L?")
     page.get_by_label("Right value", exact=True).fill("2")
     page.get_by_label(re.compile("^Absolute tolerance")).fill("0.1")
     page.get_by_label(re.compile("^Feedback on the right value")).fill("Right: 2 mmol/L.")

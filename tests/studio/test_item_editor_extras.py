@@ -252,3 +252,45 @@ def test_the_key_fix_shows_the_grading_fields_only_and_keeps_the_others(publishe
     key = ItemKey.objects.get(item=item)
     assert (key.answer, key.hints) == ({"value": 9.3, "tolerance_abs": 0.5, "feedback": "Right.", "answers": others},
                                        ["Bayes."])
+
+
+def test_a_package_exported_and_imported_again_gives_back_what_the_editor_saved(draft, studio, faculty, tmp_path):  # noqa: F811
+    import yaml
+
+    from courses.packages.exporter import course_package_export
+    from courses.services import course_package_import
+
+    item = Item.objects.get(case__module__version=draft, slug="which-lobe")
+    response = post_item(studio, item.case, "single_choice", item=item, slug=item.slug, artifact=str(item.artifact_id),
+                         prompt=item.prompt, competencies=["VER"], **{
+                             "options-0-id": "rul", "options-0-text": "Right upper lobe",
+                             "options-0-feedback": "Look *lower*.", "options-1-id": "rll",
+                             "options-1-text": "Right lower lobe", "options-2-id": "rml", "options-2-text": "Middle lobe",
+                             "options-2-also_right": "on", "answer": "1", "certainty": "on",
+                             "hints-0-text": "Count the ribs.", "tags": "imaging\nweek 2", "idnumber": "CXR-7"})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    course_package_export(course=draft.course, path=tmp_path, version=draft)
+    document = yaml.safe_load((tmp_path / "course.yaml").read_text(encoding="utf-8"))
+    document["slug"] = "mini-course-again"
+    (tmp_path / "course.yaml").write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
+    again = course_package_import(path=tmp_path, user=faculty)
+
+    def which_lobe(version):
+        return next(i for m in version_to_package(version)["modules"] for c in m["cases"] for i in c["items"]
+                    if i["slug"] == "which-lobe")
+
+    assert which_lobe(again) == which_lobe(draft)
+    assert (which_lobe(again)["key"], which_lobe(again)["hints"], which_lobe(again)["tags"],
+            which_lobe(again)["idnumber"]) == ({"answer": "rll", "also_right": ["rml"], "feedback": {"rul": "Look *lower*."}},
+                                               ["Count the ribs."], ["imaging", "week 2"], "CXR-7")
+
+
+def test_a_gift_export_carries_the_accepted_answers_feedback_the_editor_saved(case, draft, studio):  # noqa: F811
+    from courses.packages.gift import parse_gift
+
+    post_item(studio, case, "short_answer", **{"answers-0-text": "lactate", "answers-0-feedback": "Yes.",
+                                               "answers-1-text": "*lact*", "answers-1-percent": "50",
+                                               "answers-1-feedback": "Spell it out."})
+    content = version_questions_export(version=draft, fmt="gift", module=case.module.slug).content
+    back = [i for c in parse_gift(content, source_name="back.gift", competency="APR").cases for i in c["items"]]
+    assert [i["key"] for i in back if i["type"] == "short_answer"] == [saved_key(case)]
