@@ -275,7 +275,9 @@ def _stored_artifact_document(artifact: Artifact) -> dict:
 
 
 def item_document(*, slug: str, item_type: str, artifact_slug: str | None, prompt: str, competencies: list[str],
-                  failure_modes: list[str], spec: Any, key: Any, rationale: str) -> dict:
+                  failure_modes: list[str], spec: Any, key: Any, rationale: str, hints: Any = (), tags: Any = (),
+                  idnumber: Any = "") -> dict:
+    """An item in the package form (what the exporter would write: ``serialize._item``)."""
     data: dict[str, Any] = {"slug": slug, "type": item_type}
     if artifact_slug:
         data["artifact"] = artifact_slug
@@ -285,6 +287,12 @@ def item_document(*, slug: str, item_type: str, artifact_slug: str | None, promp
     data["key"] = key
     if rationale:
         data["rationale"] = rationale
+    if hints:
+        data["hints"] = list(hints)
+    if tags:
+        data["tags"] = list(tags)
+    if idnumber:
+        data["idnumber"] = idnumber
     return data
 
 
@@ -295,6 +303,7 @@ def _stored_item_document(item: Item, artifacts_by_id: dict[int, Artifact]) -> d
         slug=item.slug, item_type=item.type, artifact_slug=artifact.slug if artifact else None, prompt=item.prompt,
         competencies=[c.code for c in item.competencies.all()], failure_modes=[m.code for m in item.failure_modes.all()],
         spec=item.spec, key=key.answer if key else None, rationale=key.rationale if key else "",
+        hints=key.hints if key else (), tags=item.tags, idnumber=item.idnumber,
     )
 
 
@@ -454,6 +463,11 @@ class ItemInput:
     artifact_id: int | None = None
     slug: str = ""
     rationale: str = ""
+    # What a question bank knew the question by, and the hints shown after grading; None
+    # keeps what the item has (a new item: none).
+    hints: list[str] | None = None
+    tags: list[str] | None = None
+    idnumber: str | None = None
 
 
 def _validate_item(case: Case, data: ItemInput, *, exclude_pk: int | None) -> tuple[str, Artifact | None, Errors]:
@@ -478,16 +492,26 @@ def _validate_item(case: Case, data: ItemInput, *, exclude_pk: int | None) -> tu
             slug=slug, item_type=data.item_type, artifact_slug=artifact.slug if artifact else None,
             prompt=data.prompt, competencies=data.competencies, failure_modes=data.failure_modes,
             spec=data.spec, key=data.key, rationale=data.rationale,
+            hints=data.hints or (), tags=data.tags or (), idnumber=data.idnumber or "",
         )],
     )
     return slug, artifact, _problems_within(document, ITEM_AT, _media_paths(case.module.version_id))
 
 
-def _clean_item_input(data: ItemInput) -> None:
+def _clean_item_input(data: ItemInput, item: Item | None = None) -> None:
     data.prompt = _text(data.prompt).strip()
     data.rationale = _text(data.rationale)
     data.competencies = sorted(set(data.competencies))
     data.failure_modes = sorted(set(data.failure_modes))
+    if data.hints is None:
+        stored = ItemKey.objects.filter(item=item).values_list("hints", flat=True).first() if item else None
+        data.hints = list(stored or [])
+    data.hints = [_text(hint).strip() if isinstance(hint, str) else hint for hint in data.hints]
+    if data.tags is None:
+        data.tags = list(item.tags) if item else []
+    if data.idnumber is None:
+        data.idnumber = item.idnumber if item else ""
+    data.idnumber = data.idnumber.strip() if isinstance(data.idnumber, str) else data.idnumber
 
 
 @in_callers_transaction
@@ -498,9 +522,9 @@ def item_create(*, case: Case, data: ItemInput) -> Item:
     _fail(_("The item was not saved; correct the fields named below."), errors)
     item = Item.objects.create(
         case=case, slug=slug, position=next_position(Item.objects.filter(case=case)), type=data.item_type,
-        artifact=artifact, prompt=data.prompt, spec=data.spec or {},
+        artifact=artifact, prompt=data.prompt, spec=data.spec or {}, tags=data.tags, idnumber=data.idnumber,
     )
-    ItemKey.objects.create(item=item, answer=data.key, rationale=data.rationale)
+    ItemKey.objects.create(item=item, answer=data.key, rationale=data.rationale, hints=data.hints)
     item.competencies.set(data.competencies)
     item.failure_modes.set(data.failure_modes)
     return item
@@ -509,14 +533,16 @@ def item_create(*, case: Case, data: ItemInput) -> Item:
 @in_callers_transaction
 def item_update(*, item: Item, data: ItemInput) -> Item:
     lock_draft(item.case.module.version_id)
-    _clean_item_input(data)
+    _clean_item_input(data, item)
     if data.item_type != item.type:
         raise ApplicationError(_("The type of an item cannot change."), {"type": [_("Create a new item instead.")]})
     slug, artifact, errors = _validate_item(item.case, data, exclude_pk=item.pk)
     _fail(_("The item was not saved; correct the fields named below."), errors)
     item.slug, item.artifact, item.prompt, item.spec = slug, artifact, data.prompt, data.spec or {}
+    item.tags, item.idnumber = data.tags, data.idnumber
     item.save()
-    ItemKey.objects.update_or_create(item=item, defaults={"answer": data.key, "rationale": data.rationale})
+    ItemKey.objects.update_or_create(item=item, defaults={"answer": data.key, "rationale": data.rationale,
+                                                          "hints": data.hints})
     item.competencies.set(data.competencies)
     item.failure_modes.set(data.failure_modes)
     return item
@@ -623,7 +649,7 @@ def course_coauthor_remove(*, course: Course, user: User, by: User) -> None:
 
 def item_errors(*, case: Case, data: ItemInput, item: Item | None = None) -> Errors:
     """What is wrong with an item as posted, without writing anything."""
-    _clean_item_input(data)
+    _clean_item_input(data, item)
     return _validate_item(case, data, exclude_pk=item.pk if item else None)[2]
 
 

@@ -10,6 +10,7 @@ empty rows to fill in. An item's ``spec`` and ``key`` are parsed by its type's u
 """
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -154,13 +155,19 @@ def item_editor(item_type: str, spec: Any, key: Any, errors: Errors | None = Non
                                "spec.options", errors)
     weights = key.get("weights") if isinstance(key.get("weights"), dict) else {}
     correct = key.get("correct") if isinstance(key.get("correct"), list) else []
+    feedback = key.get("feedback") if isinstance(key.get("feedback"), dict) else {}
+    also_right = key.get("also_right") if isinstance(key.get("also_right"), list) else []
     for row in option_rows:
         row["is_answer"] = row["id"] == key.get("answer")
         row["is_ai"] = row["id"] == spec.get("ai_answer")
         row["correct"] = row["id"] in correct
+        row["also_right"] = row["id"] in also_right
         row["weight"] = "" if weights.get(row["id"]) is None else weights[row["id"]]
+        row["feedback"] = str(feedback.get(row["id"], ""))
         row["errors"] += [f"{_('weight')}: {m}" for m in errors.get(f"key.weights.{row['id']}", [])]
-    editor["options"] = option_rows + _blank(("id", "text", "weight"), len(option_rows), 3 if not option_rows else BLANK_ROWS)
+        row["feedback_errors"] = errors.get(f"key.feedback.{row['id']}", [])
+    editor["options"] = option_rows + _blank(("id", "text", "weight", "feedback"), len(option_rows),
+                                             3 if not option_rows else BLANK_ROWS, feedback_errors=[])
     spans = [s for s in key.get("spans") or [] if isinstance(s, dict)]
     editor["spans"] = _with_errors([
         {"start": s.get("start", ""), "end": s.get("end", ""), "failure_mode": s.get("failure_mode", ""),
@@ -174,6 +181,13 @@ def item_editor(item_type: str, spec: Any, key: Any, errors: Errors | None = Non
         for c in criteria
     ], "key.criteria", errors) + _blank(("id", "text", "points", "look_for"), len(criteria), 3 if not criteria else BLANK_ROWS)
     editor.update(_short_answer_rows(key, errors), **_matching_rows(spec, key, errors))
+    if item_type == "numeric":
+        editor["answers"] = _numeric_rows(key, errors)
+    editor["problems"] = item_problem_list(item_type, spec, errors)
+    editor["bank_errors"] = {name: [
+        message if path == name else f"{_place(item_type, spec, path)[0]}: {message}"
+        for path, messages in errors.items() if path == name or path.startswith(name + "[") for message in messages
+    ] for name in ("tags", "idnumber")}
     panel = key.get("panel") if isinstance(key.get("panel"), dict) else {}
     panel = {str(k).lstrip("+"): v for k, v in panel.items()}
     editor["panel"] = [
@@ -192,6 +206,98 @@ def _short_answer_rows(key: dict, errors: Errors) -> dict:
         for a in answers
     ], "key.answers", errors)
     return {"answers": rows + _blank(("text", "percent", "feedback"), len(rows), 3 if not rows else BLANK_ROWS)}
+
+
+# The fields of a numeric item's other answer: (form field, key field).
+NUMERIC_ANSWER_FIELDS = (("value", "value"), ("tolerance", "tolerance_abs"), ("percent", "fraction"),
+                         ("feedback", "feedback"))
+
+
+def _numeric_rows(key: dict, errors: Errors) -> list[dict]:
+    """A numeric item's other answers (value, tolerance, marks in percent, feedback), each
+    field with its own errors, plus blank rows."""
+    answers = [a for a in key.get("answers") or [] if isinstance(a, dict)]
+    out = []
+    for i, answer in enumerate(answers):
+        path = f"key.answers[{i}]"
+        row = {"index": i, "path": path, "value": answer.get("value", ""), "tolerance": answer.get("tolerance_abs", ""),
+               "percent": _percent(answer.get("fraction", 0)), "feedback": str(answer.get("feedback", "")),
+               "errors": errors.get(path, [])}
+        row["field_errors"] = {name: errors.get(f"{path}.{field}", []) for name, field in NUMERIC_ANSWER_FIELDS}
+        out.append(row)
+    blank = _blank(("value", "tolerance", "percent", "feedback"), len(out), 1 if out else BLANK_ROWS)
+    return out + [{**row, "field_errors": {}} for row in blank]
+
+
+def item_extras(data) -> tuple[list[str], list[str], str]:
+    """The hints (rows ``hints-N-text``, Markdown, in order; blank ones ignored), the free
+    tags (one per line, spaces collapsed, the same tag once) and the ID number an item
+    editor posted."""
+    hints = [row["text"].replace("\r\n", "\n").replace("\r", "\n").strip() for row in rows(data, "hints", ("text",))]
+    tags = list(dict.fromkeys(" ".join(line.split()) for line in _lines(data.get("tags", ""))))
+    return hints, tags, (data.get("idnumber") or "").strip()
+
+
+def hint_rows(hints: list[str], errors: Errors) -> list[dict]:
+    """The hint rows of an item editor, each with its errors, plus blank ones."""
+    out = [{"index": i, "text": text, "errors": errors.get(f"hints[{i}]", [])} for i, text in enumerate(hints)]
+    return out + [{"index": len(out) + i, "text": "", "errors": []} for i in range(1 if out else BLANK_ROWS)]
+
+
+def _place(item_type: str, spec: dict, path: str) -> tuple[str, str]:
+    """Where an error of an item editor is, in the author's words, and the id of the field it
+    is about (empty when the page has no one field for it)."""
+    options = [str(o.get("id", "")) for o in spec.get("options") or [] if isinstance(o, dict)]
+    simple = {
+        "prompt": (_("Prompt"), "id_prompt"), "slug": (_("Slug"), "id_slug"), "artifact": (_("AI output"), "id_artifact"),
+        "rationale": (_("Expert rationale"), "id_rationale"), "competencies": (_("Competencies"), ""),
+        "tags": (_("Tags"), "id_tags"), "idnumber": (_("ID number"), "id_idnumber"),
+        "key.answer": (_("Right answer"), ""), "key.value": (_("Right value"), "id_value"),
+        "key.tolerance_abs": (_("Absolute tolerance"), "id_tolerance_abs"),
+        "key.tolerance_rel": (_("Relative tolerance"), "id_tolerance_rel"),
+        "key.feedback": (_("Feedback on the right value"), "id_feedback"),
+        "key.also_right": (_("Also right"), ""),
+    }
+    if path in simple:
+        return simple[path]
+    if match := re.fullmatch(r"hints\[(\d+)\]", path):
+        return _("Hint %(n)s") % {"n": int(match[1]) + 1}, f"hints-{match[1]}-text"
+    if match := re.fullmatch(r"tags\[(\d+)\]", path):
+        return _("Tag %(n)s") % {"n": int(match[1]) + 1}, "id_tags"
+    if match := re.fullmatch(r"key\.feedback\.(.+)", path):
+        n = options.index(match[1]) if match[1] in options else None
+        label = _("Option %(id)s, feedback") % {"id": match[1]}
+        return label, f"options-{n}-feedback" if n is not None else ""
+    if match := re.fullmatch(r"spec\.options\[(\d+)\](?:\.(\w+))?", path):
+        field = match[2] or "text"
+        names = {"id": _("id"), "text": _("text")}
+        return (_("Option %(n)s, %(field)s") % {"n": int(match[1]) + 1, "field": names.get(field, field)},
+                f"options-{match[1]}-{field}" if field in names else "")
+    if match := re.fullmatch(r"key\.answers\[(\d+)\](?:\.(\w+))?", path):
+        n, field = int(match[1]), match[2] or ""
+        if item_type == "numeric":
+            names = {"value": _("value"), "tolerance_abs": _("tolerance"), "fraction": _("marks"),
+                     "feedback": _("feedback")}
+            form = {key_field: name for name, key_field in NUMERIC_ANSWER_FIELDS}
+            label = _("Other answer %(n)s") % {"n": n + 1}
+        else:
+            names = {"text": _("answer"), "fraction": _("marks"), "feedback": _("feedback")}
+            form = {"text": "text", "fraction": "percent", "feedback": "feedback"}
+            label = _("Accepted answer %(n)s") % {"n": n + 1}
+        if field in names:
+            return f"{label}, {names[field]}", f"answers-{n}-{form[field]}"
+        return label, ""
+    return "", ""
+
+
+def item_problem_list(item_type: str, spec: dict, errors: Errors) -> list[dict]:
+    """The errors of an item editor for the summary atop the page: each with its place in
+    the author's words (when known), the field to go to, and its package path."""
+    out = []
+    for path, messages in errors.items():
+        label, anchor = _place(item_type, spec, path)
+        out += [{"path": path, "label": label, "anchor": anchor, "message": message} for message in messages]
+    return out
 
 
 def _percent(fraction: Any) -> Any:

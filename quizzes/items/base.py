@@ -144,9 +144,11 @@ class ItemUnit(ABC):
         """The ``spec`` and ``key`` an item editor posted, with unreadable values at their paths."""
 
     def keep_unedited(self, spec: dict, stored: Any, key: Any) -> Any:
-        """``key`` as an editor posted it, with the fields of the ``stored`` key its editor does
-        not show carried over (such as an imported question's per-option feedback), so that
-        saving an item never drops them; those that no longer fit the new spec are left out."""
+        """``key`` as a form that does not show every field of the key posted it (the key fix
+        shows the grading fields only), with the other fields of the ``stored`` key carried
+        over (such as an imported question's per-option feedback), so that saving never drops
+        them; those that no longer fit the new spec are left out. The item editor shows them
+        all: what it posts is the whole key."""
         return key
 
     def key_summary(self, spec: dict, key: dict, text: str) -> list[str]:
@@ -210,8 +212,7 @@ def kept_option_fields(spec: dict, stored: Any, key: Any, *, also_right: bool) -
 
 
 def option_feedback_lines(options: Mapping[str, Any], key: dict) -> list[str]:
-    """The key summary's lines of a choice item's per-option feedback (the studio's editor
-    does not edit it; the summary shows what saving keeps)."""
+    """The key summary's lines of a choice item's per-option feedback."""
     feedback = key.get("feedback") if isinstance(key.get("feedback"), dict) else {}
     return [_("Feedback when %(option)s is chosen: %(text)s") % {"option": options.get(o, o), "text": text}
             for o, text in feedback.items()]

@@ -62,9 +62,11 @@ def posted_index(data, name: str, kept: list[dict]) -> int | None:
     return None
 
 
-def option_rows(data) -> list[dict]:
-    """The options an editor posted, each given the first free letter when its id is blank."""
-    kept = rows(data, "options", ("id", "text"))
+def option_rows(data, *, more: tuple[str, ...] = ()) -> list[dict]:
+    """The options an editor posted, each given the first free letter when its id is blank;
+    ``more`` are further fields of a row (``feedback``): a row with only those filled is kept
+    (its missing text is then reported) rather than silently dropped."""
+    kept = rows(data, "options", ("id", "text", *more))
     used = {row["id"].strip() for row in kept if row["id"].strip()}
     free = (c for c in OPTION_IDS if c not in used)
     for row in kept:
@@ -76,3 +78,25 @@ def option_rows(data) -> list[dict]:
 def options_spec(kept: list[dict]) -> list[dict]:
     """The ``spec.options`` of posted option rows."""
     return [{"id": row["id"].strip(), "text": row["text"].strip()} for row in kept]
+
+
+def option_feedback(kept: list[dict], ids: list[str]) -> dict[str, str]:
+    """The ``key.feedback`` of posted option rows read with ``more=("feedback",)``: each
+    option's text (Markdown, line breaks normalised), options left blank left out."""
+    texts = {oid: _text(row.get("feedback", "")) for oid, row in zip(ids, kept)}
+    return {oid: text for oid, text in texts.items() if text}
+
+
+def percent_fraction(errors: Errors, raw: str, path: str, *, blank: int) -> int | float | None:
+    """A share of the marks typed in per cent (``blank`` when left empty) as a fraction of
+    1 (rounded to 6 places, whole when it is), or None with the reason at ``path``."""
+    raw = (raw or "").strip()
+    share = number_field(errors, raw, path) if raw else blank
+    if share is None:
+        return None
+    fraction = round(share / 100, 6)
+    return int(fraction) if float(fraction).is_integer() else fraction
+
+
+def _text(value: str) -> str:
+    return (value or "").replace("\r\n", "\n").replace("\r", "\n").strip()

@@ -12,7 +12,7 @@ from .base import (
     option_feedback_lines,
 )
 from .display import html_list, lettered_labels, lettered_texts
-from .formdata import checked, number_field, option_rows, options_spec
+from .formdata import checked, number_field, option_feedback, option_rows, options_spec
 
 
 class MultipleChoice(ItemUnit):
@@ -29,8 +29,10 @@ class MultipleChoice(ItemUnit):
         parsed.payload["answers"] = answers
 
     def parse_editor(self, data) -> tuple[dict, Any, Errors]:
+        """Option rows ``options-N-id``, ``-text``, ``-correct`` (a check box), ``-weight``
+        and ``-feedback`` (Markdown, optional)."""
         errors: Errors = {}
-        kept = option_rows(data)
+        kept = option_rows(data, more=("feedback",))
         spec = {"options": options_spec(kept)}
         ids = [o["id"] for o in spec["options"]]
         correct, weights = [], {}
@@ -43,6 +45,9 @@ class MultipleChoice(ItemUnit):
         key: dict[str, Any] = {"correct": correct}
         if weights:
             key["weights"] = weights
+        feedback = option_feedback(kept, ids)
+        if feedback:
+            key["feedback"] = feedback
         return spec, key, errors
 
     def keep_unedited(self, spec: dict, stored: Any, key: Any) -> Any:

@@ -9,7 +9,7 @@ from progress.charts import decimal, percent
 from quizzes.graders import numeric as grader
 
 from .base import Errors, FeedbackContext, ItemUnit, ParsedAnswer
-from .formdata import number_field
+from .formdata import number_field, percent_fraction, rows
 from .numbers import parse_number
 
 
@@ -42,11 +42,40 @@ class Numeric(ItemUnit):
             value = number_field(errors, data.get(name, ""), f"key.{name}")
             if value is not None:
                 key[name] = value
+        feedback = (data.get("feedback") or "").replace("\r\n", "\n").strip()
+        if feedback:
+            key["feedback"] = feedback
+        others = self._other_answers(data, errors)
+        if others:
+            key["answers"] = others
         return spec, key, errors
 
+    @staticmethod
+    def _other_answers(data, errors: Errors) -> list[dict]:
+        """Rows ``answers-N-value`` (blank: any other number), ``-tolerance``, ``-percent``
+        (of the marks, 0 when blank) and ``-feedback``, as the key's other ``answers``."""
+        others = []
+        for i, row in enumerate(rows(data, "answers", ("value", "tolerance", "percent", "feedback"))):
+            path = f"key.answers[{i}]"
+            other: dict[str, Any] = {}
+            # What cannot be read stays as typed, to be shown again beside its error (the
+            # key is not saved while there is one).
+            for name, field in (("value", "value"), ("tolerance", "tolerance_abs")):
+                number = number_field(errors, row[name], f"{path}.{field}")
+                if number is not None or row[name].strip():
+                    other[field] = row[name].strip() if number is None else number
+            fraction = percent_fraction(errors, row["percent"], f"{path}.fraction", blank=0)
+            if fraction is not None and not 0 <= fraction <= 1:
+                errors.setdefault(f"{path}.fraction", []).append(_("must be from 0 to 100 (per cent of the marks)"))
+            other["fraction"] = row["percent"].strip() if fraction is None else fraction
+            if row["feedback"].strip():
+                other["feedback"] = row["feedback"].replace("\r\n", "\n").strip()
+            others.append(other)
+        return others
+
     def keep_unedited(self, spec: dict, stored: Any, key: Any) -> Any:
-        """The right value's feedback and the other answers (imported from Moodle; the editor
-        edits the value and its tolerances only)."""
+        """The right value's feedback and the other answers, when the form did not show them
+        (the key fix edits the value and its tolerances only)."""
         if not isinstance(stored, dict) or not isinstance(key, dict) or not key:
             return key
         return {**key, **{name: stored[name] for name in ("feedback", "answers") if name in stored and name not in key}}

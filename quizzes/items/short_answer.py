@@ -10,7 +10,7 @@ from progress.charts import percent
 from quizzes.graders import short_answer as grader
 
 from .base import Errors, FeedbackContext, ItemUnit, ParsedAnswer
-from .formdata import checked, number_field, rows
+from .formdata import checked, percent_fraction, rows
 
 
 class ShortAnswer(ItemUnit):
@@ -38,10 +38,8 @@ class ShortAnswer(ItemUnit):
         for i, row in enumerate(rows(data, "answers", ("text", "percent", "feedback"), ignore=("percent",))):
             path = f"key.answers[{i}]"
             answer: dict[str, Any] = {"text": row["text"].strip()}
-            raw = row["percent"].strip()
-            share = number_field(errors, raw, f"{path}.fraction") if raw else 100
-            fraction = round(share / 100, 6) if share is not None else 0
-            answer["fraction"] = int(fraction) if float(fraction).is_integer() else fraction
+            fraction = percent_fraction(errors, row["percent"], f"{path}.fraction", blank=100)
+            answer["fraction"] = fraction if fraction is not None else 0
             if row["feedback"].strip():
                 answer["feedback"] = row["feedback"].strip()
             answers.append(answer)

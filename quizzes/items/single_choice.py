@@ -12,7 +12,7 @@ from .base import (
     option_feedback_lines,
 )
 from .display import lettered_labels, lettered_texts
-from .formdata import checked, option_rows, options_spec, posted_index
+from .formdata import checked, option_feedback, option_rows, options_spec, posted_index
 from .numbers import parse_integer
 
 
@@ -50,16 +50,26 @@ class SingleChoice(ItemUnit):
                 parsed.payload["certainty"] = certainty
 
     def parse_editor(self, data) -> tuple[dict, Any, Errors]:
+        """Option rows ``options-N-id``, ``-text``, ``-feedback`` (Markdown, optional) and
+        ``-also_right`` (a check box: right as well); the right one is the radio ``answer``
+        (ticking it as also right too changes nothing)."""
         errors: Errors = {}
-        kept = option_rows(data)
+        kept = option_rows(data, more=("feedback",))
         spec: dict[str, Any] = {"options": options_spec(kept)}
         ids = [o["id"] for o in spec["options"]]
         if checked(data, "certainty"):
             spec["certainty"] = True
         right = posted_index(data, "answer", kept)
-        key = {"answer": ids[right]} if right is not None else {}
+        key: dict[str, Any] = {"answer": ids[right]} if right is not None else {}
         if right is None:
             errors.setdefault("key.answer", []).append(_("mark the right option"))
+        also_right = [oid for i, (oid, row) in enumerate(zip(ids, kept))
+                      if i != right and checked(data, f"options-{row['_posted']}-also_right")]
+        if also_right:
+            key["also_right"] = also_right
+        feedback = option_feedback(kept, ids)
+        if feedback:
+            key["feedback"] = feedback
         return spec, key, errors
 
     def keep_unedited(self, spec: dict, stored: Any, key: Any) -> Any:

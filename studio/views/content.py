@@ -21,8 +21,8 @@ from django.views.decorators.http import require_POST
 
 from courses import authoring
 from studio.forms import (
-    CaseForm, LessonForm, ModuleForm, add_service_errors, artifact_content, artifact_editor, item_editor,
-    item_spec_key, taxonomy_choices,
+    CaseForm, LessonForm, ModuleForm, add_service_errors, artifact_content, artifact_editor, hint_rows, item_editor,
+    item_extras, item_spec_key, taxonomy_choices,
 )
 from courses.packages.media import CONTENT_TYPES, MAX_BYTES, image_size
 from courses.models import Artifact, Case, CourseVersion, Item, ItemKey, Lesson, Module
@@ -352,12 +352,21 @@ def _item_input(request, item_type: str) -> tuple[authoring.ItemInput, dict]:
         competencies=request.POST.getlist("competencies"), failure_modes=request.POST.getlist("failure_modes"),
         artifact_id=artifact_id, slug=request.POST.get("slug", "").strip(), rationale=request.POST.get("rationale", ""),
     )
+    if _shows_everything(request.POST):
+        data.hints, data.tags, data.idnumber = item_extras(request.POST)
     return data, errors
+
+
+def _shows_everything(post) -> bool:
+    """Whether the form posted is the item editor showing every field of the item: its key
+    whole (per-option feedback, other right options, other answers) and its hints, tags and
+    ID number. A form without them (an older page) leaves the stored ones as they are."""
+    return post.get("editor") == "full"
 
 
 def _save_item(request, case: Case, item_type: str, item: Item | None):
     data, errors = _item_input(request, item_type)
-    if item is not None:
+    if item is not None and not _shows_everything(request.POST):
         stored = ItemKey.objects.filter(item=item).first()
         data.key = unit_for(item_type).keep_unedited(data.spec, stored.answer if stored else None, data.key)
     if errors:
@@ -379,10 +388,12 @@ def item_page_context(request, case: Case, item_type: str, item: Item | None, er
     if request.method == "POST" and errors:
         post = request.POST
         spec, key, _parse = item_spec_key(item_type, post)
+        hints, tags, idnumber = item_extras(post)
         values = {
             "slug": post.get("slug", ""), "artifact": post.get("artifact", ""), "prompt": post.get("prompt", ""),
             "rationale": post.get("rationale", ""), "competencies": post.getlist("competencies"),
-            "failure_modes": post.getlist("failure_modes"),
+            "failure_modes": post.getlist("failure_modes"), "hints": hints, "tags": "\n".join(tags),
+            "idnumber": idnumber,
         }
     else:
         stored_key = ItemKey.objects.filter(item=item).first() if item else None
@@ -397,6 +408,8 @@ def item_page_context(request, case: Case, item_type: str, item: Item | None, er
             "prompt": item.prompt if item else "", "rationale": stored_key.rationale if stored_key else "",
             "competencies": [c.code for c in item.competencies.all()] if item else [],
             "failure_modes": [m.code for m in item.failure_modes.all()] if item else [],
+            "hints": list(stored_key.hints or []) if stored_key else [],
+            "tags": "\n".join(item.tags or []) if item else "", "idnumber": item.idnumber if item else "",
         }
     if unit.artifact_kinds:
         choices = [a for a in artifacts if a.kind in unit.artifact_kinds]
@@ -405,6 +418,7 @@ def item_page_context(request, case: Case, item_type: str, item: Item | None, er
     return {
         "case": case, "item": item, "item_type": item_type, "type_label": dict(Item.Type.choices)[item_type],
         "editor": item_editor(item_type, spec, key, errors), "values": values, "errors": errors,
+        "hint_rows": hint_rows(values["hints"], errors),
         "artifact_choices": choices,
         "artifact_texts": {str(a.pk): a.content.get("text", "") for a in artifacts if a.kind == Artifact.Kind.TEXT},
         "needs_artifact": unit.needs_artifact,

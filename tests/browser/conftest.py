@@ -108,3 +108,30 @@ def assert_accessible(page) -> None:
     results = Axe().run(page)
     bad = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
     assert not bad, "\n".join(f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}" for v in bad)
+
+
+def studio_case(page, sign_in, viewport, *, slug: str, module: str, case: str):
+    """A faculty member signed in on ``page`` at ``viewport``, with a draft course ``slug``
+    holding one module and one case, to author items in: (faculty, case)."""
+    from django.db import transaction
+
+    from courses import authoring
+    from courses.services import course_create
+    from schools.models import Role
+    from tests.factories import MembershipFactory
+
+    faculty = MembershipFactory(role=Role.FACULTY).user
+    faculty.save(update_fields=["password"])
+    draft = course_create(slug=slug, title=slug.capitalize(), language="en", user=faculty).versions.get()
+    with transaction.atomic():
+        made = authoring.case_create(module=authoring.module_create(version=draft, title=module), title=case)
+    page.set_viewport_size(viewport)
+    sign_in(page, faculty)
+    return faculty, made
+
+
+def studio_new_item(page, case, item_type: str, prompt: str) -> None:
+    """Open the studio's form of a new ``item_type`` item of ``case``, with its prompt and first competency."""
+    page.goto(f"/studio/cases/{case.pk}/items/new/?type={item_type}")
+    page.get_by_label("Prompt: what the trainee is asked (Markdown)").fill(prompt)
+    page.locator("input[name=competencies]").first.check()

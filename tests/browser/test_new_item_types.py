@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import DESKTOP, PHONE, assert_accessible, screenshot
+from tests.browser.conftest import DESKTOP, PHONE, assert_accessible, screenshot, studio_case, studio_new_item
 from tests.browser.test_trainee_pages import assign, make_user
 from tests.factories import CaseFactory, ItemFactory
 from tests.integration.conftest import broker_url, celery_processes  # noqa: F401 - fixtures used below
@@ -76,26 +76,12 @@ def test_short_answer_and_matching_are_answered_and_their_feedback_shown(page, s
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280", "375"])
 def test_the_studio_editors_of_both_types_are_accessible_and_save(page, sign_in, viewport):
-    from django.db import transaction
-
-    from courses import authoring
     from courses.models import Item, ItemKey
-    from courses.services import course_create
-    from schools.models import Role
-    from tests.factories import MembershipFactory
 
     width = viewport["width"]
-    faculty = MembershipFactory(role=Role.FACULTY).user
-    faculty.save(update_fields=["password"])
-    draft = course_create(slug=f"kidney-{width}", title="Kidney", language="en", user=faculty).versions.get()
-    with transaction.atomic():
-        case = authoring.case_create(module=authoring.module_create(version=draft, title="Words"), title="Kidney words")
-    page.set_viewport_size(viewport)
-    sign_in(page, faculty)
+    _faculty, case = studio_case(page, sign_in, viewport, slug=f"kidney-{width}", module="Words", case="Kidney words")
 
-    page.goto(f"/studio/cases/{case.pk}/items/new/?type=short_answer")
-    page.get_by_label("Prompt: what the trainee is asked (Markdown)").fill("What does AKI stand for?")
-    page.locator("input[name=competencies]").first.check()
+    studio_new_item(page, case, "short_answer", "What does AKI stand for?")
     page.get_by_label("Accepted answer 1", exact=True).fill("acute kidney injury")
     page.get_by_label("Accepted answer 1 feedback").fill("Right.")
     page.get_by_label("Accepted answer 2", exact=True).fill("*renal*")
@@ -107,9 +93,7 @@ def test_the_studio_editors_of_both_types_are_accessible_and_save(page, sign_in,
     assert ItemKey.objects.get(item__case=case, item__type="short_answer").answer == {"answers": [
         {"text": "acute kidney injury", "fraction": 1, "feedback": "Right."}, {"text": "*renal*", "fraction": 0.5}]}
 
-    page.goto(f"/studio/cases/{case.pk}/items/new/?type=matching")
-    page.get_by_label("Prompt: what the trainee is asked (Markdown)").fill("Match each measure with its formula.")
-    page.locator("input[name=competencies]").first.check()
+    studio_new_item(page, case, "matching", "Match each measure with its formula.")
     page.get_by_label("Item 1 to match").fill("Sensitivity")
     page.get_by_label("Right match of item 1").fill("TP/(TP+FN)")
     page.get_by_label("Item 2 to match").fill("Specificity")

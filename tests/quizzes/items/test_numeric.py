@@ -67,3 +67,20 @@ def test_the_key_shows_the_values_that_earn_part_of_the_marks_but_not_the_known_
                           key={"value": 9.2, "answers": [{"value": 9, "tolerance_abs": 2, "fraction": 0.5},
                                                          {"value": 98, "fraction": 0, "feedback": "No."}]})
     assert unit.feedback_view(ctx)["key"]["partial"] == [{"value": "9 %", "tolerance_abs": 2, "percent": "50%"}]
+
+
+def test_the_editor_reads_the_right_value_s_feedback_and_the_other_answers():
+    _spec, key, errors = unit.parse_editor(form(**{
+        "value": "9.2", "feedback": "Right.", "answers-0-value": "9", "answers-0-tolerance": "1",
+        "answers-0-percent": "50", "answers-0-feedback": "Close.", "answers-1-value": "", "answers-1-feedback": "No.",
+        "answers-2-value": "", "answers-2-tolerance": "", "answers-2-percent": "", "answers-2-feedback": ""}))
+    assert errors == {} and key == {"value": 9.2, "feedback": "Right.", "answers": [
+        {"value": 9, "tolerance_abs": 1, "fraction": 0.5, "feedback": "Close."}, {"fraction": 0, "feedback": "No."}]}
+
+
+def test_the_editor_refuses_an_other_answer_s_unreadable_fields_and_keeps_them_as_typed():
+    _spec, key, errors = unit.parse_editor(form(**{"value": "9.2", "answers-0-value": "nine",
+                                                  "answers-0-tolerance": "±1", "answers-0-percent": "120"}))
+    assert errors == {"key.answers[0].value": ["must be a number"], "key.answers[0].tolerance_abs": ["must be a number"],
+                      "key.answers[0].fraction": ["must be from 0 to 100 (per cent of the marks)"]}
+    assert key["answers"] == [{"value": "nine", "tolerance_abs": "±1", "fraction": 1.2}]

@@ -98,3 +98,17 @@ def test_the_key_summary_names_the_other_right_options_and_each_options_feedback
     spec = {"options": [{"id": "a", "text": "A"}, {"id": "b", "text": "B"}, {"id": "c", "text": "C"}]}
     assert unit.key_summary(spec, {"answer": "b", "also_right": ["c"], "feedback": {"a": "Too late."}}, "") == [
         "Right answer: b. B", "Also right: c. C", "Feedback when a. A is chosen: Too late."]
+
+
+def test_the_editor_reads_each_option_s_feedback_and_the_options_right_as_well():
+    _spec, key, errors = unit.parse_editor(form(**{
+        "options-0-text": "Adrenaline", "options-0-feedback": "No.\r\nIt is the other one.",
+        "options-1-text": "Noradrenaline", "options-2-text": "Norepinephrine", "options-2-also_right": "on",
+        "options-2-feedback": "  ", "answer": "1"}))
+    assert key == {"answer": "b", "also_right": ["c"], "feedback": {"a": "No.\nIt is the other one."}} and not errors
+
+
+def test_the_editor_keeps_an_option_row_with_only_feedback_so_its_missing_text_is_reported():
+    spec, _key, _errors = unit.parse_editor(form(**{"options-0-text": "Yes", "options-1-feedback": "Why?",
+                                                   "answer": "0"}))
+    assert spec["options"] == [{"id": "a", "text": "Yes"}, {"id": "b", "text": ""}]
