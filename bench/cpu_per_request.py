@@ -27,6 +27,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # Not bench/ itself: bench/markdown.py would shadow the markdown package.
 sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "training.settings")
+# One PostgreSQL backend for the whole run, so that its CPU can be read (see pg_cpu).
+os.environ.setdefault("DJANGO_CONN_MAX_AGE", "3600")
 assert os.environ.get("DATABASE_URL", "").rsplit("/", 1)[-1].startswith("vigil_bench"), "source bench/env.sh first"
 
 import django  # noqa: E402
@@ -34,6 +36,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.core.handlers.wsgi import WSGIHandler  # noqa: E402
+from django.db import connection  # noqa: E402
 
 from bench.data import REQUESTS, reset  # noqa: E402
 
@@ -77,11 +80,27 @@ def send(mode: str, rows: list[list[str]]) -> None:
         assert status.startswith(("200", "201")), (mode, path, status)
 
 
-def measure(mode: str, rows) -> tuple[float, float]:
-    c0, w0 = time.process_time(), time.perf_counter()
+def backend() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
+
+
+def pg_cpu(pid: int) -> float:
+    """CPU seconds (user + system) of this process's PostgreSQL backend so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def measure(mode: str, rows) -> tuple[float, float, float | None]:
+    """Per request: CPU of this process, wall time, CPU of the PostgreSQL backend (None if
+    the connection changed meanwhile), all in ms."""
+    pid = backend()
+    p0, c0, w0 = pg_cpu(pid), time.process_time(), time.perf_counter()
     send(mode, rows)
     c1, w1 = time.process_time(), time.perf_counter()
-    return 1000 * (c1 - c0) / len(rows), 1000 * (w1 - w0) / len(rows)
+    pg = 1000 * (pg_cpu(pid) - p0) / len(rows) if backend() == pid else None
+    return 1000 * (c1 - c0) / len(rows), 1000 * (w1 - w0) / len(rows), pg
 
 
 def main() -> None:
@@ -98,25 +117,31 @@ def main() -> None:
     send("bare", chunks[0][:20])  # warm up: connections, caches, imports
     send("submit", chunks[0][:20])
     if args.sql:
-        from django.db import connection
         from django.test.utils import CaptureQueriesContext
         for row in chunks[-2][:args.sql]:
             with CaptureQueriesContext(connection) as ctx:
                 send("submit", [row])
             print(f"--- {row[0]} {row[2]}: {len(ctx.captured_queries)} statements")
             print("\n".join(q["sql"] for q in ctx.captured_queries))
-        chunks[-2] = chunks[-2][args.sql:] + chunks[-2][:0]
         return reset()
     cpu = {"bare": [], "submit": []}
+    pg = {"bare": [], "submit": []}
     for r in range(args.rounds):
         order = ("bare", "submit") if r % 2 == 0 else ("submit", "bare")
         for mode in order:
-            c, w = measure(mode, chunks[r + 1])
+            c, w, p = measure(mode, chunks[r + 1])
             cpu[mode].append(c)
-            print(f"round {r + 1} {mode:6s} CPU {c:6.2f} ms/request  wall {w:6.2f} ms/request", flush=True)
+            if p is not None:
+                pg[mode].append(p)
+            print(f"round {r + 1} {mode:6s} CPU {c:6.2f} ms/request  wall {w:6.2f}  "
+                  f"PostgreSQL {'n/a' if p is None else f'{p:.2f}'}", flush=True)
     bare, submit = statistics.median(cpu["bare"]), statistics.median(cpu["submit"])
     print(f"median CPU per request: bare {bare:.2f} ms, submit {submit:.2f} ms, "
           f"bare / submit {bare / submit:.2f}, submit - bare {submit - bare:.2f} ms")
+    if pg["bare"] and pg["submit"]:
+        pb, ps = statistics.median(pg["bare"]), statistics.median(pg["submit"])
+        print(f"median PostgreSQL CPU per request: bare {pb:.2f} ms, submit {ps:.2f} ms; web + PostgreSQL: "
+              f"bare {bare + pb:.2f}, submit {submit + ps:.2f}, bare / submit {(bare + pb) / (submit + ps):.2f}")
     if args.profile:
         prof = cProfile.Profile(time.process_time)  # CPU, not waits on PostgreSQL or Redis
         prof.enable()

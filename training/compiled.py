@@ -6,7 +6,9 @@ than PostgreSQL spent running them (``bench/README.md``, issue 16). ``CompiledQu
 the SQL the ORM writes for a queryset, so the rule it states stays written once, in the
 ORM, where it is, and each call only executes that SQL with the ids of the request and
 builds the model instances as the queryset would have (deferred fields, select_related,
-annotations, the fields' converters).
+annotations, the fields' converters). On PostgreSQL the statement is also prepared, once per
+connection, so that PostgreSQL does not plan it again at every call either (not behind
+pgbouncer, whose transaction mode cannot keep prepared statements: training/settings.py).
 
     attempt_lookup = CompiledQuery(
         lambda attempt_id, trainee_id: Attempt.objects.filter(pk=attempt_id, trainee_id=trainee_id),
@@ -28,6 +30,17 @@ from typing import Any
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model, QuerySet
 from django.db.models.query import ModelIterable, get_related_populators
+
+try:
+    from psycopg import Cursor
+
+    class _PreparingCursor(Cursor):
+        """psycopg's cursor that binds on the server, every statement prepared."""
+
+        def execute(self, query, params=None, **kwargs):
+            return super().execute(query, params, prepare=True, **kwargs)
+except ImportError:  # pragma: no cover - without psycopg 3 (SQLite), Django's own cursor
+    _PreparingCursor = None
 
 # Stand-ins for the ids while compiling (that queryset is never run): distinct, and inside the
 # range of a 32-bit positive integer field, as Django turns an out-of-range id into an empty query.
@@ -70,7 +83,7 @@ class CompiledQuery:
                 raise TypeError(f"{name} must be an int, not {type(value).__name__}.")
             params[position] = value
         connection = connections[self.using]
-        with connection.cursor() as cursor:
+        with _cursor(connection) as cursor:
             cursor.execute(compiled.sql, params)
             rows = cursor.fetchall()
         return [self._instance(compiled, row, connection) for row in rows]
@@ -122,3 +135,20 @@ class CompiledQuery:
         )
         self._compiled = compiled
         return compiled
+
+
+
+def _cursor(connection):
+    """Django's cursor; on PostgreSQL, when the connection may keep prepared statements
+    (all but behind pgbouncer: training/settings.py), one that binds the values on the server
+    and has the statement prepared, so that PostgreSQL plans it once per connection instead
+    of at every call. Wrapped as Django wraps its own: counted, logged, errors translated."""
+    if connection.vendor != "postgresql" or _PreparingCursor is None:
+        return connection.cursor()
+    connection.close_if_health_check_failed()  # as connection.cursor() does first
+    connection.ensure_connection()
+    connection.validate_thread_sharing()
+    if connection.connection.prepare_threshold is None:
+        return connection.cursor()
+    cursor = _PreparingCursor(connection.connection)
+    return connection.make_debug_cursor(cursor) if connection.queries_logged else connection.make_cursor(cursor)

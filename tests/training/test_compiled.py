@@ -1,6 +1,7 @@
 """Querysets compiled once (training.compiled): the same instances as the queryset gives,
 one counted query per call, and a queryset that cannot be compiled once refused."""
 import pytest
+from django.db import connection
 from django.db.models import Exists, OuterRef, Q
 
 from courses.models import Item
@@ -91,3 +92,29 @@ def test_a_values_queryset_is_refused(db):
     values = CompiledQuery(lambda attempt_id: Attempt.objects.filter(pk=attempt_id).values("id"), "attempt_id")
     with pytest.raises(TypeError, match="plain model querysets"):
         values(attempt_id=1)
+
+
+def prepared_statements() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [row[0] for row in cursor.fetchall()]
+
+
+def test_postgresql_prepares_the_statement_once_for_every_call(items):
+    compiled = CompiledQuery(items_with_artifact, "item_id", "module_id")
+    for item in items * 3:
+        assert [i.pk for i in compiled(item_id=item.pk, module_id=item.case.module_id)] == [item.pk]
+    parts = compiled._compiled.sql.split("%s")  # as psycopg sends it: $1, $2…
+    assert parts[0] + "".join(f"${n}{part}" for n, part in enumerate(parts[1:], 1)) in prepared_statements()
+
+
+def test_where_the_connection_keeps_no_prepared_statement_none_is_prepared(items):
+    compiled = CompiledQuery(items_with_artifact, "item_id", "module_id")
+    connection.ensure_connection()
+    connection.connection.prepare_threshold = None  # as behind pgbouncer (training/settings.py)
+    try:
+        before = prepared_statements()
+        assert [i.pk for i in compiled(item_id=items[0].pk, module_id=items[0].case.module_id)] == [items[0].pk]
+        assert prepared_statements() == before
+    finally:
+        connection.connection.prepare_threshold = connection.settings_dict["OPTIONS"]["prepare_threshold"]
