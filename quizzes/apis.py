@@ -14,7 +14,7 @@ from rest_framework.response import Response as ApiResponse
 from rest_framework.views import APIView
 
 from progress.models import ModuleProgress
-from schools.selectors import answers_open, trainee_assignments
+from schools.selectors import trainee_assignments
 from courses.models import Artifact, Item
 from courses.rendering import render_markdown
 from courses.selectors import course_latest_published, version_media_urls
