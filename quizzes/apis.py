@@ -14,14 +14,14 @@ from rest_framework.response import Response as ApiResponse
 from rest_framework.views import APIView
 
 from progress.models import ModuleProgress
-from schools.selectors import answers_open, trainee_assignments
+from schools.selectors import trainee_assignments
 from courses.models import Artifact, Item
 from courses.rendering import render_markdown
 from courses.selectors import course_latest_published, version_media_urls
 from training.api_schema import CONFLICT
 
 from . import services
-from .access import trainee_attempt, trainee_case, trainee_module
+from .access import trainee_attempt, trainee_case, trainee_module, trainee_submit_target
 from .feedback import grade_feedback
 from .models import Attempt, Response
 from .selectors import (
@@ -259,32 +259,13 @@ class AiOutputApi(APIView):
         })
 
 
-def _submit_attempt_item(request, attempt_id: int, item_id: int) -> tuple[Attempt, Item]:
-    """The attempt and item of a submit, with only what the submit reads: no module, version
-    or course behind the attempt, no key or case text behind the item."""
-    found = list(Attempt.objects.only("id", "trainee_id", "module_id", "status").annotate(
-        answers_open=answers_open()).filter(pk=attempt_id, trainee=request.user,
-    )[:1])  # a slice, not first(): no ORDER BY to compile for a primary-key lookup
-    if not found:
-        raise Http404
-    attempt = found[0]
-    item = get_object_or_404(
-        Item.objects.select_related("case", "artifact").only(
-            "id", "type", "spec", "artifact_id", "case__id", "case__module_id",
-            "artifact__id", "artifact__kind", "artifact__content", "artifact__ai_correct",
-        ),
-        pk=item_id, case__module_id=attempt.module_id,
-    )
-    return attempt, item
-
-
 class ResponseSubmitApi(APIView):
     """Submit the final answer; grading happens in the background (poll the response)."""
 
     @extend_schema(request=_AnswerEnvelope, responses=_stored_responses(
         inline_serializer("ResponseStored", {"id": serializers.IntegerField()})))
     def post(self, request, attempt_id: int, item_id: int):
-        attempt, item = _submit_attempt_item(request, attempt_id, item_id)
+        attempt, item = trainee_submit_target(trainee=request.user, attempt_id=attempt_id, item_id=item_id)
         envelope = _AnswerEnvelope(data=request.data)
         envelope.is_valid(raise_exception=True)
         response, created = services.response_submit(attempt=attempt, item=item, answer=envelope.validated_data["answer"])

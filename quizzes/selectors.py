@@ -26,6 +26,7 @@ from courses.models import (
 )
 from courses.selectors import version_media_urls
 
+from training.compiled import CompiledQuery
 from training.errors import Conflict
 
 from .models import Attempt, Grade, Response
@@ -80,6 +81,12 @@ def withheld_about(*, attempt: Attempt | None, item: Item) -> Withheld:
     withheld (1 query; none for an item neither decide-first nor about an AI output)."""
     if not item.decide_first and item.artifact_id is None:
         return Withheld()
+    if attempt is not None:  # every answer's path: the query compiled once (training/compiled.py)
+        if item.artifact_id is not None:
+            candidates = _WITHHELD_ABOUT_ARTIFACT(attempt_id=attempt.pk, item_id=item.pk, artifact_id=item.artifact_id)
+        else:
+            candidates = _WITHHELD_ABOUT_ITEM(attempt_id=attempt.pk, item_id=item.pk)
+        return _withheld_of(candidates)
     about = Q(pk=item.pk) | Q(artifact_id=item.artifact_id) if item.artifact_id is not None else Q(pk=item.pk)
     return _withheld(attempt, about)
 
@@ -89,14 +96,32 @@ def withheld_in_attempt(*, attempt: Attempt) -> Withheld:
     return _withheld(attempt, Q(case__module_id=attempt.module_id))
 
 
-def _withheld(attempt: Attempt | None, about: Q) -> Withheld:
-    candidates = list(
+def _candidates(attempt_id: int | None, about: Q) -> QuerySet[Item]:
+    """The reliance questions ``about`` selects, in order, each with whether its unaided
+    answer is stored in the attempt (``unaided``)."""
+    return (
         Item.objects.filter(about, type=Item.Type.RELIANCE_DECISION)
         .only("id", "type", "spec", "artifact_id", "case_id", "position").order_by("position", "id")
         .annotate(unaided=Exists(Response.objects.filter(
-            attempt_id=attempt.pk if attempt else None, item_id=OuterRef("pk"), initial_answer__isnull=False,
+            attempt_id=attempt_id, item_id=OuterRef("pk"), initial_answer__isnull=False,
         )))
     )
+
+
+_WITHHELD_ABOUT_ARTIFACT = CompiledQuery(
+    lambda attempt_id, item_id, artifact_id: _candidates(attempt_id, Q(pk=item_id) | Q(artifact_id=artifact_id)),
+    "attempt_id", "item_id", "artifact_id",
+)
+_WITHHELD_ABOUT_ITEM = CompiledQuery(
+    lambda attempt_id, item_id: _candidates(attempt_id, Q(pk=item_id)), "attempt_id", "item_id",
+)
+
+
+def _withheld(attempt: Attempt | None, about: Q) -> Withheld:
+    return _withheld_of(list(_candidates(attempt.pk if attempt else None, about)))
+
+
+def _withheld_of(candidates: list[Item]) -> Withheld:
     return withheld_among(items=candidates, unaided={i.pk for i in candidates if i.unaided})
 
 

@@ -34,7 +34,7 @@ def _database_settings(**extra: str) -> dict:
 
 def test_db_pool_max_size_turns_on_the_native_psycopg_pool_instead_of_persistent_connections():
     read = _database_settings(DJANGO_DB_POOL_MAX_SIZE="8", DJANGO_DB_POOL_TIMEOUT="5")
-    assert (read["age"], read["options"]) == (0, {"pool": {"min_size": 1, "max_size": 8, "timeout": 5.0}})
+    assert (read["age"], read["options"]["pool"]) == (0, {"min_size": 1, "max_size": 8, "timeout": 5.0})
 
 
 def test_without_db_pool_max_size_connections_persist_and_no_pool_is_made():
@@ -49,6 +49,11 @@ def test_behind_pgbouncer_in_transaction_mode_no_server_side_cursor_or_prepared_
 
 def test_without_pgbouncer_server_side_cursors_stay():
     assert _database_settings()["server_side_cursors"] is True
+
+
+def test_without_pgbouncer_statements_may_be_prepared_when_asked_and_never_by_count():
+    # psycopg prepares only what asks (training/compiled.py) once no query is run this often.
+    assert _database_settings()["options"]["prepare_threshold"] == 2**31 - 1
 
 
 def test_with_db_pool_max_size_queries_run_on_a_connection_from_the_psycopg_pool():

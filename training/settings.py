@@ -150,6 +150,11 @@ if DB_POOL_MAX_SIZE and DATABASES["default"]["ENGINE"].endswith("postgresql"):
 if env.bool("DJANGO_DB_PGBOUNCER", default=False) and DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
     DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
+elif DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # Otherwise PostgreSQL may keep prepared statements, and only the queries compiled once
+    # (training/compiled.py: the answer submit's lookups) ask for it: every other query binds
+    # its values on the client, which psycopg never prepares, and no count reaches this one.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 2**31 - 1)
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

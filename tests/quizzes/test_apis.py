@@ -137,6 +137,13 @@ def test_an_item_of_another_module_is_not_found(client, attempt):
     assert submit(client, attempt, foreign, {"answer": "b"}).status_code == 404
 
 
+def test_an_answer_to_another_trainees_attempt_is_not_found_and_stores_nothing(attempt, single_choice):
+    stranger = APIClient()
+    stranger.force_authenticate(UserFactory())
+    assert submit(stranger, attempt, single_choice, {"answer": "b"}).status_code == 404
+    assert not Response.objects.exists()
+
+
 def test_anonymous_requests_are_refused(single_choice):
     assert APIClient().get("/api/v1/me/courses/").status_code in (401, 403)
 

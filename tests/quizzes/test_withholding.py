@@ -18,7 +18,7 @@ from rest_framework.test import APIClient
 from courses.models import Module
 from quizzes import services
 from quizzes.models import Response
-from tests.factories import ArtifactFactory, ItemFactory
+from tests.factories import ArtifactFactory, EnrollmentFactory, ItemFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -140,6 +140,25 @@ def test_a_final_answer_before_the_unaided_one_meets_one_refusal_whatever_it_say
     assert {(r.status_code, json.dumps(r.json())) for r in replies} == {(replies[0].status_code, json.dumps(replies[0].json()))}
     assert replies[0].status_code == 409 and "unaided answer first" in replies[0].json()["message"]
     assert not Response.objects.exists()
+
+
+def test_a_decide_first_item_without_an_ai_output_still_waits_for_its_unaided_answer(api, attempt, case):
+    alone = decide_first_item(case, None)
+    early = post_answer(api, attempt, alone, {"decision": "override", "answer": "wait"})
+    assert early.status_code == 409 and "unaided answer first" in early.json()["message"]
+    assert not Response.objects.filter(state=Response.State.SUBMITTED).exists()
+    assert post_unaided(api, attempt, alone).status_code == 201
+    assert post_answer(api, attempt, alone, {"decision": "override", "answer": "wait"}).status_code == 201
+
+
+def test_another_attempts_unaided_answer_opens_nothing_in_mine(api, attempt, withheld, module):
+    first, sibling = withheld
+    other = EnrollmentFactory(cohort=module.version.course.assignments.get().cohort).user
+    theirs = services.attempt_start(trainee=other, module=module)
+    services.response_answer_unaided(attempt=theirs, item=first, answer={"answer": "wait"})
+    assert post_answer(api, attempt, sibling, {"answer": "b"}).status_code == 409
+    assert post_answer(api, attempt, first, {"decision": "override", "answer": "wait"}).status_code == 409
+    assert not Response.objects.filter(attempt=attempt).exists()
 
 
 def test_the_page_refuses_a_final_answer_before_the_unaided_one_alike_whatever_it_says(page, attempt, withheld):
