@@ -8,9 +8,11 @@ passes the difference new − old, so the sums stay exact without rereading any 
 
 On PostgreSQL the upserts of one grade travel as one statement (data-modifying ``WITH``
 clauses, which PostgreSQL runs exactly once each, on one snapshot): one round trip instead
-of four, the larger part of their cost. SQLite runs them one after the other; the rows they
-write are the same, since none reads what another writes (the after-module upsert reads the
-completions of the other modules, which this grade does not change).
+of four, the larger part of their cost; the grading's own writes (the grade's row, the
+response's state) ride in the same statement (``grade_applied(writes=…)``). SQLite runs them
+one after the other; the rows they write are the same, since none reads what another writes
+(the after-module upsert reads the completions of the other modules, which this grade does
+not change).
 """
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
