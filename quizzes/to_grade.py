@@ -42,6 +42,7 @@ def _sql() -> str:
         r, t, i, c, a, k, g = _PARTS
         postgres = connection.vendor == "postgresql"
         through = Item.competencies.through
+        # The codes are the through table's competency ids: a competency's primary key is its code.
         codes = (
             f", ARRAY(SELECT x.{connection.ops.quote_name(Item.competencies.field.m2m_reverse_name())} "
             f"FROM {connection.ops.quote_name(through._meta.db_table)} x "

@@ -28,7 +28,7 @@ import time
 from datetime import timedelta
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Sum
 from kombu import Connection, Exchange, Queue
 from kombu.common import ignore_errors
@@ -38,6 +38,7 @@ from progress.models import ModuleProgress
 from quizzes import services
 from quizzes.models import Grade, Response
 from tests.factories import CaseFactory, ItemFactory, UserFactory, assigned_module
+from tests.row_lock import RowHolder
 from tests.integration.test_grading_pipeline import (
     GRADED,
     backends_waiting_for_a_lock,
@@ -153,32 +154,6 @@ class Submitter:
                     self._requests.task_done()
         finally:
             connection.close()  # this thread's own connection
-
-
-class RowHolder:
-    """Holds a response's row lock from its own thread and database connection until released,
-    so the grading task the worker runs for it waits mid-task with its message unacknowledged."""
-
-    def __init__(self, response_id: int):
-        self._locked = threading.Event()
-        self._release = threading.Event()
-        self._thread = threading.Thread(target=self._run, args=(response_id,), name="row-holder", daemon=True)
-        self._thread.start()
-        if not self._locked.wait(timeout=10):
-            pytest.fail(f"could not lock response {response_id}")
-
-    def _run(self, response_id: int) -> None:
-        try:
-            with transaction.atomic():
-                Response.objects.select_for_update().get(pk=response_id)
-                self._locked.set()
-                self._release.wait(timeout=60)
-        finally:
-            connection.close()
-
-    def release(self) -> None:
-        self._release.set()
-        self._thread.join(timeout=10)
 
 
 def connected_since(worker, offset: int) -> bool:

@@ -1,15 +1,15 @@
 """The grading task's one read (``quizzes.to_grade``): the response locked with everything
 grading reads, loaded as ``select_related`` would, read afresh each time, its lock wait bounded."""
-import threading
 import time
 
 import pytest
-from django.db import OperationalError, connection, transaction
+from django.db import OperationalError, transaction
 
 from courses.models import ItemKey
 from quizzes import services, to_grade
 from quizzes.models import Grade, Response
 from tests.factories import AttemptFactory, ResponseFactory
+from tests.row_lock import RowHolder
 
 pytestmark = pytest.mark.django_db
 
@@ -65,29 +65,6 @@ def test_the_grade_returned_is_the_row_stored(trainee, module, single_choice):
         stored.pk, stored.score, stored.detail, stored.contribution, False)
     response.refresh_from_db()
     assert (response.state, response.grading_tries) == (Response.State.GRADED, 1)
-
-
-class RowHolder:
-    """Holds a response's row lock from its own thread and connection until released."""
-
-    def __init__(self, response_id: int):
-        self._locked, self._release = threading.Event(), threading.Event()
-        self._thread = threading.Thread(target=self._run, args=(response_id,), daemon=True)
-        self._thread.start()
-        assert self._locked.wait(timeout=10), "could not lock the response"
-
-    def _run(self, response_id: int) -> None:
-        try:
-            with transaction.atomic():
-                Response.objects.select_for_update().get(pk=response_id)
-                self._locked.set()
-                self._release.wait(timeout=30)
-        finally:
-            connection.close()
-
-    def release(self) -> None:
-        self._release.set()
-        self._thread.join(timeout=10)
 
 
 @pytest.mark.django_db(transaction=True)
