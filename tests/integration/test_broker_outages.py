@@ -38,15 +38,14 @@ from progress.models import ModuleProgress
 from quizzes import services
 from quizzes.models import Grade, Response
 from tests.factories import CaseFactory, ItemFactory, UserFactory, assigned_module
-from tests.row_lock import RowHolder
 from tests.integration.test_grading_pipeline import (
     GRADED,
-    backends_waiting_for_a_lock,
     counter_total,
     is_graded,
     live_db,
     wait_until,
 )
+from tests.row_lock import RowHolder
 from training.celery import app as celery_app
 from training.queue import publish_rollback_unsafe
 
@@ -192,7 +191,7 @@ def test_a_worker_lives_through_ten_broker_outages_and_grades_everything(publish
             holder = RowHolder(response_id)
             try:
                 assert publish_rollback_unsafe(services.GRADE_TASK, response_id)
-                wait_until(lambda: backends_waiting_for_a_lock() >= 1, what="the worker to wait on the held answer",
+                wait_until(lambda: holder.waiters() >= 1, what="the worker to wait on the held answer",
                            processes=[worker])
                 down = time.monotonic()
                 if kind == "restart":
