@@ -8,12 +8,14 @@ passes the difference new − old, so the sums stay exact without rereading any 
 
 On PostgreSQL the upserts of one grade travel as one statement (data-modifying ``WITH``
 clauses, which PostgreSQL runs exactly once each, on one snapshot): one round trip instead
-of four, the larger part of their cost. SQLite runs them one after the other; the rows they
-write are the same, since none reads what another writes (the after-module upsert reads the
-completions of the other modules, which this grade does not change).
+of four, the larger part of their cost; the grading's own writes (the grade's row, the
+response's state) ride in the same statement (``grade_applied(writes=…)``). SQLite runs them
+one after the other; the rows they write are the same, since none reads what another writes
+(the after-module upsert reads the completions of the other modules, which this grade does
+not change).
 """
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from django.db import connection
@@ -116,10 +118,11 @@ def _progress(*, trainee_id: int, course_id: int, module_slug: str, graded_delta
                  when, when, graded_delta, score_delta, graded_delta]
 
 
-def _execute(statements: list[Statement | None]) -> None:
+def _execute(statements: list[Statement | None]) -> tuple | None:
+    """Run the statements (as one on PostgreSQL); the row the last one returns, if it returns one."""
     statements = [s for s in statements if s is not None]
     if not statements:
-        return
+        return None
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql" and len(statements) > 1:
             *first, (last_sql, _last_params) = statements
@@ -128,11 +131,18 @@ def _execute(statements: list[Statement | None]) -> None:
         else:
             for sql, params in statements:
                 cursor.execute(sql, params)
+        return cursor.fetchone() if cursor.description else None
 
 
 def grade_applied(*, trainee_id: int, course_id: int, module_slug: str, answered_at: datetime,
-                  deltas: dict[str, float], at: datetime) -> None:
-    """Move every running sum of the trainee by a grade's counter deltas (new − old)."""
+                  deltas: dict[str, float], at: datetime, writes: Sequence[Statement] = ()) -> tuple | None:
+    """Move every running sum of the trainee by a grade's counter deltas (new − old).
+
+    ``writes``: the caller's own statements of the same grade (the grade's row, the
+    response's), sent with the sums, in the same statement on PostgreSQL, the last of them
+    last; returns the row that last one returns (an INSERT's ``RETURNING``), if any. None of
+    them may read what another writes: on PostgreSQL they all see the same snapshot.
+    """
     where = {"trainee_id": trainee_id, "course_id": course_id, "module_slug": module_slug}
     statements = [
         _counters(trainee_id=trainee_id, course_id=course_id, deltas=deltas),
@@ -142,7 +152,7 @@ def grade_applied(*, trainee_id: int, course_id: int, module_slug: str, answered
     if deltas.get("items.n") or deltas.get("items.score"):
         statements.append(_progress(**where, graded_delta=int(deltas.get("items.n", 0)),
                                     score_delta=deltas.get("items.score", 0.0), at=at))
-    _execute(statements)
+    return _execute([*statements, *writes])
 
 
 def progress_touch(*, trainee_id: int, course_id: int, module_slug: str, items_total: int, at: datetime) -> None:

@@ -6,8 +6,10 @@ these: what the graders see of an item's artifact, the answer as graders read it
 a key fits its question, and storing a grade with the running sums it moves. They import
 this module; it imports none of them.
 """
+from collections.abc import Sequence
 from datetime import datetime
 
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -79,12 +81,18 @@ def _competency_codes(item_id: int) -> list[str]:
 
 
 def grade_store(*, response: Response, result: GradeResult, final: bool, graded_by: User | None = None,
-                comment: str = "", old=_NO_GRADE, competencies: list[str] | None = None) -> Grade:
+                comment: str = "", old=_NO_GRADE, competencies: list[str] | None = None,
+                response_fields: Sequence[str] = ()) -> Grade:
     """Upsert the grade and move the trainee's aggregates by the difference it makes.
 
     The caller holds the response's row lock, so no other grading of it runs meanwhile: a
     first grade is a plain INSERT, a regrade a plain UPDATE. ``old`` is the current grade
-    when the caller has already read it (None: there is none).
+    when the caller has already read it (None: there is none). ``response_fields``: fields
+    of the response the caller changed, saved with the grade (and ``updated_at``).
+
+    On PostgreSQL the grade's row, the response's and the running sums travel as one
+    statement (``progress.aggregates.grade_applied``): one round trip, and no queryset to
+    compile, the larger part of a grade's CPU.
     """
     item = response.item
     now = timezone.now()
@@ -105,20 +113,65 @@ def grade_store(*, response: Response, result: GradeResult, final: bool, graded_
         "suggestion_confidence": suggestion_confidence(item.type, result.detail),
     }
     old_contribution = old.contribution if old and old.is_final else {}
+    if response_fields:
+        response_fields = [*response_fields, "updated_at"]
     if old is None:
-        grade = Grade.objects.create(response=response, **values)
+        grade = Grade(response=response, **values)
     else:
         for field, value in values.items():
             setattr(old, field, value)
-        old.save(update_fields=list(values))
         grade = old
-    _apply_to_aggregates(response=response, new=contribution, old=old_contribution, at=now)
+    if connection.vendor != "postgresql":
+        if old is None:
+            grade.save(force_insert=True)
+        else:
+            grade.save(update_fields=list(values))
+        if response_fields:
+            response.save(update_fields=response_fields)
+        _apply_to_aggregates(response=response, new=contribution, old=old_contribution, at=now)
+        return grade
+    writes = [_row_insert(grade, ["response", *values]) if old is None else _row_update(grade, list(values))]
+    if response_fields:
+        writes.insert(0, _row_update(response, response_fields))
+    row = _apply_to_aggregates(response=response, new=contribution, old=old_contribution, at=now, writes=writes)
+    if old is None:
+        grade.pk = row[0]
+        grade._state.adding = False
+        grade._state.db = connection.alias
     return grade
 
 
-def _apply_to_aggregates(*, response: Response, new: dict, old: dict, at: datetime) -> None:
+def _prepared(instance, fields: list[str], *, add: bool) -> tuple[list[str], list]:
+    """The columns of ``fields`` and their values as ``Model.save`` prepares them (``pre_save``,
+    so ``auto_now`` fields are stamped, then ``get_db_prep_save``)."""
+    quote = connection.ops.quote_name
+    columns, params = [], []
+    for name in fields:
+        field = instance._meta.get_field(name)
+        columns.append(quote(field.column))
+        params.append(field.get_db_prep_save(field.pre_save(instance, add), connection))
+    return columns, params
+
+
+def _row_insert(instance, fields: list[str]) -> cohort_aggregates.Statement:
+    """The INSERT of ``fields`` of ``instance``, returning its new primary key."""
+    columns, params = _prepared(instance, fields, add=True)
+    quote = connection.ops.quote_name
+    return (f"INSERT INTO {quote(instance._meta.db_table)} ({', '.join(columns)}) "
+            f"VALUES ({', '.join(['%s'] * len(columns))}) RETURNING {quote(instance._meta.pk.column)}", params)
+
+
+def _row_update(instance, fields: list[str]) -> cohort_aggregates.Statement:
+    """The UPDATE of ``fields`` of ``instance`` (by primary key)."""
+    columns, params = _prepared(instance, fields, add=False)
+    quote = connection.ops.quote_name
+    return (f"UPDATE {quote(instance._meta.db_table)} SET {', '.join(f'{c} = %s' for c in columns)} "
+            f"WHERE {quote(instance._meta.pk.column)} = %s", [*params, instance.pk])
+
+
+def _apply_to_aggregates(*, response: Response, new: dict, old: dict, at: datetime, writes=()):
     attempt = response.attempt
-    cohort_aggregates.grade_applied(
+    return cohort_aggregates.grade_applied(
         trainee_id=attempt.trainee_id, course_id=attempt.course_id, module_slug=attempt.module_slug,
-        answered_at=response.submitted_at or at, deltas=difference(new, old), at=at,
+        answered_at=response.submitted_at or at, deltas=difference(new, old), at=at, writes=writes,
     )

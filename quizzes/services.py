@@ -30,6 +30,7 @@ from .grading import answer_for_grading, artifact_payload, grade_answer, grade_s
 from .models import Attempt, Grade, Response
 from .selectors import refuse_if_withheld
 from .signals import attempt_started, attempt_submitted, grades_revised, response_graded
+from .to_grade import response_to_grade
 
 # The grading task (quizzes.tasks.grade_response): a new name if its arguments ever change.
 GRADE_TASK = "quizzes.grade_response_v1"
@@ -217,19 +218,16 @@ def response_grade(*, response_id: int) -> Grade | None:
     """Grade a submitted response once; grading it again is a no-op returning the grade.
 
     The row lock serialises two deliveries of the same task; the state check makes the
-    second one return without writing.
+    second one return without writing. Three statements: the response read and locked with
+    all grading reads (``quizzes.to_grade``, which also bounds the lock wait), the grade with
+    the response's new state and the running sums (``grade_store``), and the xAPI receiver's
+    question whether the school sends statements.
     """
     with transaction.atomic():
-        _bound_lock_wait()
-        # A slice, not first(): no ORDER BY to compile for a primary-key lookup.
-        found = list(
-            Response.objects.select_for_update(of=("self",))
-            .select_related("item__key", "item__artifact", "item__case", "attempt", "grade")
-            .filter(pk=response_id)[:1]
-        )
-        if not found:
+        found = response_to_grade(response_id=response_id)
+        if found is None:
             return None
-        response = found[0]
+        response, codes = found
         old = getattr(response, "grade", None)
         if response.state != Response.State.SUBMITTED:
             return old
@@ -237,20 +235,13 @@ def response_grade(*, response_id: int) -> Grade | None:
         answer = answer_for_grading(item=item, answer=response.answer, initial_answer=response.initial_answer)
         result = grade_answer(item=item, key=item.key.answer, answer=answer,
                               artifact=artifact_payload(item, failure_modes=False))
-        grade = grade_store(response=response, result=result, final=not result.needs_review, old=old)
-        response.state = Response.State.GRADED if grade.is_final else Response.State.REVIEW
+        final = not result.needs_review
+        response.state = Response.State.GRADED if final else Response.State.REVIEW
         response.grading_tries += 1
-        response.save(update_fields=["state", "grading_tries", "updated_at"])
+        grade = grade_store(response=response, result=result, final=final, old=old, competencies=codes,
+                            response_fields=["state", "grading_tries"])
         response_graded.send(sender=Response, response=response, grade=grade)
     return grade
-
-
-def _bound_lock_wait() -> None:
-    """A grade waits at most 10 s for a row lock (a review or regrade holding it); past that
-    PostgreSQL raises OperationalError, which the task retries with backoff."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL lock_timeout = '10s'")
 
 
 def response_mark_failed(*, response_id: int, reason: str) -> None:

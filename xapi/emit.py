@@ -15,22 +15,31 @@ from quizzes.models import Attempt, Grade, Response
 from quizzes.selectors import feedback_is_due
 from schools.member_identifiers import member_identifiers
 from schools.models import Enrollment
+from training.rows import Compiled
 
 from . import statements as st
 from .models import LrsSettings, PendingResult, ReportedResult
 from .services import outbox_add
 
 
-def enabled_lrs(*, trainee_id: int, course_id: int) -> LrsSettings | None:
-    """The LRS settings of the school an answer belongs to (``schools.selectors.
-    trainee_course_school_id``, in one query), if that school sends statements."""
+def _enabled_lrs(*, trainee_id: int, course_id: int):
     school = Coalesce(
         Subquery(Course.objects.filter(pk=course_id).values("school_id")[:1]),
         Subquery(Enrollment.objects.filter(user_id=trainee_id, role=Enrollment.CohortRole.TRAINEE,
                                            cohort__assignments__course_id=course_id)
                  .order_by("cohort_id").values("cohort__school_id")[:1]),
     )
-    found = list(LrsSettings.objects.filter(enabled=True, school_id=school)[:1])
+    return LrsSettings.objects.filter(enabled=True, school_id=school)[:1]
+
+
+# Asked once per grade: compiling this queryset cost more CPU than the rest of the question.
+_ENABLED_LRS = Compiled(_enabled_lrs)
+
+
+def enabled_lrs(*, trainee_id: int, course_id: int) -> LrsSettings | None:
+    """The LRS settings of the school an answer belongs to (``schools.selectors.
+    trainee_course_school_id``, in one query), if that school sends statements."""
+    found = _ENABLED_LRS.run(trainee_id=trainee_id, course_id=course_id)
     return found[0] if found else None
 
 

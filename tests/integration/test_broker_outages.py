@@ -28,7 +28,7 @@ import time
 from datetime import timedelta
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Sum
 from kombu import Connection, Exchange, Queue
 from kombu.common import ignore_errors
@@ -40,12 +40,12 @@ from quizzes.models import Grade, Response
 from tests.factories import CaseFactory, ItemFactory, UserFactory, assigned_module
 from tests.integration.test_grading_pipeline import (
     GRADED,
-    backends_waiting_for_a_lock,
     counter_total,
     is_graded,
     live_db,
     wait_until,
 )
+from tests.row_lock import RowHolder
 from training.celery import app as celery_app
 from training.queue import publish_rollback_unsafe
 
@@ -155,32 +155,6 @@ class Submitter:
             connection.close()  # this thread's own connection
 
 
-class RowHolder:
-    """Holds a response's row lock from its own thread and database connection until released,
-    so the grading task the worker runs for it waits mid-task with its message unacknowledged."""
-
-    def __init__(self, response_id: int):
-        self._locked = threading.Event()
-        self._release = threading.Event()
-        self._thread = threading.Thread(target=self._run, args=(response_id,), name="row-holder", daemon=True)
-        self._thread.start()
-        if not self._locked.wait(timeout=10):
-            pytest.fail(f"could not lock response {response_id}")
-
-    def _run(self, response_id: int) -> None:
-        try:
-            with transaction.atomic():
-                Response.objects.select_for_update().get(pk=response_id)
-                self._locked.set()
-                self._release.wait(timeout=60)
-        finally:
-            connection.close()
-
-    def release(self) -> None:
-        self._release.set()
-        self._thread.join(timeout=10)
-
-
 def connected_since(worker, offset: int) -> bool:
     """Whether the worker logged a (re)connection to the broker after ``offset`` of its log."""
     return "Connected to " in worker.log_text()[offset:]
@@ -217,7 +191,7 @@ def test_a_worker_lives_through_ten_broker_outages_and_grades_everything(publish
             holder = RowHolder(response_id)
             try:
                 assert publish_rollback_unsafe(services.GRADE_TASK, response_id)
-                wait_until(lambda: backends_waiting_for_a_lock() >= 1, what="the worker to wait on the held answer",
+                wait_until(lambda: holder.waiters() >= 1, what="the worker to wait on the held answer",
                            processes=[worker])
                 down = time.monotonic()
                 if kind == "restart":
