@@ -17,8 +17,10 @@ pgbouncer, whose transaction mode cannot keep prepared statements: training/sett
     attempt_lookup(attempt_id=7, trainee_id=3)  # -> [Attempt] or []
 
 ``build`` is called once, with a stand-in integer for each named parameter; the SQL it
-compiles to must hold each stand-in exactly once among its parameters (checked then; an
-expression that folds a value into the SQL text is refused). The queryset's shape must not
+compiles to must hold each stand-in among its parameters, as given, once or more (checked
+then; an expression that folds a value into the SQL text, or changes it on its way, is
+refused). Nothing else in the queryset may change between calls: no ``timezone.now()``,
+setting or language read while building it (they would be frozen at the first call). The queryset's shape must not
 depend on the values: a lookup with two shapes is two compiled queries. Values are ids
 (integers); querysets with prefetches, ``values()`` or other iterables are refused. Every
 call goes through Django's cursor, so it is counted, logged and wrapped like any query.
@@ -117,11 +119,11 @@ class CompiledQuery:
         positions = []
         for name, standin in standins.items():
             found = [i for i, p in enumerate(params) if type(p) is int and p == standin]
-            if len(found) != 1:
+            if not found:
                 raise ValueError(
-                    f"The SQL of this queryset holds {name} {len(found)} times among its parameters, not once; "
+                    f"The SQL of this queryset does not hold {name} among its parameters as given; "
                     "it cannot be compiled once for all values.")
-            positions.append((name, found[0]))
+            positions.extend((name, i) for i in found)
         klass_info = compiler.klass_info
         select = compiler.select
         start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1

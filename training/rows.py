@@ -1,22 +1,17 @@
-"""Statements without the ORM's compiler, for the few hot paths that run the same statement
-many times a second (the grading task: ``quizzes.to_grade``, ``xapi.emit.enabled_lrs``).
+"""A model's columns for a statement written by hand, on the one hot path that needs one
+(the grading task's locked read: ``quizzes.to_grade``, a join with ``FOR UPDATE`` and an
+aggregate that a queryset cannot say in one statement).
 
 Compiling a queryset to SQL costs the ORM 0.3–1.5 ms of CPU each time, more than sending
-the statement and reading its row (``bench/profile_grading.py``). Two tools let a hot path
-pay that once per process, and still get model instances as the ORM builds them:
-
-- ``Columns(model, alias)``: a model's concrete columns as a SELECT list under a table
-  alias, and the instance built back from a row (each field's converters, then
-  ``Model.from_db``, as the ORM does); None where a LEFT JOIN found no row;
-- ``Compiled(build)``: the queryset ``build(**markers)`` compiled once per database
-  connection, the markers standing for its parameters, then run with each call's values.
-  The SQL is the ORM's own, so it says exactly what the queryset says.
+the statement and reading its row (``bench/profile_grading.py``). ``Columns(model, alias)``
+gives a model's concrete columns as a SELECT list under a table alias, and builds the
+instance back from a row (each field's converters, then ``Model.from_db``, as the ORM does);
+None where a LEFT JOIN found no row. A queryset that only needs compiling once is
+``training.compiled.CompiledQuery``'s job.
 """
-from collections.abc import Callable, Sequence
-from threading import Lock
+from collections.abc import Sequence
 
-from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import Model, QuerySet
+from django.db.models import Model
 
 
 class Columns:
@@ -61,51 +56,3 @@ class Columns:
                 values[i] = converter(values[i], col, connection)
         return self.model.from_db(connection.alias, self.attnames, values)
 
-
-class Compiled:
-    """A queryset of one model's rows compiled once per connection, then run with new values.
-
-    ``build`` takes keyword arguments (the values that change from call to call) and returns
-    a queryset selecting the model's own columns (no ``select_related``, annotations or
-    ``only``); it is called once with markers, integers nothing else is, and the SQL is kept
-    with the places of the markers among its parameters. ``run(**values)`` sends that SQL
-    with the values in their places. Only integer values: a marker must reach the SQL as it
-    is given (a primary or foreign key, a count).
-    """
-
-    _MARKER = -1_734_000_000
-
-    def __init__(self, build: Callable[..., QuerySet]):
-        self.build = build
-        self._compiled: dict[str, tuple[str, list, dict[int, str], Columns]] = {}
-        self._lock = Lock()
-
-    def _compile(self, alias: str, names: Sequence[str]):
-        markers = {name: self._MARKER - i for i, name in enumerate(sorted(names))}
-        qs = self.build(**markers)
-        compiler = qs.query.get_compiler(using=alias)
-        sql, params = compiler.as_sql()
-        columns = Columns(qs.model, alias=qs.model._meta.db_table)
-        selected = [col.target for col, _sql, _alias in compiler.select]
-        if selected != columns.fields or compiler.klass_info.get("related_klass_infos"):
-            raise ValueError(f"{qs.model.__name__}: a compiled query selects the model's own columns only")
-        by_marker = {v: k for k, v in markers.items()}
-        places = {i: by_marker[p] for i, p in enumerate(params) if type(p) is int and p in by_marker}
-        missing = set(markers) - set(places.values())
-        if missing:
-            raise ValueError(f"{qs.model.__name__}: parameters {sorted(missing)} do not reach the SQL as given")
-        return sql, list(params), places, columns
-
-    def run(self, *, using: str = DEFAULT_DB_ALIAS, **values: int) -> list[Model]:
-        connection = connections[using]
-        compiled = self._compiled.get(connection.alias)
-        if compiled is None:
-            with self._lock:
-                compiled = self._compiled.setdefault(connection.alias, self._compile(connection.alias, list(values)))
-        sql, params, places, columns = compiled
-        params = list(params)
-        for i, name in places.items():
-            params[i] = values[name]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return [columns.load(connection, row) for row in cursor.fetchall()]

@@ -15,7 +15,7 @@ from quizzes.models import Attempt, Grade, Response
 from quizzes.selectors import feedback_is_due
 from schools.member_identifiers import member_identifiers
 from schools.models import Enrollment
-from training.rows import Compiled
+from training.compiled import CompiledQuery
 
 from . import statements as st
 from .models import LrsSettings, PendingResult, ReportedResult
@@ -33,13 +33,13 @@ def _enabled_lrs(*, trainee_id: int, course_id: int):
 
 
 # Asked once per grade: compiling this queryset cost more CPU than the rest of the question.
-_ENABLED_LRS = Compiled(_enabled_lrs)
+_ENABLED_LRS = CompiledQuery(_enabled_lrs, "trainee_id", "course_id")
 
 
 def enabled_lrs(*, trainee_id: int, course_id: int) -> LrsSettings | None:
     """The LRS settings of the school an answer belongs to (``schools.selectors.
     trainee_course_school_id``, in one query), if that school sends statements."""
-    found = _ENABLED_LRS.run(trainee_id=trainee_id, course_id=course_id)
+    found = _ENABLED_LRS(trainee_id=trainee_id, course_id=course_id)
     return found[0] if found else None
 
 
