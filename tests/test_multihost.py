@@ -10,7 +10,21 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+ADDRESSES = "10.77.0."  # the hosts' addresses in bench/multihost/run.sh
 pytestmark = pytest.mark.multihost
+
+
+def left_running() -> list[str]:
+    """Command lines of processes that still name one of the hosts' addresses."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:  # gone meanwhile, or not a process
+            continue
+        if ADDRESSES in cmdline:
+            found.append(f"{proc.name}: {cmdline.strip()}")
+    return found
 
 
 def test_web_worker_database_broker_and_files_on_separate_hosts_lose_nothing():
@@ -21,3 +35,4 @@ def test_web_worker_database_broker_and_files_on_separate_hosts_lose_nothing():
     checks = [line.strip() for line in done.stdout[done.stdout.find("=== multi-host run"):].splitlines()[1:]]
     assert done.returncode == 0 and "=== multi-host run: PASS" in done.stdout, done.stdout[-4000:] + done.stderr[-2000:]
     assert [line.split()[0] for line in checks if not line.startswith("INFO")] == ["PASS"] * 6, checks
+    assert left_running() == []  # every service of the hosts stopped with the run

@@ -53,13 +53,20 @@ log() { echo "[$(date +%H:%M:%S)] $*"; }
 ns() { echo "$NS_PREFIX-$1"; }
 on() { local host=$1; shift; ip netns exec "$(ns "$host")" "$@"; }
 
+# Every process still inside a host's namespace: a service started with `on HOST … &` runs
+# as a child of the backgrounded subshell whose pid is in PIDS, so those pids alone would
+# leave the services running (orphaned, in namespaces no longer listed) after the script.
+ns_pids() { local host; for host in "${HOSTS[@]}"; do ip netns pids "$(ns "$host")" 2> /dev/null; done; }
+
 cleanup() {
-  local rc=$? pid
-  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2> /dev/null || true; done
-  for pid in "${PIDS[@]}"; do
-    for _ in $(seq 1 50); do kill -0 "$pid" 2> /dev/null || break; sleep 0.2; done
-    kill -KILL "$pid" 2> /dev/null || true
+  local rc=$? pid left
+  for pid in "${PIDS[@]}" $(ns_pids); do kill -TERM "$pid" 2> /dev/null || true; done
+  for _ in $(seq 1 50); do
+    left=$(ns_pids)
+    [ -z "$left" ] && break
+    sleep 0.2
   done
+  for pid in "${PIDS[@]}" $(ns_pids); do kill -KILL "$pid" 2> /dev/null || true; done
   for host in "${HOSTS[@]}" switch; do ip netns del "$(ns "$host")" 2> /dev/null || true; done
   if [ "${MH_KEEP:-0}" = 1 ] || [ "$rc" != 0 ]; then echo "logs: $WORK"; else rm -rf "$WORK"; fi
   exit "$rc"
