@@ -101,6 +101,7 @@ def import_job_run(*, job_id: int) -> ImportJob | None:
             result["version"] = {"slug": version.course.slug, "number": version.number, "status": version.status}
         ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.RUNNING).update(
             status=ImportJob.Status.DONE, progress=100, result=result, version=version, finished_at=timezone.now(),
+            upload="",  # in the same statement: a job seen finished no longer names its upload
         )
     _import_upload_delete(job)
     return ImportJob.objects.get(pk=job_id)
@@ -135,11 +136,14 @@ def _import_questions(job: ImportJob, data: bytes, on_progress) -> dict:
 def _import_refused(job_id: int, message: str, problems) -> None:
     ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.RUNNING).update(
         status=ImportJob.Status.FAILED, error=message[:2000], finished_at=timezone.now(),
-        result={"problems": [[path, problem] for path, problem in problems]},
+        result={"problems": [[path, problem] for path, problem in problems]}, upload="",
     )
 
 
 def _import_upload_delete(job: ImportJob) -> None:
+    """The stored upload of a finished job. Its row stops naming it in the update that
+    finishes it (a poll never sees a finished job still holding its file); cleared here again
+    for a job whose final update found it no longer running."""
     if job.upload:
         job.upload.storage.delete(job.upload.name)
         ImportJob.objects.filter(pk=job.pk).update(upload="")
