@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from jwcrypto.jwk import JWK
 
 from accounts.models import User
-from schools.models import Cohort, Enrollment, Membership, Role, School
+from schools.models import Enrollment, Membership, Role, School
 from schools.services import audit_record, cohort_create, cohort_enroll, member_role_revoke, school_member_add
 from training.errors import ApplicationError, Conflict
 

@@ -12,8 +12,7 @@ import json
 import re
 import threading
 import time
-import typing as t
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs
 
 import jwt
 from jwcrypto.jwk import JWK
